@@ -1,0 +1,301 @@
+"""The one access layer: every decision about who may see or do what goes through here.
+
+Rules (see docs/access.md):
+- a homeroom teacher sees the students of their own classrooms in the current academic year;
+- the coordinator, the director and the guidance counsellor see every student of their school;
+- network and district staff see aggregates of their schools, never individual students
+  (later features add the cases referred to them);
+- an object outside the user's scope answers 404, exactly like one that does not exist;
+  an object in scope with a forbidden action answers 403.
+
+Views use the decorators ``school_view``, ``network_view`` and ``district_view`` and the
+``*_get_for_user`` helpers. The decorators also run the view inside a django-scopes scope, so a
+query on a school-owned model that forgets to filter by school cannot leak another school's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django_scopes import scope
+
+from carecore.models import DISTRICT_ROLES, NETWORK_ROLES, Membership, Role
+
+
+class Perm:
+    VIEW_SCHOOL = "view_school"
+    VIEW_ALL_STUDENTS = "view_all_students"
+    VIEW_OWN_CLASSROOMS = "view_own_classrooms"
+    EDIT_STUDENTS = "edit_students"
+    MANAGE_STAFF = "manage_staff"
+    ASSIGN_HOMEROOM = "assign_homeroom"
+    VIEW_AGGREGATES = "view_aggregates"
+    VIEW_DISTRICT = "view_district"
+    MANAGE_DISTRICT_STAFF = "manage_district_staff"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.HOMEROOM: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_OWN_CLASSROOMS}),
+    Role.COUNSELLOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS}),
+    Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL}),
+    Role.NURSE: frozenset({Perm.VIEW_SCHOOL}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_ALL_STUDENTS,
+            Perm.EDIT_STUDENTS,
+            Perm.MANAGE_STAFF,
+            Perm.ASSIGN_HOMEROOM,
+        }
+    ),
+    Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS}),
+    Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
+    Role.DISTRICT_SUPERVISOR: frozenset(
+        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.VIEW_DISTRICT}
+    ),
+    Role.DISTRICT_ADMIN: frozenset(
+        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.VIEW_DISTRICT, Perm.MANAGE_DISTRICT_STAFF}
+    ),
+}
+
+
+class Access:
+    """What one user may do, computed from their memberships (one query, cached per request)."""
+
+    def __init__(self, user):
+        self.user = user
+        if user.is_authenticated and user.is_active:
+            self.memberships = list(
+                Membership.objects.filter(user=user).select_related(
+                    "school", "school__district", "network", "network__district", "district"
+                )
+            )
+        else:
+            self.memberships = []
+
+    # --- roles -------------------------------------------------------------------------------
+    def school_roles(self, school) -> set[str]:
+        return {m.role for m in self.memberships if m.school_id == school.pk}
+
+    def school_ids_with_role(self, *roles: str) -> list[int]:
+        return sorted({m.school_id for m in self.memberships if m.school_id and m.role in roles})
+
+    # --- permission sets ---------------------------------------------------------------------
+    def school_perms(self, school) -> frozenset[str]:
+        perms: set[str] = set()
+        for m in self.memberships:
+            if (
+                (m.school_id and m.school_id == school.pk)
+                or (m.network_id and m.network_id == school.network_id)
+                or (m.district_id and m.district_id == school.district_id)
+            ):
+                perms |= ROLE_PERMISSIONS[m.role]
+        return frozenset(perms)
+
+    def network_perms(self, network) -> frozenset[str]:
+        perms: set[str] = set()
+        for m in self.memberships:
+            if (m.network_id and m.network_id == network.pk) or (
+                m.district_id and m.district_id == network.district_id
+            ):
+                perms |= ROLE_PERMISSIONS[m.role]
+        return frozenset(perms)
+
+    def district_perms(self, district) -> frozenset[str]:
+        perms: set[str] = set()
+        for m in self.memberships:
+            if m.district_id and m.district_id == district.pk:
+                perms |= ROLE_PERMISSIONS[m.role]
+        return frozenset(perms)
+
+    # --- navigation --------------------------------------------------------------------------
+    def places(self) -> list[Membership]:
+        """Memberships in a stable order for menus: schools, then networks, then districts."""
+
+        def key(m: Membership):
+            level = 2 if m.role in DISTRICT_ROLES else 1 if m.role in NETWORK_ROLES else 0
+            return (level, str(m.place), m.role)
+
+        return sorted(self.memberships, key=key)
+
+
+def get_access(request) -> Access:
+    access = getattr(request, "_access", None)
+    if access is None or access.user is not request.user:
+        access = Access(request.user)
+        request._access = access
+    return access
+
+
+# --- object lookups: 404 outside the user's scope ----------------------------------------------
+def school_get_for_user(request, code: str):
+    from schools.models import School
+
+    school = School.objects.select_related("district", "network").filter(code=code).first()
+    if school is None:
+        raise Http404
+    perms = get_access(request).school_perms(school)
+    if not perms:
+        raise Http404
+    return school, perms
+
+
+def network_get_for_user(request, pk: int):
+    from districts.models import Network
+
+    network = Network.objects.select_related("district").filter(pk=pk).first()
+    if network is None:
+        raise Http404
+    perms = get_access(request).network_perms(network)
+    if not perms:
+        raise Http404
+    return network, perms
+
+
+def district_get_for_user(request, code: str):
+    from districts.models import District
+
+    district = District.objects.filter(code=code).first()
+    if district is None:
+        raise Http404
+    perms = get_access(request).district_perms(district)
+    if not perms:
+        raise Http404
+    return district, perms
+
+
+def own_classroom_ids(request) -> list[int]:
+    """Classrooms of the current academic year that the user teaches as homeroom teacher."""
+    from schools.models import HomeroomAssignment
+
+    if Perm.VIEW_OWN_CLASSROOMS not in request.schoolperms or request.academic_year is None:
+        return []
+    cached = getattr(request, "_own_classroom_ids", None)
+    if cached is None:
+        cached = list(
+            HomeroomAssignment.objects.filter(
+                teacher=request.user,
+                classroom__school=request.school,
+                classroom__academic_year=request.academic_year,
+            ).values_list("classroom_id", flat=True)
+        )
+        request._own_classroom_ids = cached
+    return cached
+
+
+def can_view_classroom_students(request, classroom) -> bool:
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return True
+    return classroom.pk in own_classroom_ids(request)
+
+
+def classroom_get_for_user(request, pk: int, *, students: bool = True):
+    """A classroom of the request's school. Seeing its students needs a role that allows it (403)."""
+    from schools.models import Classroom
+
+    classroom = (
+        Classroom.objects.filter(school=request.school, pk=pk).select_related("academic_year").first()
+    )
+    if classroom is None:
+        raise Http404
+    if students and not can_view_classroom_students(request, classroom):
+        raise PermissionDenied
+    return classroom
+
+
+def students_for_user(request):
+    """Every student of the request's school that the user may see."""
+    from students.models import Student
+
+    qs = Student.objects.filter(school=request.school)
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return qs
+    classroom_ids = own_classroom_ids(request)
+    if classroom_ids:
+        return qs.filter(enrolments__classroom_id__in=classroom_ids)
+    return qs.none()
+
+
+def student_get_for_user(request, pk: int, *, permission: str | None = None):
+    """A student the user may see (404 otherwise); ``permission`` for an action on it (403)."""
+    student = students_for_user(request).filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    if permission and permission not in request.schoolperms:
+        raise PermissionDenied
+    return student
+
+
+# --- view decorators ---------------------------------------------------------------------------
+def _require(perms: Iterable[str], permission: str | None) -> None:
+    if permission and permission not in perms:
+        raise PermissionDenied
+
+
+def school_view(permission: str | None = None) -> Callable:
+    """A view under /s/<school_code>/: the school must be in the user's scope (404), the user must
+    hold ``permission`` there (403); the view runs inside ``scope(school=...)``.
+
+    Views must render eagerly (``render``, not ``TemplateResponse``) so that templates are
+    evaluated inside the scope.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, school_code, *args, **kwargs):
+            from schools.selectors import current_academic_year
+
+            school, perms = school_get_for_user(request, school_code)
+            _require(perms, permission)
+            request.school = school
+            request.schoolperms = perms
+            request.academic_year = current_academic_year()
+            with scope(school=school.pk):
+                return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def network_view(permission: str | None = None) -> Callable:
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, network_id, *args, **kwargs):
+            network, perms = network_get_for_user(request, network_id)
+            _require(perms, permission)
+            request.network = network
+            request.networkperms = perms
+            school_ids = list(network.schools.values_list("pk", flat=True))
+            with scope(school=school_ids):
+                return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def district_view(permission: str | None = None) -> Callable:
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, district_code, *args, **kwargs):
+            district, perms = district_get_for_user(request, district_code)
+            _require(perms, permission)
+            request.district = district
+            request.districtperms = perms
+            school_ids = list(district.schools.values_list("pk", flat=True))
+            with scope(school=school_ids):
+                return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def user_school_scope(request, *roles: str):
+    """A scope over the schools where the user holds one of ``roles`` (for pages across schools)."""
+    return scope(school=get_access(request).school_ids_with_role(*roles))

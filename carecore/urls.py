@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from schools import views as school_views
+
+urlpatterns = [
+    path("", school_views.home, name="home"),
+    path("classrooms/", school_views.my_classrooms, name="my_classrooms"),
+    path("s/<str:school_code>/", include("schools.urls")),
+    path("s/<str:school_code>/students/", include("students.urls")),
+    path("", include("districts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

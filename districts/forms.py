@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carecore.models import Role
+from schools.forms import StaffCreateForm
+from schools.models import School
+
+DISTRICT_GRANTABLE_ROLES = [
+    Role.DISTRICT_SUPERVISOR,
+    Role.DISTRICT_ADMIN,
+    Role.NETWORK_SUPERVISOR,
+    Role.COORDINATOR,
+    Role.DIRECTOR,
+]
+
+
+class DistrictStaffCreateForm(StaffCreateForm):
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in DISTRICT_GRANTABLE_ROLES]
+    )
+    network = forms.ModelChoiceField(
+        label=_("Network"),
+        queryset=None,
+        required=False,
+        help_text=_("For a network supervisor."),
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=None,
+        required=False,
+        help_text=_("For a school coordinator or director."),
+    )
+
+    def __init__(self, *args, district, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district = district
+        self.fields["network"].queryset = district.networks.all()
+        self.fields["school"].queryset = School.objects.filter(district=district).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == Role.NETWORK_SUPERVISOR and not cleaned.get("network"):
+            self.add_error("network", _("Choose the network this supervisor covers."))
+        if role in (Role.COORDINATOR, Role.DIRECTOR) and not cleaned.get("school"):
+            self.add_error("school", _("Choose the school."))
+        return cleaned
+
+    def membership(self) -> dict:
+        role = self.cleaned_data["role"]
+        if role == Role.NETWORK_SUPERVISOR:
+            return {"role": role, "network": self.cleaned_data["network"]}
+        if role in (Role.COORDINATOR, Role.DIRECTOR):
+            return {"role": role, "school": self.cleaned_data["school"]}
+        return {"role": role, "district": self.district}

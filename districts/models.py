@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """An Educational Service Area office (สพป./สพม.)."""
+
+    class Level(models.TextChoices):
+        PRIMARY = "primary", _("Primary (สพป.)")
+        SECONDARY = "secondary", _("Secondary (สพม.)")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    province = models.CharField(_("province"), max_length=100)
+
+    class Meta:
+        verbose_name = _("district office")
+        verbose_name_plural = _("district offices")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Network(models.Model):
+    """A school network (กลุ่มเครือข่าย) inside a district, usually one อำเภอ."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="networks", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    amphoe = models.CharField(_("amphoe"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("school network")
+        verbose_name_plural = _("school networks")
+        ordering = ["district", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="network_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from districts import views
+
+app_name = "districts"
+
+urlpatterns = [
+    path("d/<str:district_code>/", views.district_detail, name="district_detail"),
+    path("d/<str:district_code>/staff/", views.district_staff_list, name="district_staff_list"),
+    path(
+        "d/<str:district_code>/staff/new/",
+        views.district_staff_create,
+        name="district_staff_create",
+    ),
+    path("n/<int:network_id>/", views.network_detail, name="network_detail"),
+]

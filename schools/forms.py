@@ -1,0 +1,137 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from carecore.models import SCHOOL_ROLES, Role, User
+
+
+def school_role_choices():
+    return [(r.value, r.label) for r in Role if r in SCHOOL_ROLES]
+
+
+class StaffDetailsForm(forms.Form):
+    prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Optional. Needed to reset a forgotten password by e-mail."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email:
+            others = User.objects.filter(email__iexact=email)
+            if self.user is not None:
+                others = others.exclude(pk=self.user.pk)
+            if others.exists():
+                raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
+
+
+class PasswordMixin:
+    def _check_password(self, field, user):
+        password = self.cleaned_data.get(field)
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error(field, error)
+        return password
+
+
+class StaffCreateForm(PasswordMixin, StaffDetailsForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only. Used to log in."),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        help_text=_("Give it to the person; they can change it after logging in."),
+    )
+    field_order = ["username", "prefix", "first_name", "last_name", "email", "phone", "password"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is already taken."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = User(
+            username=cleaned.get("username", ""),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            email=cleaned.get("email", ""),
+        )
+        self._check_password("password", candidate)
+        return cleaned
+
+
+class SchoolStaffCreateForm(StaffCreateForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles at this school"),
+        choices=school_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class StaffEditForm(PasswordMixin, StaffDetailsForm):
+    new_password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_password("new_password", self.user)
+        return cleaned
+
+
+class SchoolRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles at this school"),
+        choices=school_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Remove every role to take the person off this school."),
+    )
+
+    def __init__(self, *args, is_self=False, **kwargs):
+        self.is_self = is_self
+        super().__init__(*args, **kwargs)
+
+    def clean_roles(self):
+        roles = set(self.cleaned_data["roles"])
+        if self.is_self and Role.COORDINATOR not in roles:
+            raise forms.ValidationError(
+                _("You cannot remove your own coordinator role; ask another coordinator.")
+            )
+        return roles
+
+
+class HomeroomTeachersForm(forms.Form):
+    teachers = forms.ModelMultipleChoiceField(
+        label=_("Homeroom teachers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Only staff with the homeroom teacher role at this school are listed."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = candidates
+        self.fields["teachers"].label_from_instance = lambda u: u.display_name

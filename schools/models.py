@@ -1,0 +1,172 @@
+import datetime
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+BE_OFFSET = 543
+
+school_code_validator = RegexValidator(
+    r"^\d{10}$", _("An OBEC school code has exactly 10 digits.")
+)
+
+
+class School(models.Model):
+    class Size(models.TextChoices):
+        # OBEC size classes by number of students.
+        SMALL = "small", _("Small (up to 120 students)")
+        MEDIUM = "medium", _("Medium (121–600 students)")
+        LARGE = "large", _("Large (601–1,500 students)")
+        EXTRA_LARGE = "extra_large", _("Extra large (over 1,500 students)")
+
+    code = models.CharField(
+        _("OBEC school code"), max_length=10, unique=True, validators=[school_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.PROTECT,
+        related_name="schools",
+        verbose_name=_("district"),
+    )
+    network = models.ForeignKey(
+        "districts.Network",
+        on_delete=models.PROTECT,
+        related_name="schools",
+        null=True,
+        blank=True,
+        verbose_name=_("network"),
+    )
+    size = models.CharField(_("size"), max_length=12, choices=Size.choices, default=Size.SMALL)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class AcademicYear(models.Model):
+    """A Thai academic year, named by its Buddhist Era year (2568 starts in May 2025)."""
+
+    year = models.PositiveIntegerField(_("academic year (BE)"), unique=True)
+    start = models.DateField(_("starts"))
+    end = models.DateField(_("ends"))
+
+    class Meta:
+        verbose_name = _("academic year")
+        verbose_name_plural = _("academic years")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="year_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    @staticmethod
+    def be_year_for(day: datetime.date) -> int:
+        """The academic year a date falls in: the year starts in May."""
+        return day.year + BE_OFFSET - (0 if day.month >= 5 else 1)
+
+
+class Term(models.Model):
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.CASCADE, related_name="terms", verbose_name=_("academic year")
+    )
+    number = models.PositiveSmallIntegerField(_("term"), choices=[(1, "1"), (2, "2")])
+    start = models.DateField(_("starts"))
+    end = models.DateField(_("ends"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["academic_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "number"], name="term_unique_number"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="term_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}/{self.academic_year.year}"
+
+
+class Grade(models.IntegerChoices):
+    """Grades in teaching order: kindergarten, primary (ป.), lower and upper secondary (ม.)."""
+
+    K1 = 1, _("K.1")
+    K2 = 2, _("K.2")
+    K3 = 3, _("K.3")
+    P1 = 4, _("P.1")
+    P2 = 5, _("P.2")
+    P3 = 6, _("P.3")
+    P4 = 7, _("P.4")
+    P5 = 8, _("P.5")
+    P6 = 9, _("P.6")
+    M1 = 10, _("M.1")
+    M2 = 11, _("M.2")
+    M3 = 12, _("M.3")
+    M4 = 13, _("M.4")
+    M5 = 14, _("M.5")
+    M6 = 15, _("M.6")
+
+
+class Classroom(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="classrooms", verbose_name=_("school")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="classrooms", verbose_name=_("academic year")
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    room = models.PositiveSmallIntegerField(_("room"), default=1)
+    teachers = models.ManyToManyField(
+        "carecore.User",
+        through="HomeroomAssignment",
+        related_name="homeroom_classrooms",
+        verbose_name=_("homeroom teachers"),
+    )
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("classroom")
+        verbose_name_plural = _("classrooms")
+        ordering = ["academic_year", "grade", "room"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "grade", "room"], name="classroom_unique_room"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_grade_display()}/{self.room}"
+
+
+class HomeroomAssignment(models.Model):
+    """A homeroom teacher (ครูประจำชั้น/ครูที่ปรึกษา) of a classroom; a room often has two."""
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("classroom")
+    )
+    teacher = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.CASCADE,
+        related_name="homeroom_assignments",
+        verbose_name=_("teacher"),
+    )
+
+    objects = ScopedManager(school="classroom__school")
+
+    class Meta:
+        verbose_name = _("homeroom assignment")
+        verbose_name_plural = _("homeroom assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "teacher"], name="assignment_unique_teacher"),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} → {self.classroom}"

@@ -1,0 +1,64 @@
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from carecore.models import Membership, User
+from schools.models import AcademicYear, Classroom, HomeroomAssignment, School
+
+
+def current_academic_year(today: datetime.date | None = None) -> AcademicYear | None:
+    """The year whose dates contain today; between years, the latest one that has started."""
+    today = today or timezone.localdate()
+    year = AcademicYear.objects.filter(start__lte=today, end__gte=today).first()
+    if year is None:
+        year = AcademicYear.objects.filter(start__lte=today).order_by("-start").first()
+    return year
+
+
+def _teachers_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=HomeroomAssignment.objects.select_related("teacher").order_by(
+            "teacher__first_name", "teacher__last_name"
+        ),
+    )
+
+
+def classroom_list(*, school: School, academic_year: AcademicYear | None) -> QuerySet[Classroom]:
+    """The school's classrooms of one year, with their number of students and their teachers."""
+    return (
+        Classroom.objects.filter(school=school, academic_year=academic_year)
+        .annotate(student_count=Count("enrolments"))
+        .prefetch_related(_teachers_prefetch())
+        .order_by("grade", "room")
+    )
+
+
+def classroom_list_for_teacher(*, user: User, academic_year: AcademicYear | None):
+    return (
+        Classroom.objects.filter(assignments__teacher=user, academic_year=academic_year)
+        .select_related("school")
+        .annotate(student_count=Count("enrolments", distinct=True))
+        .prefetch_related(_teachers_prefetch())
+        .order_by("school__name", "grade", "room")
+    )
+
+
+def school_staff(*, school: School) -> list[tuple[User, list[Membership]]]:
+    """Everyone with a role at the school, each with their roles there, ordered by name."""
+    memberships = (
+        Membership.objects.filter(school=school).select_related("user").order_by("user_id", "role")
+    )
+    by_user: dict[int, tuple[User, list[Membership]]] = {}
+    for m in memberships:
+        by_user.setdefault(m.user_id, (m.user, []))[1].append(m)
+    return sorted(by_user.values(), key=lambda pair: (pair[0].first_name, pair[0].last_name))
+
+
+def homeroom_candidates(*, school: School) -> QuerySet[User]:
+    from carecore.models import Role
+
+    return User.objects.filter(
+        memberships__school=school, memberships__role=Role.HOMEROOM, is_active=True
+    ).order_by("first_name", "last_name")

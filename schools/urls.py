@@ -1,0 +1,18 @@
+from django.urls import path
+
+from schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("", views.school_detail, name="school_detail"),
+    path("classrooms/<int:classroom_id>/", views.classroom_detail, name="classroom_detail"),
+    path(
+        "classrooms/<int:classroom_id>/teachers/",
+        views.classroom_teachers,
+        name="classroom_teachers",
+    ),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
+]

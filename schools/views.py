@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from carecore import services as account_services
+from carecore.access import (
+    Perm,
+    classroom_get_for_user,
+    get_access,
+    own_classroom_ids,
+    school_view,
+    user_school_scope,
+)
+from carecore.models import Membership, Role, User
+from schools import selectors, services
+from schools.forms import HomeroomTeachersForm, SchoolRolesForm, SchoolStaffCreateForm, StaffEditForm
+from students.selectors import classroom_roster
+
+
+@login_required
+def my_classrooms(request):
+    """A homeroom teacher's landing page: their classrooms this year, at every school."""
+    academic_year = selectors.current_academic_year()
+    with user_school_scope(request, Role.HOMEROOM):
+        classrooms = list(
+            selectors.classroom_list_for_teacher(user=request.user, academic_year=academic_year)
+        )
+        return render(
+            request,
+            "schools/my_classrooms.html",
+            {"classrooms": classrooms, "academic_year": academic_year},
+        )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def school_detail(request):
+    classrooms = list(
+        selectors.classroom_list(school=request.school, academic_year=request.academic_year)
+    )
+    own = set(own_classroom_ids(request))
+    for classroom in classrooms:
+        classroom.is_own = classroom.pk in own
+        classroom.can_open = Perm.VIEW_ALL_STUDENTS in request.schoolperms or classroom.is_own
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": request.school,
+            "classrooms": classrooms,
+            "student_total": sum(c.student_count for c in classrooms),
+            "academic_year": request.academic_year,
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_detail(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    enrolments = list(classroom_roster(classroom=classroom))
+    teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
+    return render(
+        request,
+        "schools/classroom_detail.html",
+        {
+            "school": request.school,
+            "classroom": classroom,
+            "enrolments": enrolments,
+            "teachers": teachers,
+            "boys": sum(1 for e in enrolments if e.student.gender == "M"),
+            "girls": sum(1 for e in enrolments if e.student.gender == "F"),
+        },
+    )
+
+
+@school_view(Perm.ASSIGN_HOMEROOM)
+def classroom_teachers(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id, students=False)
+    candidates = selectors.homeroom_candidates(school=request.school)
+    current = list(classroom.assignments.values_list("teacher_id", flat=True))
+    if request.method == "POST":
+        form = HomeroomTeachersForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            services.homeroom_teachers_set(classroom=classroom, teachers=form.cleaned_data["teachers"])
+            messages.success(request, _("Homeroom teachers of %(room)s saved.") % {"room": classroom})
+            return redirect("schools:school_detail", school_code=request.school.code)
+    else:
+        form = HomeroomTeachersForm(candidates=candidates, initial={"teachers": current})
+    return render(
+        request,
+        "schools/classroom_teachers.html",
+        {"school": request.school, "classroom": classroom, "form": form},
+    )
+
+
+@school_view(Perm.MANAGE_STAFF)
+def staff_list(request):
+    return render(
+        request,
+        "schools/staff_list.html",
+        {"school": request.school, "staff": selectors.school_staff(school=request.school)},
+    )
+
+
+@school_view(Perm.MANAGE_STAFF)
+def staff_create(request):
+    form = SchoolStaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = account_services.staff_account_create(
+            username=data["username"],
+            password=data["password"],
+            prefix=data["prefix"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            memberships=[{"role": role, "school": request.school} for role in data["roles"]],
+            created_by=request.user,
+        )
+        messages.success(
+            request,
+            _("Account %(username)s created for %(name)s.")
+            % {"username": user.username, "name": user.display_name},
+        )
+        return redirect("schools:staff_list", school_code=request.school.code)
+    return render(request, "schools/staff_form.html", {"school": request.school, "form": form})
+
+
+def _staff_member_get(request, user_id) -> User:
+    """A person with a role at the request's school; anyone else answers 404."""
+    user = User.objects.filter(pk=user_id, memberships__school=request.school).distinct().first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@school_view(Perm.MANAGE_STAFF)
+def staff_edit(request, user_id):
+    member = _staff_member_get(request, user_id)
+    # Account details (name, e-mail, password) belong to the school only when every role the
+    # person holds is at this school; otherwise a coordinator could take over another place's
+    # account, so only the roles here can be changed.
+    roles_elsewhere = Membership.objects.filter(user=member).exclude(school=request.school).exists()
+    can_edit_account = not roles_elsewhere
+    current_roles = sorted(
+        Membership.objects.filter(user=member, school=request.school).values_list("role", flat=True)
+    )
+    is_self = member.pk == request.user.pk
+    details_initial = {
+        f: getattr(member, f) for f in ("prefix", "first_name", "last_name", "email", "phone")
+    }
+    post = request.POST if request.method == "POST" else None
+    roles_form = SchoolRolesForm(post, is_self=is_self, initial={"roles": current_roles}, prefix="r")
+    details_form = (
+        StaffEditForm(post, user=member, initial=details_initial, prefix="d")
+        if can_edit_account
+        else None
+    )
+    if post is not None and roles_form.is_valid() and (details_form is None or details_form.is_valid()):
+        if details_form is not None:
+            account_services.staff_account_update(user=member, **details_form.cleaned_data)
+        account_services.school_roles_set(
+            user=member,
+            school=request.school,
+            roles=roles_form.cleaned_data["roles"],
+            changed_by=request.user,
+        )
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": member.display_name})
+        return redirect("schools:staff_list", school_code=request.school.code)
+    return render(
+        request,
+        "schools/staff_edit.html",
+        {
+            "school": request.school,
+            "member": member,
+            "roles_form": roles_form,
+            "details_form": details_form,
+        },
+    )
+
+
+@login_required
+def home(request):
+    """Send each user to where their work is: a teacher to their classrooms, school staff to their
+    school, supervisors to their network or district."""
+    access = get_access(request)
+    places = access.places()
+    if not places:
+        return render(request, "home_no_access.html")
+    roles = {m.role for m in places}
+    if roles == {Role.HOMEROOM}:
+        return redirect("my_classrooms")
+    first = next((m for m in places if m.school_id and m.role != Role.HOMEROOM), places[0])
+    if first.school_id:
+        return redirect("schools:school_detail", school_code=first.school.code)
+    if first.network_id:
+        return redirect("districts:network_detail", network_id=first.network_id)
+    return redirect("districts:district_detail", district_code=first.district.code)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from students.models import Guardian, Student
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    extra = 0
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    list_display = ["student_code", "__str__", "school"]
+    search_fields = ["student_code", "first_name", "last_name"]
+    raw_id_fields = ["school"]
+    inlines = [GuardianInline]

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carecore.forms import ThaiDateField
+from students.models import Guardian, Student
+from students.validators import normalize_national_id
+
+
+class StudentForm(forms.ModelForm):
+    birth_date = ThaiDateField(label=_("Birth date"), required=False)
+
+    class Meta:
+        model = Student
+        fields = [
+            "student_code",
+            "national_id",
+            "prefix",
+            "first_name",
+            "last_name",
+            "nickname",
+            "gender",
+            "birth_date",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean_national_id(self):
+        value = normalize_national_id(self.cleaned_data["national_id"])
+        clash = Student.objects.filter(school=self.instance.school, national_id=value).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another student of this school has this national ID."))
+        return value
+
+    def clean_student_code(self):
+        value = self.cleaned_data["student_code"].strip()
+        clash = Student.objects.filter(school=self.instance.school, student_code=value).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another student of this school has this student code."))
+        return value
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value:
+            from django.utils import timezone
+
+            if value > timezone.localdate():
+                raise forms.ValidationError(_("The birth date cannot be in the future."))
+        return value
+
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = [
+            "prefix",
+            "first_name",
+            "last_name",
+            "relation",
+            "phone",
+            "occupation",
+            "lives_with_student",
+            "is_primary",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}

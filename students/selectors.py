@@ -1,0 +1,25 @@
+from django.db.models import Prefetch, QuerySet
+
+from schools.models import Classroom
+from students.models import Enrolment, Guardian, Student
+
+
+def classroom_roster(*, classroom: Classroom) -> QuerySet[Enrolment]:
+    """The students of a classroom in student-number order (เลขที่)."""
+    return (
+        Enrolment.objects.filter(classroom=classroom)
+        .select_related("student")
+        .prefetch_related(
+            Prefetch("student__guardians", queryset=Guardian.objects.filter(is_primary=True))
+        )
+        .order_by("number")
+    )
+
+
+def student_enrolments(*, student: Student) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(student=student)
+        .select_related("classroom", "classroom__academic_year")
+        .prefetch_related("classroom__assignments__teacher")
+        .order_by("-classroom__academic_year__year")
+    )

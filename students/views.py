@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecore.access import Perm, school_view, student_get_for_user
+from students import selectors, services
+from students.forms import GuardianForm, StudentForm
+from students.models import Guardian
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def student_detail(request, student_id):
+    student = student_get_for_user(request, student_id)
+    enrolments = list(selectors.student_enrolments(student=student))
+    current = next(
+        (e for e in enrolments if e.classroom.academic_year_id == getattr(request.academic_year, "pk", None)),
+        None,
+    )
+    return render(
+        request,
+        "students/student_detail.html",
+        {
+            "school": request.school,
+            "student": student,
+            "age": student.age_on(timezone.localdate()),
+            "enrolments": enrolments,
+            "current": current,
+            "guardians": list(student.guardians.all()),
+            "can_edit": Perm.EDIT_STUDENTS in request.schoolperms,
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def student_edit(request, student_id):
+    student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
+    form = StudentForm(request.POST or None, instance=student)
+    if request.method == "POST" and form.is_valid():
+        services.student_save(student=form.save(commit=False))
+        messages.success(request, _("Student record saved."))
+        return redirect("students:student_detail", school_code=request.school.code, student_id=student.pk)
+    return render(
+        request, "students/student_form.html", {"school": request.school, "student": student, "form": form}
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def guardian_edit(request, student_id, guardian_id=None):
+    student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
+    if guardian_id is None:
+        guardian = Guardian(student=student)
+    else:
+        guardian = Guardian.objects.filter(student=student, pk=guardian_id).first()
+        if guardian is None:
+            raise Http404
+    form = GuardianForm(request.POST or None, instance=guardian)
+    if request.method == "POST" and form.is_valid():
+        services.guardian_save(guardian=form.save(commit=False))
+        messages.success(request, _("Guardian saved."))
+        return redirect("students:student_detail", school_code=request.school.code, student_id=student.pk)
+    return render(
+        request,
+        "students/guardian_form.html",
+        {"school": request.school, "student": student, "guardian": guardian, "form": form},
+    )
