@@ -1,0 +1,148 @@
+"""Shared test fixtures: two districts, two schools, and one user per role on each side.
+
+School A (district D1, network N1) is where the action is; school B (district D2, network N2)
+holds the same roles, so every view can be requested "as the same role at another school".
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from carecore.models import Membership, Role, User
+from districts.models import District, Network
+from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
+from schools.services import academic_year_create
+from students.models import Enrolment, Guardian, Student
+from students.validators import national_id_check_digit
+
+PASSWORD = "correct-horse-2568"  # noqa: S105
+
+# Role keys used by the permission matrix; "homeroom_other" teaches another room of the school.
+ROLE_KEYS = [
+    "homeroom",
+    "homeroom_other",
+    "counsellor",
+    "discipline",
+    "nurse",
+    "coordinator",
+    "director",
+    "network",
+    "district_supervisor",
+    "district_admin",
+]
+
+
+def make_national_id(n: int) -> str:
+    first12 = f"1{n:011d}"
+    return first12 + str(national_id_check_digit(first12))
+
+
+@dataclass
+class Side:
+    district: District
+    network: Network
+    school: School
+    classroom: Classroom
+    other_classroom: Classroom
+    student: Student
+    other_student: Student
+    guardian: Guardian
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    year: AcademicYear
+    a: Side
+    b: Side
+
+
+def make_user(username: str, **extra) -> User:
+    user = User(username=username, first_name=extra.pop("first_name", username), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_student(school, classroom, n: int, number: int, **extra) -> Student:
+    student = Student.objects.create(
+        school=school,
+        student_code=f"{n:05d}",
+        national_id=make_national_id(n),
+        prefix=extra.pop("prefix", Student.Prefix.BOY),
+        first_name=extra.pop("first_name", f"นักเรียน{n}"),
+        last_name=extra.pop("last_name", "ทดสอบ"),
+        gender=extra.pop("gender", Student.Gender.MALE),
+        birth_date=extra.pop("birth_date", timezone.localdate().replace(year=2015)),
+        **extra,
+    )
+    Enrolment.objects.create(
+        student=student, classroom=classroom, academic_year=classroom.academic_year, number=number
+    )
+    return student
+
+
+def _side(tag: str, year: AcademicYear, code_base: int) -> Side:
+    district = District.objects.create(
+        code=f"D{tag}", name=f"District {tag}", level=District.Level.PRIMARY, province="ขอนแก่น"
+    )
+    network = Network.objects.create(district=district, name=f"Network {tag}")
+    school = School.objects.create(
+        code=f"{code_base:010d}", name=f"โรงเรียน {tag}", district=district, network=network
+    )
+    classroom = Classroom.objects.create(school=school, academic_year=year, grade=Grade.P4, room=1)
+    other = Classroom.objects.create(school=school, academic_year=year, grade=Grade.P4, room=2)
+    student = make_student(school, classroom, code_base % 1000 * 10 + 1, 1)
+    other_student = make_student(school, other, code_base % 1000 * 10 + 2, 1)
+    guardian = Guardian.objects.create(
+        student=student,
+        first_name="สมศรี",
+        last_name="ทดสอบ",
+        relation=Guardian.Relation.MOTHER,
+        is_primary=True,
+    )
+    side = Side(district, network, school, classroom, other, student, other_student, guardian)
+    school_roles = {
+        "homeroom": Role.HOMEROOM,
+        "homeroom_other": Role.HOMEROOM,
+        "counsellor": Role.COUNSELLOR,
+        "discipline": Role.DISCIPLINE,
+        "nurse": Role.NURSE,
+        "coordinator": Role.COORDINATOR,
+        "director": Role.DIRECTOR,
+    }
+    for key, role in school_roles.items():
+        user = make_user(f"{key}_{tag.lower()}", email=f"{key}_{tag.lower()}@example.org")
+        Membership.objects.create(user=user, role=role, school=school)
+        side.users[key] = user
+    HomeroomAssignment.objects.create(classroom=classroom, teacher=side.users["homeroom"])
+    HomeroomAssignment.objects.create(classroom=other, teacher=side.users["homeroom_other"])
+    side.users["network"] = make_user(f"network_{tag.lower()}")
+    Membership.objects.create(
+        user=side.users["network"], role=Role.NETWORK_SUPERVISOR, network=network
+    )
+    for key, role in (
+        ("district_supervisor", Role.DISTRICT_SUPERVISOR),
+        ("district_admin", Role.DISTRICT_ADMIN),
+    ):
+        side.users[key] = make_user(f"{key}_{tag.lower()}")
+        Membership.objects.create(user=side.users[key], role=role, district=district)
+    return side
+
+
+@pytest.fixture
+def world(db) -> World:
+    with scopes_disabled():
+        year = academic_year_create(year=AcademicYear.be_year_for(timezone.localdate()))
+        return World(year=year, a=_side("A", year, 1040000001), b=_side("B", year, 1040000002))
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
