@@ -194,11 +194,15 @@ def can_view_classroom_students(request, classroom) -> bool:
 
 
 def classroom_get_for_user(request, pk: int, *, students: bool = True):
-    """A classroom of the request's school. Seeing its students needs a role that allows it (403)."""
+    """A classroom of the request's school (404 otherwise).
+
+    Seeing its students needs a role that allows it (403)."""
     from schools.models import Classroom
 
     classroom = (
-        Classroom.objects.filter(school=request.school, pk=pk).select_related("academic_year").first()
+        Classroom.objects.filter(school=request.school, pk=pk)
+        .select_related("academic_year")
+        .first()
     )
     if classroom is None:
         raise Http404

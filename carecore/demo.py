@@ -78,8 +78,8 @@ def demo_build(
 
     with scopes_disabled():
         year_be = AcademicYear.be_year_for(today)
-        academic_year = (
-            AcademicYear.objects.filter(year=year_be).first() or academic_year_create(year=year_be)
+        academic_year = AcademicYear.objects.filter(year=year_be).first() or academic_year_create(
+            year=year_be
         )
         district = District.objects.create(
             code=DEMO_DISTRICT_CODE,
@@ -165,7 +165,9 @@ def demo_build(
                 rooms = max(1, math.ceil(count / ROOM_SIZE))
                 for room in range(1, rooms + 1):
                     classroom_rows.append(
-                        Classroom(school=school, academic_year=academic_year, grade=grade, room=room)
+                        Classroom(
+                            school=school, academic_year=academic_year, grade=grade, room=room
+                        )
                     )
                     c_index = len(classroom_rows) - 1
                     # Homeroom teachers: one per room, a second in about a third of the rooms.
@@ -301,7 +303,10 @@ def demo_build(
         Membership.objects.bulk_create(memberships, batch_size=BATCH)
         classroom_objs = Classroom.objects.bulk_create(classroom_rows, batch_size=BATCH)
         HomeroomAssignment.objects.bulk_create(
-            [HomeroomAssignment(classroom=classroom_objs[c], teacher=user_objs[u]) for c, u in assignments],
+            [
+                HomeroomAssignment(classroom=classroom_objs[c], teacher=user_objs[u])
+                for c, u in assignments
+            ],
             batch_size=BATCH,
         )
         student_objs = Student.objects.bulk_create(student_rows, batch_size=BATCH)
@@ -322,11 +327,18 @@ def demo_build(
         Guardian.objects.bulk_create([g for _, g in guardian_rows], batch_size=BATCH)
 
     result.schools = len(school_objs)
+
+    def room_of(username: str) -> str:
+        for c, u in assignments:
+            if user_objs[u].username == username:
+                return str(classroom_rows[c])
+        return ""
+
     result.students = len(student_objs)
     result.teachers = len(assignments)
     result.accounts = {
-        "teacher1": f"{first_school.name} ({_room_of(classroom_rows, assignments, user_objs, 'teacher1')})",
-        "teacher2": f"{second_school.name} ({_room_of(classroom_rows, assignments, user_objs, 'teacher2')})",
+        "teacher1": f"{first_school.name} ({room_of('teacher1')})",
+        "teacher2": f"{second_school.name} ({room_of('teacher2')})",
         "coordinator1": first_school.name,
         "director1": first_school.name,
         "counsellor1": first_school.name,
@@ -335,10 +347,3 @@ def demo_build(
         "districtadmin1": district.name,
     }
     return result
-
-
-def _room_of(classrooms, assignments, user_objs, username) -> str:
-    for c, u in assignments:
-        if user_objs[u].username == username:
-            return str(classrooms[c])
-    return ""

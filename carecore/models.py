@@ -9,6 +9,13 @@ class User(AbstractUser):
 
     prefix = models.CharField(_("prefix"), max_length=30, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("th", "ภาษาไทย"), ("en", "English")],
+        default="th",
+        help_text=_("Language of the screens and of documents made for this person."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -69,7 +69,9 @@ def staff_account_update(
 @transaction.atomic
 def school_roles_set(*, user: User, school, roles: set[str], changed_by: User | None) -> None:
     """Make ``roles`` exactly the user's roles at ``school`` (an empty set removes them)."""
-    current = set(Membership.objects.filter(user=user, school=school).values_list("role", flat=True))
+    current = set(
+        Membership.objects.filter(user=user, school=school).values_list("role", flat=True)
+    )
     Membership.objects.filter(user=user, school=school, role__in=current - roles).delete()
     for role in sorted(roles - current):
         Membership.objects.create(user=user, school=school, role=role, created_by=changed_by)

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from carecore import views as carecore_views
 from schools import views as school_views
 
 # The admin logs in through allauth, so two-factor authentication applies there too.
@@ -14,6 +15,6 @@ urlpatterns = [
     path("s/<str:school_code>/students/", include("students.urls")),
     path("", include("districts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", carecore_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -7,9 +7,7 @@ from django_scopes import ScopedManager
 
 BE_OFFSET = 543
 
-school_code_validator = RegexValidator(
-    r"^\d{10}$", _("An OBEC school code has exactly 10 digits.")
-)
+school_code_validator = RegexValidator(r"^\d{10}$", _("An OBEC school code has exactly 10 digits."))
 
 
 class School(models.Model):
@@ -61,7 +59,9 @@ class AcademicYear(models.Model):
         verbose_name_plural = _("academic years")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="year_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="year_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -75,7 +75,10 @@ class AcademicYear(models.Model):
 
 class Term(models.Model):
     academic_year = models.ForeignKey(
-        AcademicYear, on_delete=models.CASCADE, related_name="terms", verbose_name=_("academic year")
+        AcademicYear,
+        on_delete=models.CASCADE,
+        related_name="terms",
+        verbose_name=_("academic year"),
     )
     number = models.PositiveSmallIntegerField(_("term"), choices=[(1, "1"), (2, "2")])
     start = models.DateField(_("starts"))
@@ -87,7 +90,9 @@ class Term(models.Model):
         ordering = ["academic_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "number"], name="term_unique_number"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -119,7 +124,10 @@ class Classroom(models.Model):
         School, on_delete=models.CASCADE, related_name="classrooms", verbose_name=_("school")
     )
     academic_year = models.ForeignKey(
-        AcademicYear, on_delete=models.PROTECT, related_name="classrooms", verbose_name=_("academic year")
+        AcademicYear,
+        on_delete=models.PROTECT,
+        related_name="classrooms",
+        verbose_name=_("academic year"),
     )
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     room = models.PositiveSmallIntegerField(_("room"), default=1)
@@ -165,7 +173,9 @@ class HomeroomAssignment(models.Model):
         verbose_name = _("homeroom assignment")
         verbose_name_plural = _("homeroom assignments")
         constraints = [
-            models.UniqueConstraint(fields=["classroom", "teacher"], name="assignment_unique_teacher"),
+            models.UniqueConstraint(
+                fields=["classroom", "teacher"], name="assignment_unique_teacher"
+            ),
         ]
 
     def __str__(self):

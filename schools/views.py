@@ -15,7 +15,12 @@ from carecore.access import (
 )
 from carecore.models import Membership, Role, User
 from schools import selectors, services
-from schools.forms import HomeroomTeachersForm, SchoolRolesForm, SchoolStaffCreateForm, StaffEditForm
+from schools.forms import (
+    HomeroomTeachersForm,
+    SchoolRolesForm,
+    SchoolStaffCreateForm,
+    StaffEditForm,
+)
 from students.selectors import classroom_roster
 
 
@@ -82,8 +87,12 @@ def classroom_teachers(request, classroom_id):
     if request.method == "POST":
         form = HomeroomTeachersForm(request.POST, candidates=candidates)
         if form.is_valid():
-            services.homeroom_teachers_set(classroom=classroom, teachers=form.cleaned_data["teachers"])
-            messages.success(request, _("Homeroom teachers of %(room)s saved.") % {"room": classroom})
+            services.homeroom_teachers_set(
+                classroom=classroom, teachers=form.cleaned_data["teachers"]
+            )
+            messages.success(
+                request, _("Homeroom teachers of %(room)s saved.") % {"room": classroom}
+            )
             return redirect("schools:school_detail", school_code=request.school.code)
     else:
         form = HomeroomTeachersForm(candidates=candidates, initial={"teachers": current})
@@ -152,13 +161,19 @@ def staff_edit(request, user_id):
         f: getattr(member, f) for f in ("prefix", "first_name", "last_name", "email", "phone")
     }
     post = request.POST if request.method == "POST" else None
-    roles_form = SchoolRolesForm(post, is_self=is_self, initial={"roles": current_roles}, prefix="r")
+    roles_form = SchoolRolesForm(
+        post, is_self=is_self, initial={"roles": current_roles}, prefix="r"
+    )
     details_form = (
         StaffEditForm(post, user=member, initial=details_initial, prefix="d")
         if can_edit_account
         else None
     )
-    if post is not None and roles_form.is_valid() and (details_form is None or details_form.is_valid()):
+    if (
+        post is not None
+        and roles_form.is_valid()
+        and (details_form is None or details_form.is_valid())
+    ):
         if details_form is not None:
             account_services.staff_account_update(user=member, **details_form.cleaned_data)
         account_services.school_roles_set(

@@ -24,7 +24,9 @@ class StudentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["national_id"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off"}
+        )
 
     def clean_national_id(self):
         value = normalize_national_id(self.cleaned_data["national_id"])

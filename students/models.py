@@ -19,7 +19,10 @@ class Student(models.Model):
         FEMALE = "F", _("Female")
 
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="students", verbose_name=_("school")
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="students",
+        verbose_name=_("school"),
     )
     student_code = models.CharField(_("student code"), max_length=20)
     national_id = models.CharField(
@@ -42,7 +45,9 @@ class Student(models.Model):
         ordering = ["school", "student_code"]
         constraints = [
             models.UniqueConstraint(fields=["school", "student_code"], name="student_unique_code"),
-            models.UniqueConstraint(fields=["school", "national_id"], name="student_unique_national_id"),
+            models.UniqueConstraint(
+                fields=["school", "national_id"], name="student_unique_national_id"
+            ),
         ]
 
     def __str__(self):
@@ -70,11 +75,17 @@ class Enrolment(models.Model):
         Student, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("student")
     )
     classroom = models.ForeignKey(
-        "schools.Classroom", on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("classroom")
+        "schools.Classroom",
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("classroom"),
     )
     # Copied from the classroom so that one enrolment per student and year can be a constraint.
     academic_year = models.ForeignKey(
-        "schools.AcademicYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("academic year")
+        "schools.AcademicYear",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("academic year"),
     )
     number = models.PositiveSmallIntegerField(_("number"))
 
@@ -85,7 +96,9 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["classroom", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["student", "academic_year"], name="enrolment_one_per_year"),
+            models.UniqueConstraint(
+                fields=["student", "academic_year"], name="enrolment_one_per_year"
+            ),
             models.UniqueConstraint(fields=["classroom", "number"], name="enrolment_unique_number"),
         ]
 

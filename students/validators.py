@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def national_id_check_digit(first12: str) -> int:
-    """The 13th digit of a Thai national ID: 11 minus the weighted sum mod 11, keeping the last digit."""
+    """The 13th digit of a Thai national ID.
+
+    Weights 13 down to 2 on the first twelve digits; the check digit is (11 - sum mod 11) mod 10.
+    """
     total = sum(int(digit) * (13 - i) for i, digit in enumerate(first12))
     return (11 - total % 11) % 10
 
@@ -35,9 +38,9 @@ def validate_national_id(value: str) -> None:
 
 
 def mask_national_id(value: str) -> str:
-    """Show only the last four characters, in the usual grouping: x-xxxx-xxxxx-x2-3."""
+    """Show only the last three characters, in the usual grouping: x-xxxx-xxxxx-12-3."""
     value = normalize_national_id(value)
     if len(value) != 13:
         return "•" * len(value)
-    masked = "x" * 9 + value[9:]
+    masked = "x" * 10 + value[10:]
     return f"{masked[0]}-{masked[1:5]}-{masked[5:10]}-{masked[10:12]}-{masked[12]}"

@@ -15,7 +15,11 @@ def student_detail(request, student_id):
     student = student_get_for_user(request, student_id)
     enrolments = list(selectors.student_enrolments(student=student))
     current = next(
-        (e for e in enrolments if e.classroom.academic_year_id == getattr(request.academic_year, "pk", None)),
+        (
+            e
+            for e in enrolments
+            if e.classroom.academic_year_id == getattr(request.academic_year, "pk", None)
+        ),
         None,
     )
     return render(
@@ -40,9 +44,13 @@ def student_edit(request, student_id):
     if request.method == "POST" and form.is_valid():
         services.student_save(student=form.save(commit=False))
         messages.success(request, _("Student record saved."))
-        return redirect("students:student_detail", school_code=request.school.code, student_id=student.pk)
+        return redirect(
+            "students:student_detail", school_code=request.school.code, student_id=student.pk
+        )
     return render(
-        request, "students/student_form.html", {"school": request.school, "student": student, "form": form}
+        request,
+        "students/student_form.html",
+        {"school": request.school, "student": student, "form": form},
     )
 
 
@@ -59,7 +67,9 @@ def guardian_edit(request, student_id, guardian_id=None):
     if request.method == "POST" and form.is_valid():
         services.guardian_save(guardian=form.save(commit=False))
         messages.success(request, _("Guardian saved."))
-        return redirect("students:student_detail", school_code=request.school.code, student_id=student.pk)
+        return redirect(
+            "students:student_detail", school_code=request.school.code, student_id=student.pk
+        )
     return render(
         request,
         "students/guardian_form.html",

@@ -10,7 +10,15 @@ from conftest import ROLE_KEYS
 OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
 
 EVERYONE = dict.fromkeys(ROLE_KEYS, OK)
-SCHOOL_STAFF = ["homeroom", "homeroom_other", "counsellor", "discipline", "nurse", "coordinator", "director"]
+SCHOOL_STAFF = [
+    "homeroom",
+    "homeroom_other",
+    "counsellor",
+    "discipline",
+    "nurse",
+    "coordinator",
+    "director",
+]
 SUPERVISORS = ["network", "district_supervisor", "district_admin"]
 
 
@@ -52,9 +60,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         denied=NOT_FOUND,
         overrides={"homeroom": FORBIDDEN, "counsellor": FORBIDDEN, "director": FORBIDDEN},
     ),
-    "districts:district_detail": only(
-        ["district_supervisor", "district_admin"], denied=NOT_FOUND
-    ),
+    "districts:district_detail": only(["district_supervisor", "district_admin"], denied=NOT_FOUND),
     "districts:district_staff_list": only(
         ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
     ),

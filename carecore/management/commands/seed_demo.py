@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, schools, students, password, seed, **options):
         if schools < 2:
-            raise CommandError("--schools must be at least 2 (teacher2 works at the second school).")
+            raise CommandError(
+                "--schools must be at least 2 (teacher2 works at the second school)."
+            )
         if students < schools * 20:
             raise CommandError("--students must be at least 20 per school.")
         if demo_exists():

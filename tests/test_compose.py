@@ -1,0 +1,224 @@
+"""Deployment files: docker-compose.yml and the Dockerfile agree with the code.
+
+There is no Docker engine on the test machines, so the files are parsed and compared with what
+the settings read, the Celery app and the WSGI module the commands name.
+"""
+
+import importlib.util
+import json
+import re
+import shlex
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from celery.app.utils import find_app
+
+import carecore.settings  # noqa: F401  (fills ENV_NAMES; already imported by pytest-django)
+from carecore.env import ENV_NAMES, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ["web", "worker", "beat"]
+REQUIRED_ENV = {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
+WSGI_TARGET = "carecore.wsgi:application"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def environment(service: dict) -> dict[str, str]:
+    """A service's environment as a dict, whether written as a mapping or as a KEY=VALUE list."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def resolved(value: str) -> str:
+    """The value compose would use with nothing set in the shell: ${NAME:-default} -> default."""
+    return re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}", r"\1", value)
+
+
+def argv(command) -> list[str]:
+    return list(command) if isinstance(command, list) else shlex.split(command)
+
+
+def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined and comments dropped."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    joined = re.sub(r"\\\n", " ", "\n".join(lines))
+    result = []
+    for line in joined.splitlines():
+        if line.strip():
+            instruction, _, args = line.strip().partition(" ")
+            result.append((instruction.upper(), args.strip()))
+    return result
+
+
+def test_all_services_exist(services):
+    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+
+
+def test_app_services_share_build_and_environment(services):
+    web = services["web"]
+    assert web.get("build"), "web must be built from the Dockerfile"
+    for name in ["worker", "beat"]:
+        assert services[name].get("build") == web["build"], name
+        assert services[name].get("image") == web.get("image"), name
+        assert environment(services[name]) == environment(web), name
+
+
+def test_environment_only_sets_variables_the_settings_read(services):
+    names = set(environment(services["web"]))
+    assert names >= REQUIRED_ENV
+    unknown = names - ENV_NAMES
+    assert not unknown, (
+        f"docker-compose.yml sets variables carecore/settings.py never reads: {unknown}"
+    )
+
+
+def test_secret_key_is_required_not_defaulted(services):
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", environment(services["web"])["SECRET_KEY"])
+
+
+def test_environment_values_parse(services, monkeypatch):
+    """Literal values and ${NAME:-default} defaults must be accepted by the settings helpers."""
+    env = {key: resolved(value) for key, value in environment(services["web"]).items()}
+
+    def parse_bool(name: str) -> bool:
+        monkeypatch.setenv(name, env[name])
+        return env_bool(name)
+
+    assert env["DEBUG"].strip(), "DEBUG must be given explicitly"
+    assert parse_bool("DEBUG") is False
+    if "SECURE_SSL_REDIRECT" in env:
+        assert parse_bool("SECURE_SSL_REDIRECT") is True
+    if "EMAIL_PORT" in env:
+        monkeypatch.setenv("EMAIL_PORT", env["EMAIL_PORT"])
+        assert env_int("EMAIL_PORT", 0) > 0
+
+
+def test_database_url_points_at_db_service(services):
+    url = urlparse(environment(services["web"])["DATABASE_URL"])
+    db_env = environment(services["db"])
+    assert url.scheme in {"postgres", "postgresql"}
+    assert url.hostname == "db" and "db" in services
+    assert services["db"]["image"].startswith("postgres")
+    assert url.path.lstrip("/") == db_env["POSTGRES_DB"]
+    assert url.username == db_env["POSTGRES_USER"]
+    assert url.password == db_env["POSTGRES_PASSWORD"]
+    assert url.port in (None, 5432)
+
+
+def test_celery_broker_points_at_redis_service(services):
+    url = urlparse(environment(services["web"])["CELERY_BROKER_URL"])
+    assert url.scheme == "redis"
+    assert url.hostname == "redis" and "redis" in services
+    assert services["redis"]["image"].startswith("redis")
+    assert url.port in (None, 6379)
+
+
+def test_app_services_wait_for_healthy_db_and_redis(services):
+    healthcheck = services["db"].get("healthcheck", {})
+    assert "pg_isready" in " ".join(argv(healthcheck.get("test", [])))
+    for name in APP_SERVICES:
+        depends = services[name].get("depends_on") or {}
+        assert depends.get("db", {}).get("condition") == "service_healthy", name
+        assert "redis" in depends, name
+
+
+def test_media_volume_is_mounted_at_media_root(compose, services):
+    media_root = environment(services["web"])["MEDIA_ROOT"]
+    for name in ["web", "worker"]:
+        mounts = [str(volume).split(":") for volume in services[name].get("volumes", [])]
+        named = [source for source, target, *_ in mounts if target == media_root]
+        assert named, f"{name} has no volume at {media_root}"
+        assert named[0] in (compose.get("volumes") or {}), f"{named[0]} is not a named volume"
+
+
+@pytest.mark.parametrize("service, subcommand", [("worker", "worker"), ("beat", "beat")])
+def test_celery_commands_name_the_project_app(services, service, subcommand):
+    args = argv(services[service]["command"])
+    assert args[:4] == ["celery", "-A", "carecore", subcommand]
+    from carecore.celery import app
+
+    assert find_app(args[2]) is app
+
+
+def test_web_runs_migrations_then_gunicorn_on_wsgi_app(services):
+    command = services["web"]["command"]
+    args = argv(command)
+    script = args[-1] if args[:2] == ["sh", "-c"] else " ".join(args)
+    assert "manage.py migrate" in script
+    gunicorn = shlex.split(script.split("&&")[-1])
+    assert gunicorn[:2] == ["gunicorn", WSGI_TARGET]
+    assert any(port.split(":")[-1] == "8000" for port in map(str, services["web"]["ports"]))
+
+
+def test_wsgi_target_is_importable():
+    module, _, attribute = WSGI_TARGET.partition(":")
+    assert importlib.util.find_spec(module) is not None
+    assert attribute == "application"
+
+
+def test_dockerfile_base_packages_and_user(dockerfile):
+    instructions = dockerfile_instructions(dockerfile)
+    assert instructions[0] == ("FROM", "python:3.11-slim-bookworm")
+    apt = " ".join(args for name, args in instructions if name == "RUN" and "apt-get" in args)
+    installed = set(apt.split())
+    for package in [
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz-subset0",
+        "libthai0",
+        "libthai-data",
+        "fonts-thai-tlwg",
+        "gettext",
+    ]:
+        assert package in installed, package
+    users = [args for name, args in instructions if name == "USER"]
+    assert users and users[-1] not in {"root", "0", "0:0"}
+
+
+def test_dockerfile_installs_project_and_collects_static(dockerfile):
+    runs = [args for name, args in dockerfile_instructions(dockerfile) if name == "RUN"]
+    assert any("pip install --no-cache-dir ." in run for run in runs)
+    collect = [run for run in runs if "collectstatic" in run]
+    assert collect and "--noinput" in collect[0]
+    assert "SECRET_KEY=" in collect[0]
+    # The throwaway build key must not leak into the image environment.
+    for name, args in dockerfile_instructions(dockerfile):
+        if name in {"ENV", "ARG"}:
+            assert "SECRET_KEY" not in args
+
+
+def test_dockerfile_cmd_runs_gunicorn_on_wsgi_app(dockerfile):
+    cmds = [args for name, args in dockerfile_instructions(dockerfile) if name == "CMD"]
+    assert cmds
+    cmd = json.loads(cmds[-1]) if cmds[-1].startswith("[") else shlex.split(cmds[-1])
+    assert cmd[:2] == ["gunicorn", WSGI_TARGET]
+    assert cmd[cmd.index("--bind") + 1] == "0.0.0.0:8000"
+
+
+def test_dockerignore_keeps_local_state_out():
+    ignored = {
+        line.strip().strip("/")
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for entry in [".venv", ".git", "db.sqlite3", "media", "staticfiles", "test-artifacts"]:
+        assert entry in ignored, entry
+    assert any("__pycache__" in entry for entry in ignored)
