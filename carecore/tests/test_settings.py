@@ -35,7 +35,7 @@ def clean_env(**overrides: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if key not in ENV_NAMES
-        and key != "DJANGO_SETTINGS_MODULE"
+        and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
         and not key.startswith("CELERY_")
         and not key.startswith("DATABASE_URL")
     }
