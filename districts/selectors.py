@@ -1,5 +1,6 @@
 from django.db.models import Count
 
+from carecore.thai import thai_order
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, School
 from students.models import Enrolment
@@ -8,7 +9,9 @@ from students.models import Enrolment
 def school_summaries(*, schools, academic_year: AcademicYear | None) -> list[School]:
     """Schools with their number of classrooms and students this year: three queries in all,
     whatever the number of schools."""
-    schools = list(schools.select_related("network").order_by("network__name", "name"))
+    schools = list(
+        schools.select_related("network").order_by(thai_order("network__name"), thai_order("name"))
+    )
     ids = [s.pk for s in schools]
     students = dict(
         Enrolment.objects.filter(academic_year=academic_year, classroom__school_id__in=ids)

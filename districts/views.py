@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from carecore import services as account_services
 from carecore.access import Perm, district_view, network_view
 from carecore.models import Membership, Role
+from carecore.thai import thai_order
 from districts import selectors
 from districts.forms import DistrictStaffCreateForm
 from schools.models import School
@@ -61,7 +62,7 @@ def district_staff_list(request):
             | Q(school__district=district, role__in=[Role.COORDINATOR, Role.DIRECTOR])
         )
         .select_related("user", "school", "network", "district")
-        .order_by("role", "user__first_name", "user__last_name")
+        .order_by("role", thai_order("user__first_name"), thai_order("user__last_name"))
     )
     return render(
         request,

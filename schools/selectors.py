@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from carecore.models import Membership, User
+from carecore.thai import thai_order, thai_sort_key
 from schools.models import AcademicYear, Classroom, HomeroomAssignment, School
 
 
@@ -20,7 +21,7 @@ def _teachers_prefetch() -> Prefetch:
     return Prefetch(
         "assignments",
         queryset=HomeroomAssignment.objects.select_related("teacher").order_by(
-            "teacher__first_name", "teacher__last_name"
+            thai_order("teacher__first_name"), thai_order("teacher__last_name")
         ),
     )
 
@@ -41,7 +42,7 @@ def classroom_list_for_teacher(*, user: User, academic_year: AcademicYear | None
         .select_related("school")
         .annotate(student_count=Count("enrolments", distinct=True))
         .prefetch_related(_teachers_prefetch())
-        .order_by("school__name", "grade", "room")
+        .order_by(thai_order("school__name"), "grade", "room")
     )
 
 
@@ -53,7 +54,10 @@ def school_staff(*, school: School) -> list[tuple[User, list[Membership]]]:
     by_user: dict[int, tuple[User, list[Membership]]] = {}
     for m in memberships:
         by_user.setdefault(m.user_id, (m.user, []))[1].append(m)
-    return sorted(by_user.values(), key=lambda pair: (pair[0].first_name, pair[0].last_name))
+    return sorted(
+        by_user.values(),
+        key=lambda pair: (thai_sort_key(pair[0].first_name), thai_sort_key(pair[0].last_name)),
+    )
 
 
 def homeroom_candidates(*, school: School) -> QuerySet[User]:
@@ -61,4 +65,4 @@ def homeroom_candidates(*, school: School) -> QuerySet[User]:
 
     return User.objects.filter(
         memberships__school=school, memberships__role=Role.HOMEROOM, is_active=True
-    ).order_by("first_name", "last_name")
+    ).order_by(thai_order("first_name"), thai_order("last_name"))

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -176,6 +177,9 @@ def staff_edit(request, user_id):
     ):
         if details_form is not None:
             account_services.staff_account_update(user=member, **details_form.cleaned_data)
+            if is_self and details_form.cleaned_data["new_password"]:
+                # Changing one's own password must not log one out.
+                update_session_auth_hash(request, member)
         account_services.school_roles_set(
             user=member,
             school=request.school,

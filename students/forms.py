@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from carecore.forms import ThaiDateField
@@ -24,8 +25,15 @@ class StudentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off"}
+        # People type IDs with dashes or spaces (1-2345-67890-12-3); those are dropped in
+        # clean_national_id, and the model's 13-character limit applies to what is left.
+        national_id = self.fields["national_id"]
+        national_id.max_length = 20
+        national_id.validators = [
+            v for v in national_id.validators if not isinstance(v, MaxLengthValidator)
+        ]
+        national_id.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"}
         )
 
     def clean_national_id(self):

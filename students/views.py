@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -40,7 +42,8 @@ def student_detail(request, student_id):
 @school_view(Perm.VIEW_SCHOOL)
 def student_edit(request, student_id):
     student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
-    form = StudentForm(request.POST or None, instance=student)
+    # The form edits a copy, so that a rejected edit does not show unsaved names as saved.
+    form = StudentForm(request.POST or None, instance=copy.copy(student))
     if request.method == "POST" and form.is_valid():
         services.student_save(student=form.save(commit=False))
         messages.success(request, _("Student record saved."))
