@@ -111,15 +111,23 @@ def test_environment_values_parse(services, monkeypatch):
         assert env_int("EMAIL_PORT", 0) > 0
 
 
+def interpolate(value: str) -> str:
+    """What docker compose makes of ${NAME}, ${NAME:-default} and ${NAME:?message} when every
+    variable is set to "from-env-NAME"."""
+    return re.sub(r"\$\{(\w+)(?:[:?-][^}]*)?\}", lambda m: f"from-env-{m.group(1)}", value)
+
+
 def test_database_url_points_at_db_service(services):
-    url = urlparse(environment(services["web"])["DATABASE_URL"])
-    db_env = environment(services["db"])
+    url = urlparse(interpolate(environment(services["web"])["DATABASE_URL"]))
+    db_env = {k: interpolate(str(v)) for k, v in environment(services["db"]).items()}
     assert url.scheme in {"postgres", "postgresql"}
     assert url.hostname == "db" and "db" in services
     assert services["db"]["image"].startswith("postgres")
     assert url.path.lstrip("/") == db_env["POSTGRES_DB"]
     assert url.username == db_env["POSTGRES_USER"]
     assert url.password == db_env["POSTGRES_PASSWORD"]
+    # The database password comes from the environment, never from the file.
+    assert db_env["POSTGRES_PASSWORD"] == "from-env-POSTGRES_PASSWORD"
     assert url.port in (None, 5432)
 
 
