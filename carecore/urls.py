@@ -1,9 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from carecore import views as carecore_views
+from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
 from schools import views as school_views
+
+register_converter(SchoolCodeConverter, "school_code")
+register_converter(DistrictCodeConverter, "district_code")
 
 # The admin logs in through allauth, so two-factor authentication applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,8 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", school_views.home, name="home"),
     path("classrooms/", school_views.my_classrooms, name="my_classrooms"),
-    path("s/<str:school_code>/", include("schools.urls")),
-    path("s/<str:school_code>/students/", include("students.urls")),
+    path("s/<school_code:school_code>/", include("schools.urls")),
+    path("s/<school_code:school_code>/students/", include("students.urls")),
     path("", include("districts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,17 @@ class District(models.Model):
         PRIMARY = "primary", _("Primary (สพป.)")
         SECONDARY = "secondary", _("Secondary (สพม.)")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_.-]{1,20}$",
+                _("Use Latin letters, digits and . _ - only (it appears in addresses)."),
+            )
+        ],
+    )
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     province = models.CharField(_("province"), max_length=100)

@@ -5,10 +5,14 @@ from districts import views
 app_name = "districts"
 
 urlpatterns = [
-    path("d/<str:district_code>/", views.district_detail, name="district_detail"),
-    path("d/<str:district_code>/staff/", views.district_staff_list, name="district_staff_list"),
+    path("d/<district_code:district_code>/", views.district_detail, name="district_detail"),
     path(
-        "d/<str:district_code>/staff/new/",
+        "d/<district_code:district_code>/staff/",
+        views.district_staff_list,
+        name="district_staff_list",
+    ),
+    path(
+        "d/<district_code:district_code>/staff/new/",
         views.district_staff_create,
         name="district_staff_create",
     ),

@@ -193,3 +193,20 @@ def test_nonexistent_objects_answer_like_other_schools(world, login):
     assert client.get(url).status_code == NOT_FOUND
     url = f"/s/{world.a.school.code}/classrooms/{world.b.classroom.pk}/"
     assert client.get(url).status_code == NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_absurd_ids_in_addresses_answer_404_not_500(world, login):
+    client = login(world.a.users["coordinator"])
+    huge = "9" * 30
+    code = world.a.school.code
+    for url in (
+        f"/s/{code}/classrooms/{huge}/",
+        f"/s/{code}/students/{huge}/",
+        f"/s/{code}/students/{world.a.student.pk}/guardians/{huge}/",
+        f"/s/{code}/staff/{huge}/",
+        f"/n/{huge}/",
+        "/s/" + "ก" * 300 + "/",
+        "/d/%00/",
+    ):
+        assert client.get(url).status_code == NOT_FOUND, url
