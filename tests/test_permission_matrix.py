@@ -10,15 +10,6 @@ from conftest import ROLE_KEYS
 OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
 
 EVERYONE = dict.fromkeys(ROLE_KEYS, OK)
-SCHOOL_STAFF = [
-    "homeroom",
-    "homeroom_other",
-    "counsellor",
-    "discipline",
-    "nurse",
-    "coordinator",
-    "director",
-]
 SUPERVISORS = ["network", "district_supervisor", "district_admin"]
 
 
@@ -85,9 +76,9 @@ def walk(patterns, prefix="", namespace=""):
             yield prefix + str(p.pattern), (namespace + p.name) if p.name else None, p
 
 
-def kwargs_for(route: str, world) -> dict:
+def kwargs_for(world) -> dict:
     a = world.a
-    values = {
+    return {
         "school_code": a.school.code,
         "classroom_id": a.classroom.pk,
         "student_id": a.student.pk,
@@ -96,7 +87,6 @@ def kwargs_for(route: str, world) -> dict:
         "district_code": a.district.code,
         "network_id": a.network.pk,
     }
-    return values
 
 
 def fill(route: str, values: dict) -> str:
@@ -132,7 +122,7 @@ def test_every_project_url_has_expectations():
 def test_permission_matrix(world, client):
     from django.urls import reverse
 
-    values = kwargs_for("", world)
+    values = kwargs_for(world)
     failures = []
     for route, name in project_urls():
         expected = EXPECTED[name]
@@ -160,7 +150,7 @@ def test_permission_matrix(world, client):
 def test_library_urls_never_fail_nor_leak(world, client):
     """allauth, language switching and the admin: no 5xx for anyone, the admin closed to staff
     without superuser rights, and no student name anywhere."""
-    values = kwargs_for("", world)
+    values = kwargs_for(world)
     student_name = world.a.student.first_name
     users = [None] + [world.a.users[k] for k in ROLE_KEYS]
     checked = 0
