@@ -75,15 +75,8 @@ def district_staff_list(request):
 def district_staff_create(request):
     form = DistrictStaffCreateForm(request.POST or None, district=request.district)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         user = account_services.staff_account_create(
-            username=data["username"],
-            password=data["password"],
-            prefix=data["prefix"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            phone=data["phone"],
+            **form.account_fields(),
             memberships=[form.membership()],
             created_by=request.user,
         )

@@ -60,6 +60,12 @@ class StaffCreateForm(PasswordMixin, StaffDetailsForm):
     )
     field_order = ["username", "prefix", "first_name", "last_name", "email", "phone", "password"]
 
+    ACCOUNT_FIELDS = ("username", "password", "prefix", "first_name", "last_name", "email", "phone")
+
+    def account_fields(self) -> dict:
+        """The cleaned values that staff_account_create takes as they are."""
+        return {name: self.cleaned_data[name] for name in self.ACCOUNT_FIELDS}
+
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():

@@ -117,16 +117,11 @@ def staff_list(request):
 def staff_create(request):
     form = SchoolStaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         user = account_services.staff_account_create(
-            username=data["username"],
-            password=data["password"],
-            prefix=data["prefix"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            phone=data["phone"],
-            memberships=[{"role": role, "school": request.school} for role in data["roles"]],
+            **form.account_fields(),
+            memberships=[
+                {"role": role, "school": request.school} for role in form.cleaned_data["roles"]
+            ],
             created_by=request.user,
         )
         messages.success(
