@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -138,3 +140,118 @@ class Membership(models.Model):
     @property
     def place(self):
         return self.school or self.network or self.district
+
+
+def generated_file_path(instance, filename: str) -> str:
+    # A random directory per file: the name alone never finds a file, and nothing serves
+    # MEDIA_ROOT anyway (downloads go through the access layer).
+    return f"generated/{instance.pk}/{filename}"
+
+
+class GeneratedFile(models.Model):
+    """A file a job produces for one person (a PDF or a spreadsheet), with its progress.
+
+    The view that starts the job creates the row; the task fills it. Only the person who asked
+    may download it, and only while they still hold the permission that the job needed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="generated_files", verbose_name=_("asked by")
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    permission = models.CharField(max_length=50)
+    language = models.CharField(max_length=5, default="th")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to=generated_file_path, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("generated file")
+        verbose_name_plural = _("generated files")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                name="generated_file_progress_0_100", condition=Q(progress__lte=100)
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed which student's record, when and from where. Append-only: on
+    PostgreSQL a trigger refuses every UPDATE and DELETE of these rows.
+
+    The references are plain ids (no foreign keys), so deleting a user, a school or a student
+    never touches the log; the names at the time are kept beside them."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Printed or exported")
+        IMPORT = "import", _("Imported")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField(_("user"), null=True, blank=True, db_index=True)
+    user_name = models.CharField(_("user"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    school_id = models.BigIntegerField(null=True, blank=True)
+    district_id = models.BigIntegerField(null=True, blank=True)
+    student_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    student_name = models.CharField(_("student"), max_length=200, blank=True)
+    object_type = models.CharField(_("record"), max_length=50, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["school_id", "-at"], name="audit_school_at"),
+            models.Index(fields=["district_id", "-at"], name="audit_district_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.student_name}"
