@@ -146,3 +146,9 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded and generated files go to a fresh folder per test, never into the checkout."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -36,6 +36,7 @@ class Perm:
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_DISTRICT = "view_district"
     MANAGE_DISTRICT_STAFF = "manage_district_staff"
+    VIEW_AUDIT_LOG = "view_audit_log"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,13 +53,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ASSIGN_HOMEROOM,
         }
     ),
-    Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS}),
+    Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.VIEW_AUDIT_LOG}),
     Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
     Role.DISTRICT_SUPERVISOR: frozenset(
         {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.VIEW_DISTRICT}
     ),
     Role.DISTRICT_ADMIN: frozenset(
-        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.VIEW_DISTRICT, Perm.MANAGE_DISTRICT_STAFF}
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_AGGREGATES,
+            Perm.VIEW_DISTRICT,
+            Perm.MANAGE_DISTRICT_STAFF,
+            Perm.VIEW_AUDIT_LOG,
+        }
     ),
 }
 
@@ -303,3 +310,47 @@ def district_view(permission: str | None = None) -> Callable:
 def user_school_scope(request, *roles: str):
     """A scope over the schools where the user holds one of ``roles`` (for pages across schools)."""
     return scope(school=get_access(request).school_ids_with_role(*roles))
+
+
+# --- files made by jobs ------------------------------------------------------------------------
+def generated_file_get_for_user(request, file_id):
+    """A file a job made for this user (404 for anyone else, and once they have lost the
+    permission the job needed, e.g. a teacher no longer teaching the classroom).
+
+    Kinds with their own ``check`` run it inside the file's scope."""
+    from carecore.jobs import JOB_KINDS
+    from carecore.models import GeneratedFile
+
+    if not request.user.is_authenticated:
+        raise Http404
+    generated = (
+        GeneratedFile.objects.select_related("school", "school__district", "district")
+        .filter(pk=file_id, created_by=request.user)
+        .first()
+    )
+    if generated is None:
+        raise Http404
+    access = get_access(request)
+    if generated.school_id:
+        from schools.selectors import current_academic_year
+
+        perms = access.school_perms(generated.school)
+        request.school = generated.school
+        request.schoolperms = perms
+        request.academic_year = current_academic_year()
+        school_ids = [generated.school_id]
+    elif generated.district_id:
+        perms = access.district_perms(generated.district)
+        request.district = generated.district
+        request.districtperms = perms
+        school_ids = list(generated.district.schools.values_list("pk", flat=True))
+    else:
+        raise Http404
+    if generated.permission not in perms:
+        raise Http404
+    kind = JOB_KINDS.get(generated.kind)
+    if kind is not None and kind.check is not None:
+        with scope(school=school_ids):
+            if not kind.check(request, generated):
+                raise Http404
+    return generated

@@ -148,13 +148,34 @@ STORAGES = {
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# In the demo a job that fails is marked failed on its page rather than breaking the request.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A job stays queued until it has finished: a worker that dies mid-job (acks_late) leaves the
+# message unacknowledged, and Redis hands it to another worker after the visibility timeout,
+# which must be longer than the longest job. A pool process that dies is requeued at once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "carecare")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1800),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "remove-expired-files": {
+        "task": "carecore.tasks.generated_files_cleanup_task",
+        "schedule": 3600.0,
+    },
+}
+# Files made by jobs (PDFs, spreadsheets) can be downloaded for this many days.
+GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console (demo).
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from carecore import file_views
 from carecore import views as carecore_views
 from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
 from schools import views as school_views
@@ -19,6 +20,21 @@ urlpatterns = [
     path("s/<school_code:school_code>/students/", include("students.urls")),
     path("", include("districts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("files/", file_views.generated_file_list, name="generated_file_list"),
+    path("files/<uuid:file_id>/", file_views.generated_file_detail, name="generated_file"),
+    path(
+        "files/<uuid:file_id>/status/",
+        file_views.generated_file_status,
+        name="generated_file_status",
+    ),
+    path(
+        "files/<uuid:file_id>/download/",
+        file_views.generated_file_download,
+        name="generated_file_download",
+    ),
+    path(
+        "files/<uuid:file_id>/retry/", file_views.generated_file_retry, name="generated_file_retry"
+    ),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

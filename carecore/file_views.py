@@ -1,0 +1,88 @@
+"""Pages of files made by jobs: waiting page, progress fragment, download, retry, my files.
+
+Every lookup goes through ``generated_file_get_for_user``: only the person who asked gets the
+file, and only while they may still see what is in it."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from carecore import jobs
+from carecore.access import generated_file_get_for_user
+from carecore.models import GeneratedFile
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def generated_file_response(request, generated: GeneratedFile):
+    """What a view that has just started a job answers: the progress fragment for htmx, a
+    redirect to the waiting page otherwise (it refreshes itself without JavaScript)."""
+    if _is_htmx(request):
+        return render(request, "carecore/fragment_generated_file.html", _context(generated))
+    return redirect("generated_file", file_id=generated.pk)
+
+
+def _context(generated: GeneratedFile) -> dict:
+    return {
+        "generated": generated,
+        "finished": generated.status in (GeneratedFile.Status.DONE, GeneratedFile.Status.FAILED),
+        "can_retry": jobs.generated_file_can_retry(generated),
+    }
+
+
+@login_required
+def generated_file_detail(request, file_id):
+    generated = generated_file_get_for_user(request, file_id)
+    return render(request, "carecore/generated_file.html", _context(generated))
+
+
+@login_required
+def generated_file_status(request, file_id):
+    generated = generated_file_get_for_user(request, file_id)
+    return render(request, "carecore/fragment_generated_file.html", _context(generated))
+
+
+@login_required
+def generated_file_download(request, file_id):
+    generated = generated_file_get_for_user(request, file_id)
+    if generated.status != GeneratedFile.Status.DONE or not generated.file:
+        return redirect("generated_file", file_id=generated.pk)
+    try:
+        handle = generated.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=request.GET.get("inline") != "1",
+        filename=generated.filename,
+        content_type=generated.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def generated_file_retry(request, file_id):
+    generated = generated_file_get_for_user(request, file_id)
+    generated = jobs.generated_file_retry(generated=generated)
+    return generated_file_response(request, generated)
+
+
+@login_required
+def generated_file_list(request):
+    """The person's own recent files (each still checked before it can be fetched)."""
+    files = list(
+        GeneratedFile.objects.filter(created_by=request.user)
+        .select_related("school", "district")
+        .order_by("-created")[:50]
+    )
+    return render(
+        request,
+        "carecore/generated_file_list.html",
+        {"files": files, "lifetime_days": jobs.FILE_LIFETIME.days},
+    )

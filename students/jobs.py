@@ -1,0 +1,71 @@
+"""Printable documents of students, made by jobs (see carecore.jobs)."""
+
+from django.utils.translation import gettext as _
+
+from carecore.access import can_view_classroom_students, students_for_user
+from carecore.jobs import BuiltFile, JobFailed, job_kind
+from schools.models import Classroom
+from students.models import Student
+
+
+def _classroom(generated) -> Classroom:
+    classroom = (
+        Classroom.objects.filter(school_id=generated.school_id, pk=generated.params["classroom_id"])
+        .select_related("school", "academic_year")
+        .first()
+    )
+    if classroom is None:
+        raise JobFailed(_("The classroom no longer exists."))
+    return classroom
+
+
+def _can_see_classroom(request, generated) -> bool:
+    classroom = Classroom.objects.filter(
+        school=request.school, pk=generated.params.get("classroom_id")
+    ).first()
+    return classroom is not None and can_view_classroom_students(request, classroom)
+
+
+def _can_see_student(request, generated) -> bool:
+    return students_for_user(request).filter(pk=generated.params.get("student_id")).exists()
+
+
+def _pdf_name(*parts) -> str:
+    return "-".join(str(p).replace("/", "-").replace(" ", "") for p in parts if p) + ".pdf"
+
+
+@job_kind("classroom_list", check=_can_see_classroom)
+def build_classroom_list(generated, progress) -> BuiltFile:
+    from students import documents
+
+    classroom = _classroom(generated)
+    content = documents.classroom_list_pdf(classroom=classroom, progress=progress)
+    return BuiltFile(
+        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
+    )
+
+
+@job_kind("classroom_sheets", check=_can_see_classroom)
+def build_classroom_sheets(generated, progress) -> BuiltFile:
+    from students import documents
+
+    classroom = _classroom(generated)
+    content = documents.classroom_sheets_pdf(classroom=classroom, progress=progress)
+    return BuiltFile(
+        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
+    )
+
+
+@job_kind("student_sheet", check=_can_see_student)
+def build_student_sheet(generated, progress) -> BuiltFile:
+    from students import documents
+
+    student = (
+        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
+        .select_related("school")
+        .first()
+    )
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    content = documents.student_sheet_pdf(student=student)
+    return BuiltFile(filename=_pdf_name(generated.title), content=content)
