@@ -147,6 +147,8 @@ STORAGES = {
 # Celery: Redis in production and CI; without a broker, jobs run eagerly (demo only).
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# A job's state and output live in its row (GeneratedFile, StudentImport), not in Redis.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # In the demo a job that fails is marked failed on its page rather than breaking the request.
 CELERY_TASK_EAGER_PROPAGATES = False

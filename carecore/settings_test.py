@@ -10,7 +10,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from carecore.settings import *  # noqa: E402, F403
 from carecore.settings import STORAGES  # noqa: E402
 
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager, except in the worker process that the real-worker tests start (tests/worker.py).
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("TEST_REAL_WORKER")
 CELERY_TASK_EAGER_PROPAGATES = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
