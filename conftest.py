@@ -17,6 +17,9 @@ from schools.services import academic_year_create
 from students.models import Enrolment, Guardian, Student
 from students.validators import national_id_check_digit
 
+# The real-worker fixtures (broker, start_worker) for tests/integration and tests/browser.
+pytest_plugins = ["tests.worker"]
+
 PASSWORD = "correct-horse-2568"  # noqa: S105
 
 # Role keys used by the permission matrix; "homeroom_other" teaches another room of the school.
