@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from carecore.models import Membership, User
+from carecore.models import AuditEvent, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,3 +22,26 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "school", "network", "district"]
     list_filter = ["role"]
     raw_id_fields = ["user", "school", "network", "district", "created_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only (on PostgreSQL the database refuses changes too)."""
+
+    list_display = ["at", "user_name", "action", "student_name", "object_type", "summary", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["user_name", "student_name", "summary"]
+    date_hierarchy = "at"
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

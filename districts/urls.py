@@ -1,5 +1,6 @@
 from django.urls import path
 
+from carecore import audit_views
 from districts import views
 
 app_name = "districts"
@@ -15,6 +16,11 @@ urlpatterns = [
         "d/<district_code:district_code>/staff/new/",
         views.district_staff_create,
         name="district_staff_create",
+    ),
+    path(
+        "d/<district_code:district_code>/audit/",
+        audit_views.district_audit_log,
+        name="district_audit_log",
     ),
     path("n/<int:network_id>/", views.network_detail, name="network_detail"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from carecore import audit_views
 from schools import views
 
 app_name = "schools"
@@ -15,4 +16,5 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
+    path("audit/", audit_views.school_audit_log, name="audit_log"),
 ]

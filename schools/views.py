@@ -14,7 +14,8 @@ from carecore.access import (
     school_view,
     user_school_scope,
 )
-from carecore.models import Membership, Role, User
+from carecore.audit import audit_record
+from carecore.models import AuditEvent, Membership, Role, User
 from schools import selectors, services
 from schools.forms import (
     HomeroomTeachersForm,
@@ -66,6 +67,15 @@ def classroom_detail(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
     enrolments = list(classroom_roster(classroom=classroom))
     teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
+    # One event for the class list (names, codes, guardians of every student in the room).
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=classroom,
+        summary=_("Viewed the class list of %(room)s") % {"room": classroom},
+        request=request,
+    )
     return render(
         request,
         "schools/classroom_detail.html",

@@ -1,12 +1,15 @@
 import copy
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view, student_get_for_user
+from carecore.audit import audit_record, model_changes
+from carecore.models import AuditEvent
 from students import selectors, services
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian
@@ -23,6 +26,14 @@ def student_detail(request, student_id):
             if e.classroom.academic_year_id == getattr(request.academic_year, "pk", None)
         ),
         None,
+    )
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("Viewed the student record"),
+        request=request,
     )
     return render(
         request,
@@ -45,7 +56,17 @@ def student_edit(request, student_id):
     # The form edits a copy, so that a rejected edit does not show unsaved names as saved.
     form = StudentForm(request.POST or None, instance=copy.copy(student))
     if request.method == "POST" and form.is_valid():
-        services.student_save(student=form.save(commit=False))
+        with transaction.atomic():
+            saved = services.student_save(student=form.save(commit=False))
+            audit_record(
+                action=AuditEvent.Action.CHANGE,
+                user=request.user,
+                school=request.school,
+                student=saved,
+                summary=_("Edited the student record"),
+                changes=model_changes(student, saved, StudentForm.Meta.fields),
+                request=request,
+            )
         messages.success(request, _("Student record saved."))
         return redirect(
             "students:student_detail", school_code=request.school.code, student_id=student.pk
@@ -66,9 +87,25 @@ def guardian_edit(request, student_id, guardian_id=None):
         guardian = Guardian.objects.filter(student=student, pk=guardian_id).first()
         if guardian is None:
             raise Http404
+    # The form writes into the instance while validating: keep the values from before.
+    before = copy.copy(guardian) if guardian.pk else None
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
-        services.guardian_save(guardian=form.save(commit=False))
+        with transaction.atomic():
+            saved = services.guardian_save(guardian=form.save(commit=False))
+            audit_record(
+                action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
+                user=request.user,
+                school=request.school,
+                student=student,
+                obj=saved,
+                summary=(
+                    _("Edited a guardian: %(name)s") if before else _("Added a guardian: %(name)s")
+                )
+                % {"name": saved},
+                changes=model_changes(before, saved, GuardianForm.Meta.fields),
+                request=request,
+            )
         messages.success(request, _("Guardian saved."))
         return redirect(
             "students:student_detail", school_code=request.school.code, student_id=student.pk

@@ -277,7 +277,8 @@ class TestClassroomDetail:
         # 7. students_enrolment + students_student: the roster in number order
         # 8. students_guardian: the main guardians of all those students (prefetch)
         # 9. schools_homeroomassignment + carecore_user: the classroom's teachers
-        with django_assert_num_queries(9):
+        # 10. carecore_auditevent: one audit event for the class list (not one per student)
+        with django_assert_num_queries(10):
             response = client.get(classroom_url(a, a.classroom))
         assert len(response.context["enrolments"]) == 1
 
@@ -291,7 +292,7 @@ class TestClassroomDetail:
                     relation=Guardian.Relation.FATHER,
                     is_primary=True,
                 )
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             response = client.get(classroom_url(a, a.classroom))
         assert len(response.context["enrolments"]) == 11
         assertContains(response, "ผู้ปกครอง9")

@@ -1,0 +1,187 @@
+"""The audit log: who viewed or changed which student's record, when and from where.
+
+Children's records are personal data under Thailand's PDPA (mental health, family, abuse), so
+every view of a student record or a class list, and every change, leaves an ``AuditEvent``. The
+rows are append-only: on PostgreSQL a trigger (migration carecore 0004) refuses UPDATE and
+DELETE, so nobody, not even the application, can rewrite the log.
+
+Views call ``audit_record``; the audit log pages read through ``audit_events_for_school`` and
+``audit_events_for_district``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from carecore.dates import parse_date
+from carecore.models import AuditEvent
+from students.validators import mask_national_id
+
+# Fields whose values never go into the log in full: the value is replaced by its mask.
+MASKED_FIELDS = {"national_id": mask_national_id}
+
+USER_AGENT_MAX = 300
+PATH_MAX = 300
+
+
+def _client_ip(request) -> str | None:
+    """REMOTE_ADDR when it is an IP address (the proxy in front sets it; nothing else is
+    trusted)."""
+    value = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def audit_record(
+    *,
+    action: str,
+    user,
+    school=None,
+    district=None,
+    student=None,
+    obj=None,
+    summary: str = "",
+    changes: dict | None = None,
+    request=None,
+) -> AuditEvent:
+    """Write one audit event.
+
+    ``school`` defaults to the student's school and ``district`` to the school's district;
+    ``obj`` (the record acted on) defaults to the student. Names are copied, so the log still
+    reads correctly after a person or a student is renamed or deleted.
+    """
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"Unknown audit action: {action!r}")
+    if obj is None:
+        obj = student
+
+    school_id = school.pk if school is not None else getattr(student, "school_id", None)
+    if district is not None:
+        district_id = district.pk
+    elif school is not None:
+        district_id = school.district_id
+    elif school_id is not None:
+        from schools.models import School
+
+        districts = School.objects.filter(pk=school_id).values_list("district_id", flat=True)
+        district_id = districts.first()
+    else:
+        district_id = None
+
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    event = AuditEvent(
+        action=action,
+        user_id=user.pk if authenticated else None,
+        user_name=(user.display_name if authenticated else "")[:200],
+        school_id=school_id,
+        district_id=district_id,
+        student_id=student.pk if student is not None else None,
+        student_name=(student.full_name if student is not None else "")[:200],
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        summary=str(summary)[:300],
+        changes=changes or {},
+    )
+    if request is not None:
+        event.ip = _client_ip(request)
+        event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+        event.path = request.path[:PATH_MAX]
+    event.save()
+    return event
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def model_changes(before, after, fields: Iterable[str]) -> dict[str, list[str]]:
+    """``{field: [old, new]}`` for each of ``fields`` whose value differs, as strings.
+
+    ``before`` is None for a new record: then every field with a value is listed, with "" as the
+    old value. A national ID is recorded only masked (x-xxxx-xxxxx-12-3), never in full.
+    """
+    changes: dict[str, list[str]] = {}
+    for name in fields:
+        old = _as_text(getattr(before, name)) if before is not None else ""
+        new = _as_text(getattr(after, name))
+        if old == new:
+            continue
+        mask = MASKED_FIELDS.get(name)
+        if mask is not None:
+            old, new = (mask(old) if old else ""), (mask(new) if new else "")
+        changes[name] = [old, new]
+    return changes
+
+
+# --- selectors ---------------------------------------------------------------------------------
+def _as_date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValueError(f"Not a date: {value!r}")
+    return parsed
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _name_or_id(field_name: str, field_id: str, text: str) -> Q:
+    """Digits are an id (names have none); anything else is part of a name."""
+    if text.isdigit():
+        # Beyond a 64-bit id nothing can match; do not let the database overflow.
+        return Q(**{field_id: int(text)}) if len(text) <= 18 else Q(pk__in=[])
+    return Q(**{f"{field_name}__icontains": text})
+
+
+def _filtered(qs: QuerySet[AuditEvent], filters: Mapping | None) -> QuerySet[AuditEvent]:
+    """Apply the audit log filters.
+
+    ``filters`` keys, all optional: ``student`` (part of a name, or a student id), ``user`` (part
+    of a name, or a user id), ``action`` (an ``AuditEvent.Action``), ``date_from`` and
+    ``date_to`` (dates, or text such as 15/06/2568; both days included, in local time). Raises
+    ValueError for a date that cannot be read.
+    """
+    filters = filters or {}
+    student = str(filters.get("student") or "").strip()
+    if student:
+        qs = qs.filter(_name_or_id("student_name", "student_id", student))
+    user = str(filters.get("user") or "").strip()
+    if user:
+        qs = qs.filter(_name_or_id("user_name", "user_id", user))
+    action = filters.get("action")
+    if action:
+        qs = qs.filter(action=action)
+    date_from = _as_date(filters.get("date_from"))
+    if date_from:
+        qs = qs.filter(at__gte=_start_of(date_from))
+    date_to = _as_date(filters.get("date_to"))
+    if date_to:
+        qs = qs.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return qs.order_by("-at", "-id")
+
+
+def audit_events_for_school(*, school, filters: Mapping | None = None) -> QuerySet[AuditEvent]:
+    """The school's audit events, newest first."""
+    return _filtered(AuditEvent.objects.filter(school_id=school.pk), filters)
+
+
+def audit_events_for_district(*, district, filters: Mapping | None = None) -> QuerySet[AuditEvent]:
+    """The audit events of the district's schools (as recorded at the time), newest first."""
+    return _filtered(AuditEvent.objects.filter(district_id=district.pk), filters)
