@@ -71,6 +71,16 @@ def student_edit(request, student_id):
         return redirect(
             "students:student_detail", school_code=request.school.code, student_id=student.pk
         )
+    if request.method == "GET":
+        # The edit form shows the national ID in full: opening it is a view of the record.
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            user=request.user,
+            school=request.school,
+            student=student,
+            summary=_("Opened the student record for editing"),
+            request=request,
+        )
     return render(
         request,
         "students/student_form.html",

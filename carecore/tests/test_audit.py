@@ -177,6 +177,20 @@ class TestEditingAStudent:
         assert response.status_code == 200
         assert events() == []
 
+    def test_opening_the_edit_form_is_a_view_because_it_shows_the_full_national_id(
+        self, world, login
+    ):
+        a = world.a
+        url = reverse(
+            "students:student_edit",
+            kwargs={"school_code": a.school.code, "student_id": a.student.pk},
+        )
+        assert login(a.users["coordinator"]).get(url).status_code == 200
+        (event,) = events()
+        assert event.action == AuditEvent.Action.VIEW
+        assert event.student_id == a.student.pk
+        assert event.user_id == a.users["coordinator"].pk
+
 
 def guardian_form(**overrides) -> dict:
     data = {
