@@ -1,22 +1,47 @@
 from django.urls import path
 
-from students import print_views, views
+from students import import_views, print_views, views
 
 app_name = "students"
 
 urlpatterns = [
     path("<int:student_id>/", views.student_detail, name="student_detail"),
     path("<int:student_id>/edit/", views.student_edit, name="student_edit"),
-    path("<int:student_id>/print/", print_views.student_print, name="student_print"),
-    path(
-        "classrooms/<int:classroom_id>/print/<slug:document>/",
-        print_views.classroom_print,
-        name="classroom_print",
-    ),
     path("<int:student_id>/guardians/new/", views.guardian_edit, name="guardian_create"),
     path(
         "<int:student_id>/guardians/<int:guardian_id>/",
         views.guardian_edit,
         name="guardian_edit",
     ),
+    path("<int:student_id>/print/", print_views.student_print, name="student_print"),
+    path(
+        "classrooms/<int:classroom_id>/print/<str:document>/",
+        print_views.classroom_print,
+        name="classroom_print",
+    ),
+    path("import/", import_views.student_import_start, name="import_start"),
+    path(
+        "import/template.csv/",
+        import_views.student_import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "import/template.xlsx/",
+        import_views.student_import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path("import/<int:import_id>/", import_views.student_import_detail, name="import_detail"),
+    path(
+        "import/<int:import_id>/status/",
+        import_views.student_import_status,
+        name="import_status",
+    ),
+    path(
+        "import/<int:import_id>/confirm/",
+        import_views.student_import_confirm,
+        name="import_confirm",
+    ),
+    path("import/<int:import_id>/retry/", import_views.student_import_retry, name="import_retry"),
 ]

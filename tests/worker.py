@@ -17,8 +17,10 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-# One Redis database for these tests only, emptied before each test.
+# A Redis database and a queue of this test run's own, so that two runs on one machine never
+# hand each other's jobs to their workers.
 BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
+QUEUE = f"carecare-test-{os.getpid()}"
 
 
 def _unavailable(reason: str):
@@ -36,14 +38,16 @@ def broker():
         client.ping()
     except redis.exceptions.ConnectionError:
         _unavailable("Redis is not running on 127.0.0.1:6379")
-    client.flushdb()
+    client.delete(QUEUE)
     from carecore.celery import app
 
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    saved = {
+        key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+    app.conf.update(task_always_eager=False, broker_url=BROKER_URL, task_default_queue=QUEUE)
     yield client
     app.conf.update(saved)
-    client.flushdb()
+    client.delete(QUEUE)
 
 
 class Worker:
@@ -111,6 +115,7 @@ def start_worker(broker, settings, tmp_path):
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_QUEUE": QUEUE,
         # Hand a dead worker's job to another one after 3 seconds instead of half an hour.
         "CELERY_VISIBILITY_TIMEOUT": "3",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
