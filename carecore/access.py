@@ -32,6 +32,7 @@ class Perm:
     VIEW_OWN_CLASSROOMS = "view_own_classrooms"
     EDIT_STUDENTS = "edit_students"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_SCHOOL = "manage_school"  # the school's document settings and emblem
     ASSIGN_HOMEROOM = "assign_homeroom"
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_DISTRICT = "view_district"
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_ALL_STUDENTS,
             Perm.EDIT_STUDENTS,
             Perm.MANAGE_STAFF,
+            Perm.MANAGE_SCHOOL,
             Perm.ASSIGN_HOMEROOM,
         }
     ),

@@ -1,6 +1,10 @@
+import io
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from carecore.models import SCHOOL_ROLES, Role, User
 
@@ -141,3 +145,74 @@ class HomeroomTeachersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["teachers"].queryset = candidates
         self.fields["teachers"].label_from_instance = lambda u: u.display_name
+
+
+# --- school document settings ------------------------------------------------------------------
+EMBLEM_MAX_BYTES = 2 * 1024 * 1024
+EMBLEM_MAX_SIDE = 600
+# A small file can still decode to a huge image (a "decompression bomb"): refuse those before
+# decoding them.
+EMBLEM_MAX_PIXELS = 40_000_000
+
+
+def emblem_normalize(upload) -> ContentFile:
+    """A PNG or JPEG upload as a PNG of at most 600 px a side, turned upright, without EXIF or
+    other metadata. Raises ValidationError for anything else."""
+    not_an_image = forms.ValidationError(
+        _("This file is not a PNG or JPEG image. Choose a picture of the emblem."),
+        code="not_image",
+    )
+    if upload.size > EMBLEM_MAX_BYTES:
+        raise forms.ValidationError(
+            _("This file is too large (%(size)s MB). An emblem may be at most 2 MB."),
+            code="too_large",
+            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+        )
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ("PNG", "JPEG"):
+                raise not_an_image
+            if image.width * image.height > EMBLEM_MAX_PIXELS:
+                raise forms.ValidationError(
+                    _("This image is too large (%(width)s × %(height)s pixels)."),
+                    code="too_many_pixels",
+                    params={"width": image.width, "height": image.height},
+                )
+            image.draft("RGB", (EMBLEM_MAX_SIDE * 2, EMBLEM_MAX_SIDE * 2))  # JPEG: decode small
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((EMBLEM_MAX_SIDE, EMBLEM_MAX_SIDE), Image.Resampling.LANCZOS)
+            if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                image = image.convert("RGBA")
+            out = io.BytesIO()
+            # Only the pixels: no exif, text chunks or other metadata are passed to save().
+            image.save(out, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+    return ContentFile(out.getvalue(), name="emblem.png")
+
+
+class SchoolSettingsForm(forms.Form):
+    emblem = forms.FileField(
+        label=_("Emblem"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_(
+            "PNG or JPEG, at most 2 MB. Printed at the top of the school's documents; "
+            "shrunk to 600 pixels if larger."
+        ),
+    )
+    remove_emblem = forms.BooleanField(label=_("Remove the emblem"), required=False)
+    document_thai_digits = forms.BooleanField(
+        label=_("Use Thai digits on documents"),
+        required=False,
+        help_text=_("Numbers and dates on the school's documents are printed as ๑ ๒ ๓."),
+    )
+
+    def __init__(self, *args, has_emblem: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_emblem:
+            del self.fields["remove_emblem"]
+
+    def clean_emblem(self) -> ContentFile | None:
+        upload = self.cleaned_data.get("emblem")
+        return emblem_normalize(upload) if upload else None

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -8,6 +9,12 @@ from django_scopes import ScopedManager
 BE_OFFSET = 543
 
 school_code_validator = RegexValidator(r"^\d{10}$", _("An OBEC school code has exactly 10 digits."))
+
+
+def emblem_upload_to(instance, filename: str) -> str:
+    # A random part in the name: an old emblem's address never shows the new one, and a name
+    # cannot be guessed (nothing serves MEDIA_ROOT; the emblem view checks permissions).
+    return f"emblems/{instance.pk or 'new'}-{secrets.token_hex(8)}.png"
 
 
 class School(models.Model):
@@ -37,6 +44,13 @@ class School(models.Model):
         verbose_name=_("network"),
     )
     size = models.CharField(_("size"), max_length=12, choices=Size.choices, default=Size.SMALL)
+    # Document settings: the emblem printed in the header of the school's documents.
+    emblem = models.ImageField(_("emblem"), upload_to=emblem_upload_to, blank=True)
+    document_thai_digits = models.BooleanField(
+        _("Use Thai digits on documents"),
+        default=False,
+        help_text=_("Print every number and date on this school's documents in Thai digits."),
+    )
 
     class Meta:
         verbose_name = _("school")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from carecore import audit_views
-from schools import views
+from schools import settings_views, views
 
 app_name = "schools"
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
+    path("settings/", settings_views.school_settings, name="school_settings"),
+    path("emblem/", settings_views.school_emblem, name="school_emblem"),
     path("audit/", audit_views.school_audit_log, name="audit_log"),
 ]

@@ -32,6 +32,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "schools:staff_list": only(["coordinator"]),
     "schools:staff_create": only(["coordinator"]),
     "schools:staff_edit": only(["coordinator"]),
+    "schools:school_settings": only(["coordinator"]),
+    # School A has no emblem in this world: 404 for everyone; schools/tests/
+    # test_school_settings.py checks that every member may see an uploaded one.
+    "schools:school_emblem": dict.fromkeys(ROLE_KEYS, NOT_FOUND),
     # A student outside the user's scope does not exist for them.
     "students:student_detail": only(
         ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
@@ -59,7 +63,41 @@ EXPECTED: dict[str, dict[str, int]] = {
         ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
     ),
     "districts:network_detail": only(SUPERVISORS, denied=NOT_FOUND),
+    # Student import: the coordinator alone; confirm and retry (POST) answer with a redirect.
+    "students:import_start": only(["coordinator"]),
+    "students:import_template_csv": only(["coordinator"]),
+    "students:import_template_xlsx": only(["coordinator"]),
+    "students:import_detail": only(["coordinator"]),
+    "students:import_status": only(["coordinator"]),
+    "students:import_confirm": only(["coordinator"], overrides={"coordinator": REDIRECT}),
+    "students:import_retry": only(["coordinator"], overrides={"coordinator": REDIRECT}),
+    # Printing (POST): those who may see the students get the job's page; a classroom they may
+    # not open is 403, a student they may not see does not exist for them.
+    "students:classroom_print": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=FORBIDDEN
+    )
+    | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
+    "students:student_print": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+    )
+    | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
+    # Files made by jobs belong to the person who asked (here the homeroom teacher) alone.
+    "generated_file_list": EVERYONE,
+    "generated_file": only(["homeroom"], denied=NOT_FOUND),
+    "generated_file_status": only(["homeroom"], denied=NOT_FOUND),
+    "generated_file_download": only(["homeroom"], denied=NOT_FOUND),
+    "generated_file_retry": only(["homeroom"], denied=NOT_FOUND, overrides={"homeroom": REDIRECT}),
+    # The audit log: the director, and the district administrator (whose district role reaches
+    # the district's schools).
+    "schools:audit_log": only(["director", "district_admin"]),
+    "districts:district_audit_log": only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    ),
 }
+
+# Views that only answer POST: the matrix posts to them (nothing else in the request).
+POST_ONLY = {"students:classroom_print", "students:student_print", "generated_file_retry"}
+POST_ONLY |= {"students:import_confirm", "students:import_retry"}
 
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
@@ -86,7 +124,52 @@ def kwargs_for(world) -> dict:
         "user_id": a.users["homeroom"].pk,
         "district_code": a.district.code,
         "network_id": a.network.pk,
+        "document": "sheets",
+        "file_id": _generated_file(world).pk,
+        "import_id": _student_import(world).pk,
     }
+
+
+def _student_import(world):
+    """A finished student import of school A."""
+    from django_scopes import scopes_disabled
+
+    from students.models import StudentImport
+
+    with scopes_disabled():
+        return StudentImport.objects.create(
+            school=world.a.school,
+            academic_year=world.year,
+            original_name="students.csv",
+            file="imports/matrix/upload.csv",
+            status=StudentImport.Status.DONE,
+        )
+
+
+def _generated_file(world):
+    """A finished file made for school A's homeroom teacher."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from carecore.access import Perm
+    from carecore.models import GeneratedFile
+
+    generated = GeneratedFile.objects.create(
+        kind="classroom_list",
+        title="list",
+        created_by=world.a.users["homeroom"],
+        school=world.a.school,
+        permission=Perm.VIEW_SCHOOL,
+        params={"classroom_id": world.a.classroom.pk},
+        status=GeneratedFile.Status.DONE,
+        filename="list.pdf",
+        content_type="application/pdf",
+        expires=timezone.now() + datetime.timedelta(days=1),
+    )
+    generated.file.save("classroom_list.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return generated
 
 
 def fill(route: str, values: dict) -> str:
@@ -128,18 +211,19 @@ def test_permission_matrix(world, client):
         expected = EXPECTED[name]
         kwargs = {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
         url = reverse(name, kwargs=kwargs)
+        request = client.post if name in POST_ONLY else client.get
         client.logout()
-        response = client.get(url)
+        response = request(url)
         if response.status_code != REDIRECT or "/accounts/login/" not in response["Location"]:
             failures.append(f"anonymous {url}: {response.status_code}")
         for key in ROLE_KEYS:
             client.force_login(world.a.users[key])
-            status = client.get(url).status_code
+            status = request(url).status_code
             if status != expected[key]:
                 failures.append(f"{key}@A {name} {url}: {status}, expected {expected[key]}")
             # The same role at school B, network N2, district D2.
             client.force_login(world.b.users[key])
-            status = client.get(url).status_code
+            status = request(url).status_code
             want = expected[key] if not kwargs else NOT_FOUND
             if status != want:
                 failures.append(f"{key}@B {name} {url}: {status}, expected {want}")

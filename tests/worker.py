@@ -45,9 +45,20 @@ def broker():
         key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")
     }
     app.conf.update(task_always_eager=False, broker_url=BROKER_URL, task_default_queue=QUEUE)
+    _forget_connections(app)
     yield client
     app.conf.update(saved)
+    _forget_connections(app)
     client.delete(QUEUE)
+
+
+def _forget_connections(app):
+    """Drop the connection and producer pools: even eager mode opens them, and they keep the
+    broker they were made for (without this, tasks would go to the earlier default broker)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.amqp.__dict__.pop("queues", None)
+    app.amqp.__dict__.pop("router", None)
 
 
 class Worker:
