@@ -31,7 +31,7 @@ def _can_see_student(request, generated) -> bool:
 
 
 def _pdf_name(*parts) -> str:
-    return "-".join(str(p).replace("/", "-").replace(" ", "") for p in parts if p) + ".pdf"
+    return " ".join(str(p).replace("/", "-") for p in parts if p) + ".pdf"
 
 
 @job_kind("classroom_list", check=_can_see_classroom)
