@@ -249,6 +249,15 @@ def _require(perms: Iterable[str], permission: str | None) -> None:
         raise PermissionDenied
 
 
+def _enter_school(request, school, perms) -> None:
+    """What every school-level check reads from the request."""
+    from schools.selectors import current_academic_year
+
+    request.school = school
+    request.schoolperms = perms
+    request.academic_year = current_academic_year()
+
+
 def school_view(permission: str | None = None) -> Callable:
     """A view under /s/<school_code>/: the school must be in the user's scope (404), the user must
     hold ``permission`` there (403); the view runs inside ``scope(school=...)``.
@@ -260,13 +269,9 @@ def school_view(permission: str | None = None) -> Callable:
     def decorator(view):
         @wraps(view)
         def wrapped(request, school_code, *args, **kwargs):
-            from schools.selectors import current_academic_year
-
             school, perms = school_get_for_user(request, school_code)
             _require(perms, permission)
-            request.school = school
-            request.schoolperms = perms
-            request.academic_year = current_academic_year()
+            _enter_school(request, school, perms)
             with scope(school=school.pk):
                 return view(request, *args, **kwargs)
 
@@ -320,7 +325,7 @@ def generated_file_get_for_user(request, file_id):
     permission the job needed, e.g. a teacher no longer teaching the classroom).
 
     Kinds with their own ``check`` run it inside the file's scope."""
-    from carecore.jobs import JOB_KINDS
+    from carecore.jobs import JOB_KINDS, generated_file_school_ids
     from carecore.models import GeneratedFile
 
     if not request.user.is_authenticated:
@@ -334,25 +339,19 @@ def generated_file_get_for_user(request, file_id):
         raise Http404
     access = get_access(request)
     if generated.school_id:
-        from schools.selectors import current_academic_year
-
         perms = access.school_perms(generated.school)
-        request.school = generated.school
-        request.schoolperms = perms
-        request.academic_year = current_academic_year()
-        school_ids = [generated.school_id]
+        _enter_school(request, generated.school, perms)
     elif generated.district_id:
         perms = access.district_perms(generated.district)
         request.district = generated.district
         request.districtperms = perms
-        school_ids = list(generated.district.schools.values_list("pk", flat=True))
     else:
         raise Http404
     if generated.permission not in perms:
         raise Http404
     kind = JOB_KINDS.get(generated.kind)
     if kind is not None and kind.check is not None:
-        with scope(school=school_ids):
+        with scope(school=generated_file_school_ids(generated)):
             if not kind.check(request, generated):
                 raise Http404
     return generated

@@ -21,9 +21,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from carecore.models import GeneratedFile
 
@@ -201,20 +202,21 @@ def generated_file_build(*, file_id: str) -> GeneratedFile | None:
     return generated
 
 
-def _job_scope(generated: GeneratedFile):
+def generated_file_school_ids(generated: GeneratedFile) -> list[int]:
+    """The schools whose data the file may hold: its school, or every school of its district."""
     if generated.school_id:
-        return scope(school=generated.school_id)
+        return [generated.school_id]
     if generated.district_id:
         from schools.models import School
 
-        return scope(
-            school=list(
-                School.objects.filter(district_id=generated.district_id).values_list(
-                    "pk", flat=True
-                )
-            )
+        return list(
+            School.objects.filter(district_id=generated.district_id).values_list("pk", flat=True)
         )
-    return scope(school=[])
+    return []
+
+
+def _job_scope(generated: GeneratedFile):
+    return scope(school=generated_file_school_ids(generated))
 
 
 def generated_files_delete_expired(*, now=None) -> int:
@@ -227,11 +229,5 @@ def generated_files_delete_expired(*, now=None) -> int:
     return count
 
 
-def _transient_errors() -> tuple[type[BaseException], ...]:
-    from django.db import InterfaceError, OperationalError
-    from kombu.exceptions import OperationalError as BrokerOperationalError
-
-    return (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError)
-
-
-TRANSIENT_ERRORS = _transient_errors()
+# Failures that pass (the database or the broker gone for a moment): the task retries them.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError)

@@ -34,26 +34,26 @@ def _pdf_name(*parts) -> str:
     return " ".join(str(p).replace("/", "-") for p in parts if p) + ".pdf"
 
 
+def _classroom_document(generated, progress, render) -> BuiltFile:
+    classroom = _classroom(generated)
+    content = render(classroom=classroom, progress=progress)
+    return BuiltFile(
+        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
+    )
+
+
 @job_kind("classroom_list", check=_can_see_classroom)
 def build_classroom_list(generated, progress) -> BuiltFile:
     from students import documents
 
-    classroom = _classroom(generated)
-    content = documents.classroom_list_pdf(classroom=classroom, progress=progress)
-    return BuiltFile(
-        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
-    )
+    return _classroom_document(generated, progress, documents.classroom_list_pdf)
 
 
 @job_kind("classroom_sheets", check=_can_see_classroom)
 def build_classroom_sheets(generated, progress) -> BuiltFile:
     from students import documents
 
-    classroom = _classroom(generated)
-    content = documents.classroom_sheets_pdf(classroom=classroom, progress=progress)
-    return BuiltFile(
-        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
-    )
+    return _classroom_document(generated, progress, documents.classroom_sheets_pdf)
 
 
 @job_kind("student_sheet", check=_can_see_student)

@@ -5,10 +5,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, classroom_get_for_user, school_view, student_get_for_user
+from carecore.audit import audit_record, audit_record_many
 from carecore.file_views import generated_file_response
 from carecore.jobs import generated_file_start
 from carecore.models import AuditEvent
-from students import selectors
+from students.models import Student
 
 CLASSROOM_DOCUMENTS = {
     "list": "classroom_list",
@@ -19,8 +20,6 @@ CLASSROOM_DOCUMENTS = {
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def classroom_print(request, classroom_id, document):
-    from carecore.audit import audit_record
-
     kind = CLASSROOM_DOCUMENTS.get(document)
     if kind is None:
         raise Http404
@@ -38,24 +37,21 @@ def classroom_print(request, classroom_id, document):
         params={"classroom_id": classroom.pk},
     )
     # Who printed whose record: one entry per student on the paper.
-    for enrolment in selectors.classroom_roster(classroom=classroom):
-        audit_record(
-            action=AuditEvent.Action.EXPORT,
-            user=request.user,
-            school=request.school,
-            student=enrolment.student,
-            obj=classroom,
-            summary=title,
-            request=request,
-        )
+    audit_record_many(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        students=Student.objects.filter(school=request.school, enrolments__classroom=classroom),
+        obj=classroom,
+        summary=title,
+        request=request,
+    )
     return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def student_print(request, student_id):
-    from carecore.audit import audit_record
-
     student = student_get_for_user(request, student_id)
     title = _("Student information sheet %(name)s") % {"name": student.full_name}
     generated = generated_file_start(
