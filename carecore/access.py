@@ -21,7 +21,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from carecore.models import DISTRICT_ROLES, NETWORK_ROLES, Membership, Role
 
@@ -38,11 +38,16 @@ class Perm:
     VIEW_DISTRICT = "view_district"
     MANAGE_DISTRICT_STAFF = "manage_district_staff"
     VIEW_AUDIT_LOG = "view_audit_log"
+    # Screening: fill in forms and groups for the students one may see; run the school's
+    # screening (window, slips for every room, import, criteria); set the district's criteria.
+    ENTER_SCREENING = "enter_screening"
+    MANAGE_SCREENING = "manage_screening"
+    MANAGE_DISTRICT_SCREENING = "manage_district_screening"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HOMEROOM: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_OWN_CLASSROOMS}),
-    Role.COUNSELLOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS}),
+    Role.HOMEROOM: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_OWN_CLASSROOMS, Perm.ENTER_SCREENING}),
+    Role.COUNSELLOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.ENTER_SCREENING}),
     Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL}),
     Role.NURSE: frozenset({Perm.VIEW_SCHOOL}),
     Role.COORDINATOR: frozenset(
@@ -53,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_STAFF,
             Perm.MANAGE_SCHOOL,
             Perm.ASSIGN_HOMEROOM,
+            Perm.ENTER_SCREENING,
+            Perm.MANAGE_SCREENING,
         }
     ),
     Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.VIEW_AUDIT_LOG}),
@@ -67,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_DISTRICT,
             Perm.MANAGE_DISTRICT_STAFF,
             Perm.VIEW_AUDIT_LOG,
+            Perm.MANAGE_DISTRICT_SCREENING,
         }
     ),
 }
@@ -241,6 +249,44 @@ def student_get_for_user(request, pk: int, *, permission: str | None = None):
     if permission and permission not in request.schoolperms:
         raise PermissionDenied
     return student
+
+
+def can_edit_record(request, student) -> bool:
+    """Whether the user may change the student's cumulative record (docs/record.md): the
+    coordinator (edits students), and the student's homeroom teachers of the current year.
+    Everyone else who may see the student (counsellor, director) reads it only."""
+    from students.models import Enrolment
+
+    if Perm.EDIT_STUDENTS in request.schoolperms:
+        return True
+    classroom_ids = own_classroom_ids(request)
+    if not classroom_ids:
+        return False
+    return Enrolment.objects.filter(student=student, classroom_id__in=classroom_ids).exists()
+
+
+def form_link_get(code: str):
+    """The parent's or student's form link behind a typed or scanned code, or 404.
+
+    This is the only way in without an account: the code names one student, one term and one
+    rater, and nothing else can be reached with it. Whether the school's screening window is
+    open is decided by the caller (a closed window shows a message, not the form)."""
+    from screening.models import CODE_LENGTH, FormLink
+
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(code) != CODE_LENGTH:
+        raise Http404
+    with scopes_disabled():
+        link = (
+            FormLink.objects.select_related(
+                "student", "student__school", "term", "term__academic_year"
+            )
+            .filter(code=code)
+            .first()
+        )
+    if link is None:
+        raise Http404
+    return link
 
 
 # --- view decorators ---------------------------------------------------------------------------

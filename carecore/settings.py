@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
 # Files made by jobs (PDFs, spreadsheets) can be downloaded for this many days.
 GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)
 
+# Screening instruments (docs/screening.md). The wording of the questionnaires is copyrighted and
+# not shipped: the deploying office supplies it as a TOML file. A folder of corrected instrument
+# files (keys, criteria, norm tables) replaces the shipped files of the same name.
+SCREENING_INSTRUMENT_TEXT = env_str("SCREENING_INSTRUMENT_TEXT") or None
+SCREENING_INSTRUMENTS_DIR = env_str("SCREENING_INSTRUMENTS_DIR") or None
+
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console (demo).
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

@@ -1,11 +1,12 @@
 import datetime
+import re
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from carecore.models import Membership, User
 from carecore.thai import thai_order, thai_sort_key
-from schools.models import AcademicYear, Classroom, HomeroomAssignment, School
+from schools.models import AcademicYear, Classroom, HomeroomAssignment, School, Term
 
 
 def current_academic_year(today: datetime.date | None = None) -> AcademicYear | None:
@@ -66,3 +67,45 @@ def homeroom_candidates(*, school: School) -> QuerySet[User]:
     return User.objects.filter(
         memberships__school=school, memberships__role=Role.HOMEROOM, is_active=True
     ).order_by(thai_order("first_name"), thai_order("last_name"))
+
+
+def current_term(today: datetime.date | None = None) -> Term | None:
+    """The term whose dates contain today; between terms (the October break, April), the latest
+    one that has started."""
+    today = today or timezone.localdate()
+    terms = Term.objects.select_related("academic_year")
+    term = terms.filter(start__lte=today, end__gte=today).first()
+    if term is None:
+        term = terms.filter(start__lte=today).order_by("-start").first()
+    return term
+
+
+TERM_CODE = re.compile(r"^\s*(\d{4})\s*[-/]\s*([12])\s*$")
+
+
+def term_from_code(code: str) -> Term | None:
+    """A term from its code, "2568-1" (BE year, then term), or "1/2568" as Thai people write it."""
+    code = (code or "").strip()
+    match = TERM_CODE.match(code)
+    if match:
+        year, number = int(match[1]), int(match[2])
+    else:
+        slashed = re.match(r"^\s*([12])\s*/\s*(\d{4})\s*$", code)
+        if not slashed:
+            return None
+        number, year = int(slashed[1]), int(slashed[2])
+    return (
+        Term.objects.select_related("academic_year")
+        .filter(academic_year__year=year, number=number)
+        .first()
+    )
+
+
+def term_code(term: Term) -> str:
+    return f"{term.academic_year.year}-{term.number}"
+
+
+def terms_of_year(academic_year: AcademicYear | None) -> list[Term]:
+    if academic_year is None:
+        return []
+    return list(Term.objects.filter(academic_year=academic_year).select_related("academic_year"))

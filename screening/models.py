@@ -1,1 +1,480 @@
-# Models arrive with the screening feature.
+"""Screening (step 2): answers to the SDQ and EQ forms, aspect screening, and each student's care
+group per term.
+
+Scores and bands are stored beside the answers, with the version of the key and of the criteria
+that produced them (see screening/instruments/ and docs/screening.md), so a result can always be
+explained, and re-scored when a district changes its criteria.
+"""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class Rater(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    PARENT = "parent", _("Parent")
+    STUDENT = "student", _("Student (self-report)")
+
+
+class Level(models.TextChoices):
+    """The care groups, in order of concern; special is a flag beside them."""
+
+    NORMAL = "normal", _("Normal")
+    RISK = "risk", _("At risk")
+    PROBLEM = "problem", _("Has problems")
+
+
+LEVEL_ORDER = {Level.NORMAL: 0, Level.RISK: 1, Level.PROBLEM: 2}
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("Entered by staff")
+    GRID = "grid", _("Classroom grid")
+    LINK = "link", _("Filled in through a link")
+    IMPORT = "import", _("Imported")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COMPLETE = "complete", _("Complete")
+
+
+class ScreeningPolicy(models.Model):
+    """The criteria a district, or one school, chose. A school's choice wins over its district's;
+    without either the defaults shipped in screening/instruments/ apply."""
+
+    district = models.OneToOneField(
+        "districts.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="screening_policy",
+        verbose_name=_("district"),
+    )
+    school = models.OneToOneField(
+        "schools.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="screening_policy",
+        verbose_name=_("school"),
+    )
+    sdq_criteria = models.CharField(_("SDQ criteria"), max_length=40, blank=True)
+    # Changes to the shipped aspect criteria: {"aspects": {code: {"off": [indicator codes],
+    # "extra": [{"code", "label", "level"}], "thresholds": {indicator code: number}}}}.
+    aspect_criteria = models.JSONField(_("aspect criteria"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("screening criteria")
+        verbose_name_plural = _("screening criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(district__isnull=False, school__isnull=True)
+                    | models.Q(district__isnull=True, school__isnull=False)
+                ),
+                name="policy_district_or_school",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.school or self.district)
+
+
+class ScreeningWindow(models.Model):
+    """The days in which parents and students may answer through their links, per school and
+    term."""
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="screening_windows",
+        verbose_name=_("school"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    created_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("screening window")
+        verbose_name_plural = _("screening windows")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "term"], name="window_one_per_term"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gte=models.F("opens")), name="window_closes_after_opens"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.term}"
+
+    def is_open(self, day) -> bool:
+        return self.opens <= day <= self.closes
+
+
+class SdqResponse(models.Model):
+    """One SDQ form (25 items and the impact supplement) for one student, rater and term."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="sdq_responses",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    rater = models.CharField(_("rater"), max_length=10, choices=Rater.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # 25 answers, item 1 first: 0, 1, 2 or null while unanswered.
+    answers = models.JSONField(_("answers"), default=list)
+    # The impact supplement: {"difficulties": 0..3, "chronicity", "distress", areas..., "burden"}.
+    impact_answers = models.JSONField(_("impact answers"), default=dict, blank=True)
+    # Scores and bands, set when all 25 items are answered.
+    emotional = models.PositiveSmallIntegerField(_("emotional symptoms"), null=True, blank=True)
+    conduct = models.PositiveSmallIntegerField(_("conduct problems"), null=True, blank=True)
+    hyperactivity = models.PositiveSmallIntegerField(_("hyperactivity"), null=True, blank=True)
+    peer = models.PositiveSmallIntegerField(_("peer problems"), null=True, blank=True)
+    prosocial = models.PositiveSmallIntegerField(_("prosocial behaviour"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("total difficulties"), null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(_("impact"), null=True, blank=True)
+    emotional_band = models.CharField(max_length=12, blank=True)
+    conduct_band = models.CharField(max_length=12, blank=True)
+    hyperactivity_band = models.CharField(max_length=12, blank=True)
+    peer_band = models.CharField(max_length=12, blank=True)
+    total_band = models.CharField(max_length=12, blank=True)
+    prosocial_band = models.CharField(max_length=12, blank=True)
+    impact_band = models.CharField(max_length=12, blank=True)
+    level = models.CharField(_("result"), max_length=10, choices=Level.choices, blank=True)
+    key_version = models.CharField(max_length=40, blank=True)
+    criteria_version = models.CharField(max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    # Bumped on every save: a form posts the revision it was opened at, and a save over a newer
+    # one is refused instead of silently overwriting a colleague's answers.
+    revision = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("SDQ form")
+        verbose_name_plural = _("SDQ forms")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term", "rater"], name="sdq_one_per_rater"),
+        ]
+        indexes = [models.Index(fields=["term", "rater", "status"])]
+
+    def __str__(self):
+        return f"SDQ {self.rater} {self.student} {self.term}"
+
+    SCALES = ("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total")
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == Status.COMPLETE
+
+    def missing_items(self) -> list[int]:
+        answers = list(self.answers or [])
+        answers += [None] * (25 - len(answers))
+        return [i + 1 for i, value in enumerate(answers[:25]) if value is None]
+
+
+class EqResponse(models.Model):
+    """One EQ form: the 12–17 self-report (52 items) or the 6–11 form a parent or teacher fills
+    (60 items)."""
+
+    class Instrument(models.TextChoices):
+        EQ12 = "eq12", _("EQ, ages 12–17 (self-report)")
+        EQ6 = "eq6", _("EQ, ages 6–11 (parent or teacher)")
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="eq_responses",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    instrument = models.CharField(_("form"), max_length=6, choices=Instrument.choices)
+    rater = models.CharField(_("rater"), max_length=10, choices=Rater.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=list)
+    # {"scales": {...}, "domains": {...}, "t_scores": {...} | null, "levels": {...}}
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    total_level = models.CharField(max_length=16, blank=True)
+    level = models.CharField(_("result"), max_length=10, choices=Level.choices, blank=True)
+    version = models.CharField(max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("EQ form")
+        verbose_name_plural = _("EQ forms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "term", "instrument"], name="eq_one_per_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} {self.student} {self.term}"
+
+
+class AspectResult(models.Model):
+    """The teacher's screening of one aspect (learning, health, drugs, ...) for a student and term:
+    the indicators that apply and the level they give."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="aspect_results",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    aspect = models.CharField(_("aspect"), max_length=30)
+    # normal, risk, problem; or "special" for the special-ability and special-needs aspects.
+    level = models.CharField(_("level"), max_length=10)
+    indicators = models.JSONField(_("indicators"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    criteria_version = models.CharField(max_length=40, blank=True)
+    confirmed_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed = models.DateTimeField(_("confirmed"), auto_now=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("aspect screening")
+        verbose_name_plural = _("aspect screening")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "term", "aspect"], name="aspect_one_per_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.aspect} {self.student} {self.term}: {self.level}"
+
+
+class CareGroup(models.Model):
+    """A student's care group for a term: derived from every result (the worst level wins) and
+    possibly overridden by a teacher with a reason. ``level`` is what counts everywhere."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="care_groups",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    # Denormalised for district figures that group by school without joining students.
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    derived_level = models.CharField(_("derived group"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("group"), max_length=10, choices=Level.choices)
+    special = models.BooleanField(_("special"), default=False)
+    # Why: [{"source": "sdq"|"eq"|"aspect", "rater", "scale", "score", "band"}...] at the level.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    special_reasons = models.JSONField(default=list, blank=True)
+    override_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    override_reason = models.TextField(_("reason for the change"), blank=True)
+    overridden_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    computed = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("care group")
+        verbose_name_plural = _("care groups")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="group_one_per_term"),
+        ]
+        indexes = [models.Index(fields=["school", "term", "level"])]
+
+    def __str__(self):
+        return f"{self.student} {self.term}: {self.level}"
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_level)
+
+
+class CareGroupChange(models.Model):
+    """Every override of a care group and every withdrawal of one, kept."""
+
+    group = models.ForeignKey(
+        CareGroup, on_delete=models.CASCADE, related_name="changes", verbose_name=_("care group")
+    )
+    from_level = models.CharField(max_length=10, choices=Level.choices)
+    to_level = models.CharField(max_length=10, choices=Level.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(school="group__school")
+
+    class Meta:
+        ordering = ["-changed", "-id"]
+
+    def __str__(self):
+        return f"{self.from_level} → {self.to_level}"
+
+
+# Codes people type from a slip: no 0/O, 1/I/L, so that nobody misreads them.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_link_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class FormLink(models.Model):
+    """A per-student code that lets a parent, or the student, fill their own form without an
+    account, while the school's screening window is open."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="form_links",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    rater = models.CharField(
+        _("who answers"),
+        max_length=10,
+        choices=[(Rater.PARENT, Rater.PARENT.label), (Rater.STUDENT, Rater.STUDENT.label)],
+    )
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_link_code)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("form link")
+        verbose_name_plural = _("form links")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term", "rater"], name="link_one_per_rater"),
+        ]
+
+    def __str__(self):
+        return self.display_code
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+
+def screening_import_upload_to(instance, filename: str) -> str:
+    """screening-imports/<uuid>/upload.<ext>: a random folder, never the name the user gave."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    ext = ext if ext.isalnum() and len(ext) <= 5 else "bin"
+    return f"screening-imports/{uuid.uuid4().hex}/upload.{ext}"
+
+
+class ScreeningImport(models.Model):
+    """A file of SDQ answers collected on paper or with Google Forms: checked in a job, shown as a
+    preview or as a list of problems, imported once confirmed, all or nothing."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        INVALID = "invalid", _("Has problems")
+        READY = "ready", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="screening_imports",
+        verbose_name=_("school"),
+    )
+    term = models.ForeignKey(
+        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
+    )
+    uploaded_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=screening_import_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("screening import")
+        verbose_name_plural = _("screening imports")
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING

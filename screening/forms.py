@@ -1,0 +1,197 @@
+"""Forms for entering screening answers. Items may be left empty: an unfinished form is saved as
+a draft that says which items are missing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from screening import scoring
+from screening.labels import SCALE_LABELS
+
+SDQ_CHOICES = [("0", _("Not true")), ("1", _("Somewhat true")), ("2", _("Certainly true"))]
+EQ_CHOICES = [
+    ("1", _("Not true")),
+    ("2", _("Sometimes true")),
+    ("3", _("Fairly true")),
+    ("4", _("Very true")),
+]
+IMPACT_GATE_CHOICES = [
+    ("0", _("No")),
+    ("1", _("Yes, minor difficulties")),
+    ("2", _("Yes, definite difficulties")),
+    ("3", _("Yes, severe difficulties")),
+]
+IMPACT_CHRONICITY_CHOICES = [
+    ("0", _("Less than a month")),
+    ("1", _("1–5 months")),
+    ("2", _("6–12 months")),
+    ("3", _("Over a year")),
+]
+IMPACT_CHOICES = [
+    ("0", _("Not at all")),
+    ("1", _("Only a little")),
+    ("2", _("Quite a lot")),
+    ("3", _("A great deal")),
+]
+IMPACT_LABELS = {
+    "difficulties": _(
+        "Overall, are there difficulties in emotions, concentration, behaviour or "
+        "getting on with other people?"
+    ),
+    "chronicity": _("How long have these difficulties been present?"),
+    "distress": _("Do the difficulties upset or distress the child?"),
+    "home": _("…interfere with home life?"),
+    "friendships": _("…interfere with friendships?"),
+    "classroom": _("…interfere with classroom learning?"),
+    "leisure": _("…interfere with leisure activities?"),
+    "peers": _("…interfere with getting on with other children?"),
+    "burden": _("Do the difficulties put a burden on you or the class?"),
+}
+
+
+def sdq_item_scale(number: int) -> str:
+    key = scoring.sdq_key()
+    for scale, items in key.subscales.items():
+        if number in items:
+            return scale
+    return ""
+
+
+class SdqForm(forms.Form):
+    """The 25 items and the impact supplement of one SDQ form, for one rater."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rater: str, item_text=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rater = rater
+        key = scoring.sdq_key()
+        self.items = []
+        for number in range(1, 26):
+            scale = sdq_item_scale(number)
+            name = f"q{number}"
+            text = item_text(number) if item_text else None
+            self.fields[name] = forms.ChoiceField(
+                label=text or _("Item %(number)s") % {"number": number},
+                choices=SDQ_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.items.append(
+                {
+                    "number": number,
+                    "name": name,
+                    "text": text,
+                    "scale": scale,
+                    "scale_label": SCALE_LABELS.get(scale, scale),
+                    "reverse": number in key.reverse,
+                }
+            )
+        self.impact_names = ["difficulties", "chronicity", "distress", *key.impact_areas(rater)]
+        if rater != "student":
+            self.impact_names.append("burden")
+        for name in self.impact_names:
+            choices = {
+                "difficulties": IMPACT_GATE_CHOICES,
+                "chronicity": IMPACT_CHRONICITY_CHOICES,
+            }.get(name, IMPACT_CHOICES)
+            self.fields[f"impact_{name}"] = forms.ChoiceField(
+                label=IMPACT_LABELS.get(name, name),
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def item_fields(self):
+        for item in self.items:
+            yield item, self[item["name"]]
+
+    def impact_fields(self):
+        for name in self.impact_names:
+            yield name, self[f"impact_{name}"]
+
+    def answers(self) -> list[int | None]:
+        return [
+            None
+            if self.cleaned_data.get(f"q{n}") in (None, "")
+            else int(self.cleaned_data[f"q{n}"])
+            for n in range(1, 26)
+        ]
+
+    def impact(self) -> dict[str, int | None]:
+        return {
+            name: (
+                None
+                if self.cleaned_data.get(f"impact_{name}") in (None, "")
+                else int(self.cleaned_data[f"impact_{name}"])
+            )
+            for name in self.impact_names
+        }
+
+    @classmethod
+    def initial_from(cls, response) -> dict:
+        if response is None:
+            return {}
+        initial = {"revision": response.revision}
+        for number, value in enumerate(response.answers or [], start=1):
+            if value is not None:
+                initial[f"q{number}"] = str(value)
+        for name, value in (response.impact_answers or {}).items():
+            if value is not None:
+                initial[f"impact_{name}"] = str(value)
+        return initial
+
+
+class EqForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, count: int, item_text=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
+        self.items = []
+        for number in range(1, count + 1):
+            text = item_text(number) if item_text else None
+            self.fields[f"q{number}"] = forms.ChoiceField(
+                label=text or _("Item %(number)s") % {"number": number},
+                choices=EQ_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.items.append({"number": number, "name": f"q{number}", "text": text})
+
+    def item_fields(self):
+        for item in self.items:
+            yield item, self[item["name"]]
+
+    def answers(self) -> list[int | None]:
+        return [
+            None
+            if self.cleaned_data.get(f"q{n}") in (None, "")
+            else int(self.cleaned_data[f"q{n}"])
+            for n in range(1, self.count + 1)
+        ]
+
+    @classmethod
+    def initial_from(cls, response) -> dict:
+        if response is None:
+            return {}
+        initial = {"revision": response.revision}
+        for number, value in enumerate(response.answers or [], start=1):
+            if value is not None:
+                initial[f"q{number}"] = str(value)
+        return initial
+
+
+class GroupOverrideForm(forms.Form):
+    level = forms.ChoiceField(label=_("Group"), choices=[])
+    reason = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Required. Kept with the student's screening history."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from screening.models import Level
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = Level.choices
