@@ -21,6 +21,7 @@ from carecore.models import Membership, Role, User
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
 from schools.services import academic_year_create
+from screening.demo import seed_screening
 from students.models import Enrolment, Guardian, Student
 from students.validators import national_id_check_digit
 
@@ -39,7 +40,9 @@ class DemoResult:
     schools: int = 0
     students: int = 0
     teachers: int = 0
+    records: int = 0
     accounts: dict[str, str] = field(default_factory=dict)
+    screening: dict = field(default_factory=dict)
 
 
 def demo_exists() -> bool:
@@ -325,6 +328,31 @@ def demo_build(
         for s, guardian in guardian_rows:
             guardian.student = student_objs[s]
         Guardian.objects.bulk_create([g for _, g in guardian_rows], batch_size=BATCH)
+
+        # Step 1: cumulative records for about 70% of the students, kept by their first
+        # homeroom teacher.
+        from students.record_services import record_demo_fill
+
+        first_teacher: dict[int, User] = {}
+        for c, u in assignments:
+            first_teacher.setdefault(c, user_objs[u])
+        result.records = record_demo_fill(
+            entries=[
+                (student_objs[s], classroom_rows[c].grade, first_teacher.get(c))
+                for s, c, _n in enrol_rows
+            ],
+            rng=random.Random(seed + 1),
+            today=today,
+        )
+
+        # Step 2: screening of term 1, with the first homeroom teacher of each room as the one
+        # who entered the teacher forms.
+        reviewers: dict[int, int] = {}
+        for c, u in assignments:
+            reviewers.setdefault(classroom_objs[c].pk, user_objs[u].pk)
+        result.screening = seed_screening(
+            academic_year=academic_year, rng=random.Random(seed + 2), reviewers=reviewers
+        )
 
     result.schools = len(school_objs)
 

@@ -184,6 +184,21 @@ GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)
 # files (keys, criteria, norm tables) replaces the shipped files of the same name.
 SCREENING_INSTRUMENT_TEXT = env_str("SCREENING_INSTRUMENT_TEXT") or None
 SCREENING_INSTRUMENTS_DIR = env_str("SCREENING_INSTRUMENTS_DIR") or None
+# Wrong slip codes allowed from one address within the window (seconds) before the public form
+# pages answer 429. Counted in the cache: set CACHE_URL so that every process shares the count.
+SCREENING_LINK_MAX_FAILURES = env_int("SCREENING_LINK_MAX_FAILURES", 20)
+SCREENING_LINK_FAILURE_WINDOW = env_int("SCREENING_LINK_FAILURE_WINDOW", 600)
+
+# The cache: in-process memory by default (the demo); Redis in production (CACHE_URL), so that
+# counters such as the wrong-code throttle are shared by every web process.
+CACHE_URL = env_secret("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console (demo).
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -18,6 +18,10 @@ urlpatterns = [
     path("classrooms/", school_views.my_classrooms, name="my_classrooms"),
     path("s/<school_code:school_code>/", include("schools.urls")),
     path("s/<school_code:school_code>/students/", include("students.urls")),
+    path("s/<school_code:school_code>/screening/", include("screening.urls")),
+    path("d/<district_code:district_code>/screening/", include("screening.district_urls")),
+    # Parents and students answer their screening forms here, without an account.
+    path("f/", include("screening.public_urls")),
     path("", include("districts.urls")),
     path("accounts/", include("allauth.urls")),
     path("files/", file_views.generated_file_list, name="generated_file_list"),

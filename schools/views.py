@@ -23,6 +23,7 @@ from schools.forms import (
     SchoolStaffCreateForm,
     StaffEditForm,
 )
+from students.record_selectors import record_completeness_for_classroom
 from students.selectors import classroom_roster
 
 
@@ -67,6 +68,10 @@ def classroom_detail(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
     enrolments = list(classroom_roster(classroom=classroom))
     teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
+    # The cumulative record: how complete each student's is (one query for the whole room).
+    record_status = record_completeness_for_classroom(classroom=classroom)
+    for e in enrolments:
+        e.record_status = record_status.get(e.student_id)
     # One event for the class list (names, codes, guardians of every student in the room).
     audit_record(
         action=AuditEvent.Action.VIEW,
@@ -86,6 +91,7 @@ def classroom_detail(request, classroom_id):
             "teachers": teachers,
             "boys": sum(1 for e in enrolments if e.student.gender == "M"),
             "girls": sum(1 for e in enrolments if e.student.gender == "F"),
+            "records_complete": sum(1 for st in record_status.values() if st.complete),
         },
     )
 

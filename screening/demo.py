@@ -213,7 +213,10 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
     CareGroupChange.objects.bulk_create(
         [
             CareGroupChange(
-                group=group, from_level=before, to_level=group.level, reason=reason,
+                group=group,
+                from_level=before,
+                to_level=group.level,
+                reason=reason,
                 changed_by_id=by,
             )
             for group, before, reason, by in overrides

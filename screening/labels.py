@@ -4,6 +4,7 @@ Written in English for gettext; the official Thai names are in the comments, for
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INSTRUMENT_LABELS = {
     "sdq": _("Strengths and Difficulties Questionnaire (SDQ)"),  # แบบประเมินจุดแข็งและจุดอ่อน (SDQ)
@@ -21,7 +22,7 @@ RATER_LABELS = {
 LEVEL_LABELS = {
     "normal": _("Normal"),  # ปกติ
     "risk": _("At risk"),  # เสี่ยง
-    "problem": _("Has problems"),  # มีปัญหา
+    "problem": pgettext_lazy("care group", "Has problems"),  # มีปัญหา
 }
 
 PROSOCIAL_BAND_LABELS = {

@@ -11,6 +11,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 
@@ -25,7 +26,7 @@ class Level(models.TextChoices):
 
     NORMAL = "normal", _("Normal")
     RISK = "risk", _("At risk")
-    PROBLEM = "problem", _("Has problems")
+    PROBLEM = "problem", pgettext_lazy("care group", "Has problems")
 
 
 LEVEL_ORDER = {Level.NORMAL: 0, Level.RISK: 1, Level.PROBLEM: 2}
@@ -430,7 +431,7 @@ class ScreeningImport(models.Model):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Checking")
-        INVALID = "invalid", _("Has problems")
+        INVALID = "invalid", _("Has errors")
         READY = "ready", _("Ready to import")
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")

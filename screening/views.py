@@ -23,11 +23,19 @@ from carecore.access import (
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from schools.selectors import classroom_list, term_code
-from screening import scoring, selectors, services
+from screening import aspects, scoring, selectors, services
 from screening.forms import EqForm, GroupOverrideForm, SdqForm
 from screening.instrument_text import item_text
 from screening.labels import LEVEL_LABELS, RATER_LABELS
-from screening.models import CareGroup, EqResponse, Rater, SdqResponse, Source, Status
+from screening.models import (
+    AspectResult,
+    CareGroup,
+    EqResponse,
+    Rater,
+    SdqResponse,
+    Source,
+    Status,
+)
 
 
 def _term_or_404(request):
@@ -101,6 +109,8 @@ def classroom_screening(request, classroom_id):
             "forms": scoring.sdq_forms_for_grade(classroom.grade),
             "can_enter": Perm.ENTER_SCREENING in request.schoolperms,
             "can_manage": Perm.MANAGE_SCREENING in request.schoolperms,
+            "can_print_slips": Perm.MANAGE_SCREENING in request.schoolperms
+            or classroom.pk in own_classroom_ids(request),
             **_term_context(request, term),
         },
     )
@@ -471,6 +481,7 @@ def student_screening(request, student_id):
     )
     sdq = {r.rater: r for r in SdqResponse.objects.filter(student=student, term=term)}
     eq = list(EqResponse.objects.filter(student=student, term=term))
+    aspect_summary = aspects.result_summary(AspectResult.objects.filter(student=student, term=term))
     groups = selectors.student_groups(student=student)
     group = next((g for g in groups if g.term_id == term.pk), None)
     can_enter = Perm.ENTER_SCREENING in request.schoolperms
@@ -498,6 +509,7 @@ def student_screening(request, student_id):
             "history": groups,
             "sdq_cells": [(rater, rater in forms, sdq.get(rater)) for rater in Rater.values],
             "eq": eq,
+            "aspect_summary": aspect_summary,
             "eq_instrument": scoring.eq_instrument_for_age(student.age_on(term.start)),
             "can_enter": can_enter,
             "override_form": GroupOverrideForm(

@@ -19,7 +19,7 @@ from django_scopes import scope
 
 from carecore.pdf import Paper, render_pdf
 from carecore.thai import thai_order
-from schools.models import AcademicYear, Classroom, HomeroomAssignment
+from schools.models import AcademicYear, Classroom, HomeroomAssignment, School
 from schools.selectors import current_academic_year
 from students.models import Enrolment, Guardian, Student
 
@@ -227,3 +227,124 @@ def _scaled(progress: Progress | None, start: int, end: int) -> Progress | None:
             progress(value)
 
     return report
+
+
+# --- the cumulative record (ระเบียนสะสม) ---------------------------------------------------------
+SHORT_VALUE = 28  # characters: a value this short shares its line with another field
+# Details that only apply to some children: left off the paper when empty.
+PAPER_HIDDEN_WHEN_EMPTY = {"lives_with_other", "working_away_place", "chronic_illness"}
+
+
+def _record_rows(section, paper: Paper, extra: dict | None = None) -> list[dict]:
+    """A section's fields as lines ({"pairs": one or two (label, value), "blank": nothing
+    recorded}), in the order of the form: short values two to a line, text on a line of its
+    own; what is not recorded is left blank to be written by hand. ``extra``: {field name:
+    [(label, value)]} printed after that field (the BMI after the height)."""
+    from django.db import models
+
+    from students.record import SECTIONS
+
+    spec = SECTIONS[section.key]
+    items = []
+    for row in section.rows:
+        if row.name == "household_members":
+            continue  # printed as a table
+        if row.name in PAPER_HIDDEN_WHEN_EMPTY and row.value == "—":
+            continue
+        field = next((f for f in spec.model._meta.fields if f.name == row.name), None)
+        long_text = isinstance(field, models.TextField | models.JSONField)
+        value = "" if row.value == "—" else paper.num(row.value)  # blank: room to write
+        items.append((row.label, value, long_text or len(value) > SHORT_VALUE))
+        for label, value in (extra or {}).get(row.name, []):
+            items.append((label, paper.num(value), len(value) > SHORT_VALUE))
+    pairs: list[list[tuple]] = []
+    pending = None
+    for label, value, wide in items:
+        if wide:
+            if pending:
+                pairs.append([pending])
+                pending = None
+            pairs.append([(label, value)])
+        elif pending:
+            pairs.append([pending, (label, value)])
+            pending = None
+        else:
+            pending = (label, value)
+    if pending:
+        pairs.append([pending])
+    return [{"pairs": p, "blank": not any(value for _label, value in p)} for p in pairs]
+
+
+def cumulative_record_pdf(*, student: Student, academic_year: AcademicYear | None = None) -> bytes:
+    """The student's cumulative record on paper: identity, then the four aspects (ability with
+    the grades of every term, health with BMI and its band, family with the household, protection
+    and travel), each with when it was last changed and by whom; signature lines for the homeroom
+    teachers. A fixed number of queries."""
+    from students.record_selectors import record_load
+
+    with scope(school=student.school_id):
+        academic_year = academic_year or current_academic_year()
+        today = timezone.localdate()
+        record = record_load(student=student, academic_year=academic_year, today=today)
+        student = record.student
+        school = School.objects.select_related("district").get(pk=student.school_id)
+        paper = Paper(school)
+        enrolment = record.enrolment
+        teachers = _classroom_load(enrolment.classroom)[1] if enrolment else []
+        guardians = list(Guardian.objects.filter(student=student))
+        identity = _sheet(student, enrolment, guardians, paper, today)
+
+        sections = []
+        for key, section in record.sections.items():
+            extra = {}
+            if key == "health" and record.bmi is not None:
+                bmi = record.bmi
+                band = bmi.band_label or bmi.no_band_reason
+                extra["height_cm"] = [(_("BMI"), f"{bmi.bmi} ({band})" if band else str(bmi.bmi))]
+            changed = ""
+            if section.changed_at:
+                changed = _("Last changed %(date)s by %(name)s") % {
+                    "date": paper.date(section.changed_at, "short"),
+                    "name": section.changed_by or "—",
+                }
+            sections.append(
+                {
+                    "key": key,
+                    "label": section.label,
+                    "lines": _record_rows(section, paper, extra),
+                    "complete": section.complete,
+                    "missing": section.missing,
+                    "changed": changed,
+                }
+            )
+        terms = [
+            {
+                "term": paper.num(str(r)),
+                "gpa": paper.num(f"{r.gpa:.2f}") if r.gpa is not None else "—",
+                "failed": ", ".join(r.failed_subjects) or "—",
+                "incomplete": ", ".join(r.incomplete_subjects) or "—",
+            }
+            for r in record.term_results
+        ]
+        members = [
+            {
+                "relation": m.get("relation", ""),
+                "age": paper.num(m.get("age")) if m.get("age") not in (None, "") else "—",
+                "occupation": m.get("occupation") or "—",
+            }
+            for m in (record.family.household_members if record.family else [])
+        ]
+        return render_pdf(
+            "students/pdf/cumulative_record.html",
+            {
+                "identity": identity,
+                "sections": sections,
+                "terms": terms,
+                "members": members,
+                "done": paper.num(record.completeness.done),
+                "total": paper.num(record.completeness.total),
+                "complete": record.completeness.complete,
+                "signatures": _teacher_signatures(teachers),
+            },
+            school=school,
+        )

@@ -69,3 +69,18 @@ def build_student_sheet(generated, progress) -> BuiltFile:
         raise JobFailed(_("The student's record no longer exists."))
     content = documents.student_sheet_pdf(student=student)
     return BuiltFile(filename=_pdf_name(generated.title), content=content)
+
+
+@job_kind("cumulative_record", check=_can_see_student)
+def build_cumulative_record(generated, progress) -> BuiltFile:
+    from students import documents
+
+    student = (
+        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
+        .select_related("school")
+        .first()
+    )
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    content = documents.cumulative_record_pdf(student=student)
+    return BuiltFile(filename=_pdf_name(generated.title), content=content)

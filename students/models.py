@@ -1,7 +1,9 @@
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -161,7 +163,7 @@ class StudentImport(models.Model):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Checking")
-        INVALID = "invalid", _("Has problems")
+        INVALID = "invalid", _("Has errors")
         READY = "ready", _("Ready to import")
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
@@ -225,3 +227,352 @@ class StudentImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+
+# --- the cumulative record (ระเบียนสะสม) -------------------------------------------------------
+# One model per aspect of the care process, each describing the child now (OneToOne), plus the
+# grade-point average per term and an append-only history of every change. Rules that cross
+# models (BMI band, completeness, facts for screening) are in students/record.py and
+# students/record_selectors.py; writes go through students/record_services.py. See docs/record.md.
+
+
+def _check_codes(values, choices, field: str) -> None:
+    """A JSON list field holds known codes, each once."""
+    if not isinstance(values, list) or any(v not in choices.values for v in values):
+        raise ValidationError({field: _("Choose from the list.")})
+    if len(set(values)) != len(values):
+        raise ValidationError({field: _("Each choice can be ticked once.")})
+
+
+def _check_texts(values, field: str) -> None:
+    if not isinstance(values, list) or any(not isinstance(v, str) or not v for v in values):
+        raise ValidationError({field: _("Enter a list of names.")})
+
+
+class RecordSection(models.Model):
+    """What the four sections share: who changed them last, and when."""
+
+    updated_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        abstract = True
+
+
+class AbilityRecord(RecordSection):
+    """Ability (ด้านความสามารถ): talents, awards, learning. Grades are ``TermResult`` rows."""
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="record_ability", verbose_name=_("student")
+    )
+    talents = models.TextField(_("talents and special abilities"), blank=True)
+    awards = models.TextField(_("awards and achievements"), blank=True)
+    learning_notes = models.TextField(_("notes on learning"), blank=True)
+
+    class Meta:
+        verbose_name = _("ability record")
+        verbose_name_plural = _("ability records")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.student_id}"
+
+
+class TermResult(models.Model):
+    """A student's grade-point average in one term, with the subjects failed (0, ร) and not
+    completed (มส, มผ).
+
+    The term is written as its academic year (BE) and number rather than a link to ``Term``, so
+    that results from before the school used this system (copied from the transcript, ปพ.1) can
+    be entered too."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="term_results", verbose_name=_("student")
+    )
+    year = models.PositiveIntegerField(_("academic year (BE)"))
+    term = models.PositiveSmallIntegerField(_("term"), choices=[(1, "1"), (2, "2")])
+    gpa = models.DecimalField(
+        _("grade-point average"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    failed_subjects = models.JSONField(_("subjects failed (0, ร)"), default=list, blank=True)
+    incomplete_subjects = models.JSONField(
+        _("subjects not completed (มส, มผ)"), default=list, blank=True
+    )
+    updated_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("term result")
+        verbose_name_plural = _("term results")
+        ordering = ["student", "-year", "-term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "year", "term"], name="term_result_one_per_term"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gpa__isnull=True) | models.Q(gpa__gte=0, gpa__lte=4),
+                name="term_result_gpa_0_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term}/{self.year}"
+
+    def clean(self):
+        _check_texts(self.failed_subjects, "failed_subjects")
+        _check_texts(self.incomplete_subjects, "incomplete_subjects")
+
+
+class HealthRecord(RecordSection):
+    """Health (ด้านสุขภาพ): body, senses, illness, special needs, mind and behaviour."""
+
+    class Eyesight(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        GLASSES = "glasses", _("Wears glasses")
+        PROBLEM = "problem", _("Has a problem")
+
+    class Hearing(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        PROBLEM = "problem", _("Has a problem")
+
+    class Disability(models.TextChoices):
+        # The nine types of the Ministry of Education announcement of 2552 (ประกาศกระทรวง
+        # ศึกษาธิการ เรื่อง กำหนดประเภทและหลักเกณฑ์ของคนพิการทางการศึกษา), then attention
+        # deficit (สมาธิสั้น), which schools screen and record on its own (docs/record.md).
+        VISUAL = "visual", _("Visual impairment")
+        HEARING = "hearing", _("Hearing impairment")
+        INTELLECTUAL = "intellectual", _("Intellectual disability")
+        PHYSICAL = "physical", _("Physical or health impairment")
+        LEARNING = "learning", _("Learning disability (LD)")
+        SPEECH = "speech", _("Speech and language impairment")
+        BEHAVIOUR = "behaviour", _("Behavioural or emotional disorder")
+        AUTISM = "autism", _("Autism")
+        MULTIPLE = "multiple", _("Multiple disabilities")
+        ADHD = "adhd", _("Attention deficit (ADHD)")
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="record_health", verbose_name=_("student")
+    )
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    measured_on = models.DateField(_("measured on"), null=True, blank=True)
+    eyesight = models.CharField(_("eyesight"), max_length=10, choices=Eyesight.choices, blank=True)
+    hearing = models.CharField(_("hearing"), max_length=10, choices=Hearing.choices, blank=True)
+    has_chronic_illness = models.BooleanField(_("chronic illness"), null=True, blank=True)
+    chronic_illness = models.TextField(_("which illness, and its care"), blank=True)
+    disabilities = models.JSONField(_("special needs"), default=list, blank=True)
+    mind_behaviour_notes = models.TextField(_("notes on mind and behaviour"), blank=True)
+
+    class Meta:
+        verbose_name = _("health record")
+        verbose_name_plural = _("health records")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.student_id}"
+
+    def clean(self):
+        _check_codes(self.disabilities, self.Disability, "disabilities")
+
+
+class FamilyRecord(RecordSection):
+    """Family (ด้านครอบครัว): whom the child lives with, the parents, the household, money."""
+
+    class LivesWith(models.TextChoices):
+        BOTH_PARENTS = "both_parents", _("Both parents")
+        FATHER = "father", _("Father")
+        MOTHER = "mother", _("Mother")
+        GRANDPARENTS = "grandparents", _("Grandparents")
+        RELATIVES = "relatives", _("Relatives")
+        OTHER = "other", _("Other")
+
+    class ParentsStatus(models.TextChoices):
+        TOGETHER = "together", _("Living together")
+        SEPARATED = "separated", _("Separated or divorced")
+        FATHER_DECEASED = "father_deceased", _("Father deceased")
+        MOTHER_DECEASED = "mother_deceased", _("Mother deceased")
+        BOTH_DECEASED = "both_deceased", _("Both deceased")
+        WORKING_AWAY = "working_away", _("Working away from home")
+
+    class Scholarship(models.TextChoices):
+        NONE = "none", _("None")
+        APPLIED = "applied", _("Applied")
+        RECEIVING = "receiving", _("Receiving")
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="record_family", verbose_name=_("student")
+    )
+    lives_with = models.CharField(
+        _("lives with"), max_length=15, choices=LivesWith.choices, blank=True
+    )
+    lives_with_other = models.CharField(_("lives with (other)"), max_length=100, blank=True)
+    parents_status = models.CharField(
+        _("parents' status"), max_length=16, choices=ParentsStatus.choices, blank=True
+    )
+    working_away_place = models.CharField(_("where they work"), max_length=100, blank=True)
+    household_size = models.PositiveSmallIntegerField(
+        _("people in the household"), null=True, blank=True
+    )
+    # [{"relation": "ยาย", "age": 67, "occupation": "ทำนา"}, ...]
+    household_members = models.JSONField(_("household members"), default=list, blank=True)
+    income_per_month = models.PositiveIntegerField(
+        _("household income per month (baht)"), null=True, blank=True
+    )
+    main_occupations = models.CharField(
+        _("main occupations of the household"), max_length=200, blank=True
+    )
+    welfare_card = models.BooleanField(_("state welfare card"), null=True, blank=True)
+    equity_scholarship = models.CharField(
+        _("equity scholarship (EEF)"), max_length=10, choices=Scholarship.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("family record")
+        verbose_name_plural = _("family records")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.student_id}"
+
+    def clean(self):
+        members = self.household_members
+        keys = {"relation", "age", "occupation"}
+        if not isinstance(members, list) or any(
+            not isinstance(m, dict) or not set(m) <= keys or not m.get("relation") for m in members
+        ):
+            raise ValidationError({"household_members": _("Each member needs a relation.")})
+
+    @property
+    def income_per_person(self) -> int | None:
+        """Household income per month divided by the people in the household, in whole baht."""
+        if self.income_per_month is None or not self.household_size:
+            return None
+        return round(self.income_per_month / self.household_size)
+
+
+class ProtectionRecord(RecordSection):
+    """Protection and other (ด้านการคุ้มครองและอื่น ๆ): risks at home, travel to school."""
+
+    class Risk(models.TextChoices):
+        NEGLECT = "neglect", _("Neglect")
+        VIOLENCE = "violence", _("Violence at home")
+        SUBSTANCE = "substance", _("Substance use in the home")
+        OTHER = "other", _("Other risk")
+
+    class TravelMode(models.TextChoices):
+        WALK = "walk", _("Walks")
+        BICYCLE = "bicycle", _("Bicycle")
+        MOTORCYCLE_TAXI = "motorcycle_taxi", _("Motorcycle taxi")
+        PARENTS_MOTORBIKE = "parents_motorbike", _("Parents' motorbike")
+        SCHOOL_VAN = "school_van", _("School van")
+        BUS = "bus", _("Bus")
+        BOAT = "boat", _("Boat")
+        OTHER = "other", _("Other")
+
+    student = models.OneToOneField(
+        Student,
+        on_delete=models.CASCADE,
+        related_name="record_protection",
+        verbose_name=_("student"),
+    )
+    risks = models.JSONField(_("risks seen"), default=list, blank=True)
+    risk_note = models.TextField(_("notes on risks"), blank=True)
+    travel_mode = models.CharField(
+        _("travel to school"), max_length=20, choices=TravelMode.choices, blank=True
+    )
+    travel_distance_km = models.DecimalField(
+        _("distance (km)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    travel_minutes = models.PositiveSmallIntegerField(_("time (minutes)"), null=True, blank=True)
+    travel_cost_baht = models.PositiveIntegerField(
+        _("travel cost per day (baht)"), null=True, blank=True
+    )
+    pocket_money_baht = models.PositiveIntegerField(
+        _("pocket money per day (baht)"), null=True, blank=True
+    )
+    other_notes = models.TextField(_("other notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("protection record")
+        verbose_name_plural = _("protection records")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.student_id}"
+
+    def clean(self):
+        _check_codes(self.risks, self.Risk, "risks")
+
+
+class RecordRevision(models.Model):
+    """One saved change of a record section: the values after the change and what changed
+    (``{field: [before, after]}``, stored values). Append-only: written by the services, never
+    changed or deleted by the application."""
+
+    class Section(models.TextChoices):
+        ABILITY = "ability", _("Ability")
+        HEALTH = "health", _("Health")
+        FAMILY = "family", _("Family")
+        PROTECTION = "protection", _("Protection and other")
+
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.CASCADE,
+        related_name="record_revisions",
+        verbose_name=_("student"),
+    )
+    section = models.CharField(_("section"), max_length=12, choices=Section.choices)
+    # A part of the section: "2/2568" for the grades of one term; empty for the section itself.
+    item = models.CharField(_("part"), max_length=20, blank=True)
+    data = models.JSONField(_("values after the change"), default=dict)
+    changes = models.JSONField(_("changes"), default=dict)
+    changed_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    # The name at the time, so the history reads right after the account is renamed or removed.
+    changed_by_name = models.CharField(_("changed by"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    # Where the change came from, e.g. "From the home visit of 15 มิ.ย. 2568".
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        verbose_name = _("record revision")
+        verbose_name_plural = _("record revisions")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["student", "section", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.student_id} {self.section} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Record revisions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Record revisions are append-only.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import import_views, print_views, views
+from students import import_views, print_views, record_views, views
 
 app_name = "students"
 
@@ -14,6 +14,20 @@ urlpatterns = [
         name="guardian_edit",
     ),
     path("<int:student_id>/print/", print_views.student_print, name="student_print"),
+    # The cumulative record (ระเบียนสะสม).
+    path("<int:student_id>/record/", record_views.record_overview, name="record"),
+    path("<int:student_id>/record/print/", record_views.record_print, name="record_print"),
+    path("<int:student_id>/record/terms/", record_views.record_term_result, name="record_terms"),
+    path(
+        "<int:student_id>/record/<slug:section>/",
+        record_views.record_section,
+        name="record_section",
+    ),
+    path(
+        "<int:student_id>/record/<slug:section>/edit/",
+        record_views.record_section_edit,
+        name="record_section_edit",
+    ),
     path(
         "classrooms/<int:classroom_id>/print/<str:document>/",
         print_views.classroom_print,

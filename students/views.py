@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from carecore.access import Perm, school_view, student_get_for_user
 from carecore.audit import audit_record, model_changes
 from carecore.models import AuditEvent
+from screening.models import CareGroup
 from students import selectors, services
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian
+from students.record_selectors import record_completeness_for_student
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -46,6 +48,14 @@ def student_detail(request, student_id):
             "current": current,
             "guardians": list(student.guardians.all()),
             "can_edit": Perm.EDIT_STUDENTS in request.schoolperms,
+            # The latest term's care group (screening, step 2).
+            "care_group": CareGroup.objects.filter(student=student)
+            .select_related("term__academic_year")
+            .order_by("-term__academic_year__year", "-term__number")
+            .first(),
+            "record_status": record_completeness_for_student(
+                student=student, grade=current.classroom.grade if current else None
+            ),
         },
     )
 

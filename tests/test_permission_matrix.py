@@ -19,6 +19,10 @@ def only(allowed: list[str], denied: int = FORBIDDEN, overrides: dict | None = N
     return table
 
 
+# Screening summaries (screening/summary_views.py).
+SUMMARY_STUDENTS = ["homeroom", "counsellor", "coordinator", "director"]
+SUMMARY_SCHOOL = ["homeroom", "homeroom_other", "counsellor", "coordinator", "director"]
+
 # What each role at school A (network N1, district D1) gets for A's objects. The same roles at
 # school B get 404 for every URL that names a school, network or district object.
 EXPECTED: dict[str, dict[str, int]] = {
@@ -93,11 +97,119 @@ EXPECTED: dict[str, dict[str, int]] = {
     "districts:district_audit_log": only(
         ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
     ),
+    # Screening: whoever sees students sees the screening of those students; homeroom teachers,
+    # the counsellor and the coordinator fill forms in (ENTER_SCREENING), the director only reads.
+    "screening:home": only(["homeroom", "homeroom_other", "counsellor", "coordinator", "director"]),
+    "screening:classroom": only(["homeroom", "counsellor", "coordinator", "director"]),
+    "screening:sdq_grid": only(["homeroom", "counsellor", "coordinator"]),
+    "screening:student": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+    ),
+    "screening:sdq_entry": only(
+        ["homeroom", "counsellor", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+    ),
+    "screening:eq_entry": only(
+        ["homeroom", "counsellor", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+    ),
+    # An empty POST: the form is refused and the page comes back with the message.
+    "screening:group_override": only(
+        ["homeroom", "counsellor", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+    )
+    | dict.fromkeys(["homeroom", "counsellor", "coordinator"], REDIRECT),
+    # The cumulative record: read by whoever may see the student; changed by the student's
+    # homeroom teacher and the coordinator (counsellor and director read only: 403).
+    "students:record": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+    ),
+    "students:record_section": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+    ),
+    "students:record_section_edit": only(
+        ["homeroom", "coordinator"],
+        denied=NOT_FOUND,
+        overrides={"counsellor": FORBIDDEN, "director": FORBIDDEN},
+    ),
+    "students:record_terms": only(
+        ["homeroom", "coordinator"],
+        denied=NOT_FOUND,
+        overrides={"counsellor": FORBIDDEN, "director": FORBIDDEN},
+    ),
+    "students:record_print": only(
+        ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+    )
+    | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
+    # Screening import (the coordinator alone; confirm and retry POST and redirect) and export
+    # (whoever sees every student of the school: coordinator, director, counsellor).
+    "screening:import_start": only(["coordinator"]),
+    "screening:import_template_csv": only(["coordinator"]),
+    "screening:import_template_xlsx": only(["coordinator"]),
+    "screening:import_detail": only(["coordinator"]),
+    "screening:import_status": only(["coordinator"]),
+    "screening:import_confirm": only(["coordinator"], overrides={"coordinator": REDIRECT}),
+    "screening:import_retry": only(["coordinator"], overrides={"coordinator": REDIRECT}),
+    "screening:export": only(["counsellor", "coordinator", "director"]),
+    "screening:export_file": only(["counsellor", "coordinator", "director"])
+    | dict.fromkeys(["counsellor", "coordinator", "director"], REDIRECT),
+    # Aspect screening: those who fill in screening forms, for the students they see; the
+    # school's criteria are the coordinator's, the district's the district administrator's.
+    "screening:aspects": only(
+        ["homeroom", "counsellor", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+    ),
+    "screening:aspect_criteria": only(["coordinator"]),
+    "screening_district:criteria": only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    ),
+    # Parent and student forms: the dates are the coordinator's; a classroom's codes and slips
+    # its homeroom teacher's and the coordinator's (printing POSTs and starts a job: redirect).
+    "screening:window": only(["coordinator"]),
+    "screening:classroom_links": only(["homeroom", "coordinator"]),
+    "screening:classroom_slips": only(["homeroom", "coordinator"])
+    | dict.fromkeys(["homeroom", "coordinator"], REDIRECT),
+    # The pages under /f/ need no account (see PUBLIC): the code is a real link of school A's
+    # student, whose window is not open, so everyone gets the page saying so.
+    "screening_public:code_entry": EVERYONE,
+    "screening_public:link_form": EVERYONE,
+    "screening_public:link_done": EVERYONE,
+    "screening_public:link_eq": EVERYONE,
+    # Screening summaries: a student's and a classroom's for those who see those students (a
+    # student out of scope does not exist, a classroom one may not open is 403); the school's
+    # (no names) for those who see every student, and for homeroom teachers with their own
+    # rooms' rows only. Printing POSTs and starts a job (redirect).
+    "screening:summary_school": only(SUMMARY_SCHOOL),
+    "screening:summary_school_print": only(SUMMARY_SCHOOL)
+    | dict.fromkeys(SUMMARY_SCHOOL, REDIRECT),
+    "screening:summary_school_xlsx": only(SUMMARY_SCHOOL),
+    "screening:summary_classroom": only(SUMMARY_STUDENTS),
+    "screening:summary_classroom_print": only(SUMMARY_STUDENTS)
+    | dict.fromkeys(SUMMARY_STUDENTS, REDIRECT),
+    "screening:summary_classroom_xlsx": only(SUMMARY_STUDENTS),
+    "screening:summary_student": only(SUMMARY_STUDENTS, denied=NOT_FOUND),
+    "screening:summary_student_print": only(SUMMARY_STUDENTS, denied=NOT_FOUND)
+    | dict.fromkeys(SUMMARY_STUDENTS, REDIRECT),
+    "screening:summary_student_xlsx": only(SUMMARY_STUDENTS, denied=NOT_FOUND),
 }
 
 # Views that only answer POST: the matrix posts to them (nothing else in the request).
 POST_ONLY = {"students:classroom_print", "students:student_print", "generated_file_retry"}
 POST_ONLY |= {"students:import_confirm", "students:import_retry"}
+POST_ONLY |= {"screening:group_override"}
+POST_ONLY |= {"students:record_print"}
+POST_ONLY |= {"screening:import_confirm", "screening:import_retry", "screening:export_file"}
+POST_ONLY |= {"screening:classroom_slips"}
+POST_ONLY |= {
+    "screening:summary_school_print",
+    "screening:summary_classroom_print",
+    "screening:summary_student_print",
+}
+
+# Pages for parents and students without an account: the same answer signed in or not, and
+# for staff of any school (the code, not a membership, decides).
+PUBLIC = {
+    "screening_public:code_entry",
+    "screening_public:link_form",
+    "screening_public:link_done",
+    "screening_public:link_eq",
+}
 
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
@@ -125,9 +237,45 @@ def kwargs_for(world) -> dict:
         "district_code": a.district.code,
         "network_id": a.network.pk,
         "document": "sheets",
+        "section": "health",
+        "rater": "teacher",
         "file_id": _generated_file(world).pk,
         "import_id": _student_import(world).pk,
+        "screening_import_id": _screening_import(world).pk,
+        "code": _form_link(world).code,
     }
+
+
+def _form_link(world):
+    """A parent's form link of school A's student (no screening window: the form is closed)."""
+    from django_scopes import scopes_disabled
+
+    from schools.models import Term
+    from screening.models import FormLink
+
+    with scopes_disabled():
+        return FormLink.objects.create(
+            student=world.a.student,
+            term=Term.objects.filter(academic_year=world.year).first(),
+            rater="parent",
+        )
+
+
+def _screening_import(world):
+    """A finished import of SDQ answers of school A."""
+    from django_scopes import scopes_disabled
+
+    from schools.models import Term
+    from screening.models import ScreeningImport
+
+    with scopes_disabled():
+        return ScreeningImport.objects.create(
+            school=world.a.school,
+            term=Term.objects.filter(academic_year=world.year).first(),
+            original_name="answers.csv",
+            file="screening-imports/matrix/upload.csv",
+            status=ScreeningImport.Status.DONE,
+        )
 
 
 def _student_import(world):
@@ -214,7 +362,10 @@ def test_permission_matrix(world, client):
         request = client.post if name in POST_ONLY else client.get
         client.logout()
         response = request(url)
-        if response.status_code != REDIRECT or "/accounts/login/" not in response["Location"]:
+        if name in PUBLIC:
+            if response.status_code != expected["homeroom"]:
+                failures.append(f"anonymous {url}: {response.status_code}")
+        elif response.status_code != REDIRECT or "/accounts/login/" not in response["Location"]:
             failures.append(f"anonymous {url}: {response.status_code}")
         for key in ROLE_KEYS:
             client.force_login(world.a.users[key])
@@ -224,7 +375,7 @@ def test_permission_matrix(world, client):
             # The same role at school B, network N2, district D2.
             client.force_login(world.b.users[key])
             status = request(url).status_code
-            want = expected[key] if not kwargs else NOT_FOUND
+            want = expected[key] if not kwargs or name in PUBLIC else NOT_FOUND
             if status != want:
                 failures.append(f"{key}@B {name} {url}: {status}, expected {want}")
     assert not failures, "\n".join(failures)

@@ -277,8 +277,9 @@ class TestClassroomDetail:
         # 7. students_enrolment + students_student: the roster in number order
         # 8. students_guardian: the main guardians of all those students (prefetch)
         # 9. schools_homeroomassignment + carecore_user: the classroom's teachers
-        # 10. carecore_auditevent: one audit event for the class list (not one per student)
-        with django_assert_num_queries(10):
+        # 10. students_student + EXISTS per record section: cumulative records complete
+        # 11. carecore_auditevent: one audit event for the class list (not one per student)
+        with django_assert_num_queries(11):
             response = client.get(classroom_url(a, a.classroom))
         assert len(response.context["enrolments"]) == 1
 
@@ -292,7 +293,7 @@ class TestClassroomDetail:
                     relation=Guardian.Relation.FATHER,
                     is_primary=True,
                 )
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             response = client.get(classroom_url(a, a.classroom))
         assert len(response.context["enrolments"]) == 11
         assertContains(response, "ผู้ปกครอง9")

@@ -1,0 +1,322 @@
+"""Screening summaries on screen, as PDF (a job) and as XLSX (at once): per student, per classroom
+and per school.
+
+Who sees what:
+- a student's summary: whoever may see the student (carecore.access.student_get_for_user);
+- a classroom's summary: whoever may see the classroom's students (classroom_get_for_user:
+  another school's classroom is 404, a classroom one may not open is 403);
+- the school summary (no student names): those who see every student (coordinator, director,
+  counsellor); a homeroom teacher sees the rows of their own classrooms only, with totals over
+  those; other roles (discipline, nurse, network and district staff) get 403.
+
+Viewing a page with names records a VIEW in the audit log; every PDF and XLSX records an EXPORT
+(one event per student whose results are on the paper).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecore.access import (
+    Perm,
+    classroom_get_for_user,
+    own_classroom_ids,
+    school_view,
+    student_get_for_user,
+)
+from carecore.audit import audit_record, audit_record_many
+from carecore.file_views import generated_file_response
+from carecore.jobs import generated_file_start
+from carecore.models import AuditEvent
+from schools.selectors import term_code, term_from_code, terms_of_year
+from screening import documents, selectors, summaries
+from students.models import Student
+
+
+# --- the term -----------------------------------------------------------------------------------
+def _term_context(term, choices) -> dict:
+    return {"term": term, "term_code": term_code(term), "term_choices": choices}
+
+
+def _school_term(request):
+    """The term of ``?term=`` (else the current one), and the terms to choose from."""
+    term = selectors.term_for_request(request)
+    if term is None:
+        raise Http404  # no academic year set up at all
+    return term, selectors.term_choices()
+
+
+def _classroom_term(request, classroom):
+    """A term of the classroom's academic year: the one asked for, else the current one, else
+    the latest that has started (or the first)."""
+    choices = [(term_code(t), t) for t in terms_of_year(classroom.academic_year)]
+    if not choices:
+        raise Http404
+    term = selectors.term_for_request(request)
+    if term is not None and term.academic_year_id == classroom.academic_year_id:
+        return term, choices
+    if request.GET.get("term") and term is not None:
+        messages.info(
+            request,
+            _("Classroom %(room)s is of the academic year %(year)s; showing its term.")
+            % {"room": classroom, "year": classroom.academic_year.year},
+        )
+    today = timezone.localdate()
+    started = [t for _code, t in choices if t.start <= today]
+    return (started[-1] if started else choices[0][1]), choices
+
+
+def _term_from_post(request, fallback_term):
+    """The term a print button posts (a hidden field); the page's term otherwise."""
+    code = request.POST.get("term") or request.GET.get("term")
+    if code:
+        term = term_from_code(code)
+        if term is not None:
+            return term
+    return fallback_term
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=documents.XLSX_TYPE)
+    # RFC 6266: a Thai file name needs filename* (as Django's FileResponse writes it).
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- per student --------------------------------------------------------------------------------
+@school_view(Perm.VIEW_SCHOOL)
+def student_summary(request, student_id):
+    student = student_get_for_user(request, student_id)
+    term, choices = _school_term(request)
+    summary = summaries.student_summary(student=student, term=term)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("Viewed the screening summary"),
+        request=request,
+    )
+    return render(
+        request,
+        "screening/summary/student.html",
+        {
+            "school": request.school,
+            "student": student,
+            "summary": summary,
+            "sheet": documents.student_summary_context(summary, documents.Paper(None)),
+            **_term_context(term, choices),
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def student_summary_print(request, student_id):
+    student = student_get_for_user(request, student_id)
+    term = _term_from_post(request, _school_term(request)[0])
+    title = _("Individual screening summary %(name)s") % {"name": student.full_name}
+    generated = generated_file_start(
+        kind="screening_student_summary",
+        title=title,
+        user=request.user,
+        permission=Perm.VIEW_SCHOOL,
+        school=request.school,
+        params={"student_id": student.pk, "term_id": term.pk},
+    )
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=title,
+        request=request,
+    )
+    return generated_file_response(request, generated)
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def student_summary_xlsx(request, student_id):
+    student = student_get_for_user(request, student_id)
+    term, _choices = _school_term(request)
+    summary = summaries.student_summary(student=student, term=term)
+    title = _("Individual screening summary %(name)s") % {"name": student.full_name}
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("%(title)s (XLSX)") % {"title": title},
+        request=request,
+    )
+    return _xlsx_response(
+        documents.student_summary_xlsx(summary),
+        documents.file_name(title, term_code(term), extension="xlsx"),
+    )
+
+
+# --- per classroom ------------------------------------------------------------------------------
+def _classroom_students(request, classroom):
+    return Student.objects.filter(school=request.school, enrolments__classroom=classroom)
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_summary(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    term, choices = _classroom_term(request, classroom)
+    summary = summaries.classroom_summary(classroom=classroom, term=term)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=classroom,
+        summary=_("Viewed the screening summary of %(room)s") % {"room": classroom},
+        request=request,
+    )
+    return render(
+        request,
+        "screening/summary/classroom.html",
+        {
+            "school": request.school,
+            "classroom": summary.classroom,
+            "summary": summary,
+            **_term_context(term, choices),
+        },
+    )
+
+
+def _classroom_title(classroom, term) -> str:
+    return _("Screening summary %(room)s, term %(term)s") % {"room": classroom, "term": term}
+
+
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def classroom_summary_print(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    term = _term_from_post(request, None)
+    if term is None or term.academic_year_id != classroom.academic_year_id:
+        term = _classroom_term(request, classroom)[0]
+    title = _classroom_title(classroom, term)
+    generated = generated_file_start(
+        kind="screening_classroom_summary",
+        title=title,
+        user=request.user,
+        permission=Perm.VIEW_SCHOOL,
+        school=request.school,
+        params={"classroom_id": classroom.pk, "term_id": term.pk},
+    )
+    audit_record_many(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        students=_classroom_students(request, classroom),
+        obj=classroom,
+        summary=title,
+        request=request,
+    )
+    return generated_file_response(request, generated)
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_summary_xlsx(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    term, _choices = _classroom_term(request, classroom)
+    summary = summaries.classroom_summary(classroom=classroom, term=term)
+    title = _classroom_title(classroom, term)
+    audit_record_many(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        students=[row.student for row in summary.rows],
+        obj=classroom,
+        summary=_("%(title)s (XLSX)") % {"title": title},
+        request=request,
+    )
+    return _xlsx_response(
+        documents.classroom_summary_xlsx(summary),
+        documents.file_name(title, extension="xlsx"),
+    )
+
+
+# --- per school ---------------------------------------------------------------------------------
+def school_summary_classrooms(request) -> list[int] | None:
+    """None: every classroom; a list: only these (a homeroom teacher's own). 403 for roles
+    that see no students."""
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return None
+    if Perm.VIEW_OWN_CLASSROOMS in request.schoolperms:
+        return own_classroom_ids(request)
+    raise PermissionDenied
+
+
+def _school_title(term) -> str:
+    return _("Screening summary of the school, term %(term)s") % {"term": term}
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def school_summary(request):
+    classroom_ids = school_summary_classrooms(request)
+    term, choices = _school_term(request)
+    summary = summaries.school_summary(
+        school=request.school, term=term, classroom_ids=classroom_ids
+    )
+    return render(
+        request,
+        "screening/summary/school.html",
+        {"school": request.school, "summary": summary, **_term_context(term, choices)},
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def school_summary_print(request):
+    classroom_ids = school_summary_classrooms(request)
+    term = _term_from_post(request, None) or _school_term(request)[0]
+    title = _school_title(term)
+    generated = generated_file_start(
+        kind="screening_school_summary",
+        title=title,
+        user=request.user,
+        permission=Perm.VIEW_SCHOOL,
+        school=request.school,
+        params={"term_id": term.pk, "classroom_ids": classroom_ids},
+    )
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        obj=request.school,
+        summary=title,
+        request=request,
+    )
+    return generated_file_response(request, generated)
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def school_summary_xlsx(request):
+    classroom_ids = school_summary_classrooms(request)
+    term, _choices = _school_term(request)
+    summary = summaries.school_summary(
+        school=request.school, term=term, classroom_ids=classroom_ids
+    )
+    title = _school_title(term)
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        obj=request.school,
+        summary=_("%(title)s (XLSX)") % {"title": title},
+        request=request,
+    )
+    return _xlsx_response(
+        documents.school_summary_xlsx(summary), documents.file_name(title, extension="xlsx")
+    )

@@ -1,0 +1,242 @@
+"""Pages of the cumulative record (ระเบียนสะสม): the whole record, one section with its history,
+a section's form, a term's grades, and printing.
+
+Who may see the record is who may see the student (carecore.access.student_get_for_user); who
+may change it is decided by carecore.access.can_edit_record (docs/record.md).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecore.access import Perm, can_edit_record, school_view, student_get_for_user
+from carecore.audit import audit_record
+from carecore.file_views import generated_file_response
+from carecore.jobs import generated_file_start
+from carecore.models import AuditEvent
+from students import record_selectors as selectors
+from students import record_services as services
+from students.record import SECTIONS
+from students.record_forms import SECTION_FORMS, TermResultForm, term_choices
+
+
+def _student(request, student_id, *, edit: bool = False):
+    """The student (404 outside the user's scope) and whether the user may change the record
+    (403 when ``edit`` is asked and they may not)."""
+    student = student_get_for_user(request, student_id)
+    can_edit = can_edit_record(request, student)
+    if edit and not can_edit:
+        raise PermissionDenied
+    return student, can_edit
+
+
+def _section(section: str) -> str:
+    if section not in SECTIONS:
+        raise Http404
+    return section
+
+
+def _log_view(request, student, summary: str) -> None:
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=summary,
+        request=request,
+    )
+
+
+def _context(request, record, can_edit: bool, **extra) -> dict:
+    return {
+        "school": request.school,
+        "student": record.student,
+        "record": record,
+        "can_edit": can_edit,
+        "sections": list(record.sections.values()),
+        **extra,
+    }
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def record_overview(request, student_id):
+    student, can_edit = _student(request, student_id)
+    record = selectors.record_load(student=student, academic_year=request.academic_year)
+    _log_view(request, student, _("Viewed the cumulative record"))
+    return render(request, "students/record/overview.html", _context(request, record, can_edit))
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def record_section(request, student_id, section):
+    section = _section(section)
+    student, can_edit = _student(request, student_id)
+    record = selectors.record_load(student=student, academic_year=request.academic_year)
+    _log_view(
+        request,
+        student,
+        _("Viewed the cumulative record: %(section)s") % {"section": SECTIONS[section].label},
+    )
+    return render(
+        request,
+        "students/record/section.html",
+        _context(
+            request,
+            record,
+            can_edit,
+            section=record.sections[section],
+            history=selectors.record_history(student=student, section=section),
+        ),
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def record_section_edit(request, student_id, section):
+    section = _section(section)
+    student, _can_edit = _student(request, student_id, edit=True)
+    form_class = SECTION_FORMS[section]
+    current = SECTIONS[section].model.objects.filter(student=student).first()
+    form = form_class(request.POST or None, record=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.record_section_update(
+                student=student,
+                section=section,
+                data=form.section_data(),
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            # A rule of the model the form does not know: show it on the form, keep the input.
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if saved.changed or saved.created:
+                messages.success(request, _("Saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(
+                "students:record_section",
+                school_code=request.school.code,
+                student_id=student.pk,
+                section=section,
+            )
+    if request.method == "GET":
+        _log_view(
+            request,
+            student,
+            _("Opened the cumulative record for editing: %(section)s")
+            % {"section": SECTIONS[section].label},
+        )
+    return render(
+        request,
+        "students/record/section_form.html",
+        {
+            "school": request.school,
+            "student": student,
+            "section_key": section,
+            "section_label": SECTIONS[section].label,
+            "form": form,
+        },
+    )
+
+
+def _term_initial(student, term_key: str) -> dict:
+    year, _sep, number = term_key.partition("-")
+    initial = {"term": term_key}
+    if year.isdigit() and number.isdigit():
+        result = student.term_results.filter(year=int(year), term=int(number)).first()
+        if result is not None:
+            initial.update(
+                gpa=result.gpa,
+                failed_subjects="\n".join(result.failed_subjects),
+                incomplete_subjects="\n".join(result.incomplete_subjects),
+            )
+    return initial
+
+
+def _last_ended_term(today) -> int:
+    """Index in ``term_choices()`` of the latest term whose grades can be out: term 2 of last
+    year from May to 10 October, term 1 until the end of March, then term 2 (in April)."""
+    if today.month == 4:
+        return 0
+    if 5 <= today.month <= 9 or (today.month == 10 and today.day <= 10):
+        return 2
+    return 1
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def record_term_result(request, student_id):
+    """Add or correct the grades of one term (``?term=2568-1`` opens that term's)."""
+    student, _can_edit = _student(request, student_id, edit=True)
+    if request.method == "POST":
+        form = TermResultForm(request.POST)
+    else:
+        choices = [key for key, _label in term_choices()]
+        term_key = request.GET.get("term", "")
+        if term_key not in choices:
+            term_key = choices[_last_ended_term(timezone.localdate())]
+        form = TermResultForm(initial=_term_initial(student, term_key))
+        _log_view(request, student, _("Opened the grades of a term for editing"))
+    if request.method == "POST" and form.is_valid():
+        year, term = form.cleaned_data["term"]
+        try:
+            saved = services.term_result_save(
+                student=student,
+                year=year,
+                term=term,
+                gpa=form.cleaned_data["gpa"],
+                failed_subjects=form.cleaned_data["failed_subjects"],
+                incomplete_subjects=form.cleaned_data["incomplete_subjects"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if saved.changed:
+                messages.success(
+                    request,
+                    _("Grades of term %(term)s saved.") % {"term": saved.record},
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(
+                "students:record_section",
+                school_code=request.school.code,
+                student_id=student.pk,
+                section="ability",
+            )
+    return render(
+        request,
+        "students/record/term_result_form.html",
+        {"school": request.school, "student": student, "form": form},
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def record_print(request, student_id):
+    student, _can_edit = _student(request, student_id)
+    title = _("Cumulative record %(name)s") % {"name": student.full_name}
+    generated = generated_file_start(
+        kind="cumulative_record",
+        title=title,
+        user=request.user,
+        permission=Perm.VIEW_SCHOOL,
+        school=request.school,
+        params={"student_id": student.pk},
+    )
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=title,
+        request=request,
+    )
+    return generated_file_response(request, generated)
