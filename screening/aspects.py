@@ -911,7 +911,7 @@ def result_summary(results: Iterable[AspectResult]) -> dict:
     results = list(results)
     order = {a.code: n for n, a in enumerate(default_criteria().aspects)}
     flagged = [
-        {"aspect": r.aspect, "label": aspect_label(r.aspect), "level": r.level}
+        {"aspect": r.aspect, "label": ASPECT_LABELS.get(r.aspect, r.aspect), "level": r.level}
         for r in sorted(results, key=lambda r: order.get(r.aspect, len(order)))
         if r.level != Level.NORMAL
     ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from schools.models import Grade, Term
 from screening import scoring
 from screening.models import (
+    AspectResult,
     CareGroup,
     CareGroupChange,
     EqResponse,
@@ -94,7 +95,7 @@ def _impact(rng: random.Random, key, rater: str, profile: dict[str, str]) -> dic
 
 
 def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, int]) -> dict:
-    """Screen term 1 of ``academic_year`` for every enrolled child from P.1 up.
+    """Screen term 1 of ``academic_year`` for every enrolled child from อ.2 up.
 
     ``reviewers`` maps a classroom id to the id of one of its homeroom teachers, who is recorded
     as having entered the teacher forms and made any override."""
@@ -102,7 +103,8 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
     key = scoring.sdq_key()
     criteria = scoring.DEFAULT_SDQ_CRITERIA
     enrolments = (
-        Enrolment.objects.filter(academic_year=academic_year, classroom__grade__gte=Grade.P1)
+        # The teacher SDQ is for children from four: from อ.2 up.
+        Enrolment.objects.filter(academic_year=academic_year, classroom__grade__gte=Grade.K2)
         .select_related("student", "classroom")
         .order_by("classroom_id", "number")
     )
@@ -176,6 +178,30 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
     SdqResponse.objects.bulk_create(responses, batch_size=2000)
     EqResponse.objects.bulk_create(eq_rows, batch_size=2000)
 
+    # Special ability: a few children with a talent recorded in the aspect screening.
+    talents = [
+        ("ability_sports", "ด้านกีฬา"),
+        ("ability_arts", "ด้านศิลปะและดนตรี"),
+        ("ability_academic", "ด้านวิชาการ"),
+    ]
+    aspect_rows = []
+    for student, _mine, teacher_id in per_student.values():
+        if rng.random() < 0.035:
+            code, label = rng.choice(talents)
+            aspect_rows.append(
+                AspectResult(
+                    student=student,
+                    term=term,
+                    aspect="special_ability",
+                    level="special",
+                    indicators=[{"code": code, "level": "special", "label": label}],
+                    criteria_version="aspects-obec-1",
+                    confirmed_by_id=teacher_id,
+                )
+            )
+    AspectResult.objects.bulk_create(aspect_rows, batch_size=2000)
+    aspects_by_student = {row.student_id: [row] for row in aspect_rows}
+
     eq_by_student: dict[int, list] = {}
     for row in eq_rows:
         eq_by_student.setdefault(row.student_id, []).append(row)
@@ -183,7 +209,11 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
     overrides: list[tuple[CareGroup, str, str, int | None]] = []
     now = timezone.now()
     for student, mine, teacher_id in per_student.values():
-        derived = care_group_derive(sdq=mine, eq=eq_by_student.get(student.pk, []), aspects=[])
+        derived = care_group_derive(
+            sdq=mine,
+            eq=eq_by_student.get(student.pk, []),
+            aspects=aspects_by_student.get(student.pk, []),
+        )
         if derived is None:
             continue
         level, reasons, special, special_reasons = derived

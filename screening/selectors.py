@@ -113,7 +113,8 @@ def classroom_counts(rows: list[StudentRow]) -> dict:
 def reason_text(reason: dict) -> str:
     """One sentence saying which result put the student in the group."""
     scale = reason.get("scale", "")
-    band = LEVEL_LABELS.get(reason.get("band"), reason.get("band") or "")
+    band = reason.get("band") or ""
+    band = _("Special") if band == "special" else LEVEL_LABELS.get(band, band)
     if reason.get("source") == "sdq":
         return _("SDQ, %(rater)s form: %(scale)s %(score)s (%(band)s)") % {
             "rater": RATER_LABELS.get(reason.get("rater"), reason.get("rater")),

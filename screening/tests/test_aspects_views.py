@@ -624,6 +624,7 @@ class TestDistrictCriteria:
         assert policy_of(district=world.a.district) is None
 
 
+@translation.override("en")
 def test_the_row_for_the_students_page(world, login, term):
     """The partial the student's screening page includes: the aspects not normal, and a link."""
     from django.template.loader import render_to_string

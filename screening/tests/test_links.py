@@ -293,7 +293,8 @@ class TestForm:
                 ).order_by("id")
             )
         assert len(events) == 2
-        assert all(e.user_id is None and "link" in e.summary for e in events)
+        # Each says it came through the parent's link (ลิงก์).
+        assert all(e.user_id is None and "ลิงก์" in e.summary for e in events)
         thanks = client.get(page["Location"])
         assert thanks.status_code == 200 and 'id="thanks"' in thanks.content.decode()
         # Still open: the form can be corrected.

@@ -265,6 +265,7 @@ class TestClassroomSummary:
             }
         return result, rows, texts
 
+    @translation.override("en")
     def test_a_row_per_student_with_group_bands_and_flagged_scales(self, world, built):
         result, rows, texts = self.summary(world, built)
         assert [row.enrolment.number for row in result.rows] == [1, 2, 3, 4, 5]

@@ -144,7 +144,7 @@ class TestEditSection:
 
         page = client.get(url("record_section", a, a.student, section="health"))
         content = page.content.decode()
-        assertContains(page, th("Weight (kg)"))
+        assertContains(page, th("weight (kg)"))
         assert "31.5</span> → 33.0" in content
         assertContains(page, a.users["coordinator"].display_name)
         with scopes_disabled():
