@@ -43,11 +43,33 @@ class Perm:
     ENTER_SCREENING = "enter_screening"
     MANAGE_SCREENING = "manage_screening"
     MANAGE_DISTRICT_SCREENING = "manage_district_screening"
+    # Home visits (step 1): record a visit of a student one may see.
+    RECORD_VISITS = "record_visits"
+    # Steps 3-4: record care activities and care plans for the students one may see; record
+    # the support (scholarships, funds) students received.
+    RECORD_CARE = "record_care"
+    MANAGE_SUPPORT = "manage_support"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HOMEROOM: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_OWN_CLASSROOMS, Perm.ENTER_SCREENING}),
-    Role.COUNSELLOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.ENTER_SCREENING}),
+    Role.HOMEROOM: frozenset(
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_OWN_CLASSROOMS,
+            Perm.ENTER_SCREENING,
+            Perm.RECORD_VISITS,
+            Perm.RECORD_CARE,
+        }
+    ),
+    Role.COUNSELLOR: frozenset(
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_ALL_STUDENTS,
+            Perm.ENTER_SCREENING,
+            Perm.RECORD_VISITS,
+            Perm.RECORD_CARE,
+        }
+    ),
     Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL}),
     Role.NURSE: frozenset({Perm.VIEW_SCHOOL}),
     Role.COORDINATOR: frozenset(
@@ -60,6 +82,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ASSIGN_HOMEROOM,
             Perm.ENTER_SCREENING,
             Perm.MANAGE_SCREENING,
+            Perm.RECORD_VISITS,
+            Perm.RECORD_CARE,
+            Perm.MANAGE_SUPPORT,
         }
     ),
     Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.VIEW_AUDIT_LOG}),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "students",
     "screening",
     "referrals",
+    "visits",
+    "care",
 ]
 
 MIDDLEWARE = [

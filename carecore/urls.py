@@ -19,6 +19,8 @@ urlpatterns = [
     path("s/<school_code:school_code>/", include("schools.urls")),
     path("s/<school_code:school_code>/students/", include("students.urls")),
     path("s/<school_code:school_code>/screening/", include("screening.urls")),
+    path("s/<school_code:school_code>/visits/", include("visits.urls")),
+    path("s/<school_code:school_code>/care/", include("care.urls")),
     path("d/<district_code:district_code>/screening/", include("screening.district_urls")),
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),
