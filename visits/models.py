@@ -276,7 +276,8 @@ class HomeVisit(models.Model):
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
     modified = models.DateTimeField(_("changed"), auto_now=True)
     completed_at = models.DateTimeField(_("marked done"), null=True, blank=True)
-    # When the teacher confirmed copying the household and travel facts into the record.
+    # When the teacher decided about copying the household and travel facts into the record
+    # (copied, or left the record as it was).
     record_updated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(school="school")

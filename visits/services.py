@@ -307,3 +307,8 @@ def visit_record_apply(*, visit: HomeVisit, fields: Iterable[str], user, request
             changed += len(data)
     HomeVisit.objects.filter(pk=visit.pk).update(record_updated_at=timezone.now())
     return changed
+
+
+def visit_record_skip(*, visit: HomeVisit) -> None:
+    """The teacher looked and chose to leave the record as it is: stop asking after each save."""
+    HomeVisit.objects.filter(pk=visit.pk).update(record_updated_at=timezone.now())
