@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -246,7 +247,11 @@ def _visit_form(request, *, student, visit):
     if request.method != "POST":
         initial = {}
         if visit is None:
-            initial = {"visitors": request.user.display_name, "mode": HomeVisit.Mode.HOME}
+            initial = {
+                "date": timezone.localdate(),
+                "visitors": request.user.display_name,
+                "mode": HomeVisit.Mode.HOME,
+            }
         form = VisitForm(instance=visit, initial=initial, academic_year=request.academic_year)
         return _form_page(request, student=student, visit=visit, form=form, photo_form=PhotoForm())
     form = VisitForm(
@@ -340,9 +345,12 @@ def _after_save_url(request, saved) -> str:
                 "check them."
             ),
         )
-        return reverse(
-            "visits:record_update",
-            kwargs={"school_code": request.school.code, "visit_id": visit.pk},
+        return (
+            reverse(
+                "visits:record_update",
+                kwargs={"school_code": request.school.code, "visit_id": visit.pk},
+            )
+            + query
         )
     if visit.status == HomeVisit.Status.DONE:
         messages.success(request, _("The home visit is saved."))

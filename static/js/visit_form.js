@@ -167,7 +167,8 @@
     if (pendingSubmitter && pendingSubmitter.name) body.append(pendingSubmitter.name, pendingSubmitter.value);
     var buttons = form.querySelectorAll("button[type=submit]");
     buttons.forEach(function (b) { b.disabled = true; });
-    fetch(form.action || window.location.href, {
+    // (form.action would be the buttons named "action", not the address.)
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",

@@ -45,8 +45,9 @@ def browser():
 def page_factory(browser):
     contexts = []
 
-    def make(width=390, height=844):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width=390, height=844, **options):
+        # options: what else a context takes, e.g. geolocation and permissions for a phone.
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
         return context.new_page()
 
