@@ -25,6 +25,7 @@ from schools.forms import (
 )
 from students.record_selectors import record_completeness_for_classroom
 from students.selectors import classroom_roster
+from visits.selectors import with_visit_status
 
 
 @login_required
@@ -66,7 +67,10 @@ def school_detail(request):
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_detail(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
-    enrolments = list(classroom_roster(classroom=classroom))
+    # Each student's home visit this year comes with the roster (annotations, same query).
+    enrolments = list(
+        with_visit_status(classroom_roster(classroom=classroom), classroom.academic_year_id)
+    )
     teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
     # The cumulative record: how complete each student's is (one query for the whole room).
     record_status = record_completeness_for_classroom(classroom=classroom)
@@ -92,6 +96,7 @@ def classroom_detail(request, classroom_id):
             "boys": sum(1 for e in enrolments if e.student.gender == "M"),
             "girls": sum(1 for e in enrolments if e.student.gender == "F"),
             "records_complete": sum(1 for st in record_status.values() if st.complete),
+            "visited": sum(1 for e in enrolments if e.visit_id),
         },
     )
 

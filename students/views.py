@@ -15,6 +15,7 @@ from students import selectors, services
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian
 from students.record_selectors import record_completeness_for_student
+from visits.models import HomeVisit
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -52,6 +53,12 @@ def student_detail(request, student_id):
             "care_group": CareGroup.objects.filter(student=student)
             .select_related("term__academic_year")
             .order_by("-term__academic_year__year", "-term__number")
+            .first(),
+            # The latest finished home visit of this academic year.
+            "last_visit": HomeVisit.objects.filter(
+                student=student, academic_year=request.academic_year, status=HomeVisit.Status.DONE
+            )
+            .order_by("-date")
             .first(),
             "record_status": record_completeness_for_student(
                 student=student, grade=current.classroom.grade if current else None

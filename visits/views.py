@@ -424,8 +424,8 @@ def photo(request, visit_id, photo_id):
 @school_view(Perm.VIEW_SCHOOL)
 def photo_delete(request, visit_id, photo_id):
     """Asks first; removes the photo on a POST that confirms."""
-    _require_record(request)
     item = _photo(request, visit_id, photo_id)
+    _require_record(request)
     if request.method == "POST" and request.POST.get("confirm"):
         services.photo_delete(photo=item, user=request.user, request=request)
         messages.success(request, _("The photo is removed."))
