@@ -353,6 +353,24 @@ def demo_build(
         result.screening = seed_screening(
             academic_year=academic_year, rng=random.Random(seed + 2), reviewers=reviewers
         )
+        # Step 1: home visits of this year (visits/demo.py), by the same homeroom teachers.
+        from visits.demo import seed_visits
+
+        seed_visits(
+            academic_year=academic_year,
+            rng=random.Random(seed + 3),
+            reviewers=reviewers,
+            today=today,
+        )
+        # Steps 3-4 (care/demo.py): activities, care plans and support of the terms so far.
+        from care.demo import seed_care
+
+        seed_care(
+            academic_year=academic_year,
+            rng=random.Random(seed + 34),
+            recorders=reviewers,
+            today=today,
+        )
 
     result.schools = len(school_objs)
 

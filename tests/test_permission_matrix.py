@@ -189,6 +189,27 @@ EXPECTED: dict[str, dict[str, int]] = {
     "screening:summary_student_xlsx": only(SUMMARY_STUDENTS, denied=NOT_FOUND),
 }
 
+# Home visits (visits/): whoever may see the student sees the visit and its photos (another
+# student does not exist for them); recording needs Perm.RECORD_VISITS (the director reads).
+VISIT_READERS = ["homeroom", "counsellor", "coordinator", "director"]
+VISIT_WRITERS = ["homeroom", "counsellor", "coordinator"]
+EXPECTED |= {
+    "visits:school_progress": only(VISIT_READERS + ["homeroom_other"]),
+    "visits:classroom_progress": only(VISIT_READERS),
+    "visits:classroom_print": only(VISIT_READERS) | dict.fromkeys(VISIT_READERS, REDIRECT),
+    "visits:student_visits": only(VISIT_READERS, denied=NOT_FOUND),
+    "visits:visit": only(VISIT_READERS, denied=NOT_FOUND),
+    "visits:visit_print": only(VISIT_READERS, denied=NOT_FOUND)
+    | dict.fromkeys(VISIT_READERS, REDIRECT),
+    "visits:photo": only(VISIT_READERS, denied=NOT_FOUND),
+    "visits:visit_new": only(VISIT_WRITERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}),
+    "visits:visit_edit": only(VISIT_WRITERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}),
+    "visits:record_update": only(
+        VISIT_WRITERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}
+    ),
+    "visits:photo_delete": only(VISIT_WRITERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}),
+}
+
 # Views that only answer POST: the matrix posts to them (nothing else in the request).
 POST_ONLY = {"students:classroom_print", "students:student_print", "generated_file_retry"}
 POST_ONLY |= {"students:import_confirm", "students:import_retry"}
@@ -196,11 +217,118 @@ POST_ONLY |= {"screening:group_override"}
 POST_ONLY |= {"students:record_print"}
 POST_ONLY |= {"screening:import_confirm", "screening:import_retry", "screening:export_file"}
 POST_ONLY |= {"screening:classroom_slips"}
+POST_ONLY |= {"visits:classroom_print", "visits:visit_print"}
 POST_ONLY |= {
     "screening:summary_school_print",
     "screening:summary_classroom_print",
     "screening:summary_student_print",
 }
+
+# --- Care plans (ICP) and support (care/plan_views.py, care/support_views.py) ----------------
+# Plans are read by whoever may see the student (another's student: 404) and written with
+# RECORD_CARE (the director reads only: 403). The school's list shows a homeroom teacher their
+# own students' plans. Support: the coordinator records it (MANAGE_SUPPORT); the school's
+# totals are for those who see every student. Printing and ticking an action POST (redirect).
+CARE_STUDENTS = ["homeroom", "counsellor", "coordinator", "director"]
+CARE_WRITERS = ["homeroom", "counsellor", "coordinator"]
+EXPECTED.update(
+    {
+        "care:plan_list": only(["homeroom", "homeroom_other", *CARE_STUDENTS[1:]]),
+        "care:plan_detail": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:student_plans": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:plan_create": only(CARE_WRITERS, overrides={"homeroom_other": NOT_FOUND}),
+        "care:plan_edit": only(CARE_WRITERS, overrides={"homeroom_other": NOT_FOUND}),
+        "care:plan_follow_up_create": only(CARE_WRITERS, overrides={"homeroom_other": NOT_FOUND}),
+        "care:plan_close": only(CARE_WRITERS, overrides={"homeroom_other": NOT_FOUND}),
+        "care:plan_action_done": only(CARE_WRITERS, overrides={"homeroom_other": NOT_FOUND})
+        | dict.fromkeys(CARE_WRITERS, REDIRECT),
+        "care:plan_print": only(CARE_STUDENTS, denied=NOT_FOUND)
+        | dict.fromkeys(CARE_STUDENTS, REDIRECT),
+        "care:support_summary": only(["counsellor", "coordinator", "director"]),
+        "care:student_support": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:support_create": only(["coordinator"]),
+    }
+)
+POST_ONLY |= {"care:plan_action_done", "care:plan_print"}
+
+
+def _care_plan(world):
+    """An open care plan of school A's student."""
+    from django_scopes import scopes_disabled
+
+    from care.models import CarePlan
+    from schools.models import Term
+
+    with scopes_disabled():
+        return CarePlan.objects.create(
+            school=world.a.school,
+            student=world.a.student,
+            term=Term.objects.filter(academic_year=world.year).first(),
+            opened_on=world.year.start,
+            problem="problem",
+            goals="goals",
+        )
+
+
+# --- end of the care plans block --------------------------------------------------------------
+
+# --- Care activities and coverage (care/activity_views.py, care/coverage_views.py) ------------
+# Recording needs RECORD_CARE, for students one may see (a classroom one may not open: 403). An
+# activity is seen by whoever sees one of its students (otherwise it does not exist: 404);
+# editing and deleting (GET: the confirmation page) by whoever recorded it (here the homeroom
+# teacher) and the coordinator. Coverage: a classroom's for those who see its students; the
+# school's also for homeroom teachers (their own rooms' rows).
+EXPECTED.update(
+    {
+        "care:activity_create": only(["homeroom", "homeroom_other", *CARE_WRITERS[1:]]),
+        "care:classroom_activity_create": only(CARE_WRITERS),
+        "care:classroom_activities": only(CARE_STUDENTS),
+        "care:student_activities": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:activity_detail": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:activity_attachment": only(CARE_STUDENTS, denied=NOT_FOUND),
+        "care:activity_edit": only(
+            ["homeroom", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+        ),
+        "care:activity_delete": only(
+            ["homeroom", "coordinator"], overrides={"homeroom_other": NOT_FOUND}
+        ),
+        "care:coverage_school": only(["homeroom", "homeroom_other", *CARE_STUDENTS[1:]]),
+        "care:coverage_classroom": only(CARE_STUDENTS),
+    }
+)
+
+
+def _care_activity(world):
+    """A homeroom session of school A's classroom, recorded by its homeroom teacher, with an
+    attachment."""
+    from django.core.files.base import ContentFile
+    from django_scopes import scopes_disabled
+
+    from care.models import Activity, ActivityParticipant
+    from schools.models import Term
+
+    with scopes_disabled():
+        term = Term.objects.filter(academic_year=world.year).first()
+        activity = Activity(
+            school=world.a.school,
+            term=term,
+            classroom=world.a.classroom,
+            kind="homeroom",
+            category="promotion",
+            date=term.start,
+            topic="topic",
+            recorded_by=world.a.users["homeroom"],
+            attachment_name="notes.pdf",
+        )
+        activity.attachment.save("notes.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        activity.save()
+        ActivityParticipant.objects.create(
+            activity=activity, school=world.a.school, student=world.a.student
+        )
+        return activity
+
+
+# --- end of the care activities block ---------------------------------------------------------
 
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
@@ -243,7 +371,41 @@ def kwargs_for(world) -> dict:
         "import_id": _student_import(world).pk,
         "screening_import_id": _screening_import(world).pk,
         "code": _form_link(world).code,
+        "plan_id": _care_plan(world).pk,  # care plans (see the care plans block)
+        "activity_id": _care_activity(world).pk,  # care activities (see that block)
+        **_home_visit(world),
     }
+
+
+def _home_visit(world) -> dict:
+    """A finished home visit of school A's student, with one photo."""
+    import datetime
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_scopes import scopes_disabled
+    from PIL import Image
+
+    from visits.services import photo_add, visit_save
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+    with scopes_disabled():
+        saved = visit_save(
+            student=world.a.student,
+            data={"date": datetime.date.today(), "visitors": "ครูประจำชั้น", "mode": "home"},
+            done=True,
+            user=world.a.users["homeroom"],
+            academic_year=world.year,
+            classroom=world.a.classroom,
+        )
+        photo = photo_add(
+            visit=saved.visit,
+            upload=SimpleUploadedFile("p.jpg", image.getvalue(), "image/jpeg"),
+            kind="outside",
+            user=world.a.users["homeroom"],
+        )
+    return {"visit_id": saved.visit.pk, "photo_id": photo.pk}
 
 
 def _form_link(world):

@@ -1,0 +1,653 @@
+"""Care activities: record them for a classroom or for chosen students, list a classroom's, show
+a student's, edit and delete, and download an attachment.
+
+Who (carecore.access, docs/care.md):
+- recording needs Perm.RECORD_CARE (homeroom teachers for their own students, the counsellor, the
+  coordinator); the students come from ``students_for_user``;
+- an activity is seen by whoever may see at least one of its students, and only those students
+  are named to them;
+- editing and deleting: whoever recorded it, or the coordinator;
+- counselling notes: ``counselling_notes_student_ids`` (homeroom teachers, counsellor,
+  director), each reading audited.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from care import activity_services as services
+from care.activity_forms import ActivityForm, attachment_content_type
+from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
+from carecore.access import (
+    Perm,
+    can_change_care_activity,
+    care_activity_get_for_user,
+    classroom_get_for_user,
+    counselling_notes_student_ids,
+    own_classroom_ids,
+    school_view,
+    student_get_for_user,
+    students_for_user,
+)
+from carecore.audit import audit_record, audit_record_many, model_changes
+from carecore.models import AuditEvent
+from schools.models import Classroom
+from schools.selectors import term_code, terms_of_year
+from screening import selectors as screening_selectors
+from students.models import Enrolment, Student
+
+SEARCH_LIMIT = 60
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kinds, grouped by what they count as (for the radio buttons)."""
+    return [
+        (
+            label,
+            [(k, kl) for k, kl in ActivityKind.choices if ACTIVITY_CATEGORY[k] == category],
+        )
+        for category, label in Category.choices
+    ]
+
+
+def classroom_term(request, classroom):
+    """A term of the classroom's academic year: the one asked for, else the current one, else the
+    latest that has started (or the first). With the choices."""
+    choices = [(term_code(t), t) for t in terms_of_year(classroom.academic_year)]
+    if not choices:
+        raise Http404
+    term = screening_selectors.term_for_request(request)
+    if term is not None and term.academic_year_id == classroom.academic_year_id:
+        return term, choices
+    today = timezone.localdate()
+    started = [t for _code, t in choices if t.start <= today]
+    return (started[-1] if started else choices[0][1]), choices
+
+
+def _roster(classroom) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(classroom=classroom).select_related("student").order_by("number")
+    )
+
+
+def _visible_classrooms(request):
+    qs = Classroom.objects.filter(school=request.school, academic_year=request.academic_year)
+    if Perm.VIEW_ALL_STUDENTS not in request.schoolperms:
+        qs = qs.filter(pk__in=own_classroom_ids(request))
+    return list(qs.order_by("grade", "room"))
+
+
+def _int_list(values) -> list[int]:
+    out = []
+    for value in values:
+        value = (value or "").strip()
+        if value.isdigit() and len(value) <= 18:
+            out.append(int(value))
+    return out
+
+
+def _save_kwargs(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "date": data["date"],
+        "topic": data["topic"],
+        "students": list(data.get("students") or []),
+        "pairs": data.get("pairs") or [],
+        "notes": data.get("notes") or "",
+        "sensitive_notes": data.get("sensitive_notes") or "",
+        "details": form.details(),
+    }
+
+
+def _audit_created(request, activity) -> None:
+    students = [p.student for p in activity.participants.select_related("student")]
+    audit_record_many(
+        students=students,
+        action=AuditEvent.Action.CREATE,
+        user=request.user,
+        school=request.school,
+        obj=activity,
+        summary=_("Recorded a care activity: %(kind)s, %(topic)s")
+        % {"kind": activity.get_kind_display(), "topic": activity.topic},
+        request=request,
+    )
+
+
+def _form_context(request, form, rows, *, mode, classroom=None, activity=None, extra=None):
+    ticked = set()
+    if form.is_bound:
+        ticked = set(_int_list(form.data.getlist("students")))
+    else:
+        ticked = {s.pk for s in form.initial.get("students", [])}
+    return {
+        "school": request.school,
+        "form": form,
+        "mode": mode,
+        "classroom": classroom,
+        "activity": activity,
+        "kind_groups": kind_groups(),
+        "rows": [(row, row["student"].pk in ticked) for row in rows],
+        "pair_students": [row["student"] for row in rows],
+        **(extra or {}),
+    }
+
+
+def _saved_message(request, activity) -> None:
+    n = activity.participants.count()
+    messages.success(
+        request,
+        ngettext("Saved: %(kind)s for %(n)s student.", "Saved: %(kind)s for %(n)s students.", n)
+        % {"kind": activity.get_kind_display(), "n": n},
+    )
+
+
+def _row(student, number=None, room=None) -> dict:
+    return {"student": student, "number": number, "room": room}
+
+
+# --- recording ----------------------------------------------------------------------------------
+@school_view(Perm.RECORD_CARE)
+def classroom_activity_create(request, classroom_id):
+    """A classroom's activity: every student of the room ticked, untick those absent."""
+    classroom = classroom_get_for_user(request, classroom_id)
+    roster = _roster(classroom)
+    allowed = students_for_user(request).filter(enrolments__classroom=classroom)
+    rows = [_row(e.student, e.number) for e in roster]
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        allowed=allowed,
+        initial={"students": [e.student for e in roster], "kind": ActivityKind.HOMEROOM},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                activity = services.activity_record(
+                    school=request.school,
+                    classroom=classroom,
+                    user=request.user,
+                    attachment=form.cleaned_data.get("attachment"),
+                    **_save_kwargs(form),
+                )
+                _audit_created(request, activity)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, activity)
+            return redirect(
+                reverse(
+                    "care:classroom_activities",
+                    kwargs={"school_code": request.school.code, "classroom_id": classroom.pk},
+                )
+                + f"?term={term_code(activity.term)}"
+            )
+    return render(
+        request,
+        "care/activity_form.html",
+        _form_context(request, form, rows, mode="classroom", classroom=classroom),
+    )
+
+
+@school_view(Perm.RECORD_CARE)
+def activity_create(request):
+    """An activity for chosen students: a checklist of a classroom's students (the user's own
+    first), a search, and students preselected with ``?student=``. "Find" posts the whole form
+    back without saving, so what was typed and ticked stays."""
+    classrooms = _visible_classrooms(request)
+    visible = students_for_user(request)
+    source = request.POST if request.method == "POST" else request.GET
+    finding = request.method == "POST" and "find" in request.POST
+    preselected_ids = _int_list(request.GET.getlist("student"))
+    chosen_classroom = None
+    classroom_param = (source.get("classroom") or "").strip()
+    query = (source.get("q") or "").strip()[:100]
+    if classroom_param.isdigit():
+        chosen_classroom = next((c for c in classrooms if str(c.pk) == classroom_param), None)
+    elif classroom_param != "all" and not query:
+        own = own_classroom_ids(request)
+        chosen_classroom = next((c for c in classrooms if c.pk in own), None)
+        if chosen_classroom is None and preselected_ids:
+            enrolment = (
+                Enrolment.objects.filter(
+                    student_id=preselected_ids[0], academic_year=request.academic_year
+                )
+                .values_list("classroom_id", flat=True)
+                .first()
+            )
+            chosen_classroom = next((c for c in classrooms if c.pk == enrolment), None)
+    enrolments = Enrolment.objects.filter(
+        academic_year=request.academic_year, student__in=visible
+    ).select_related("student", "classroom")
+    if chosen_classroom is not None:
+        enrolments = enrolments.filter(classroom=chosen_classroom)
+    if query:
+        enrolments = enrolments.filter(
+            Q(student__first_name__icontains=query)
+            | Q(student__last_name__icontains=query)
+            | Q(student__nickname__icontains=query)
+            | Q(student__student_code__icontains=query)
+        )
+    listed = []
+    if chosen_classroom is not None or query:
+        listed = list(enrolments.order_by("classroom__grade", "classroom__room", "number"))
+        listed = listed[:SEARCH_LIMIT] if chosen_classroom is None else listed
+    rows = [_row(e.student, e.number, e.classroom) for e in listed]
+    # Students ticked before (preselected, or posted) stay on the page even when not listed.
+    ticked_ids = set(preselected_ids)
+    keep_ids = set(preselected_ids)
+    if request.method == "POST":
+        ticked_ids = set(_int_list(request.POST.getlist("students")))
+        keep_ids = set(ticked_ids)
+        for key, value in request.POST.items():
+            if key.startswith("pair_"):
+                keep_ids |= set(_int_list([value]))
+    keep_ids -= {row["student"].pk for row in rows}
+    if keep_ids:
+        for student in visible.filter(pk__in=keep_ids).order_by("-first_name"):
+            rows.insert(0, _row(student))
+    if finding:
+        initial = {
+            name: request.POST[name] for name in ActivityForm.base_fields if name in request.POST
+        }
+        initial.update(
+            {k: v for k, v in request.POST.items() if k.startswith("pair_") and v.isdigit()}
+        )
+        initial["students"] = [r["student"] for r in rows if r["student"].pk in ticked_ids]
+        form = ActivityForm(allowed=visible, initial=initial)
+    else:
+        preselected = [r["student"] for r in rows if r["student"].pk in set(preselected_ids)]
+        form = ActivityForm(
+            request.POST or None,
+            request.FILES or None,
+            allowed=visible,
+            initial={"students": preselected},
+        )
+    if request.method == "POST" and not finding and form.is_valid():
+        try:
+            with transaction.atomic():
+                activity = services.activity_record(
+                    school=request.school,
+                    user=request.user,
+                    attachment=form.cleaned_data.get("attachment"),
+                    **_save_kwargs(form),
+                )
+                _audit_created(request, activity)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, activity)
+            return redirect(
+                "care:activity_detail", school_code=request.school.code, activity_id=activity.pk
+            )
+    return render(
+        request,
+        "care/activity_form.html",
+        _form_context(
+            request,
+            form,
+            rows,
+            mode="chosen",
+            extra={
+                "classrooms": classrooms,
+                "chosen_classroom": chosen_classroom,
+                "query": query,
+                "search_limited": chosen_classroom is None and len(listed) >= SEARCH_LIMIT,
+            },
+        ),
+    )
+
+
+# --- one activity -------------------------------------------------------------------------------
+def _visible_participants(request, activity) -> tuple[list[ActivityParticipant], int]:
+    participants = list(activity.participants.select_related("student", "partner"))
+    visible_ids = set(
+        students_for_user(request)
+        .filter(pk__in=[p.student_id for p in participants])
+        .values_list("pk", flat=True)
+    )
+    shown = [p for p in participants if p.student_id in visible_ids]
+    shown.sort(key=lambda p: (p.role != "helper", p.student.first_name))
+    return shown, len(participants) - len(shown)
+
+
+def _notes_visible(request, activity, participant_ids) -> bool:
+    """Counselling notes show when the user may read the notes of every student in the session."""
+    if activity.kind != ActivityKind.COUNSELLING or not activity.sensitive_notes:
+        return False
+    ids = set(participant_ids)
+    return bool(ids) and counselling_notes_student_ids(request, ids) == ids
+
+
+def _audit_notes(request, activity, students) -> None:
+    audit_record_many(
+        students=students,
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=activity,
+        summary=_("Viewed counselling notes"),
+        request=request,
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def activity_detail(request, activity_id):
+    activity = care_activity_get_for_user(request, activity_id)
+    shown, hidden = _visible_participants(request, activity)
+    all_ids = list(activity.participants.values_list("student_id", flat=True))
+    notes_visible = _notes_visible(request, activity, all_ids)
+    if notes_visible:
+        _audit_notes(request, activity, [p.student for p in shown])
+    audit_record_many(
+        students=[p.student for p in shown],
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=activity,
+        summary=_("Viewed a care activity"),
+        request=request,
+    )
+    return render(
+        request,
+        "care/activity_detail.html",
+        {
+            "school": request.school,
+            "activity": activity,
+            "participants": shown,
+            "hidden_count": hidden,
+            "notes_visible": notes_visible,
+            "can_change": can_change_care_activity(request, activity),
+            "content_type": attachment_content_type(activity.attachment_name or ""),
+        },
+    )
+
+
+def _changeable_activity(request, activity_id):
+    activity = care_activity_get_for_user(request, activity_id)
+    if not can_change_care_activity(request, activity):
+        raise PermissionDenied
+    return activity
+
+
+@school_view(Perm.RECORD_CARE)
+def activity_edit(request, activity_id):
+    activity = _changeable_activity(request, activity_id)
+    visible = students_for_user(request)
+    participants = list(activity.participants.select_related("student", "partner"))
+    visible_ids = set(
+        visible.filter(pk__in=[p.student_id for p in participants]).values_list("pk", flat=True)
+    )
+    hidden = [p.student for p in participants if p.student_id not in visible_ids]
+    mine = [p for p in participants if p.student_id in visible_ids]
+    if activity.classroom_id and activity.classroom_id in {
+        c.pk for c in _visible_classrooms(request)
+    }:
+        roster = _roster(activity.classroom)
+        rows = [_row(e.student, e.number) for e in roster]
+    else:
+        rows = []
+    listed = {r["student"].pk for r in rows}
+    rows += [_row(p.student) for p in mine if p.student_id not in listed]
+    pairs = [p for p in mine if p.role == ActivityParticipant.Role.HELPER]
+    # Counselling notes stay out of the form for an editor who may not read them (kept as
+    # they are on save); showing them to one who may is a reading, audited.
+    notes_readable = not activity.sensitive_notes or _notes_visible(
+        request, activity, [p.student_id for p in participants]
+    )
+    initial = ActivityForm.initial_from(activity)
+    if not notes_readable:
+        initial["sensitive_notes"] = ""
+    elif activity.sensitive_notes and request.method == "GET":
+        _audit_notes(request, activity, [p.student for p in mine])
+    initial["students"] = [p.student for p in mine]
+    for i, p in enumerate(pairs, start=1):
+        initial[f"pair_{i}_helper"] = p.student_id
+        initial[f"pair_{i}_helped"] = p.partner_id
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        allowed=visible,
+        initial=initial,
+        pair_rows=max(len(pairs) + 2, 5),
+        has_attachment=bool(activity.attachment),
+    )
+    if request.method == "POST" and form.is_valid():
+        before = Activity(
+            **{f: getattr(activity, f) for f in ("kind", "date", "topic", "notes", "details")}
+        )
+        before_ids = {p.student_id for p in participants}
+        kwargs = _save_kwargs(form)
+        # Students the editor may not see stay in the activity as they were.
+        kwargs["students"] = kwargs["students"] + hidden
+        if not notes_readable:
+            kwargs["sensitive_notes"] = activity.sensitive_notes
+        try:
+            with transaction.atomic():
+                saved = services.activity_update(
+                    activity=activity,
+                    attachment=form.cleaned_data.get("attachment"),
+                    remove_attachment=form.cleaned_data.get("remove_attachment", False),
+                    **kwargs,
+                )
+                changes = model_changes(before, saved, ["kind", "date", "topic", "notes"])
+                after_ids = set(saved.participants.values_list("student_id", flat=True))
+                audit_record_many(
+                    students=Student.objects.filter(pk__in=before_ids | after_ids),
+                    action=AuditEvent.Action.CHANGE,
+                    user=request.user,
+                    school=request.school,
+                    obj=saved,
+                    summary=_("Changed a care activity: %(kind)s, %(topic)s")
+                    % {"kind": saved.get_kind_display(), "topic": saved.topic},
+                    changes=changes,
+                    request=request,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect(
+                "care:activity_detail", school_code=request.school.code, activity_id=activity.pk
+            )
+    return render(
+        request,
+        "care/activity_form.html",
+        _form_context(
+            request,
+            form,
+            rows,
+            mode="edit",
+            classroom=activity.classroom,
+            activity=activity,
+            extra={"hidden_count": len(hidden), "notes_hidden": not notes_readable},
+        ),
+    )
+
+
+@school_view(Perm.RECORD_CARE)
+def activity_delete(request, activity_id):
+    activity = _changeable_activity(request, activity_id)
+    if request.method == "POST":
+        students = [p.student for p in activity.participants.select_related("student")]
+        with transaction.atomic():
+            audit_record_many(
+                students=students,
+                action=AuditEvent.Action.DELETE,
+                user=request.user,
+                school=request.school,
+                obj=activity,
+                summary=_("Deleted a care activity: %(kind)s, %(topic)s, %(date)s")
+                % {
+                    "kind": activity.get_kind_display(),
+                    "topic": activity.topic,
+                    "date": activity.date.isoformat(),
+                },
+                request=request,
+            )
+            classroom_id, term = activity.classroom_id, activity.term
+            services.activity_delete(activity=activity)
+        messages.success(request, _("Activity deleted."))
+        if classroom_id:
+            return redirect(
+                reverse(
+                    "care:classroom_activities",
+                    kwargs={"school_code": request.school.code, "classroom_id": classroom_id},
+                )
+                + f"?term={term_code(term)}"
+            )
+        return redirect("schools:school_detail", school_code=request.school.code)
+    return render(
+        request, "care/activity_delete.html", {"school": request.school, "activity": activity}
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def activity_attachment(request, activity_id):
+    """The attachment, only through here (never from /media/). A counselling session's
+    attachment follows its notes: only those who may read the notes get it."""
+    activity = care_activity_get_for_user(request, activity_id)
+    if not activity.attachment:
+        raise Http404
+    all_ids = list(activity.participants.values_list("student_id", flat=True))
+    if activity.kind == ActivityKind.COUNSELLING:
+        ids = set(all_ids)
+        if counselling_notes_student_ids(request, ids) != ids:
+            raise PermissionDenied
+    try:
+        handle = activity.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    audit_record_many(
+        students=Student.objects.filter(pk__in=all_ids).filter(pk__in=students_for_user(request)),
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=activity,
+        summary=_("Downloaded the attachment of a care activity"),
+        request=request,
+    )
+    name = activity.attachment_name or activity.attachment.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=attachment_content_type(activity.attachment.name),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- lists --------------------------------------------------------------------------------------
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_activities(request, classroom_id):
+    """The classroom's activities of a term, by kind: held for the room, or with any of its
+    students taking part."""
+    classroom = classroom_get_for_user(request, classroom_id)
+    term, choices = classroom_term(request, classroom)
+    in_room = ActivityParticipant.objects.filter(
+        school=request.school, student__enrolments__classroom=classroom
+    ).values("activity_id")
+    activities = list(
+        Activity.objects.filter(school=request.school, term=term)
+        .filter(Q(classroom=classroom) | Q(pk__in=in_room))
+        .select_related("recorded_by")
+        .annotate(
+            room_count=Count(
+                "participants",
+                filter=Q(participants__student__enrolments__classroom=classroom),
+                distinct=True,
+            )
+        )
+        .order_by("-date", "-pk")
+    )
+    by_kind = []
+    for kind, label in ActivityKind.choices:
+        rows = [a for a in activities if a.kind == kind]
+        by_kind.append({"kind": kind, "label": label, "activities": rows})
+    student_count = Enrolment.objects.filter(classroom=classroom).count()
+    return render(
+        request,
+        "care/classroom_activities.html",
+        {
+            "school": request.school,
+            "classroom": classroom,
+            "by_kind": by_kind,
+            "total": len(activities),
+            "student_count": student_count,
+            "can_record": Perm.RECORD_CARE in request.schoolperms,
+            "term": term,
+            "term_code": term_code(term),
+            "term_choices": choices,
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def student_activities(request, student_id):
+    """Every activity the student took part in, all terms, newest first."""
+    student = student_get_for_user(request, student_id)
+    rows = list(
+        ActivityParticipant.objects.filter(school=request.school, student=student)
+        .select_related("activity", "activity__term__academic_year", "activity__recorded_by")
+        .select_related("partner")
+        .order_by("-activity__date", "-activity_id")
+    )
+    counselling = [r.activity for r in rows if r.activity.kind == ActivityKind.COUNSELLING]
+    notes_for: set[int] = set()
+    with_notes = [a for a in counselling if a.sensitive_notes]
+    if with_notes:
+        members: dict[int, set[int]] = {}
+        for activity_id, sid in ActivityParticipant.objects.filter(
+            school=request.school, activity__in=with_notes
+        ).values_list("activity_id", "student_id"):
+            members.setdefault(activity_id, set()).add(sid)
+        everyone = set().union(*members.values())
+        readable = counselling_notes_student_ids(request, everyone)
+        notes_for = {a for a, ids in members.items() if ids <= readable}
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("Viewed the student's care activities"),
+        request=request,
+    )
+    if notes_for:
+        audit_record(
+            action=AuditEvent.Action.VIEW,
+            user=request.user,
+            school=request.school,
+            student=student,
+            summary=_("Viewed counselling notes"),
+            request=request,
+        )
+    terms = []
+    for row in rows:
+        term = row.activity.term
+        if not terms or terms[-1]["term"].pk != term.pk:
+            terms.append({"term": term, "rows": []})
+        terms[-1]["rows"].append(row)
+    return render(
+        request,
+        "care/student_activities.html",
+        {
+            "school": request.school,
+            "student": student,
+            "terms": terms,
+            "total": len(rows),
+            "notes_for": notes_for,
+            "can_record": Perm.RECORD_CARE in request.schoolperms,
+        },
+    )

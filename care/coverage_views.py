@@ -1,0 +1,91 @@
+"""Care coverage pages: a classroom's (who is cared for, who not yet, per group) and the school's
+(per classroom, totals, and the students not yet cared for).
+
+Who: the classroom page for whoever may see the classroom's students (another school's
+classroom is 404, a classroom one may not open 403); the school page for those who see every
+student (coordinator, director, counsellor) and for homeroom teachers with their own rooms only.
+Both pages name students: each view is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from care.activity_views import classroom_term
+from care.coverage import coverage_for_classroom, coverage_for_school
+from carecore.access import Perm, classroom_get_for_user, own_classroom_ids, school_view
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from schools.selectors import term_code
+from screening import selectors as screening_selectors
+
+
+def _school_classrooms(request) -> list[int] | None:
+    """None: every classroom; a list: only these (a homeroom teacher's own). 403 for roles that
+    see no students."""
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return None
+    if Perm.VIEW_OWN_CLASSROOMS in request.schoolperms:
+        return own_classroom_ids(request)
+    raise PermissionDenied
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def coverage_school(request):
+    classroom_ids = _school_classrooms(request)
+    term = screening_selectors.term_for_request(request)
+    if term is None:
+        raise Http404
+    coverage = coverage_for_school(school=request.school, term=term, classroom_ids=classroom_ids)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=request.school,
+        summary=_("Viewed the care coverage of the school, term %(term)s") % {"term": term},
+        request=request,
+    )
+    return render(
+        request,
+        "care/coverage_school.html",
+        {
+            "school": request.school,
+            "coverage": coverage,
+            "own_rooms_only": classroom_ids is not None,
+            "term": term,
+            "term_code": term_code(term),
+            "term_choices": screening_selectors.term_choices(),
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def coverage_classroom(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    term, choices = classroom_term(request, classroom)
+    coverage = coverage_for_classroom(classroom=classroom, term=term)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=classroom,
+        summary=_("Viewed the care coverage of %(room)s, term %(term)s")
+        % {"room": classroom, "term": term},
+        request=request,
+    )
+    return render(
+        request,
+        "care/coverage_classroom.html",
+        {
+            "school": request.school,
+            "classroom": classroom,
+            "coverage": coverage,
+            "can_record": Perm.RECORD_CARE in request.schoolperms,
+            "term": term,
+            "term_code": term_code(term),
+            "term_choices": choices,
+        },
+    )

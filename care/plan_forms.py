@@ -1,0 +1,172 @@
+"""Forms of care plans and support. They validate only; views hand the values to
+care/plan_services.py and care/support_services.py. Dates are typed in the Buddhist Era
+(15/06/2568); amounts may have thousands separators or Thai digits."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from care.models import CarePlan, CarePlanFollowUp, SupportKind
+from care.plan_services import ActionRow
+from carecore.forms import ThaiDateField
+from students.record_forms import LooseDecimalField
+
+TEXT = {"class": "form-control"}
+
+
+def _area(rows: int = 3, **attrs):
+    return forms.Textarea(attrs={"rows": rows, "class": "form-control", **attrs})
+
+
+class PlanForm(forms.Form):
+    """The plan itself: the problem, the goals, the dates. Actions come in ``ActionFormSet``."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_on = ThaiDateField(label=_("Opened on"))
+    problem = forms.CharField(
+        label=_("The problem"),
+        max_length=5000,
+        widget=_area(4),
+        help_text=_("What the student's difficulty is, as seen by the teacher and the screening."),
+    )
+    goals = forms.CharField(
+        label=_("Goals"),
+        max_length=5000,
+        widget=_area(3),
+        help_text=_("What should be different when the plan has worked."),
+    )
+    next_review = ThaiDateField(
+        label=_("Next review"),
+        help_text=_("When the plan is looked at again. Plans past this date are flagged."),
+    )
+
+    @classmethod
+    def initial_for_new(cls) -> dict:
+        today = timezone.localdate()
+        return {"opened_on": today, "next_review": today + datetime.timedelta(days=30)}
+
+    @classmethod
+    def initial_from(cls, plan: CarePlan) -> dict:
+        return {
+            "revision": plan.revision,
+            "opened_on": plan.opened_on,
+            "problem": plan.problem,
+            "goals": plan.goals,
+            "next_review": plan.next_review,
+        }
+
+
+class ActionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    action = forms.CharField(
+        label=pgettext_lazy("care plan", "Action"), max_length=2000, required=False, widget=_area(2)
+    )
+    who = forms.CharField(
+        label=_("Who does it"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    due = ThaiDateField(label=_("By when"), required=False)
+    done = forms.BooleanField(label=_("Done"), required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("action") or "").strip() and (data.get("who") or data.get("due")):
+            self.add_error("action", _("Say what is to be done, or leave the whole row empty."))
+        text, who = (data.get("action") or "").strip(), (data.get("who") or "").strip()
+        if text and not who and not data.get("remove"):
+            self.add_error("who", _("Say who does it."))
+        return data
+
+    def row(self) -> ActionRow | None:
+        data = self.cleaned_data
+        if not data:
+            return None
+        return ActionRow(
+            pk=data.get("id"),
+            action=data.get("action") or "",
+            who=data.get("who") or "",
+            due=data.get("due"),
+            done=bool(data.get("done")),
+            remove=bool(data.get("remove")),
+        )
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def rows(self) -> list[ActionRow]:
+        return [row for form in self.forms if (row := form.row()) is not None]
+
+
+ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=0)
+
+
+def action_formset(data=None, *, actions=(), empty_rows: int = 3) -> BaseActionFormSet:
+    """The plan's actions as rows to edit, plus ``empty_rows`` empty rows for new ones (no
+    JavaScript needed: save and edit again for more)."""
+    initial = [
+        {"id": a.pk, "action": a.action, "who": a.who, "due": a.due, "done": a.done}
+        for a in actions
+    ]
+    initial += [{} for _ in range(empty_rows)]
+    return ActionFormSet(data, initial=initial, prefix="actions")
+
+
+class FollowUpForm(forms.Form):
+    date = ThaiDateField(label=_("Date"))
+    what_was_done = forms.CharField(label=_("What was done"), max_length=5000, widget=_area(3))
+    result = forms.ChoiceField(
+        label=_("Improved or not"),
+        choices=CarePlanFollowUp.Result.choices,
+        widget=forms.RadioSelect,
+    )
+    next_step = forms.CharField(
+        label=_("Next step"), max_length=5000, required=False, widget=_area(2)
+    )
+    next_review = ThaiDateField(
+        label=_("Next review"),
+        required=False,
+        help_text=_("Optional: sets the plan's next review date."),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CarePlan.Outcome.choices, widget=forms.RadioSelect
+    )
+    closed_on = ThaiDateField(label=_("Closed on"))
+    outcome_note = forms.CharField(
+        label=_("Outcome notes"), max_length=5000, required=False, widget=_area(3)
+    )
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", "—")] + list(SupportKind.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        widget=forms.TextInput(attrs={**TEXT, "list": "support-sources"}),
+        help_text=_("Who gave it, e.g. the Equitable Education Fund, a foundation's name."),
+    )
+    amount = LooseDecimalField(
+        label=_("Amount (baht)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Leave empty for support in kind (lunch, uniforms)."),
+        error_messages={"min_value": _("The amount cannot be negative.")},
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal", "autocomplete": "off"}),
+    )
+    date = ThaiDateField(label=_("Date received"))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=_area(2))

@@ -1,0 +1,345 @@
+"""Writes to individual care plans (แผนช่วยเหลือรายบุคคล, ICP): open, edit, follow up, mark
+actions done, close. Every write bumps the plan's revision (so a co-advisor's stale edit form is
+refused instead of overwriting) and leaves an event in the audit log.
+
+Statuses: a plan opens as "open"; the first follow-up makes it "in progress"; closing needs an
+outcome (improved, referred, moved school, left school) and the day it was closed. A closed plan
+takes no more follow-ups.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from care.models import CarePlan, CarePlanAction, CarePlanFollowUp
+from carecore.audit import audit_record, model_changes
+from carecore.dates import format_date
+from carecore.models import AuditEvent
+from schools.selectors import current_term
+
+PLAN_FIELDS = ("opened_on", "problem", "goals", "next_review")
+
+
+class StaleForm(Exception):
+    """Someone saved the plan after this person opened the form; nothing was written."""
+
+    def __init__(self, current: CarePlan):
+        super().__init__("stale form")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One row of the actions table as typed: ``pk`` None for a new action."""
+
+    action: str
+    who: str
+    due: datetime.date | None = None
+    done: bool = False
+    pk: int | None = None
+    remove: bool = False
+
+
+def _audit(*, action: str, plan: CarePlan, user, summary: str, changes=None, request=None):
+    audit_record(
+        action=action,
+        user=user,
+        school=plan.school,
+        student=plan.student,
+        obj=plan,
+        summary=summary,
+        changes=changes,
+        request=request,
+    )
+
+
+def _locked(plan: CarePlan) -> CarePlan:
+    return CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _term_for(date: datetime.date):
+    term = current_term(date)
+    if term is None:
+        raise ValidationError(
+            _("No term of the school calendar contains %(date)s.") % {"date": format_date(date)}
+        )
+    return term
+
+
+def _check_dates(*, opened_on, next_review, today) -> None:
+    errors = {}
+    if opened_on > today:
+        errors["opened_on"] = _("A plan cannot be opened in the future.")
+    if next_review is not None and next_review < opened_on:
+        errors["next_review"] = _("The next review cannot be before the plan was opened.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_actions(*, plan: CarePlan, rows: Iterable[ActionRow]) -> list[str]:
+    """Create, change or remove the plan's actions; returns a line per change for the log."""
+    existing = {a.pk: a for a in plan.actions.all()}
+    lines = []
+    for row in rows:
+        current = existing.get(row.pk) if row.pk else None
+        if row.pk and current is None:
+            continue  # removed meanwhile, or not this plan's
+        text = (row.action or "").strip()
+        if current is not None and (row.remove or not text):
+            current.delete()
+            lines.append(_("removed: %(action)s") % {"action": current.action[:80]})
+            continue
+        if not text:
+            continue
+        values = {"action": text, "who": (row.who or "").strip(), "due": row.due, "done": row.done}
+        if current is None:
+            CarePlanAction.objects.create(plan=plan, school_id=plan.school_id, **values)
+            lines.append(_("added: %(action)s") % {"action": text[:80]})
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(current, key, value)
+            current.save()
+            lines.append(_("changed: %(action)s") % {"action": text[:80]})
+    return lines
+
+
+@transaction.atomic
+def care_plan_open(
+    *,
+    student,
+    opened_on: datetime.date,
+    problem: str,
+    goals: str,
+    next_review: datetime.date | None,
+    actions: Iterable[ActionRow] = (),
+    user,
+    request=None,
+) -> CarePlan:
+    """Open a plan for the student; the term is the one containing ``opened_on``."""
+    today = timezone.localdate()
+    _check_dates(opened_on=opened_on, next_review=next_review, today=today)
+    if next_review is not None and next_review < today:
+        raise ValidationError({"next_review": _("The next review cannot be in the past.")})
+    plan = CarePlan(
+        school_id=student.school_id,
+        student=student,
+        term=_term_for(opened_on),
+        opened_on=opened_on,
+        problem=problem.strip(),
+        goals=goals.strip(),
+        next_review=next_review,
+        opened_by=_user(user),
+    )
+    plan.full_clean(exclude=["school", "student", "term", "opened_by"])
+    plan.save()
+    _save_actions(plan=plan, rows=actions)
+    _audit(
+        action=AuditEvent.Action.CREATE,
+        plan=plan,
+        user=user,
+        summary=_("Opened an individual care plan"),
+        request=request,
+    )
+    return plan
+
+
+@transaction.atomic
+def care_plan_update(
+    *,
+    plan: CarePlan,
+    revision: int | None,
+    opened_on: datetime.date,
+    problem: str,
+    goals: str,
+    next_review: datetime.date | None,
+    actions: Iterable[ActionRow] = (),
+    user,
+    request=None,
+) -> CarePlan:
+    """Change the plan and its actions. ``revision`` is the one the form was opened at: when
+    someone saved since, ``StaleForm`` is raised and nothing is written."""
+    locked = (
+        CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
+    )
+    if revision is not None and revision != locked.revision:
+        raise StaleForm(locked)
+    before = copy.copy(locked)
+    today = timezone.localdate()
+    _check_dates(opened_on=opened_on, next_review=next_review, today=today)
+    if next_review != before.next_review and next_review is not None and next_review < today:
+        raise ValidationError({"next_review": _("The next review cannot be in the past.")})
+    locked.opened_on = opened_on
+    locked.problem = problem.strip()
+    locked.goals = goals.strip()
+    locked.next_review = next_review
+    if opened_on != before.opened_on:
+        locked.term = _term_for(opened_on)
+    locked.full_clean(exclude=["school", "student", "term", "opened_by"])
+    action_lines = _save_actions(plan=locked, rows=actions)
+    changes = model_changes(before, locked, list(PLAN_FIELDS))
+    if not changes and not action_lines:
+        return before
+    locked.revision = before.revision + 1
+    locked.save()
+    if action_lines:
+        changes["actions"] = ["", "; ".join(action_lines)[:500]]
+    _audit(
+        action=AuditEvent.Action.CHANGE,
+        plan=locked,
+        user=user,
+        summary=_("Changed an individual care plan"),
+        changes=changes,
+        request=request,
+    )
+    return locked
+
+
+def _bump(plan: CarePlan, *fields: str) -> None:
+    plan.revision += 1
+    plan.save(update_fields=["revision", "modified", *fields])
+
+
+def _open_or_refuse(plan: CarePlan) -> CarePlan:
+    locked = (
+        CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
+    )
+    if locked.status == CarePlan.Status.CLOSED:
+        raise ValidationError(_("This plan is closed."))
+    return locked
+
+
+@transaction.atomic
+def care_plan_follow_up_add(
+    *,
+    plan: CarePlan,
+    date: datetime.date,
+    what_was_done: str,
+    result: str,
+    next_step: str = "",
+    next_review: datetime.date | None = None,
+    user,
+    request=None,
+) -> CarePlanFollowUp:
+    """Add a follow-up to the log. The first one moves the plan to "in progress"; a
+    ``next_review`` given here becomes the plan's next review date."""
+    locked = _open_or_refuse(plan)
+    today = timezone.localdate()
+    errors = {}
+    if date > today:
+        errors["date"] = _("A follow-up cannot be recorded for a day in the future.")
+    elif date < locked.opened_on:
+        errors["date"] = _("The follow-up is dated before the plan was opened (%(date)s).") % {
+            "date": format_date(locked.opened_on)
+        }
+    if next_review is not None and next_review < today:
+        errors["next_review"] = _("The next review cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    follow_up = CarePlanFollowUp(
+        plan=locked,
+        school_id=locked.school_id,
+        date=date,
+        what_was_done=what_was_done.strip(),
+        result=result,
+        next_step=next_step.strip(),
+        recorded_by=_user(user),
+    )
+    follow_up.full_clean(exclude=["plan", "school", "recorded_by"])
+    follow_up.save()
+    fields = []
+    if locked.status == CarePlan.Status.OPEN:
+        locked.status = CarePlan.Status.IN_PROGRESS
+        fields.append("status")
+    if next_review is not None:
+        locked.next_review = next_review
+        fields.append("next_review")
+    _bump(locked, *fields)
+    _audit(
+        action=AuditEvent.Action.CREATE,
+        plan=locked,
+        user=user,
+        summary=_("Added a follow-up to an individual care plan (%(date)s)")
+        % {"date": format_date(date)},
+        request=request,
+    )
+    return follow_up
+
+
+@transaction.atomic
+def care_plan_action_set_done(
+    *, plan: CarePlan, action_id: int, done: bool, user, request=None
+) -> CarePlanAction:
+    """Mark one action of the plan done (or not done again)."""
+    locked = _open_or_refuse(plan)
+    action = CarePlanAction.objects.filter(plan=locked, pk=action_id).first()
+    if action is None:
+        raise ValidationError(_("That action is not part of this plan any more."))
+    if action.done == done:
+        return action
+    action.done = done
+    action.save(update_fields=["done"])
+    _bump(locked)
+    _audit(
+        action=AuditEvent.Action.CHANGE,
+        plan=locked,
+        user=user,
+        summary=(
+            _("Marked an action of a care plan done: %(action)s")
+            if done
+            else _("Marked an action of a care plan not done: %(action)s")
+        )
+        % {"action": action.action[:100]},
+        request=request,
+    )
+    return action
+
+
+@transaction.atomic
+def care_plan_close(
+    *,
+    plan: CarePlan,
+    outcome: str,
+    closed_on: datetime.date,
+    outcome_note: str = "",
+    user,
+    request=None,
+) -> CarePlan:
+    """Close the plan with its outcome."""
+    locked = _open_or_refuse(plan)
+    errors = {}
+    if outcome not in CarePlan.Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    if closed_on > timezone.localdate():
+        errors["closed_on"] = _("A plan cannot be closed in the future.")
+    elif closed_on < locked.opened_on:
+        errors["closed_on"] = _("The plan cannot be closed before it was opened (%(date)s).") % {
+            "date": format_date(locked.opened_on)
+        }
+    if errors:
+        raise ValidationError(errors)
+    locked.status = CarePlan.Status.CLOSED
+    locked.outcome = outcome
+    locked.closed_on = closed_on
+    locked.outcome_note = outcome_note.strip()
+    _bump(locked, "status", "outcome", "closed_on", "outcome_note")
+    _audit(
+        action=AuditEvent.Action.CHANGE,
+        plan=locked,
+        user=user,
+        summary=_("Closed an individual care plan: %(outcome)s")
+        % {"outcome": locked.get_outcome_display()},
+        request=request,
+    )
+    return locked

@@ -1,0 +1,158 @@
+"""Pages of the support students received (scholarships, funds, lunch, uniforms, transport):
+the school's totals per kind and source for a term or a whole year, a student's support, and the
+form to record support (Perm.MANAGE_SUPPORT: the coordinator)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from care import selectors
+from care.models import Support, SupportKind
+from care.plan_forms import SupportForm
+from care.support_services import support_create
+from carecore.access import Perm, school_view, student_get_for_user
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from schools.models import AcademicYear, Term
+from schools.selectors import current_term
+
+
+def _period(request):
+    """The academic year and term asked for (``?year=2568&term=1``; no term: the whole year);
+    by default the current term. A year or term that does not exist gives a message and the
+    default, never an error page."""
+    years = list(AcademicYear.objects.order_by("-year"))
+    current = current_term()
+    year_text = (request.GET.get("year") or "").strip()
+    term_text = (request.GET.get("term") or "").strip()
+    if not year_text:
+        if current is None:
+            return years, None, None, []
+        return years, current.academic_year, current, [current]
+    year = next((y for y in years if str(y.year) == year_text), None)
+    if year is None:
+        messages.warning(
+            request,
+            _("There is no academic year %(year)s; showing the current term.")
+            % {"year": year_text[:8]},
+        )
+        if current is None:
+            return years, None, None, []
+        return years, current.academic_year, current, [current]
+    terms = list(Term.objects.filter(academic_year=year).select_related("academic_year"))
+    if term_text in ("1", "2"):
+        chosen = [t for t in terms if str(t.number) == term_text]
+        if chosen:
+            return years, year, chosen[0], chosen
+    return years, year, None, terms
+
+
+@school_view(Perm.VIEW_ALL_STUDENTS)
+def support_summary(request):
+    years, year, term, terms = _period(request)
+    totals = selectors.support_totals(school=request.school, terms=terms)
+    page = Paginator(selectors.support_records(school=request.school, terms=terms), 100).get_page(
+        request.GET.get("page") or 1
+    )
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        summary=_("Viewed the list of support students received"),
+        request=request,
+    )
+    return render(
+        request,
+        "care/support_summary.html",
+        {
+            "school": request.school,
+            "years": years,
+            "year": year,
+            "term": term,
+            "totals": totals,
+            "page_obj": page,
+            "can_manage": Perm.MANAGE_SUPPORT in request.schoolperms,
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def student_support(request, student_id):
+    student = student_get_for_user(request, student_id)
+    records = selectors.student_support(student=student)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("Viewed the support the student received"),
+        request=request,
+    )
+    return render(
+        request,
+        "care/student_support.html",
+        {
+            "school": request.school,
+            "student": student,
+            "records": records,
+            "total": sum((r.amount or 0) for r in records),
+            "can_manage": Perm.MANAGE_SUPPORT in request.schoolperms,
+        },
+    )
+
+
+def _known_sources(school) -> list[str]:
+    """Sources recorded before, for the suggestions of the source box."""
+    return list(
+        Support.objects.filter(school=school)
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()[:50]
+    )
+
+
+@school_view(Perm.MANAGE_SUPPORT)
+def support_create_view(request, student_id):
+    student = student_get_for_user(request, student_id)
+    form = SupportForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            support = support_create(
+                student=student,
+                kind=data["kind"],
+                source=data["source"],
+                amount=data["amount"],
+                date=data["date"],
+                note=data["note"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Support recorded: %(kind)s, term %(term)s.")
+                % {"kind": support.get_kind_display(), "term": support.term},
+            )
+            return redirect(
+                "care:student_support", school_code=request.school.code, student_id=student.pk
+            )
+    return render(
+        request,
+        "care/support_form.html",
+        {
+            "school": request.school,
+            "student": student,
+            "form": form,
+            "sources": _known_sources(request.school),
+            "kinds": SupportKind.choices,
+        },
+    )
