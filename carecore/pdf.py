@@ -63,7 +63,7 @@ class UnsafeURLError(ValueError):
     """A document asked for a resource that is not a local static file or its school's emblem."""
 
 
-class _RefusedURL(FatalURLFetchingError):
+class RefusedURL(FatalURLFetchingError):
     # WeasyPrint turns ordinary fetch errors into warnings and goes on; this one (a
     # BaseException) stops the rendering. render_pdf turns it back into UnsafeURLError so that
     # job runners, which catch Exception, see an ordinary error.
@@ -108,7 +108,7 @@ class LocalURLFetcher(URLFetcher):
             return self._emblem(url)
         if url.startswith(self.static_prefix):
             return self._static(url)
-        raise _RefusedURL(f"Refused to fetch {url!r}: documents only use local files.")
+        raise RefusedURL(f"Refused to fetch {url!r}: documents only use local files.")
 
     def _static(self, url: str) -> URLFetcherResponse:
         path = unquote(urlsplit(url).path[len(urlsplit(self.static_prefix).path) :])
@@ -121,9 +121,7 @@ class LocalURLFetcher(URLFetcher):
     def _emblem(self, url: str) -> URLFetcherResponse:
         school = self.school
         if school is None or url != emblem_url(school):
-            raise _RefusedURL(
-                f"Refused to fetch {url!r}: not the emblem of this document's school."
-            )
+            raise RefusedURL(f"Refused to fetch {url!r}: not the emblem of this document's school.")
         if not school.emblem:
             raise FileNotFoundError(f"School {school.pk} has no emblem")
         with school.emblem.storage.open(school.emblem.name, "rb") as emblem:
@@ -234,12 +232,16 @@ def html_to_pdf(
     school=None,
     progress: Progress | None = None,
     pages: int | None = None,
+    url_fetcher: LocalURLFetcher | None = None,
 ) -> bytes:
     """PDF bytes from a whole HTML document. ``progress(percent)`` follows the layout of the
-    pages when ``pages`` (the number expected) is given."""
+    pages when ``pages`` (the number expected) is given. ``url_fetcher``: a subclass of
+    LocalURLFetcher that serves more (e.g. a visit's photos); the school's by default."""
     font_config, css = _stylesheet()
     document = HTML(
-        string=html, base_url=INTERNAL_BASE_URL, url_fetcher=LocalURLFetcher(school=school)
+        string=html,
+        base_url=INTERNAL_BASE_URL,
+        url_fetcher=url_fetcher or LocalURLFetcher(school=school),
     )
     handler = _LayoutProgress(progress, pages) if progress and pages else None
     if handler:

@@ -26,17 +26,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from PIL import Image
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
+from weasyprint.urls import URLFetcherResponse
 
-from carecore import pdf as carecore_pdf
 from carecore.models import Membership, Role
 from carecore.pdf import (
-    INTERNAL_BASE_URL,
     LocalURLFetcher,
     Paper,
-    UnsafeURLError,
+    RefusedURL,
     document_context,
+    html_to_pdf,
 )
 from carecore.thai import thai_order
 from schools.models import Classroom, HomeroomAssignment
@@ -102,9 +100,7 @@ class VisitPhotoFetcher(LocalURLFetcher):
     def _photo(self, url: str) -> URLFetcherResponse:
         photo = self.photos.get(url)
         if photo is None:
-            raise carecore_pdf._RefusedURL(
-                f"Refused to fetch {url!r}: not a photo of this document's visits."
-            )
+            raise RefusedURL(f"Refused to fetch {url!r}: not a photo of this document's visits.")
         with photo.image.storage.open(photo.image.name, "rb") as stored:
             content = photo_for_print(stored.read())
         return URLFetcherResponse(url, content, headers={"Content-Type": "image/jpeg"})
@@ -118,27 +114,18 @@ def _render(
     progress: Progress | None = None,
     pages: int | None = None,
 ) -> bytes:
-    """carecore.pdf.render_pdf with the photo fetcher (html_to_pdf takes no fetcher)."""
+    """carecore.pdf.render_pdf with the photo fetcher."""
     pdf = document_context(school=school)
     # Section numbers, in Thai digits when the school asks for them.
     numbers = [pdf["paper"].num(i) for i in range(13)]
     html = render_to_string(TEMPLATE, {"pdf": pdf, "n": numbers, **context})
-    font_config, css = carecore_pdf._stylesheet()
-    document = HTML(
-        string=html,
-        base_url=INTERNAL_BASE_URL,
+    return html_to_pdf(
+        html,
+        school=school,
+        progress=progress,
+        pages=pages,
         url_fetcher=VisitPhotoFetcher(school=school, photos=photos),
     )
-    handler = carecore_pdf._LayoutProgress(progress, pages) if progress and pages else None
-    if handler:
-        carecore_pdf.PROGRESS_LOGGER.addHandler(handler)
-    try:
-        return document.write_pdf(stylesheets=[css], font_config=font_config)
-    except FatalURLFetchingError as error:
-        raise UnsafeURLError(str(error)) from error
-    finally:
-        if handler:
-            carecore_pdf.PROGRESS_LOGGER.removeHandler(handler)
 
 
 # --- what one visit prints ---------------------------------------------------------------------
