@@ -29,8 +29,7 @@ from carecore.access import (
     student_get_for_user,
 )
 from carecore.audit import audit_record
-from carecore.file_views import generated_file_response
-from carecore.jobs import generated_file_start
+from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from schools.selectors import classroom_list, current_term
 from screening.models import CareGroup
@@ -400,21 +399,11 @@ def plan_print(request, plan_id):
     """The individual care record (แบบบันทึกการช่วยเหลือนักเรียนรายบุคคล) as a PDF, by a job."""
     plan = selectors.plan_get_for_user(request, plan_id)
     title = _("Individual care record %(name)s") % {"name": plan.student.full_name}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="care_plan",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"plan_id": plan.pk},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=plan.student,
         obj=plan,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)

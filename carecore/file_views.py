@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from carecore import jobs
-from carecore.access import generated_file_get_for_user
-from carecore.models import GeneratedFile
+from carecore.access import Perm, generated_file_get_for_user
+from carecore.audit import audit_record, audit_record_many
+from carecore.models import AuditEvent, GeneratedFile
 
 
 def _is_htmx(request) -> bool:
@@ -23,6 +24,44 @@ def generated_file_response(request, generated: GeneratedFile):
     if _is_htmx(request):
         return render(request, "carecore/fragment_generated_file.html", _context(generated))
     return redirect("generated_file", file_id=generated.pk)
+
+
+def school_document_start(
+    request,
+    *,
+    kind: str,
+    title: str,
+    params: dict,
+    student=None,
+    students=None,
+    obj=None,
+    permission: str = Perm.VIEW_SCHOOL,
+):
+    """Start printing a document of the request's school and answer like
+    ``generated_file_response``. Who printed whose data goes in the audit log when the job is
+    started: one export per student on the paper (``students``), else one for ``student`` or
+    for the document."""
+    generated = jobs.generated_file_start(
+        kind=kind,
+        title=title,
+        user=request.user,
+        permission=permission,
+        school=request.school,
+        params=params,
+    )
+    audit = {
+        "action": AuditEvent.Action.EXPORT,
+        "user": request.user,
+        "school": request.school,
+        "obj": obj,
+        "summary": title,
+        "request": request,
+    }
+    if students is not None:
+        audit_record_many(students=students, **audit)
+    else:
+        audit_record(student=student, **audit)
+    return generated_file_response(request, generated)
 
 
 def _context(generated: GeneratedFile) -> dict:

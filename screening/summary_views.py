@@ -32,8 +32,7 @@ from carecore.access import (
     student_get_for_user,
 )
 from carecore.audit import audit_record, audit_record_many
-from carecore.file_views import generated_file_response
-from carecore.jobs import generated_file_start
+from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from schools.selectors import term_code, term_from_code, terms_of_year
 from screening import documents, selectors, summaries
@@ -125,23 +124,13 @@ def student_summary_print(request, student_id):
     student = student_get_for_user(request, student_id)
     term = _term_from_post(request, _school_term(request)[0])
     title = _("Individual screening summary %(name)s") % {"name": student.full_name}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="screening_student_summary",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"student_id": student.pk, "term_id": term.pk},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=student,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -206,24 +195,14 @@ def classroom_summary_print(request, classroom_id):
     if term is None or term.academic_year_id != classroom.academic_year_id:
         term = _classroom_term(request, classroom)[0]
     title = _classroom_title(classroom, term)
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="screening_classroom_summary",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"classroom_id": classroom.pk, "term_id": term.pk},
-    )
-    audit_record_many(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         students=_classroom_students(request, classroom),
         obj=classroom,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -282,23 +261,13 @@ def school_summary_print(request):
     classroom_ids = school_summary_classrooms(request)
     term = _term_from_post(request, None) or _school_term(request)[0]
     title = _school_title(term)
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="screening_school_summary",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"term_id": term.pk, "classroom_ids": classroom_ids},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         obj=request.school,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)

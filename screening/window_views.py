@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record, audit_record_many
-from carecore.file_views import generated_file_response
+from carecore.audit import audit_record
+from carecore.file_views import school_document_start
 from carecore.forms import ThaiDateField, ThaiDateInput
-from carecore.jobs import generated_file_start
 from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening.links import (
@@ -202,27 +201,18 @@ def classroom_slips(request, classroom_id):
         "classroom": classroom,
         "term": term,
     }
-    generated = generated_file_start(
+    # Each child's name and code is on the paper.
+    return school_document_start(
+        request,
         kind="screening_slips",
         title=title,
-        user=request.user,
-        permission=Perm.ENTER_SCREENING,
-        school=request.school,
         params={
             "classroom_id": classroom.pk,
             "term_id": term.pk,
             # The address in the QR codes: this site as the person printing reached it.
             "form_base_url": request.build_absolute_uri(reverse("screening_public:code_entry")),
         },
-    )
-    # Each child's name and code is on the paper.
-    audit_record_many(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         students=[row.student for row in rows],
         obj=classroom,
-        summary=title,
-        request=request,
+        permission=Perm.ENTER_SCREENING,
     )
-    return generated_file_response(request, generated)

@@ -5,10 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, classroom_get_for_user, school_view, student_get_for_user
-from carecore.audit import audit_record, audit_record_many
-from carecore.file_views import generated_file_response
-from carecore.jobs import generated_file_start
-from carecore.models import AuditEvent
+from carecore.file_views import school_document_start
 from students.models import Student
 
 CLASSROOM_DOCUMENTS = {
@@ -28,25 +25,15 @@ def classroom_print(request, classroom_id, document):
         title = _("Class list %(classroom)s") % {"classroom": classroom}
     else:
         title = _("Student information sheets %(classroom)s") % {"classroom": classroom}
-    generated = generated_file_start(
+    # Who printed whose record: one entry per student on the paper.
+    return school_document_start(
+        request,
         kind=kind,
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"classroom_id": classroom.pk},
-    )
-    # Who printed whose record: one entry per student on the paper.
-    audit_record_many(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         students=Student.objects.filter(school=request.school, enrolments__classroom=classroom),
         obj=classroom,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -54,20 +41,10 @@ def classroom_print(request, classroom_id, document):
 def student_print(request, student_id):
     student = student_get_for_user(request, student_id)
     title = _("Student information sheet %(name)s") % {"name": student.full_name}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="student_sheet",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"student_id": student.pk},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=student,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)

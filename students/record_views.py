@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, can_edit_record, school_view, student_get_for_user
 from carecore.audit import audit_record
-from carecore.file_views import generated_file_response
-from carecore.jobs import generated_file_start
+from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from students import record_selectors as selectors
 from students import record_services as services
@@ -223,20 +222,10 @@ def record_term_result(request, student_id):
 def record_print(request, student_id):
     student, _can_edit = _student(request, student_id)
     title = _("Cumulative record %(name)s") % {"name": student.full_name}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="cumulative_record",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"student_id": student.pk},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=student,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
