@@ -37,6 +37,16 @@ ROLE_KEYS = [
 ]
 
 
+def th(message: str, **params) -> str:
+    """``message`` as a Thai page shows it (pages are Thai unless the user chose English)."""
+    from django.utils.html import escape
+    from django.utils.translation import gettext, override
+
+    with override("th"):
+        text = gettext(message)
+    return escape(text % params if params else text)
+
+
 def make_national_id(n: int) -> str:
     first12 = f"1{n:011d}"
     return first12 + str(national_id_check_digit(first12))

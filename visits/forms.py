@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from carecore.dates import format_date
 from carecore.forms import ThaiDateField
 from visits import models as m
+from visits.display import LIST_CHOICES
 from visits.services import VISIT_FIELDS
 
 # Thailand with a margin: typed coordinates outside it are almost always a slip (often latitude
@@ -22,13 +23,6 @@ from visits.services import VISIT_FIELDS
 LAT_RANGE = (Decimal("5.0"), Decimal("21.0"))
 LON_RANGE = (Decimal("97.0"), Decimal("106.0"))
 
-MULTI = {
-    "met": m.Met,
-    "utilities": m.Utility,
-    "surroundings": m.Surrounding,
-    "problems": m.Problem,
-    "help_needed": m.Help,
-}
 RADIOS = (
     "mode",
     "ownership",
@@ -76,7 +70,7 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, academic_year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.academic_year = academic_year
-        for name, choices in MULTI.items():
+        for name, choices in LIST_CHOICES.items():
             self.fields[name] = forms.MultipleChoiceField(
                 label=m.HomeVisit._meta.get_field(name).verbose_name.capitalize(),
                 choices=choices.choices,

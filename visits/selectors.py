@@ -96,7 +96,6 @@ class SchoolProgress:
 def school_progress(*, school, academic_year, classroom_ids=None) -> SchoolProgress:
     """Visits per classroom of the year (one query). A classroom is *behind* when its share of
     students visited is below the school's share (docs/visits.md)."""
-    enrolled = Enrolment.objects.filter(classroom_id=OuterRef("pk"))
     classrooms = Classroom.objects.filter(school=school, academic_year=academic_year)
     if classroom_ids is not None:
         classrooms = classrooms.filter(pk__in=classroom_ids)
@@ -118,28 +117,17 @@ def school_progress(*, school, academic_year, classroom_ids=None) -> SchoolProgr
             remote=c.remote,
         )
         for c in classrooms.annotate(
-            total=Subquery(
-                enrolled.order_by().values("classroom_id").annotate(n=Count("pk")).values("n")[:1]
-            ),
+            # distinct: the join to the visits repeats an enrolment once per visit.
+            total=Count("enrolments", distinct=True),
             visited=Count("enrolments__student", filter=done, distinct=True),
             drafts=Count("enrolments__student", filter=draft, distinct=True),
             remote=Count("enrolments__student", filter=remote, distinct=True),
         ).order_by("grade", "room")
     ]
-    for r in rows:
-        r.total = r.total or 0
     progress = SchoolProgress(rows=rows)
     for r in rows:
         r.behind = r.total > 0 and r.share < progress.share
     return progress
-
-
-def classroom_progress(*, classroom) -> ClassroomProgress:
-    return school_progress(
-        school=classroom.school_id,
-        academic_year=classroom.academic_year_id,
-        classroom_ids=[classroom.pk],
-    ).rows[0]
 
 
 def student_visits(*, student) -> QuerySet[HomeVisit]:

@@ -23,22 +23,20 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import (
     Perm,
-    can_view_classroom_students,
     classroom_get_for_user,
     own_classroom_ids,
     school_view,
     student_get_for_user,
 )
-from carecore.audit import audit_record, audit_record_many
+from carecore.audit import audit_record
 from carecore.dates import format_date
-from carecore.file_views import generated_file_response
-from carecore.jobs import generated_file_start
+from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from students.models import Enrolment, Student
 from students.record import display_value, field_label, section_model
 from students.selectors import classroom_roster
 from visits import photos, selectors, services
-from visits.display import visit_sections
+from visits.display import field_text, visit_sections
 from visits.forms import PhotoForm, RecordUpdateForm, VisitForm
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
 
@@ -366,15 +364,8 @@ def _stale_context(stale: services.StaleVisit) -> dict:
     current = stale.current
     rows = []
     for name in stale.fields:
-        field = HomeVisit._meta.get_field(name)
-        value = getattr(current, name)
-        if field.choices:
-            value = dict(field.flatchoices).get(value, value)
-        elif isinstance(value, list):
-            choices = VisitForm.base_fields.get(name)
-            labels = dict(getattr(choices, "choices", []) or [])
-            value = ", ".join(str(labels.get(v, v)) for v in value)
-        rows.append({"label": field.verbose_name, "value": value})
+        label = HomeVisit._meta.get_field(name).verbose_name
+        rows.append({"label": label, "value": field_text(current, name)})
     return {
         "by": current.updated_by.display_name if current.updated_by else "",
         "at": current.modified,
@@ -502,48 +493,26 @@ def record_update(request, visit_id):
 def visit_print(request, visit_id):
     visit = _visit(request, visit_id)
     title = _("Home visit record %(name)s") % {"name": visit.student.full_name}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="home_visit",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"visit_id": visit.pk},
-    )
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=visit.student,
         obj=visit,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
 
 
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def classroom_print(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
-    if not can_view_classroom_students(request, classroom):
-        raise PermissionDenied
     title = _("Home visit records %(classroom)s") % {"classroom": classroom}
-    generated = generated_file_start(
+    return school_document_start(
+        request,
         kind="classroom_visits",
         title=title,
-        user=request.user,
-        permission=Perm.VIEW_SCHOOL,
-        school=request.school,
         params={"classroom_id": classroom.pk},
-    )
-    audit_record_many(
-        action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         students=Student.objects.filter(school=request.school, enrolments__classroom=classroom),
         obj=classroom,
-        summary=title,
-        request=request,
     )
-    return generated_file_response(request, generated)
