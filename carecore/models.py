@@ -255,3 +255,40 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.student_name}"
+
+
+class Notification(models.Model):
+    """Something waiting for one person: a referral sent to them, a result written back, a
+    dropout case that is late. Shown on their home page and announced by e-mail.
+
+    The text never names the child or the problem (e-mails leave the system); the link leads
+    to the page, where the access layer decides what they may see."""
+
+    class Kind(models.TextChoices):
+        REFERRAL_RECEIVED = "referral_received", _("A student was referred to you")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Your referral was accepted")
+        REFERRAL_RESULT = "referral_result", _("A referral you sent has a result")
+        REFERRAL_OVERDUE = "referral_overdue", _("A referral waits for your answer")
+        CASE_ASSIGNED = "case_assigned", _("A dropout case was given to you")
+        CASE_LATE = "case_late", _("A dropout case you own is late")
+        CASE_REPORTED = "case_reported", _("A dropout case was reported to your office")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    url = models.CharField(_("link"), max_length=300)
+    # Where it comes from, for the list ("at <school>"); never the child.
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    read = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "read", "-created"], name="notification_unread")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}"

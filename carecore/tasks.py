@@ -23,3 +23,16 @@ def generated_file_build_task(self, file_id: str) -> None:
 @shared_task(acks_late=True)
 def generated_files_cleanup_task() -> int:
     return jobs.generated_files_delete_expired()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def notifications_email_task(notification_ids: list[int]) -> int:
+    from carecore.notifications import notifications_email
+
+    return notifications_email(notification_ids)

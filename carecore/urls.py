@@ -41,6 +41,17 @@ urlpatterns = [
     path(
         "files/<uuid:file_id>/retry/", file_views.generated_file_retry, name="generated_file_retry"
     ),
+    path("notifications/", carecore_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/",
+        carecore_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read/",
+        carecore_views.notifications_mark_all_read,
+        name="notifications_mark_all_read",
+    ),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from carecore import services as account_services
 from carecore.access import Perm, district_view, network_view
 from carecore.models import Membership, Role
+from carecore.notifications import notifications_for_home
 from carecore.thai import thai_order
 from districts import selectors
 from districts.forms import DistrictStaffCreateForm
@@ -29,6 +30,7 @@ def district_detail(request):
             "schools": schools,
             "networks": networks,
             "student_total": sum(s.student_count for s in schools),
+            "waiting": notifications_for_home(request.user),
         },
     )
 
@@ -48,6 +50,7 @@ def network_detail(request):
             "schools": schools,
             "student_total": sum(s.student_count for s in schools),
             "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
+            "waiting": notifications_for_home(request.user),
         },
     )
 

@@ -16,6 +16,7 @@ from carecore.access import (
 )
 from carecore.audit import audit_record
 from carecore.models import AuditEvent, Membership, Role, User
+from carecore.notifications import notifications_for_home
 from schools import selectors, services
 from schools.forms import (
     HomeroomTeachersForm,
@@ -39,7 +40,11 @@ def my_classrooms(request):
         return render(
             request,
             "schools/my_classrooms.html",
-            {"classrooms": classrooms, "academic_year": academic_year},
+            {
+                "classrooms": classrooms,
+                "academic_year": academic_year,
+                "waiting": notifications_for_home(request.user),
+            },
         )
 
 
@@ -60,6 +65,7 @@ def school_detail(request):
             "classrooms": classrooms,
             "student_total": sum(c.student_count for c in classrooms),
             "academic_year": request.academic_year,
+            "waiting": notifications_for_home(request.user),
         },
     )
 
