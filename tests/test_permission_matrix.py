@@ -87,6 +87,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
     # Files made by jobs belong to the person who asked (here the homeroom teacher) alone.
     "generated_file_list": EVERYONE,
+    # Notifications: one's own list; a notification of school A's homeroom teacher opens (and
+    # redirects to its page) for them only; marking all read (POST) redirects.
+    "notification_list": EVERYONE,
+    "notification_open": only(["homeroom"], denied=NOT_FOUND, overrides={"homeroom": REDIRECT}),
+    "notifications_mark_all_read": dict.fromkeys(ROLE_KEYS, REDIRECT),
     "generated_file": only(["homeroom"], denied=NOT_FOUND),
     "generated_file_status": only(["homeroom"], denied=NOT_FOUND),
     "generated_file_download": only(["homeroom"], denied=NOT_FOUND),
@@ -212,6 +217,7 @@ EXPECTED |= {
 
 # Views that only answer POST: the matrix posts to them (nothing else in the request).
 POST_ONLY = {"students:classroom_print", "students:student_print", "generated_file_retry"}
+POST_ONLY |= {"notifications_mark_all_read"}
 POST_ONLY |= {"students:import_confirm", "students:import_retry"}
 POST_ONLY |= {"screening:group_override"}
 POST_ONLY |= {"students:record_print"}
@@ -368,6 +374,7 @@ def kwargs_for(world) -> dict:
         "section": "health",
         "rater": "teacher",
         "file_id": _generated_file(world).pk,
+        "notification_id": _notification(world).pk,
         "import_id": _student_import(world).pk,
         "screening_import_id": _screening_import(world).pk,
         "code": _form_link(world).code,
@@ -454,6 +461,18 @@ def _student_import(world):
             file="imports/matrix/upload.csv",
             status=StudentImport.Status.DONE,
         )
+
+
+def _notification(world):
+    """A notification for school A's homeroom teacher, leading to their school's page."""
+    from carecore.models import Notification
+
+    return Notification.objects.create(
+        user=world.a.users["homeroom"],
+        kind=Notification.Kind.REFERRAL_RECEIVED,
+        url=f"/s/{world.a.school.code}/",
+        place=world.a.school.name,
+    )
 
 
 def _generated_file(world):

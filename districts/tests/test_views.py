@@ -122,12 +122,13 @@ class TestDistrictDetail:
         # 8. students_enrolment COUNT per school: students this year
         # 9. schools_classroom COUNT per school: classrooms this year
         # 10. districts_network: the district's networks (counts are summed in Python)
-        with django_assert_num_queries(10):
+        # 11. carecore_notification: what waits for the user (the district page is their home)
+        with django_assert_num_queries(11):
             response = client.get(district_url(a))
         assert len(response.context["schools"]) == 1
 
         added = add_schools(a, world.year, 3, first_code=1040000100, students_each=4)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             response = client.get(district_url(a))
         assert len(response.context["schools"]) == 4
         assert response.context["student_total"] == 2 + 3 * 4

@@ -211,12 +211,13 @@ class TestSchoolDetail:
         # 5. schools_academicyear: the current academic year
         # 6. schools_classroom + COUNT(enrolments): the classrooms with their student counts
         # 7. schools_homeroomassignment + carecore_user: every classroom's teachers (prefetch)
-        with django_assert_num_queries(7):
+        # 8. carecore_notification: what waits for the user (the school page is their home)
+        with django_assert_num_queries(8):
             response = client.get(school_url(a))
         assert response.status_code == 200
         assert len(response.context["classrooms"]) == 2
 
-        # Five more classrooms, each with two teachers and three students: same 7 queries.
+        # Five more classrooms, each with two teachers and three students: same 8 queries.
         with scopes_disabled():
             n = 200
             for room in range(3, 8):
@@ -230,7 +231,7 @@ class TestSchoolDetail:
                 for number in range(1, 4):
                     n += 1
                     make_student(a.school, classroom, n, number)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client.get(school_url(a))
         assert len(response.context["classrooms"]) == 7
         assertContains(response, "teacher_7_1")
