@@ -17,8 +17,8 @@ and is **cared for** in T when
   outside class, counselling, contact with parents), or a care plan open during T (opened by the
   end of T and not closed before T began: status open or in progress, or closed within T);
 - problem: a care plan with at least one follow-up that counts for T: the plan was opened in T
-  (``CarePlan.term``) or the follow-up is dated within T; or a referral (issue 7:
-  ``referred_student_ids``).
+  (``CarePlan.term``) or the follow-up is dated within T; or a referral sent during T
+  (``referred``, inside or outside the school).
 
 The overall share counts each screened student once, by their level.
 
@@ -44,21 +44,33 @@ GROUPS = ("normal", "risk", "problem", "special")
 OPEN_PLAN_STATUSES = (CarePlan.Status.OPEN, CarePlan.Status.IN_PROGRESS)
 
 
+# --- referrals (helper referrals) ---
+def _referrals_in(term: Term):
+    """Referrals (inside or outside the school) sent during ``term``."""
+    from referrals.models import Referral
+
+    return Referral.objects.filter(sent_on__gte=term.start, sent_on__lte=term.end)
+
+
 def referred_student_ids(*, term: Term, school_ids: Iterable[int]) -> set[int]:
     """Students of ``school_ids`` referred (internally or externally) during ``term``: a referral
-    counts as care for the problem group.
+    counts as care for the problem group. The pages use the same rule as the ``referred``
+    annotation of ``annotate_coverage`` (no extra query); this is for other callers."""
+    return set(
+        _referrals_in(term)
+        .filter(school_id__in=list(school_ids))
+        .values_list("student_id", flat=True)
+    )
 
-    TODO(issue 7, referrals): the referrals app has no models yet, so nobody is referred. When
-    it has, return the ids here, or better turn this hook into an ``Exists`` over
-    ``OuterRef("student_id")`` used by ``annotate_coverage`` so that the queries stay constant.
-    """
-    return set()
+
+# --- end referrals ---
 
 
 # --- the annotated rows -------------------------------------------------------------------------
 def annotate_coverage(enrolments: QuerySet[Enrolment], term: Term) -> QuerySet[Enrolment]:
     """Enrolments with ``level``, ``special`` and the facts that decide coverage in ``term``:
-    ``promoted``, ``prevented``, ``plan_open`` and ``followed`` (all in the same query)."""
+    ``promoted``, ``prevented``, ``plan_open``, ``followed`` and ``referred`` (all in the same
+    query)."""
     student = OuterRef("student_id")
     groups = CareGroup.objects.filter(
         student=student,
@@ -72,6 +84,7 @@ def annotate_coverage(enrolments: QuerySet[Enrolment], term: Term) -> QuerySet[E
     follow_ups = CarePlanFollowUp.objects.filter(plan__student=student).filter(
         Q(plan__term=term) | Q(date__gte=term.start, date__lte=term.end)
     )
+    referrals = _referrals_in(term).filter(student=student)
     return enrolments.annotate(
         level=Subquery(groups.values("level")[:1]),
         special=Subquery(groups.values("special")[:1]),
@@ -79,6 +92,7 @@ def annotate_coverage(enrolments: QuerySet[Enrolment], term: Term) -> QuerySet[E
         prevented=Exists(taking_part.filter(activity__category=Category.PREVENTION)),
         plan_open=Exists(plans_open),
         followed=Exists(follow_ups),
+        referred=Exists(referrals),
     )
 
 
@@ -216,7 +230,7 @@ class SchoolCoverage:
         return out
 
 
-def _rows(enrolments: QuerySet[Enrolment], term: Term, referred: set[int]) -> list[StudentRow]:
+def _rows(enrolments: QuerySet[Enrolment], term: Term) -> list[StudentRow]:
     return [
         StudentRow(
             enrolment=e,
@@ -226,7 +240,7 @@ def _rows(enrolments: QuerySet[Enrolment], term: Term, referred: set[int]) -> li
             prevented=e.prevented,
             plan_open=e.plan_open,
             followed=e.followed,
-            referred=e.student_id in referred,
+            referred=e.referred,
         )
         for e in annotate_coverage(enrolments, term).select_related("student")
     ]
@@ -234,11 +248,8 @@ def _rows(enrolments: QuerySet[Enrolment], term: Term, referred: set[int]) -> li
 
 def coverage_for_classroom(*, classroom: Classroom, term: Term) -> ClassroomCoverage:
     """Every student of the classroom with what decides their coverage (one query)."""
-    referred = referred_student_ids(term=term, school_ids=[classroom.school_id])
     result = ClassroomCoverage(classroom=classroom)
-    result.rows = _rows(
-        Enrolment.objects.filter(classroom=classroom).order_by("number"), term, referred
-    )
+    result.rows = _rows(Enrolment.objects.filter(classroom=classroom).order_by("number"), term)
     for row in result.rows:
         result.figures.add(row)
     return result
@@ -253,14 +264,13 @@ def coverage_for_school(
     if classroom_ids is not None:
         classrooms = classrooms.filter(pk__in=classroom_ids)
     per_room = {c.pk: ClassroomCoverage(classroom=c) for c in classrooms.order_by("grade", "room")}
-    referred = referred_student_ids(term=term, school_ids=[school.pk])
     enrolments = Enrolment.objects.filter(
         classroom__school=school, academic_year_id=term.academic_year_id
     ).order_by("classroom_id", "number")
     if classroom_ids is not None:
         enrolments = enrolments.filter(classroom_id__in=classroom_ids)
     totals = Coverage()
-    for row in _rows(enrolments, term, referred):
+    for row in _rows(enrolments, term):
         room = per_room.get(row.enrolment.classroom_id)
         if room is None:
             continue
@@ -274,14 +284,10 @@ def coverage_counts_for_schools(*, school_ids: Iterable[int], term: Term) -> dic
     """Per school, the figures of every group (no student rows): one query for any number of
     schools, counted in the database. Schools without students are missing from the result."""
     school_ids = list(school_ids)
-    referred = referred_student_ids(term=term, school_ids=school_ids)
-    problem_cared = Q(followed=True)
-    if referred:
-        problem_cared |= Q(student_id__in=referred)
     conditions = {
         "normal": Q(promoted=True),
         "risk": Q(prevented=True) | Q(plan_open=True),
-        "problem": problem_cared,
+        "problem": Q(followed=True) | Q(referred=True),
     }
     aggregates = {"students": Count("pk"), "screened": Count("pk", filter=Q(level__isnull=False))}
     for level in LEVELS:

@@ -49,6 +49,24 @@ class Perm:
     # the support (scholarships, funds) students received.
     RECORD_CARE = "record_care"
     MANAGE_SUPPORT = "manage_support"
+    # --- agencies (helper agencies) ---
+    # The district's directory of partner agencies: add, edit, take out of use, put back.
+    MANAGE_AGENCIES = "manage_agencies"
+    # --- end agencies ---
+    # --- referrals (helper referrals) ---
+    # Step 5: refer a student one may see inside the school (to a role or a named staff member),
+    # or to a partner agency of the district's directory (docs/referrals.md).
+    REFER = "refer"
+    REFER_EXTERNAL = "refer_external"
+    # --- end referrals ---
+    # --- dropout cases (helper dropouts) ---
+    # Dropout and out-of-school cases (docs/dropouts.md): district staff work every case of their
+    # district; the district administrator sets the deadlines; the school's coordinator,
+    # director and counsellor report a student at risk and follow their school's cases.
+    WORK_DROPOUT_CASES = "work_dropout_cases"
+    MANAGE_CASE_SETTINGS = "manage_case_settings"
+    OPEN_DROPOUT_CASE = "open_dropout_case"
+    # --- end dropout cases ---
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -103,6 +121,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# --- agencies (helper agencies) ---
+# The district supervisor and the district administrator keep the directory of partner agencies.
+for _role in (Role.DISTRICT_SUPERVISOR, Role.DISTRICT_ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.MANAGE_AGENCIES}
+del _role
+# --- end agencies ---
+
+# --- referrals (helper referrals) ---
+# Internal referrals: homeroom teachers (their own students), the counsellor, the coordinator and
+# the director. External referrals: the counsellor, the discipline office, the coordinator and
+# the director ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง").
+for _role, _perms in (
+    (Role.HOMEROOM, {Perm.REFER}),
+    (Role.COUNSELLOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
+    (Role.DISCIPLINE, {Perm.REFER_EXTERNAL}),
+    (Role.COORDINATOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
+    (Role.DIRECTOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+del _role, _perms
+# --- end referrals ---
+
+# --- dropout cases (helper dropouts) ---
+for _role, _perms in (
+    (Role.DISTRICT_SUPERVISOR, {Perm.WORK_DROPOUT_CASES}),
+    (Role.DISTRICT_ADMIN, {Perm.WORK_DROPOUT_CASES, Perm.MANAGE_CASE_SETTINGS}),
+    (Role.COORDINATOR, {Perm.OPEN_DROPOUT_CASE}),
+    (Role.DIRECTOR, {Perm.OPEN_DROPOUT_CASE}),
+    (Role.COUNSELLOR, {Perm.OPEN_DROPOUT_CASE}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+del _role, _perms
+# --- end dropout cases ---
 
 
 class Access:
@@ -261,6 +313,21 @@ def students_for_user(request):
     if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
         return qs
     classroom_ids = own_classroom_ids(request)
+    # --- referrals (helper referrals) ---
+    # The students of open referrals to the user (by role or by name) are theirs to see too,
+    # until the referral is closed (docs/referrals.md). Subqueries, so no extra query.
+    referred = referred_students_subquery(request)
+    if referred is not None:
+        from django.db.models import Q
+
+        from students.models import Enrolment
+
+        visible = Q(pk__in=referred)
+        if classroom_ids:
+            own = Enrolment.objects.filter(classroom_id__in=classroom_ids).values("student_id")
+            visible |= Q(pk__in=own)
+        return qs.filter(visible)
+    # --- end referrals ---
     if classroom_ids:
         return qs.filter(enrolments__classroom_id__in=classroom_ids)
     return qs.none()
@@ -482,3 +549,201 @@ def generated_file_get_for_user(request, file_id):
             if not kind.check(request, generated):
                 raise Http404
     return generated
+
+
+# --- agencies (helper agencies) ----------------------------------------------------------------
+def agency_get_for_district(request, pk: int, *, permission: str | None = None):
+    """A partner agency of the request's district (inside ``district_view``): another district's
+    agency, or one that does not exist, answers 404; ``permission`` for an action on it (403)."""
+    from referrals.models import Agency
+
+    agency = Agency.objects.filter(district=request.district, pk=pk).first()
+    if agency is None:
+        raise Http404
+    _require(request.districtperms, permission)
+    return agency
+
+
+# --- end agencies ------------------------------------------------------------------------------
+
+
+# --- referrals (helper referrals) --------------------------------------------------------------
+# Who sees a referral (docs/referrals.md): its sender, its current recipients (the holders of
+# ``to_role`` at the school, or ``to_user``), the director, the counsellor, the coordinator, and
+# the student's homeroom teachers of this year. Everyone else, network and district staff
+# included, gets 404. The confidential notes: the sender, the recipients, the director and the
+# counsellor only.
+REFERRAL_READ_ALL_ROLES = frozenset({Role.COUNSELLOR, Role.COORDINATOR, Role.DIRECTOR})
+REFERRAL_NOTES_ROLES = frozenset({Role.COUNSELLOR, Role.DIRECTOR})
+REFERRAL_MANAGER_ROLES = frozenset({Role.COUNSELLOR, Role.COORDINATOR})
+
+
+def referral_recipient_roles(request) -> list[str]:
+    """The user's roles at the request's school that internal referrals can be sent to."""
+    from referrals.models import INTERNAL_ROLES
+
+    roles = get_access(request).school_roles(request.school)
+    return sorted(r for r in roles if r in INTERNAL_ROLES)
+
+
+def referred_students_subquery(request):
+    """The ids of the students of the request's school with an open referral to the user, by
+    one of their roles or by name, as a subquery (no query of its own); None for users without
+    a role at the school (supervisors)."""
+    from django.db.models import Q
+
+    from referrals.models import Referral
+
+    if not get_access(request).school_roles(request.school):
+        return None
+    to_me = Q(to_user=request.user)
+    roles = referral_recipient_roles(request)
+    if roles:
+        to_me |= Q(to_role__in=roles)
+    return (
+        Referral.objects.filter(school=request.school, status__in=Referral.OPEN_STATUSES)
+        .filter(to_me)
+        .values("student_id")
+    )
+
+
+def referrals_for_user(request):
+    """The referrals of the request's school that the user may see."""
+    from django.db.models import Q
+
+    from referrals.models import Referral
+    from students.models import Enrolment
+
+    qs = Referral.objects.filter(school=request.school)
+    roles = get_access(request).school_roles(request.school)
+    if roles & REFERRAL_READ_ALL_ROLES:
+        return qs
+    if not roles:
+        return qs.none()
+    mine = Q(sender=request.user) | Q(to_user=request.user)
+    recipient_roles = referral_recipient_roles(request)
+    if recipient_roles:
+        mine |= Q(to_role__in=recipient_roles)
+    classroom_ids = own_classroom_ids(request)
+    if classroom_ids:
+        mine |= Q(
+            student_id__in=Enrolment.objects.filter(classroom_id__in=classroom_ids).values(
+                "student_id"
+            )
+        )
+    return qs.filter(mine)
+
+
+def referral_get_for_user(request, pk: int):
+    """A referral the user may see (404 otherwise), with what its page shows."""
+    referral = (
+        referrals_for_user(request)
+        .filter(pk=pk)
+        .select_related(
+            "school__district",
+            "student",
+            "sender",
+            "to_user",
+            "agency",
+            "accepted_by",
+            "closed_by",
+            "care_plan",
+        )
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def is_referral_recipient(request, referral) -> bool:
+    """The user receives this internal referral: it names them, or one of their roles at the
+    school. An external referral's recipient is the agency (nobody in the system)."""
+    if referral.kind != "internal":
+        return False
+    if referral.to_user_id is not None:
+        return referral.to_user_id == request.user.pk
+    return referral.to_role in get_access(request).school_roles(request.school)
+
+
+def can_manage_referral(request, referral) -> bool:
+    """Record an agency's answer and result, follow up and close: the sender, the counsellor and
+    the coordinator."""
+    if referral.sender_id is not None and referral.sender_id == request.user.pk:
+        return True
+    return bool(get_access(request).school_roles(request.school) & REFERRAL_MANAGER_ROLES)
+
+
+def can_see_referral_notes(request, referral) -> bool:
+    """The confidential notes: the sender, the recipients, the director and the counsellor."""
+    if referral.sender_id is not None and referral.sender_id == request.user.pk:
+        return True
+    if is_referral_recipient(request, referral):
+        return True
+    return bool(get_access(request).school_roles(request.school) & REFERRAL_NOTES_ROLES)
+
+
+# --- end referrals -----------------------------------------------------------------------------
+
+
+# --- dropout cases (helper dropouts) -----------------------------------------------------------
+# Who sees a dropout case (docs/dropouts.md): the district staff of its district, who work it
+# (the one place where district staff see an individual child); at the case's school, the
+# coordinator, the director and the counsellor, who read it, add notes and record observations,
+# and work it when it is given to them (its owner). Everyone else, network supervisors included,
+# gets 404.
+def _dropout_place(request):
+    """("district", district) inside ``district_view``, ("school", school) inside
+    ``school_view``."""
+    if getattr(request, "district", None) is not None and hasattr(request, "districtperms"):
+        return "district", request.district
+    return "school", request.school
+
+
+def can_follow_dropout_cases(request) -> bool:
+    """See the cases of the request's place (the district's, or the school's)."""
+    place, _obj = _dropout_place(request)
+    if place == "district":
+        return Perm.WORK_DROPOUT_CASES in request.districtperms
+    perms = request.schoolperms
+    return Perm.OPEN_DROPOUT_CASE in perms or Perm.WORK_DROPOUT_CASES in perms
+
+
+def can_work_dropout_case(request, case) -> bool:
+    """Move the case along its steps, close it, add team members: the district's staff, and
+    the case's owner at the school."""
+    place, _obj = _dropout_place(request)
+    perms = request.districtperms if place == "district" else request.schoolperms
+    if Perm.WORK_DROPOUT_CASES in perms:
+        return True
+    return case.owner_id is not None and case.owner_id == request.user.pk
+
+
+def dropout_cases_for_user(request):
+    """The dropout cases of the request's district or school that the user may see."""
+    from dropouts.models import DropoutCase
+
+    place, obj = _dropout_place(request)
+    if not can_follow_dropout_cases(request):
+        return DropoutCase.objects.none()
+    if place == "district":
+        return DropoutCase.objects.filter(district=obj)
+    return DropoutCase.objects.filter(school=obj, district_id=obj.district_id)
+
+
+def dropout_case_get_for_user(request, pk: int, *, work: bool = False):
+    """A case the user may see (404 otherwise); ``work`` for moving it along (403)."""
+    case = (
+        dropout_cases_for_user(request)
+        .filter(pk=pk)
+        .select_related("district", "school", "student", "owner", "opened_by")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if work and not can_work_dropout_case(request, case):
+        raise PermissionDenied
+    return case
+
+
+# --- end dropout cases -------------------------------------------------------------------------

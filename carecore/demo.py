@@ -371,6 +371,24 @@ def demo_build(
             recorders=reviewers,
             today=today,
         )
+        # --- referrals demo (helper agencies): the district's partner agencies and referrals
+        # in every state (referrals/demo.py) ---
+        from referrals.demo import seed_agencies, seed_referrals
+
+        seed_referrals(
+            academic_year=academic_year,
+            rng=random.Random(seed + 50),
+            agencies=seed_agencies(district, today=today),
+            today=today,
+        )
+        # --- end referrals demo ---
+        # --- dropout cases (helper dropouts): fifteen cases in every step (dropouts/demo.py) ---
+        from dropouts.demo import seed_dropouts
+
+        seed_dropouts(
+            district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
+        )
+        # --- end dropout cases ---
 
     result.schools = len(school_objs)
 

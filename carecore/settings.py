@@ -7,6 +7,7 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab  # dropout cases (helper dropouts)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "referrals",
     "visits",
     "care",
+    # --- dropout cases (helper dropouts) ---
+    "dropouts",
+    # --- end dropout cases ---
 ]
 
 MIDDLEWARE = [
@@ -177,6 +181,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "carecore.tasks.generated_files_cleanup_task",
         "schedule": 3600.0,
     },
+    # --- referrals (helper referrals) ---
+    # Referrals newly past their answer date: their recipients are told once.
+    "referrals-overdue-notify": {
+        "task": "referrals.tasks.referrals_overdue_notify_task",
+        "schedule": 3600.0,
+    },
+    # --- end referrals ---
+    # --- dropout cases (helper dropouts) ---
+    # Nightly: open dropout cases past their step's deadline are marked late (owners told once).
+    "dropout-cases-mark-late": {
+        "task": "dropouts.tasks.dropout_cases_mark_late_task",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    # --- end dropout cases ---
 }
 # Files made by jobs (PDFs, spreadsheets) can be downloaded for this many days.
 GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)

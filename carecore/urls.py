@@ -21,7 +21,17 @@ urlpatterns = [
     path("s/<school_code:school_code>/screening/", include("screening.urls")),
     path("s/<school_code:school_code>/visits/", include("visits.urls")),
     path("s/<school_code:school_code>/care/", include("care.urls")),
+    # --- referrals (helper referrals) ---
+    path("s/<school_code:school_code>/referrals/", include("referrals.urls")),
+    # --- end referrals ---
     path("d/<district_code:district_code>/screening/", include("screening.district_urls")),
+    # --- agencies (helper agencies) ---
+    path("d/<district_code:district_code>/agencies/", include("referrals.district_urls")),
+    # --- end agencies ---
+    # --- dropout cases (helper dropouts) ---
+    path("s/<school_code:school_code>/cases/", include("dropouts.urls")),
+    path("d/<district_code:district_code>/cases/", include("dropouts.district_urls")),
+    # --- end dropout cases ---
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),
     path("", include("districts.urls")),

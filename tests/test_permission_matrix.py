@@ -336,6 +336,225 @@ def _care_activity(world):
 
 # --- end of the care activities block ---------------------------------------------------------
 
+# --- agencies (helper agencies) ---
+# The district's directory of partner agencies (referrals/agency_views.py): the district
+# supervisor and administrator keep it (Perm.MANAGE_AGENCIES); school and network staff get 404
+# on district URLs. Taking out of use and removing POST and redirect (the matrix agency is
+# referred to, so removing it is refused and it stays for the next role). Every member of a
+# school reads the directory of the school's district.
+AGENCY_KEEPERS = ["district_supervisor", "district_admin"]
+EXPECTED.update(
+    {
+        "agencies:list": only(AGENCY_KEEPERS, denied=NOT_FOUND),
+        "agencies:create": only(AGENCY_KEEPERS, denied=NOT_FOUND),
+        "agencies:edit": only(AGENCY_KEEPERS, denied=NOT_FOUND),
+        "agencies:set_active": only(AGENCY_KEEPERS, denied=NOT_FOUND)
+        | dict.fromkeys(AGENCY_KEEPERS, REDIRECT),
+        "agencies:delete": only(AGENCY_KEEPERS, denied=NOT_FOUND)
+        | dict.fromkeys(AGENCY_KEEPERS, REDIRECT),
+        "referrals:agency_directory": EVERYONE,
+        # Printing a referral (POST, a job: redirect): whoever may see the referral (the
+        # matrix referral of the referrals block); anyone else does not find it.
+        "referrals:referral_letter_print": only(
+            ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+        )
+        | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
+        "referrals:referral_result_print": only(
+            ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+        )
+        | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
+    }
+)
+POST_ONLY |= {"agencies:set_active", "agencies:delete"}
+POST_ONLY |= {"referrals:referral_letter_print", "referrals:referral_result_print"}
+
+
+def _agency(world):
+    """A partner agency of district A, named on a referral of school A (so never removed)."""
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from referrals.models import Agency, Referral
+
+    with scopes_disabled():
+        agency = Agency.objects.create(
+            district=world.a.district, name="โรงพยาบาลขอนแก่น", kind="hospital"
+        )
+        Referral.objects.create(
+            school=world.a.school,
+            student=world.a.student,
+            kind=Referral.Kind.EXTERNAL,
+            agency=agency,
+            reason="reason",
+            request="request",
+            answer_due=timezone.localdate(),
+            consent=Referral.Consent.GIVEN,
+            consent_by="mother",
+        )
+    return agency
+
+
+# --- end agencies ---
+
+# --- referrals (helper referrals) ---
+# Referrals (referrals/views.py). The matrix referral is internal, from the homeroom teacher to
+# the counsellor (role), accepted. It is seen by its sender, its recipients, the student's
+# homeroom teachers, the counsellor, the coordinator and the director; everyone else gets 404.
+# The recipient (counsellor) notes progress and writes the result (others who see it: 403);
+# accepting again redirects to the page. The sender, the counsellor and the coordinator follow
+# up and close; an agency's result is for external referrals (this one: redirect). Inbox and
+# sent: every member of the school (supervisors: 403); the school's list: counsellor,
+# coordinator, director. Referring: whoever sees the student (others: 404) with Perm.REFER, or
+# Perm.REFER_EXTERNAL for an agency (the homeroom teacher: 403).
+REFERRAL_READERS = ["homeroom", "counsellor", "coordinator", "director"]
+REFERRAL_MANAGERS = ["homeroom", "counsellor", "coordinator"]
+SCHOOL_STAFF = ["homeroom", "homeroom_other", "counsellor", "discipline", "nurse"]
+SCHOOL_STAFF += ["coordinator", "director"]
+EXPECTED.update(
+    {
+        "referrals:referral_list": only(["counsellor", "coordinator", "director"]),
+        "referrals:inbox": only(SCHOOL_STAFF),
+        "referrals:sent": only(SCHOOL_STAFF),
+        "referrals:student_referrals": only(REFERRAL_READERS, denied=NOT_FOUND),
+        "referrals:referral_create": only(REFERRAL_READERS, denied=NOT_FOUND),
+        "referrals:referral_create_external": only(
+            ["counsellor", "coordinator", "director"],
+            denied=NOT_FOUND,
+            overrides={"homeroom": FORBIDDEN},
+        ),
+        "referrals:referral_detail": only(REFERRAL_READERS, denied=NOT_FOUND),
+        "referrals:referral_accept": only(
+            [],
+            denied=NOT_FOUND,
+            overrides={"counsellor": REDIRECT}
+            | dict.fromkeys(["homeroom", "coordinator", "director"], FORBIDDEN),
+        ),
+        "referrals:referral_progress": only(
+            ["counsellor"],
+            denied=NOT_FOUND,
+            overrides=dict.fromkeys(["homeroom", "coordinator", "director"], FORBIDDEN),
+        ),
+        "referrals:referral_result": only(
+            ["counsellor"],
+            denied=NOT_FOUND,
+            overrides=dict.fromkeys(["homeroom", "coordinator", "director"], FORBIDDEN),
+        ),
+        "referrals:referral_agency_result": only(
+            [],
+            denied=NOT_FOUND,
+            overrides=dict.fromkeys(REFERRAL_MANAGERS, REDIRECT) | {"director": FORBIDDEN},
+        ),
+        "referrals:referral_follow_up": only(
+            REFERRAL_MANAGERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}
+        ),
+        "referrals:referral_close": only(
+            REFERRAL_MANAGERS, denied=NOT_FOUND, overrides={"director": FORBIDDEN}
+        ),
+    }
+)
+
+
+def _referral(world):
+    """An internal referral of school A's student, from the homeroom teacher to the counsellor
+    (role), accepted by the counsellor."""
+    import datetime
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from referrals.models import Referral
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        return Referral.objects.create(
+            school=world.a.school,
+            student=world.a.student,
+            kind=Referral.Kind.INTERNAL,
+            sender=world.a.users["homeroom"],
+            to_role="counsellor",
+            reason="reason",
+            request="request",
+            sensitive_notes="notes",
+            answer_due=today + datetime.timedelta(days=3),
+            status=Referral.Status.ACCEPTED,
+            accepted_by=world.a.users["counsellor"],
+            accepted_at=timezone.now(),
+        )
+
+
+# --- end referrals ---
+
+# --- dropout cases (helper dropouts) ---
+# District pages (/d/<code>/cases/): the district's staff work every case of the district
+# (everyone else: 404); the deadlines are the district administrator's. School pages
+# (/s/<code>/cases/): the coordinator, the director and the counsellor follow the school's cases
+# (list; a case: read, add notes, record observations; empty POSTs show the case again with the
+# errors: 200), district staff too; the case's owner (here the coordinator) and district staff
+# move it along (the others who see it: 403); nobody else sees the case (404). Reporting a
+# student needs OPEN_DROPOUT_CASE.
+CASE_FOLLOWERS = ["counsellor", "coordinator", "director", "district_supervisor", "district_admin"]
+DISTRICT_STAFF = ["district_supervisor", "district_admin"]
+EXPECTED.update(
+    {
+        "dropouts_district:case_list": only(DISTRICT_STAFF, denied=NOT_FOUND),
+        "dropouts_district:case_create": only(DISTRICT_STAFF, denied=NOT_FOUND),
+        "dropouts_district:case_settings": only(
+            ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+        ),
+        **{
+            f"dropouts_district:case_{name}": only(DISTRICT_STAFF, denied=NOT_FOUND)
+            for name in ("detail", "advance", "round", "observe", "close", "note", "team", "owner")
+        },
+        "dropouts:case_list": only(CASE_FOLLOWERS),
+        "dropouts:case_report": only(["counsellor", "coordinator", "director"]),
+        **{
+            f"dropouts:case_{name}": only(CASE_FOLLOWERS, denied=NOT_FOUND)
+            for name in ("detail", "observe", "note")
+        },
+        **{
+            f"dropouts:case_{name}": only(
+                ["coordinator", *DISTRICT_STAFF],
+                denied=NOT_FOUND,
+                overrides={"counsellor": FORBIDDEN, "director": FORBIDDEN},
+            )
+            for name in ("advance", "round", "close", "team")
+        },
+    }
+)
+POST_ONLY |= {
+    f"{ns}:case_{name}"
+    for ns in ("dropouts", "dropouts_district")
+    for name in ("advance", "round", "observe", "close", "note", "team", "owner")
+} - {"dropouts:case_owner"}
+
+
+def _dropout_case(world):
+    """A case of school A's other student (who dropped out) at the meeting step, owned by
+    school A's coordinator; school A's student has no case (the report form opens)."""
+    import datetime
+
+    from django_scopes import scopes_disabled
+
+    from dropouts.models import DropoutCase
+
+    today = datetime.date.today()
+    with scopes_disabled():
+        return DropoutCase.objects.create(
+            district=world.a.district,
+            school=world.a.school,
+            student=world.a.other_student,
+            situation="dropped_out",
+            reported_on=today,
+            reporter_kind="school",
+            step="meeting",
+            step_started=today,
+            step_due=today + datetime.timedelta(days=14),
+            owner=world.a.users["coordinator"],
+        )
+
+
+# --- end dropout cases ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = {
@@ -380,6 +599,9 @@ def kwargs_for(world) -> dict:
         "code": _form_link(world).code,
         "plan_id": _care_plan(world).pk,  # care plans (see the care plans block)
         "activity_id": _care_activity(world).pk,  # care activities (see that block)
+        "referral_id": _referral(world).pk,  # referrals (see that block)
+        "agency_id": _agency(world).pk,  # agencies (helper agencies)
+        "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
         **_home_visit(world),
     }
 

@@ -193,10 +193,40 @@ def test_school_totals_and_the_district_counts_agree(world, terms, hand_made):
     assert len(not_yet["normal"]) == 1 and len(not_yet["special"]) == 1
 
 
-def test_a_referral_hook_exists_and_is_empty_until_referrals_arrive(world, terms):
+# --- referrals (helper referrals) ---
+def test_a_referral_sent_in_the_term_counts_for_the_problem_group(world, terms):
+    """Step 5: a referral (inside or outside) sent during the term is care for a problem-group
+    student; one sent in another term is not."""
     from care.coverage import referred_student_ids
+    from referrals.models import Referral
 
-    assert referred_student_ids(term=terms[1], school_ids=[world.a.school.pk]) == set()
+    t1, t2 = terms
+    a = world.a
+    with scopes_disabled():
+        group(a.student, t2, "problem")
+        group(a.other_student, t2, "problem")
+        assert referred_student_ids(term=t2, school_ids=[a.school.pk]) == set()
+        for student, day in ((a.student, t2.start), (a.other_student, t1.start)):
+            Referral.objects.create(
+                school=a.school,
+                student=student,
+                kind="internal",
+                to_role="counsellor",
+                reason="r",
+                request="q",
+                sent_on=day,
+                answer_due=day,
+            )
+        assert referred_student_ids(term=t2, school_ids=[a.school.pk]) == {a.student.pk}
+        school = coverage_for_school(school=a.school, term=t2)
+        counts = coverage_counts_for_schools(school_ids=[a.school.pk], term=t2)
+    assert figures(school.totals)["problem"] == (2, 1)
+    assert figures(counts[a.school.pk])["problem"] == (2, 1)
+    rows = {r.student.pk: r for c in school.classrooms for r in c.rows}
+    assert rows[a.student.pk].referred and not rows[a.other_student.pk].referred
+
+
+# --- end referrals ---
 
 
 def _fill(world, term, n, start):

@@ -123,12 +123,15 @@ class TestDistrictDetail:
         # 9. schools_classroom COUNT per school: classrooms this year
         # 10. districts_network: the district's networks (counts are summed in Python)
         # 11. carecore_notification: what waits for the user (the district page is their home)
-        with django_assert_num_queries(11):
+        # --- dropout cases (helper dropouts) ---
+        # 12. dropouts_dropoutcase: open and late cases, for the link to the case list
+        # --- end dropout cases ---
+        with django_assert_num_queries(12):
             response = client.get(district_url(a))
         assert len(response.context["schools"]) == 1
 
         added = add_schools(a, world.year, 3, first_code=1040000100, students_each=4)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get(district_url(a))
         assert len(response.context["schools"]) == 4
         assert response.context["student_total"] == 2 + 3 * 4

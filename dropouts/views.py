@@ -1,0 +1,615 @@
+"""Pages of dropout and out-of-school cases.
+
+District (``/d/<code>/cases/``, Perm.WORK_DROPOUT_CASES: district supervisors and
+administrators): the list with its figures, a new case, one case and everything done to it, and
+the deadlines (Perm.MANAGE_CASE_SETTINGS: the district administrator).
+
+School (``/s/<code>/cases/``, Perm.OPEN_DROPOUT_CASE: coordinator, director, counsellor): the
+school's cases, a report from a student's page, one case, notes and observations; the case's
+owner (a coordinator given the case) also moves it along.
+
+The actions on a case are one function each, reached from both places; the access layer
+(carecore.access.dropout_case_get_for_user) decides. A refused form shows the case again with
+what was typed. Every view of a case writes an audit event.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scope
+
+from carecore.access import (
+    Perm,
+    can_follow_dropout_cases,
+    can_work_dropout_case,
+    district_view,
+    dropout_case_get_for_user,
+    dropout_cases_for_user,
+    school_view,
+    student_get_for_user,
+)
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from dropouts import selectors, services
+from dropouts.forms import (
+    AdvanceForm,
+    CaseSettingsForm,
+    CloseForm,
+    DistrictCaseForm,
+    NoteForm,
+    ObservationForm,
+    OwnerForm,
+    RoundForm,
+    SchoolReportForm,
+    TeamMemberForm,
+)
+from dropouts.models import (
+    ROUND_AGAIN_FROM,
+    STEP_ORDER,
+    Cause,
+    DropoutCase,
+    ReporterKind,
+    Situation,
+    Step,
+)
+from schools.models import School
+from students.models import Student
+from students.validators import mask_national_id
+
+ACTIONS = ("advance", "round", "observe", "close", "note", "team", "owner")
+TEAM_ROLES = [
+    "กำนัน/ผู้ใหญ่บ้าน",
+    "รพ.สต.",
+    "โรงพยาบาล",
+    "พมจ. (สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด)",
+    "อบต./เทศบาล",
+    "ครูประจำชั้น",
+    "ครูแนะแนว",
+    "สกร. (การศึกษานอกระบบ)",
+    "ตำรวจ",
+]
+
+
+# --- places ------------------------------------------------------------------------------------
+def _is_district(request) -> bool:
+    return getattr(request, "district", None) is not None and hasattr(request, "districtperms")
+
+
+def _ns(request) -> str:
+    return "dropouts_district" if _is_district(request) else "dropouts"
+
+
+def _place_kwargs(request) -> dict:
+    if _is_district(request):
+        return {"district_code": request.district.code}
+    return {"school_code": request.school.code}
+
+
+def _case_url(request, case, name: str = "case_detail") -> str:
+    return reverse(f"{_ns(request)}:{name}", kwargs={**_place_kwargs(request), "case_id": case.pk})
+
+
+def district_cases(permission: str = Perm.WORK_DROPOUT_CASES):
+    """A district page of dropout cases: ``district_view`` plus the cases' district scope."""
+
+    def decorator(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            with scope(district=request.district.pk):
+                return view(request, *args, **kwargs)
+
+        return district_view(permission)(inner)
+
+    return decorator
+
+
+def school_cases(permission: str | None = None):
+    """A school page of dropout cases: ``school_view``; the user must follow the school's cases
+    (403 otherwise); the cases' district scope."""
+
+    def decorator(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if not can_follow_dropout_cases(request):
+                raise PermissionDenied
+            with scope(district=request.school.district_id):
+                return view(request, *args, **kwargs)
+
+        return school_view(permission)(inner)
+
+    return decorator
+
+
+def _case_action(fn, *, work: bool, post: bool = True):
+    """``fn(request, case)`` reachable from the district and the school; returns the pair of
+    views."""
+
+    def body(request, case_id):
+        case = dropout_case_get_for_user(request, case_id, work=work)
+        return fn(request, case)
+
+    if post:
+        body = require_POST(body)
+
+    @wraps(fn)
+    def in_district(request, case_id):
+        with scope(district=request.district.pk):
+            return body(request, case_id)
+
+    @wraps(fn)
+    def in_school(request, case_id):
+        with scope(district=request.school.district_id):
+            return body(request, case_id)
+
+    return district_view(Perm.WORK_DROPOUT_CASES)(in_district), school_view()(in_school)
+
+
+# --- one case ----------------------------------------------------------------------------------
+def _audit_view(request, case, summary: str) -> None:
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=case.school,
+        district=case.district,
+        student=case.student,
+        obj=case,
+        summary=summary % {"case": services.case_audit_name(case)},
+        request=request,
+    )
+
+
+def _progress(case: DropoutCase) -> list[dict]:
+    labels = dict(Step.choices)
+    index = case.step_index
+    return [
+        {
+            "step": step,
+            "label": labels[step],
+            "state": "done" if i < index else "current" if i == index else "todo",
+        }
+        for i, step in enumerate(STEP_ORDER)
+    ]
+
+
+def _forms(request, case, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    initial = {"revision": case.revision}
+    forms = {
+        "advance": AdvanceForm(prefix="advance", initial=initial, steps=services.next_steps(case)),
+        "round": RoundForm(prefix="round", initial=initial),
+        "observe": ObservationForm(prefix="observe", initial=initial),
+        "close": CloseForm(prefix="close", initial=initial),
+        "note": NoteForm(prefix="note"),
+        "team": TeamMemberForm(prefix="team"),
+    }
+    if _is_district(request):
+        forms["owner"] = OwnerForm(
+            prefix="owner",
+            initial={**initial, "owner": case.owner_id},
+            candidates=services.owner_candidates(case),
+        )
+    forms.update(bound)
+    return forms
+
+
+def _render_case(request, case, *, bound: dict | None = None, stale: bool = False):
+    today = timezone.localdate()
+    detail = selectors.case_detail(case)
+    can_work = can_work_dropout_case(request, case)
+    names = [a for a in ACTIONS if a != "owner" or _is_district(request)]
+    urls = {name: _case_url(request, case, f"case_{name}") for name in names}
+    urls["detail"] = _case_url(request, case)
+    causes = dict(Cause.choices)
+    return render(
+        request,
+        "dropouts/case_detail.html",
+        {
+            "case": case,
+            "detail": detail,
+            "district": case.district,
+            "school": getattr(request, "school", None),
+            "in_district": _is_district(request),
+            "list_url": reverse(f"{_ns(request)}:case_list", kwargs=_place_kwargs(request)),
+            "urls": urls,
+            "forms": _forms(request, case, bound),
+            "progress": _progress(case),
+            "causes": [causes[c] for c in case.causes if c in causes],
+            "can_work": can_work and case.is_open,
+            "can_round": case.step in ROUND_AGAIN_FROM,
+            "can_advance": bool(services.next_steps(case)),
+            "is_late": case.is_late_on(today),
+            "age": _age(case, today),
+            "masked_id": mask_national_id(case.national_id) if case.national_id else "",
+            "stale": stale,
+            "team_roles": TEAM_ROLES,
+            "today": today,
+        },
+    )
+
+
+def _age(case, today):
+    birth = case.student.birth_date if case.student_id else case.birth_date
+    if not birth:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _detail(request, case):
+    _audit_view(request, case, _("Viewed %(case)s"))
+    return _render_case(request, case)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _stale(request, name: str, form, error: services.StaleCase):
+    """Someone changed the case meanwhile: show it as it is now, with what was typed (its
+    revision updated, so sending again applies it to the current case)."""
+    messages.warning(
+        request,
+        _(
+            "Someone changed this case while you were writing. It is shown as it is now; "
+            "check your entry below and send it again."
+        ),
+    )
+    current = dropout_case_get_for_user(request, error.current.pk)
+    data = request.POST.copy()
+    data[f"{name}-revision"] = current.revision
+    rebound = type(form)(data, prefix=name, **_form_extra(request, current, name))
+    rebound.is_valid()
+    return _render_case(request, current, bound={name: rebound}, stale=True)
+
+
+def _form_extra(request, case, name: str) -> dict:
+    if name == "advance":
+        return {"steps": services.next_steps(case)}
+    if name == "owner":
+        return {"candidates": services.owner_candidates(case)}
+    return {}
+
+
+def _act(request, case, name: str, form_class, apply, success: str):
+    """The common path of an action: validate, call the service, redirect to the case; on a
+    refusal show the case with the form as typed."""
+    form = form_class(request.POST, prefix=name, **_form_extra(request, case, name))
+    posted = request.POST.get(f"{name}-revision") or ""
+    if "revision" in form.fields and posted.isdigit() and int(posted) != case.revision:
+        # The page was opened before someone else's change: its choices may be gone too.
+        return _stale(request, name, form, services.StaleCase(case))
+    if form.is_valid():
+        try:
+            apply(form.cleaned_data)
+        except services.StaleCase as error:
+            return _stale(request, name, form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_case_url(request, case) + f"#{name}")
+    return _render_case(request, case, bound={name: form})
+
+
+def _advance(request, case):
+    def apply(data):
+        services.case_advance(
+            case=case,
+            revision=data.get("revision"),
+            date=data["date"],
+            note=data["note"],
+            to_step=data["to_step"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(request, case, "advance", AdvanceForm, apply, _("The case moved on."))
+
+
+def _round(request, case):
+    def apply(data):
+        services.case_round_again(
+            case=case,
+            revision=data.get("revision"),
+            date=data["date"],
+            note=data["note"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(
+        request, case, "round", RoundForm, apply, _("The case goes round again: coordinating.")
+    )
+
+
+def _observe(request, case):
+    def apply(data):
+        services.case_observation_record(
+            case=case,
+            revision=data.get("revision"),
+            observed_on=data["observed_on"],
+            still_in_school=data["still_in_school"],
+            note=data["note"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(request, case, "observe", ObservationForm, apply, _("Observation recorded."))
+
+
+def _close(request, case):
+    def apply(data):
+        services.case_close(
+            case=case,
+            revision=data.get("revision"),
+            outcome=data["outcome"],
+            closed_on=data["closed_on"],
+            note=data["note"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(request, case, "close", CloseForm, apply, _("The case is closed."))
+
+
+def _note(request, case):
+    def apply(data):
+        services.case_note_add(
+            case=case, date=data["date"], text=data["text"], user=request.user, request=request
+        )
+
+    return _act(request, case, "note", NoteForm, apply, _("Added to the log."))
+
+
+def _team(request, case):
+    def apply(data):
+        services.case_team_member_add(
+            case=case,
+            name=data["name"],
+            role=data["role"],
+            phone=data["phone"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(request, case, "team", TeamMemberForm, apply, _("Team member added."))
+
+
+def _owner(request, case):
+    if not _is_district(request):
+        raise PermissionDenied
+
+    def apply(data):
+        services.case_owner_set(
+            case=case,
+            revision=data.get("revision"),
+            owner=data["owner"],
+            user=request.user,
+            request=request,
+        )
+
+    return _act(request, case, "owner", OwnerForm, apply, _("The case has a new owner."))
+
+
+district_case_detail, school_case_detail = _case_action(_detail, work=False, post=False)
+district_case_advance, school_case_advance = _case_action(_advance, work=True)
+district_case_round, school_case_round = _case_action(_round, work=True)
+district_case_observe, school_case_observe = _case_action(_observe, work=False)
+district_case_close, school_case_close = _case_action(_close, work=True)
+district_case_note, school_case_note = _case_action(_note, work=False)
+district_case_team, school_case_team = _case_action(_team, work=True)
+district_case_owner = _case_action(_owner, work=True)[0]
+
+
+# --- lists -------------------------------------------------------------------------------------
+def _case_list(request, *, schools):
+    cases = dropout_cases_for_user(request)
+    filters = selectors.CaseFilters.from_request(request.GET, school_ids=[s.pk for s in schools])
+    listing = selectors.case_list(cases, filters=filters, page=request.GET.get("page") or 1)
+    figures = selectors.case_figures(cases)
+    in_district = _is_district(request)
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=None if in_district else request.school,
+        district=request.district if in_district else request.school.district,
+        summary=_("Viewed the list of dropout cases"),
+        request=request,
+    )
+    return render(
+        request,
+        "dropouts/case_list.html",
+        {
+            "in_district": in_district,
+            "district": request.district if in_district else request.school.district,
+            "school": None if in_district else request.school,
+            "ns": _ns(request),
+            "place": _place_kwargs(request),
+            "rows": listing.rows,
+            "page_obj": listing.page,
+            "filters": filters,
+            "figures": figures,
+            "schools": schools,
+            "steps": Step.choices,
+            "situations": Situation.choices,
+            "today": timezone.localdate(),
+            "can_manage_settings": in_district
+            and Perm.MANAGE_CASE_SETTINGS in request.districtperms,
+        },
+    )
+
+
+@district_cases()
+def district_case_list(request):
+    schools = list(School.objects.filter(district=request.district).order_by("name"))
+    return _case_list(request, schools=schools)
+
+
+@school_cases()
+def school_case_list(request):
+    return _case_list(request, schools=[])
+
+
+# --- opening -----------------------------------------------------------------------------------
+def _search(request, district, query: str) -> list[Student]:
+    """Students of the district matching the query; the search is in the audit log (it shows
+    children's names to district staff)."""
+    if not query:
+        return []
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        district=district,
+        summary=_("Searched students for a dropout case: %(q)s") % {"q": query[:50]},
+        request=request,
+    )
+    return selectors.student_search(district=district, q=query)
+
+
+@district_cases()
+def district_case_create(request):
+    district = request.district
+    schools = list(School.objects.filter(district=district).order_by("name"))
+    owners = services.district_staff(district)
+    form = DistrictCaseForm(
+        request.POST or None,
+        schools=schools,
+        owners=owners,
+        initial={"owner": request.user.pk if request.user in owners else None},
+    )
+    found: list[Student] = []
+    chosen = None
+    if request.method == "POST":
+        student_id = request.POST.get("student") or ""
+        if student_id.isdigit() and len(student_id) < 18:
+            chosen = (
+                Student.objects.filter(school__district=district, pk=int(student_id))
+                .select_related("school")
+                .first()
+            )
+        query = (request.POST.get("q") or "").strip()
+        if "find" in request.POST:
+            found = _search(request, district, query)
+        elif form.is_valid():
+            data = form.cleaned_data
+            is_student = data["kind"] == DistrictCaseForm.KIND_STUDENT
+            if is_student and chosen is None:
+                form.add_error("q", _("Find the student and choose them in the list."))
+                found = _search(request, district, query)
+            else:
+                try:
+                    case = services.case_open(
+                        district=district,
+                        situation=data["situation"],
+                        reported_on=data["reported_on"],
+                        reporter_kind=data["reporter_kind"],
+                        reporter_name=data["reporter_name"],
+                        reporter_contact=data["reporter_contact"],
+                        description=data["description"],
+                        causes=data["causes"],
+                        student=chosen if is_student else None,
+                        child=None if is_student else form.child(),
+                        school=None if is_student else data["school"],
+                        owner=data["owner"],
+                        user=request.user,
+                        request=request,
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    messages.success(request, _("The case is open."))
+                    return redirect(
+                        "dropouts_district:case_detail",
+                        district_code=district.code,
+                        case_id=case.pk,
+                    )
+    return render(
+        request,
+        "dropouts/case_form.html",
+        {
+            "district": district,
+            "form": form,
+            "found": found,
+            "chosen": chosen,
+            "searched": "find" in request.POST,
+        },
+    )
+
+
+@school_cases(Perm.OPEN_DROPOUT_CASE)
+def school_case_report(request, student_id):
+    """ "Report a dropout risk" from the student's page: a case referred to the district."""
+    student = student_get_for_user(request, student_id)
+    existing = services.dropout_case_open_for_student(student)
+    if existing is not None:
+        messages.info(request, _("This student already has an open dropout case."))
+        return redirect(_case_url(request, existing))
+    form = SchoolReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                district=request.school.district,
+                situation=data["situation"],
+                reported_on=data["reported_on"],
+                reporter_kind=ReporterKind.SCHOOL,
+                reporter_name=request.user.display_name,
+                reporter_contact=request.user.email or request.user.phone,
+                description=data["description"],
+                causes=data["causes"],
+                student=student,
+                reported_by_school=True,
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The case is reported to the district office, which follows it up.")
+            )
+            return redirect(_case_url(request, case))
+    return render(
+        request,
+        "dropouts/report_form.html",
+        {"school": request.school, "student": student, "form": form},
+    )
+
+
+# --- settings ----------------------------------------------------------------------------------
+@district_cases(Perm.MANAGE_CASE_SETTINGS)
+def case_settings(request):
+    district = request.district
+    current = services.case_settings(district)
+    initial = {f"days_{step}": current.days_for(step) for step in STEP_ORDER[:5]}
+    initial["observation_offsets"] = current.observation_offsets
+    form = CaseSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_settings_save(
+                district=district,
+                days=form.days(),
+                observation_offsets=form.cleaned_data["observation_offsets"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The deadlines are saved."))
+            return redirect("dropouts_district:case_list", district_code=district.code)
+    return render(
+        request,
+        "dropouts/settings.html",
+        {"district": district, "form": form, "settings": current},
+    )
