@@ -117,7 +117,7 @@ class Referral(models.Model):
         IMPROVED = "improved", _("Improved")
         PARTLY = "partly", _("Partly improved")
         NOT_IMPROVED = "not_improved", _("Not improved")
-        REFERRED_ON = "referred_on", _("Referred on")
+        REFERRED_ON = "referred_on", _("Referred on elsewhere")
         OTHER = "other", _("Other")
 
     OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)

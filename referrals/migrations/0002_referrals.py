@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('sent', 'Sent'), ('accepted', 'Accepted'), ('in_progress', 'In progress'), ('closed', 'Closed')], default='sent', max_length=12, verbose_name='status')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
                 ('result', models.TextField(blank=True, verbose_name='result')),
-                ('outcome', models.CharField(blank=True, choices=[('improved', 'Improved'), ('partly', 'Partly improved'), ('not_improved', 'Not improved'), ('referred_on', 'Referred on'), ('other', 'Other')], max_length=14, verbose_name='outcome')),
+                ('outcome', models.CharField(blank=True, choices=[('improved', 'Improved'), ('partly', 'Partly improved'), ('not_improved', 'Not improved'), ('referred_on', 'Referred on elsewhere'), ('other', 'Other')], max_length=14, verbose_name='outcome')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('result_received_on', models.DateField(blank=True, null=True, verbose_name='result received on')),
                 ('agency_person', models.CharField(blank=True, max_length=200, verbose_name='reported by (at the agency)')),

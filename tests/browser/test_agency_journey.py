@@ -10,7 +10,6 @@ from django_scopes import scope
 
 from referrals import services
 from referrals.models import Agency, Referral
-from tests.browser.conftest import browser, page_factory, screenshot  # noqa: F401
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,8 +24,8 @@ def no_sideways_scroll(page) -> bool:
 def test_district_adds_an_agency_and_the_school_prints_a_letter_to_it(
     world,
     live_server,
-    page_factory,  # noqa: F811
-    screenshot,  # noqa: F811
+    page_factory,
+    screenshot,
     tmp_path,
 ):
     district = f"{live_server.url}/d/{world.a.district.code}"
