@@ -26,10 +26,10 @@ from carecore.audit import audit_record
 from carecore.dates import format_date
 from carecore.models import AuditEvent, Membership, Notification, User
 from carecore.notifications import notify
+from referrals.agency_services import agencies_for_school
 from referrals.models import (
     ANSWER_DAYS,
     INTERNAL_ROLES,
-    Agency,
     Referral,
     ReferralUpdate,
 )
@@ -85,13 +85,6 @@ def recipients(referral: Referral) -> list[User]:
         user = referral.to_user
         return [user] if user.is_active else []
     return role_holders(school=referral.school, role=referral.to_role)
-
-
-def agencies_for_referral(*, school):
-    """The agencies a school may refer to: its district's directory, those in use."""
-    return Agency.objects.filter(district_id=school.district_id, active=True).order_by(
-        "kind", "name"
-    )
 
 
 def _log(referral: Referral, kind: str, user, text: str = "", date=None) -> ReferralUpdate:
@@ -256,7 +249,7 @@ def referral_create(
         consent, consent_by, consent_on, consent_not_asked_reason = "", "", None, ""
     elif kind == Referral.Kind.EXTERNAL:
         to_role, to_user = "", None
-        if agency is None or not agencies_for_referral(school=school).filter(pk=agency.pk).exists():
+        if agency is None or not agencies_for_school(school).filter(pk=agency.pk).exists():
             errors["agency"] = _("Choose an agency of the district's directory.")
         consent_by, consent_not_asked_reason = _text(consent_by), _text(consent_not_asked_reason)
         errors |= _check_consent(

@@ -34,6 +34,7 @@ from carecore.access import (
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from referrals import selectors, services
+from referrals.agency_services import agencies_for_school
 from referrals.forms import (
     AcceptForm,
     AgencyResultForm,
@@ -244,7 +245,7 @@ def _refer(request, student_id, *, kind: str):
         staff = [u for u in services.school_staff(school=request.school) if u.pk != request.user.pk]
         form = InternalReferralForm(data, staff=staff, roles=Referral.ToRole.choices)
     else:
-        agencies = services.agencies_for_referral(school=request.school)
+        agencies = agencies_for_school(request.school)
         form = ExternalReferralForm(data, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
