@@ -377,6 +377,40 @@ def _state_refused(request, referral, message: str):
     return redirect(_detail_url(request, referral))
 
 
+def _step_form(
+    request,
+    referral,
+    *,
+    form,
+    save,
+    success: str,
+    title: str,
+    action: str,
+    stale_form=None,
+    anchor: str = "",
+):
+    """A referral's step form, shared by every step: on a valid POST ``save(cleaned_data)`` runs
+    the service; a rule it enforces shows on the form with what was typed kept; a stale
+    revision gives ``stale_form(current)`` with status 409; success goes back to the referral
+    (at ``anchor``) with ``success`` as the message."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.StaleForm as error:
+            if stale_form is None:
+                raise
+            form, status = stale_form(error.current), STALE_STATUS
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_detail_url(request, referral) + anchor)
+    return _action_page(
+        request, referral, form=form, template_title=title, action=action, status=status
+    )
+
+
 @school_view(Perm.VIEW_SCHOOL)
 def referral_accept(request, referral_id):
     """The recipient accepts (internal); the sender, counsellor or coordinator records that the
@@ -388,34 +422,26 @@ def referral_accept(request, referral_id):
         raise PermissionDenied
     if not can["can_accept"]:
         return _state_refused(request, referral, _("This referral was already accepted."))
-    form = AcceptForm(request.POST or None, referral=referral)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_accept(
-                referral=referral,
-                user=request.user,
-                revision=data.get("revision"),
-                result_due=data.get("result_due"),
-                note=data.get("note") or "",
-                request=request,
-            )
-        except services.StaleForm as error:
-            form = _stale(AcceptForm, request, error.current, referral=error.current)
-            status = STALE_STATUS
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The referral is accepted; the sender has been told."))
-            return redirect(_detail_url(request, referral))
-    return _action_page(
+
+    def save(data):
+        services.referral_accept(
+            referral=referral,
+            user=request.user,
+            revision=data.get("revision"),
+            result_due=data.get("result_due"),
+            note=data.get("note") or "",
+            request=request,
+        )
+
+    return _step_form(
         request,
         referral,
-        form=form,
-        template_title=_("Accept the referral"),
+        form=AcceptForm(request.POST or None, referral=referral),
+        save=save,
+        stale_form=lambda current: _stale(AcceptForm, request, current, referral=current),
+        success=_("The referral is accepted; the sender has been told."),
+        title=_("Accept the referral"),
         action="accept",
-        status=status,
     )
 
 
@@ -430,22 +456,21 @@ def referral_progress(request, referral_id):
         return _state_refused(
             request, referral, _("Progress notes are for accepted referrals that are not closed.")
         )
-    form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_progress_note(
-                referral=referral,
-                user=request.user,
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Progress note added."))
-            return redirect(_detail_url(request, referral) + "#log")
-    return _action_page(
-        request, referral, form=form, template_title=_("Add a progress note"), action="progress"
+
+    def save(data):
+        services.referral_progress_note(
+            referral=referral, user=request.user, text=data["text"], request=request
+        )
+
+    return _step_form(
+        request,
+        referral,
+        form=ProgressForm(request.POST or None),
+        save=save,
+        success=_("Progress note added."),
+        title=_("Add a progress note"),
+        action="progress",
+        anchor="#log",
     )
 
 
@@ -458,33 +483,26 @@ def referral_result(request, referral_id):
         raise PermissionDenied
     if not can["can_result"]:
         return _state_refused(request, referral, _("This referral is closed."))
-    form = ResultForm(request.POST or None, initial={"revision": referral.revision})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_result(
-                referral=referral,
-                user=request.user,
-                result=data["result"],
-                outcome=data["outcome"],
-                revision=data.get("revision"),
-                request=request,
-            )
-        except services.StaleForm as error:
-            form, status = _stale(ResultForm, request, error.current), STALE_STATUS
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The result is written back; the sender has been told."))
-            return redirect(_detail_url(request, referral))
-    return _action_page(
+
+    def save(data):
+        services.referral_result(
+            referral=referral,
+            user=request.user,
+            result=data["result"],
+            outcome=data["outcome"],
+            revision=data.get("revision"),
+            request=request,
+        )
+
+    return _step_form(
         request,
         referral,
-        form=form,
-        template_title=_("Write the result and close"),
+        form=ResultForm(request.POST or None, initial={"revision": referral.revision}),
+        save=save,
+        stale_form=lambda current: _stale(ResultForm, request, current),
+        success=_("The result is written back; the sender has been told."),
+        title=_("Write the result and close"),
         action="result",
-        status=status,
     )
 
 
@@ -499,35 +517,30 @@ def referral_agency_result(request, referral_id):
         return _state_refused(
             request, referral, _("Only an open external referral takes an agency's result.")
         )
-    form = AgencyResultForm(request.POST or None, initial=AgencyResultForm.initial_from(referral))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agency_result_record(
-                referral=referral,
-                user=request.user,
-                received_on=data["received_on"],
-                agency_person=data["agency_person"],
-                agency_result=data["agency_result"],
-                recommendations=data["recommendations"],
-                revision=data.get("revision"),
-                request=request,
-            )
-        except services.StaleForm as error:
-            form, status = _stale(AgencyResultForm, request, error.current), STALE_STATUS
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The agency's result is recorded."))
-            return redirect(_detail_url(request, referral))
-    return _action_page(
+
+    def save(data):
+        services.agency_result_record(
+            referral=referral,
+            user=request.user,
+            received_on=data["received_on"],
+            agency_person=data["agency_person"],
+            agency_result=data["agency_result"],
+            recommendations=data["recommendations"],
+            revision=data.get("revision"),
+            request=request,
+        )
+
+    return _step_form(
         request,
         referral,
-        form=form,
-        template_title=_("The agency's result"),
+        form=AgencyResultForm(
+            request.POST or None, initial=AgencyResultForm.initial_from(referral)
+        ),
+        save=save,
+        stale_form=lambda current: _stale(AgencyResultForm, request, current),
+        success=_("The agency's result is recorded."),
+        title=_("The agency's result"),
         action="agency_result",
-        status=status,
     )
 
 
@@ -540,24 +553,25 @@ def referral_follow_up(request, referral_id):
         raise PermissionDenied
     if not can["can_follow_up"]:
         return _state_refused(request, referral, _("This referral is closed."))
-    form = FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_follow_up(
-                referral=referral,
-                user=request.user,
-                date=data["date"],
-                text=data["text"],
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Follow-up added."))
-            return redirect(_detail_url(request, referral) + "#log")
-    return _action_page(
-        request, referral, form=form, template_title=_("Add a follow-up"), action="follow_up"
+
+    def save(data):
+        services.referral_follow_up(
+            referral=referral,
+            user=request.user,
+            date=data["date"],
+            text=data["text"],
+            request=request,
+        )
+
+    return _step_form(
+        request,
+        referral,
+        form=FollowUpForm(request.POST or None, initial={"date": timezone.localdate()}),
+        save=save,
+        success=_("Follow-up added."),
+        title=_("Add a follow-up"),
+        action="follow_up",
+        anchor="#log",
     )
 
 
@@ -570,31 +584,24 @@ def referral_close(request, referral_id):
         raise PermissionDenied
     if not can["can_close"]:
         return _state_refused(request, referral, _("This referral is already closed."))
-    form = CloseForm(request.POST or None, initial={"revision": referral.revision})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_close(
-                referral=referral,
-                user=request.user,
-                outcome=data["outcome"],
-                note=data["note"],
-                revision=data.get("revision"),
-                request=request,
-            )
-        except services.StaleForm as error:
-            form, status = _stale(CloseForm, request, error.current), STALE_STATUS
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The referral is closed."))
-            return redirect(_detail_url(request, referral))
-    return _action_page(
+
+    def save(data):
+        services.referral_close(
+            referral=referral,
+            user=request.user,
+            outcome=data["outcome"],
+            note=data["note"],
+            revision=data.get("revision"),
+            request=request,
+        )
+
+    return _step_form(
         request,
         referral,
-        form=form,
-        template_title=_("Close the referral"),
+        form=CloseForm(request.POST or None, initial={"revision": referral.revision}),
+        save=save,
+        stale_form=lambda current: _stale(CloseForm, request, current),
+        success=_("The referral is closed."),
+        title=_("Close the referral"),
         action="close",
-        status=status,
     )
