@@ -67,6 +67,12 @@ class Perm:
     MANAGE_CASE_SETTINGS = "manage_case_settings"
     OPEN_DROPOUT_CASE = "open_dropout_case"
     # --- end dropout cases ---
+    # --- dashboards ---
+    # The school dashboard and report (director, coordinator, counsellor: they see the students
+    # behind a figure); the district's targets for its schools (docs/dashboards.md).
+    VIEW_SCHOOL_DASHBOARD = "view_school_dashboard"
+    MANAGE_TARGETS = "manage_targets"
+    # --- end dashboards ---
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -155,6 +161,18 @@ for _role, _perms in (
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 del _role, _perms
 # --- end dropout cases ---
+
+# --- dashboards ---
+for _role, _perms in (
+    (Role.DIRECTOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
+    (Role.COORDINATOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
+    (Role.COUNSELLOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
+    (Role.DISTRICT_SUPERVISOR, {Perm.MANAGE_TARGETS}),
+    (Role.DISTRICT_ADMIN, {Perm.MANAGE_TARGETS}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+del _role, _perms
+# --- end dashboards ---
 
 
 class Access:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "care",
     # --- dropout cases (helper dropouts) ---
     "dropouts",
+    "dashboards",
     # --- end dropout cases ---
 ]
 
@@ -195,6 +196,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     # --- end dropout cases ---
+    # --- dashboards ---
+    # The dashboards' rollups (dashboards.rollups): rows a lost job left stale, every five
+    # minutes; every school's current term at night (overdue plans and referrals move with the
+    # date).
+    "dashboards-refresh-stale": {
+        "task": "dashboards.tasks.refresh_stale_figures_task",
+        "schedule": 300.0,
+    },
+    "dashboards-refresh-all": {
+        "task": "dashboards.tasks.refresh_all_figures_task",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    # --- end dashboards ---
 }
 # Files made by jobs (PDFs, spreadsheets) can be downloaded for this many days.
 GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)

@@ -32,6 +32,13 @@ urlpatterns = [
     path("s/<school_code:school_code>/cases/", include("dropouts.urls")),
     path("d/<district_code:district_code>/cases/", include("dropouts.district_urls")),
     # --- end dropout cases ---
+    # --- dashboards ---
+    path("s/<school_code:school_code>/dashboard/", include("dashboards.school_urls")),
+    path("s/<school_code:school_code>/reports/", include("dashboards.school_report_urls")),
+    path("d/<district_code:district_code>/dashboard/", include("dashboards.district_urls")),
+    path("d/<district_code:district_code>/reports/", include("dashboards.district_report_urls")),
+    path("n/<int:network_id>/dashboard/", include("dashboards.network_urls")),
+    # --- end dashboards ---
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),
     path("", include("districts.urls")),

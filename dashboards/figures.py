@@ -1,0 +1,310 @@
+"""The figures of the dashboards and reports (docs/dashboards.md): for a term, per classroom and
+so per school, everything the seeds report — students in each care group and per aspect, the
+share of each group cared for, profile, home-visit and screening completion, care plans for the
+problem group, plans, referrals and dropout cases open and overdue, support given.
+
+``compute(school_ids=..., term=...)`` runs seven queries whatever the number of schools and
+students (one aggregate per source, grouped by classroom or school), so a job can compute a
+whole district at once and the school dashboard can compute one school live.
+
+A figure set is a flat ``dict[str, int]`` (``Counts``), so that sets add up (classrooms into a
+school, schools into a network, a district, the country) and a school's set can be stored as
+JSON in a rollup row (dashboards.models.SchoolFigures).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from care.coverage import annotate_coverage
+from care.models import CarePlan, CarePlanAction, Support
+from dropouts.models import IN_EDUCATION, DropoutCase, Step
+from referrals.models import Referral
+from schools.models import Term
+from screening import aspects, scoring
+from screening.models import AspectResult, EqResponse, SdqResponse, Status
+from screening.summaries import _eq_applies_q
+from students.models import Enrolment, TermResult
+from students.record import LAST_GRADE_WITHOUT_GPA, SECTIONS, _filled
+from visits.models import HomeVisit
+
+Counts = dict[str, int]
+
+LEVELS = ("normal", "risk", "problem")
+GROUPS = ("normal", "risk", "problem", "special")
+FORMS = ("teacher", "parent", "student", "eq")
+# The aspects screened by level (the special ones only flag "special").
+LEVEL_ASPECTS = tuple(a for a in aspects.ASPECT_LABELS if a not in aspects.SPECIAL_ASPECTS)
+SPECIAL_ASPECTS = tuple(aspects.SPECIAL_ASPECTS)
+
+
+@dataclass
+class SchoolCounts:
+    school_id: int
+    total: Counts = field(default_factory=dict)
+    # classroom id -> (grade, counts)
+    classrooms: dict[int, Counts] = field(default_factory=dict)
+    grades: dict[int, Counts] = field(default_factory=dict)
+
+
+def add(into: Counts, other: Counts) -> Counts:
+    for key, value in other.items():
+        into[key] = into.get(key, 0) + value
+    return into
+
+
+def share(part: int | None, whole: int | None) -> float | None:
+    """Percent, one decimal; None when there is nothing to count."""
+    if not whole:
+        return None
+    return round(100 * (part or 0) / whole, 1)
+
+
+# --- the queries --------------------------------------------------------------------------------
+def _year_to(term: Term) -> Q:
+    """Terms of ``term``'s academic year up to it: a school screens once a year (term 1) and
+    the result holds for term 2, as the care group does (care/coverage.py)."""
+    return Q(term__academic_year_id=term.academic_year_id, term__number__lte=term.number)
+
+
+def _form_done(model, term, **filters) -> Exists:
+    return Exists(
+        model.objects.filter(
+            _year_to(term), student_id=OuterRef("student_id"), status=Status.COMPLETE, **filters
+        )
+    )
+
+
+def _section_filled(spec) -> Exists:
+    q = Q(student_id=OuterRef("student_id"))
+    for name in spec.required:
+        q &= _filled(spec.model, name)
+    return Exists(spec.model.objects.filter(q))
+
+
+def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
+    """One row per classroom: the enrolments' counts (one query)."""
+    enrolments = Enrolment.objects.filter(
+        classroom__school_id__in=school_ids, academic_year_id=term.academic_year_id
+    )
+    visited = Exists(
+        HomeVisit.objects.filter(
+            student_id=OuterRef("student_id"),
+            academic_year_id=term.academic_year_id,
+            status=HomeVisit.Status.DONE,
+        )
+    )
+    annotations = {
+        "v_done": visited,
+        "f_teacher": _form_done(SdqResponse, term, rater="teacher"),
+        "f_parent": _form_done(SdqResponse, term, rater="parent"),
+        "f_student": _form_done(SdqResponse, term, rater="student"),
+        "f_eq": _form_done(EqResponse, term),
+        "has_gpa": Exists(
+            TermResult.objects.filter(student_id=OuterRef("student_id"), gpa__isnull=False)
+        ),
+    }
+    for key, spec in SECTIONS.items():
+        annotations[f"r_{key}"] = _section_filled(spec)
+    profile = Q(**{f"r_{key}": True for key in SECTIONS}) & (
+        Q(has_gpa=True) | Q(classroom__grade__lte=LAST_GRADE_WITHOUT_GPA)
+    )
+    cared = {
+        "normal": Q(promoted=True),
+        "risk": Q(prevented=True) | Q(plan_open=True),
+        "problem": Q(followed=True) | Q(referred=True),
+    }
+    counts = {
+        "students": Count("pk"),
+        "profile_done": Count("pk", filter=profile),
+        "visited": Count("pk", filter=Q(v_done=True)),
+        "screened": Count("pk", filter=Q(level__isnull=False)),
+        "eq_due": Count("pk", filter=_eq_applies_q(term.start, "student__")),
+        "eq_done": Count("pk", filter=Q(f_eq=True) & _eq_applies_q(term.start, "student__")),
+        "special": Count("pk", filter=Q(special=True)),
+        "special_cared": Count("pk", filter=Q(special=True, promoted=True)),
+        "problem_with_plan": Count("pk", filter=Q(level="problem", plan_open=True)),
+    }
+    for rater in ("teacher", "parent", "student"):
+        counts[f"{rater}_done"] = Count("pk", filter=Q(**{f"f_{rater}": True}))
+    for level in LEVELS:
+        counts[level] = Count("pk", filter=Q(level=level))
+        counts[f"{level}_cared"] = Count("pk", filter=Q(level=level) & cared[level])
+    # Aggregate aliases must not clash with the annotations (``special``): prefix, then strip.
+    rows = (
+        annotate_coverage(enrolments.annotate(**annotations), term)
+        .values("classroom_id", "classroom__grade", "classroom__school_id")
+        .annotate(**{f"c_{key}": value for key, value in counts.items()})
+        .order_by()
+    )
+    return [{k[2:] if k.startswith("c_") else k: v for k, v in row.items()} for row in rows]
+
+
+def _per_school(qs, **counts) -> dict[int, dict]:
+    return {
+        row.pop("school_id"): row for row in qs.values("school_id").annotate(**counts).order_by()
+    }
+
+
+def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | None = None):
+    """Per school, its counts (total, per classroom and per grade) for ``term``: seven queries."""
+    school_ids = list(school_ids)
+    today = today or timezone.localdate()
+    result = {pk: SchoolCounts(school_id=pk) for pk in school_ids}
+
+    for row in _classroom_rows(school_ids, term):
+        school = result[row.pop("classroom__school_id")]
+        classroom_id = row.pop("classroom_id")
+        grade = row.pop("classroom__grade")
+        forms = scoring.sdq_forms_for_grade(grade)
+        counts: Counts = {}
+        for key, value in row.items():
+            counts[key] = value
+        for rater in ("teacher", "parent", "student"):
+            applies = rater in forms
+            counts[f"{rater}_due"] = row["students"] if applies else 0
+            counts[f"{rater}_done"] = row[f"{rater}_done"] if applies else 0
+        counts["cared"] = sum(counts[f"{level}_cared"] for level in LEVELS)
+        counts["grade"] = grade
+        school.classrooms[classroom_id] = counts
+        by_grade = school.grades.setdefault(grade, {})
+        add(by_grade, {k: v for k, v in counts.items() if k != "grade"})
+        add(school.total, {k: v for k, v in counts.items() if k != "grade"})
+
+    # Aspects: how many students each aspect puts at risk, with problems, or special.
+    aspect_rows = (
+        AspectResult.objects.filter(_year_to(term), student__school_id__in=school_ids)
+        .exclude(level="normal")
+        .values("student__school_id", "aspect", "level")
+        .annotate(n=Count("student_id", distinct=True))
+        .order_by()
+    )
+    for row in aspect_rows:
+        key = f"aspect_{row['aspect']}_{row['level']}"
+        total = result[row["student__school_id"]].total
+        total[key] = total.get(key, 0) + row["n"]
+
+    late_actions = Exists(
+        CarePlanAction.objects.filter(plan=OuterRef("pk"), done=False, due__lt=today)
+    )
+    open_plan = ~Q(status=CarePlan.Status.CLOSED)
+    plans = _per_school(
+        CarePlan.objects.filter(school_id__in=school_ids).annotate(late=late_actions),
+        plans_open=Count("pk", filter=open_plan),
+        plans_overdue=Count("pk", filter=open_plan & (Q(next_review__lt=today) | Q(late=True))),
+        plans_opened=Count("pk", filter=Q(opened_on__gte=term.start, opened_on__lte=term.end)),
+        plans_closed=Count(
+            "pk",
+            filter=Q(
+                status=CarePlan.Status.CLOSED, closed_on__gte=term.start, closed_on__lte=term.end
+            ),
+        ),
+    )
+    open_referral = Q(status__in=Referral.OPEN_STATUSES)
+    overdue_referral = Q(status=Referral.Status.SENT, answer_due__lt=today) | Q(
+        status__in=(Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS), result_due__lt=today
+    )
+    in_term = Q(sent_on__gte=term.start, sent_on__lte=term.end)
+    referrals = _per_school(
+        Referral.objects.filter(school_id__in=school_ids),
+        referrals_open=Count("pk", filter=open_referral),
+        referrals_overdue=Count("pk", filter=overdue_referral),
+        referrals_sent=Count("pk", filter=in_term),
+        referrals_external=Count("pk", filter=in_term & Q(kind=Referral.Kind.EXTERNAL)),
+        referrals_closed=Count("pk", filter=in_term & Q(status=Referral.Status.CLOSED)),
+    )
+    open_case = ~Q(step=Step.CLOSED)
+    cases = _per_school(
+        DropoutCase.objects.filter(school_id__in=school_ids),
+        dropout_open=Count("pk", filter=open_case),
+        dropout_late=Count("pk", filter=open_case & Q(step_due__lt=today)),
+        dropout_back=Count(
+            "pk",
+            filter=Q(
+                step=Step.CLOSED,
+                outcome__in=IN_EDUCATION,
+                closed_on__gte=term.academic_year.start,
+                closed_on__lte=term.end,
+            ),
+        ),
+    )
+    support = _per_school(
+        Support.objects.filter(school_id__in=school_ids, term=term),
+        support_records=Count("pk"),
+        support_students=Count("student_id", distinct=True),
+        support_amount=Sum("amount"),
+    )
+    for source in (plans, referrals, cases, support):
+        for school_id, row in source.items():
+            if school_id in result:
+                add(result[school_id].total, {k: int(v or 0) for k, v in row.items()})
+    return result
+
+
+# --- reading a figure set -----------------------------------------------------------------------
+@dataclass
+class View:
+    """A figure set with the shares the pages show (``counts`` may be any sum of sets)."""
+
+    counts: Counts
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts.get(key, 0)
+
+    def get(self, key: str, default=0):
+        return self.counts.get(key, default)
+
+    @property
+    def students(self) -> int:
+        return self["students"]
+
+    @property
+    def screened_share(self):
+        return share(self["screened"], self["students"])
+
+    @property
+    def visited_share(self):
+        return share(self["visited"], self["students"])
+
+    @property
+    def profile_share(self):
+        return share(self["profile_done"], self["students"])
+
+    @property
+    def cared_share(self):
+        """Students suitably helped: of the screened, those cared for as their group asks."""
+        return share(self["cared"], self["screened"])
+
+    @property
+    def plan_share(self):
+        return share(self["problem_with_plan"], self["problem"])
+
+    def form_share(self, form: str):
+        return share(self[f"{form}_done"], self[f"{form}_due"])
+
+    def group_share(self, group: str):
+        """Of the screened, the share in ``group``."""
+        return share(self[group], self["screened"])
+
+    def cared_share_of(self, group: str):
+        return share(self[f"{group}_cared"], self[group])
+
+    @property
+    def not_screened(self) -> int:
+        return self["students"] - self["screened"]
+
+    def aspects(self) -> list[tuple[str, int, int]]:
+        """(aspect, at risk, with problems) for the aspects screened by level."""
+        return [(a, self[f"aspect_{a}_risk"], self[f"aspect_{a}_problem"]) for a in LEVEL_ASPECTS]
+
+
+def total_of(counts: Iterable[Counts]) -> Counts:
+    out: Counts = {}
+    for c in counts:
+        add(out, c)
+    return out
