@@ -3,7 +3,7 @@ so per school, everything the seeds report — students in each care group and p
 share of each group cared for, profile, home-visit and screening completion, care plans for the
 problem group, plans, referrals and dropout cases open and overdue, support given.
 
-``compute(school_ids=..., term=...)`` runs seven queries whatever the number of schools and
+``compute(school_ids=..., term=...)`` runs six queries whatever the number of schools and
 students (one aggregate per source, grouped by classroom or school), so a job can compute a
 whole district at once and the school dashboard can compute one school live.
 
@@ -152,7 +152,7 @@ def _per_school(qs, **counts) -> dict[int, dict]:
 
 
 def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | None = None):
-    """Per school, its counts (total, per classroom and per grade) for ``term``: seven queries."""
+    """Per school, its counts (total, per classroom and per grade) for ``term``: six queries."""
     school_ids = list(school_ids)
     today = today or timezone.localdate()
     result = {pk: SchoolCounts(school_id=pk) for pk in school_ids}

@@ -937,6 +937,12 @@ def screening_import_apply(
         record.progress = 100
         record.finished = timezone.now()
         record.save()
+        # --- dashboards ---
+        # Bulk writes fire no signals: the school's dashboard figures are refreshed by a job.
+        from dashboards.rollups import school_changed
+
+        school_changed(record.school_id)
+        # --- end dashboards ---
 
     report = import_apply(
         data=_file_data(record),

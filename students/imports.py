@@ -1111,6 +1111,12 @@ def student_import_apply(*, student_import: StudentImport, progress: Progress = 
         student_import.progress = 100
         student_import.finished = timezone.now()
         student_import.save()
+        # --- dashboards ---
+        # Bulk writes fire no signals: the school's dashboard figures are refreshed by a job.
+        from dashboards.rollups import school_changed
+
+        school_changed(student_import.school_id)
+        # --- end dashboards ---
 
     report = import_apply(
         data=_file_data(student_import),
