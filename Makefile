@@ -28,7 +28,7 @@ demo: install
 	@echo ""
 	@echo "  Student care system demo: http://$(ADDR)/"
 	@echo "  Log in as teacher1, teacher2, coordinator1, director1, counsellor1, network1,"
-	@echo "  district1 or districtadmin1, password: $(DEMO_PASSWORD)"
+	@echo "  district1, districtadmin1 or obec1, password: $(DEMO_PASSWORD)"
 	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver $(ADDR)
 

@@ -219,7 +219,11 @@ def seed_care(
                     calm.append(s)
                 elif group.level == "risk":
                     if rng.random() < 0.07 and s not in planned:
-                        plans.append(_plan(rng, school_id, s, term, by, first, last, follow=False))
+                        plans.append(
+                            _plan(
+                                rng, school_id, s, term, by, first, last, follow=False, today=today
+                            )
+                        )
                         planned.add(s)
                     if rng.random() < habit["prevention"]:
                         _prevention(rng, add, school_id, term, s, calm, by, first, last)
@@ -236,10 +240,18 @@ def seed_care(
                     if s in planned or keep_free:
                         continue
                     if rng.random() < habit["plans"]:
-                        plans.append(_plan(rng, school_id, s, term, by, first, last, follow=True))
+                        plans.append(
+                            _plan(
+                                rng, school_id, s, term, by, first, last, follow=True, today=today
+                            )
+                        )
                         planned.add(s)
                     elif rng.random() < 0.5:
-                        plans.append(_plan(rng, school_id, s, term, by, first, last, follow=False))
+                        plans.append(
+                            _plan(
+                                rng, school_id, s, term, by, first, last, follow=False, today=today
+                            )
+                        )
                         planned.add(s)
         for school_id, talented in talent_by_school.items():
             add(
@@ -323,13 +335,16 @@ def _prevention(rng, add, school_id, term, student_id, calm, by, first, last) ->
     )
 
 
-def _plan(rng, school_id, student_id, term, by, first, last, *, follow: bool):
+def _plan(rng, school_id, student_id, term, by, first, last, *, follow: bool, today):
     opened = _day(rng, first, last)
     problem, goals = rng.choice(PLAN_PROBLEMS)
-    # About one plan in ten is overdue for review.
+    # About one plan in ten is overdue for review; the others were reviewed and have their next
+    # review ahead (a plan of term 1 still open in term 2 too).
     review = opened + datetime.timedelta(days=rng.choice([14, 30, 45]))
     if rng.random() < 0.1:
         review = max(opened, last - datetime.timedelta(days=3))
+    elif review < today:
+        review = today + datetime.timedelta(days=rng.choice([7, 14, 21, 30]))
     plan = CarePlan(
         school_id=school_id,
         student_id=student_id,
@@ -340,16 +355,14 @@ def _plan(rng, school_id, student_id, term, by, first, last, *, follow: bool):
         next_review=review,
         opened_by_id=by,
     )
-    actions = [
-        CarePlanAction(
-            school_id=school_id,
-            action=action,
-            who=who,
-            due=opened + datetime.timedelta(days=rng.choice([7, 14, 30])),
-            done=rng.random() < 0.4,
+    actions = []
+    for action, who in rng.sample(PLAN_ACTIONS, 2):
+        due = opened + datetime.timedelta(days=rng.choice([7, 14, 30]))
+        # Most actions whose date has passed are done; a few are late.
+        done = rng.random() < (0.93 if due < today else 0.3)
+        actions.append(
+            CarePlanAction(school_id=school_id, action=action, who=who, due=due, done=done)
         )
-        for action, who in rng.sample(PLAN_ACTIONS, 2)
-    ]
     follow_ups = []
     if follow:
         for _n in range(rng.choice([1, 1, 2])):

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope, scopes_disabled
 
-from carecore.models import DISTRICT_ROLES, NETWORK_ROLES, Membership, Role
+from carecore.models import DISTRICT_ROLES, NATIONAL_ROLES, NETWORK_ROLES, Membership, Role
 
 
 class Perm:
@@ -72,6 +72,8 @@ class Perm:
     # behind a figure); the district's targets for its schools (docs/dashboards.md).
     VIEW_SCHOOL_DASHBOARD = "view_school_dashboard"
     MANAGE_TARGETS = "manage_targets"
+    # The national overview (OBEC): every district's figures.
+    VIEW_NATIONAL = "view_national"
     # --- end dashboards ---
 
 
@@ -172,6 +174,7 @@ for _role, _perms in (
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 del _role, _perms
+ROLE_PERMISSIONS[Role.NATIONAL_OFFICER] = frozenset({Perm.VIEW_NATIONAL})
 # --- end dashboards ---
 
 
@@ -224,12 +227,27 @@ class Access:
                 perms |= ROLE_PERMISSIONS[m.role]
         return frozenset(perms)
 
+    def national_perms(self) -> frozenset[str]:
+        perms: set[str] = set()
+        for m in self.memberships:
+            if m.role in NATIONAL_ROLES:
+                perms |= ROLE_PERMISSIONS[m.role]
+        return frozenset(perms)
+
     # --- navigation --------------------------------------------------------------------------
     def places(self) -> list[Membership]:
         """Memberships in a stable order for menus: schools, then networks, then districts."""
 
         def key(m: Membership):
-            level = 2 if m.role in DISTRICT_ROLES else 1 if m.role in NETWORK_ROLES else 0
+            level = (
+                3
+                if m.role in NATIONAL_ROLES
+                else 2
+                if m.role in DISTRICT_ROLES
+                else 1
+                if m.role in NETWORK_ROLES
+                else 0
+            )
             return (level, str(m.place), m.role)
 
         return sorted(self.memberships, key=key)
@@ -520,6 +538,23 @@ def district_view(permission: str | None = None) -> Callable:
             school_ids = list(district.schools.values_list("pk", flat=True))
             with scope(school=school_ids):
                 return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def national_view(permission: str) -> Callable:
+    """A national page (OBEC): 404 for anyone without a national role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            perms = get_access(request).national_perms()
+            if permission not in perms:
+                raise Http404
+            request.nationalperms = perms
+            return view(request, *args, **kwargs)
 
         return login_required(wrapped)
 

@@ -296,6 +296,7 @@ def demo_build(
             ("network1", Role.NETWORK_SUPERVISOR, {"network": networks[0]}),
             ("district1", Role.DISTRICT_SUPERVISOR, {"district": district}),
             ("districtadmin1", Role.DISTRICT_ADMIN, {"district": district}),
+            ("obec1", Role.NATIONAL_OFFICER, {}),
         ):
             u = new_user(username, *adult())
             memberships.append(Membership(user_id=u, role=role, **place))
@@ -389,6 +390,14 @@ def demo_build(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
         )
         # --- end dropout cases ---
+        # --- dashboards: every school's figures for the terms of the year so far ---
+        from dashboards.rollups import refresh
+        from schools.models import Term
+
+        school_ids = [school.pk for school in school_objs]
+        for term in Term.objects.filter(academic_year=academic_year, start__lte=today):
+            refresh(school_ids=school_ids, term=term, today=today)
+        # --- end dashboards ---
 
     result.schools = len(school_objs)
 
@@ -409,5 +418,6 @@ def demo_build(
         "network1": networks[0].name,
         "district1": district.name,
         "districtadmin1": district.name,
+        "obec1": "OBEC (national overview)",
     }
     return result

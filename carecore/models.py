@@ -45,6 +45,8 @@ class Role(models.TextChoices):
     # District roles
     DISTRICT_SUPERVISOR = "district_supervisor", _("District supervisor")
     DISTRICT_ADMIN = "district_admin", _("District administrator")
+    # National role (OBEC, สพฐ.): the figures of every district, never a student.
+    NATIONAL_OFFICER = "national_officer", _("OBEC officer")
 
 
 SCHOOL_ROLES = frozenset(
@@ -52,6 +54,7 @@ SCHOOL_ROLES = frozenset(
 )
 NETWORK_ROLES = frozenset({Role.NETWORK_SUPERVISOR})
 DISTRICT_ROLES = frozenset({Role.DISTRICT_SUPERVISOR, Role.DISTRICT_ADMIN})
+NATIONAL_ROLES = frozenset({Role.NATIONAL_OFFICER})
 
 
 class Membership(models.Model):
@@ -115,6 +118,12 @@ class Membership(models.Model):
                         network__isnull=True,
                         district__isnull=False,
                     )
+                    | Q(
+                        role__in=sorted(NATIONAL_ROLES),
+                        school__isnull=True,
+                        network__isnull=True,
+                        district__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -139,7 +148,7 @@ class Membership(models.Model):
 
     @property
     def place(self):
-        return self.school or self.network or self.district
+        return self.school or self.network or self.district or _("The whole country")
 
 
 def generated_file_path(instance, filename: str) -> str:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("d/<district_code:district_code>/dashboard/", include("dashboards.district_urls")),
     path("d/<district_code:district_code>/reports/", include("dashboards.district_report_urls")),
     path("n/<int:network_id>/dashboard/", include("dashboards.network_urls")),
+    path("national/", include("dashboards.national_urls")),
     # --- end dashboards ---
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),

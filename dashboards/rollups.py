@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -89,8 +90,18 @@ def figures_for_schools(
 def school_changed(school_id: int | None) -> None:
     """One of the school's records changed: once the transaction commits, mark its rows of the
     current academic year stale and queue their refresh (once per burst)."""
-    if school_id:
-        transaction.on_commit(lambda: _mark_and_queue(school_id))
+    if not school_id:
+        return
+    # Once per school and transaction (a seed or a grid saves hundreds of rows): a callback
+    # still waiting in this transaction covers this change too. Callbacks of a rolled-back
+    # transaction leave the list, so a later change queues again.
+    connection = transaction.get_connection()
+    for entry in connection.run_on_commit:
+        if getattr(entry[1], "dashboards_school", None) == school_id:
+            return
+    callback = partial(_mark_and_queue, school_id)
+    callback.dashboards_school = school_id
+    transaction.on_commit(callback)
 
 
 def _mark_and_queue(school_id: int) -> None:

@@ -238,4 +238,6 @@ def home(request):
         return redirect("schools:school_detail", school_code=first.school.code)
     if first.network_id:
         return redirect("districts:network_detail", network_id=first.network_id)
-    return redirect("districts:district_detail", district_code=first.district.code)
+    if first.district_id:
+        return redirect("districts:district_detail", district_code=first.district.code)
+    return redirect("dash_national:overview")
