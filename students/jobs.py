@@ -84,3 +84,22 @@ def build_cumulative_record(generated, progress) -> BuiltFile:
         raise JobFailed(_("The student's record no longer exists."))
     content = documents.cumulative_record_pdf(student=student)
     return BuiltFile(filename=_pdf_name(generated.title), content=content)
+
+
+# --- care summary ---
+@job_kind("student_care_summary", check=_can_see_student)
+def build_care_summary(generated, progress) -> BuiltFile:
+    """The student's care summary (students.care_summary); ``referral_ids`` in the parameters:
+    the referrals the person who asked may see."""
+    from students.care_summary import care_summary_pdf
+
+    student = Student.objects.filter(
+        school_id=generated.school_id, pk=generated.params["student_id"]
+    ).first()
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    content = care_summary_pdf(student=student, referral_ids=generated.params.get("referral_ids"))
+    return BuiltFile(filename=_pdf_name(generated.title), content=content)
+
+
+# --- end care summary ---

@@ -48,3 +48,29 @@ def student_print(request, student_id):
         params={"student_id": student.pk},
         student=student,
     )
+
+
+# --- care summary ---
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def care_summary_print(request, student_id):
+    """The student's care summary (students.care_summary), for whoever may see the student. It
+    lists only the referrals the person may see: a recipient who sees the student through an
+    open referral does not get the others."""
+    from carecore.access import referrals_for_user
+
+    student = student_get_for_user(request, student_id)
+    referral_ids = list(
+        referrals_for_user(request).filter(student=student).values_list("pk", flat=True)
+    )
+    title = _("Care summary %(name)s") % {"name": student.full_name}
+    return school_document_start(
+        request,
+        kind="student_care_summary",
+        title=title,
+        params={"student_id": student.pk, "referral_ids": referral_ids},
+        student=student,
+    )
+
+
+# --- end care summary ---

@@ -14,6 +14,13 @@ urlpatterns = [
         name="guardian_edit",
     ),
     path("<int:student_id>/print/", print_views.student_print, name="student_print"),
+    # --- care summary ---
+    path(
+        "<int:student_id>/care-summary/print/",
+        print_views.care_summary_print,
+        name="care_summary_print",
+    ),
+    # --- end care summary ---
     # The cumulative record (ระเบียนสะสม).
     path("<int:student_id>/record/", record_views.record_overview, name="record"),
     path("<int:student_id>/record/print/", record_views.record_print, name="record_print"),
