@@ -15,8 +15,10 @@ JSON in a rollup row (dashboards.models.SchoolFigures).
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -25,7 +27,7 @@ from care.coverage import annotate_coverage
 from care.models import CarePlan, CarePlanAction, Support
 from dropouts.models import IN_EDUCATION, DropoutCase, Step
 from referrals.models import Referral
-from schools.models import Term
+from schools.models import Grade, Term
 from screening import aspects, scoring
 from screening.models import AspectResult, EqResponse, SdqResponse, Status
 from screening.summaries import _eq_applies_q
@@ -87,11 +89,14 @@ def _section_filled(spec) -> Exists:
     return Exists(spec.model.objects.filter(q))
 
 
-def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
-    """One row per classroom: the enrolments' counts (one query)."""
-    enrolments = Enrolment.objects.filter(
-        classroom__school_id__in=school_ids, academic_year_id=term.academic_year_id
-    )
+# The problem group's students with a care plan open during the term (on ``_enrolment_facts``).
+PROBLEM_WITH_PLAN = Q(level="problem", plan_open=True)
+
+
+def _enrolment_facts(term: Term) -> tuple[dict, Q, dict[str, Q]]:
+    """The annotations on a term's enrolments (besides care/coverage.py's), and the conditions
+    read from them: the profile done, and cared for as each group asks. The counts and the
+    drill-down lists (``figure_student_ids``) share them."""
     visited = Exists(
         HomeVisit.objects.filter(
             student_id=OuterRef("student_id"),
@@ -118,7 +123,17 @@ def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
         "normal": Q(promoted=True),
         "risk": Q(prevented=True) | Q(plan_open=True),
         "problem": Q(followed=True) | Q(referred=True),
+        "special": Q(promoted=True),
     }
+    return annotations, profile, cared
+
+
+def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
+    """One row per classroom: the enrolments' counts (one query)."""
+    enrolments = Enrolment.objects.filter(
+        classroom__school_id__in=school_ids, academic_year_id=term.academic_year_id
+    )
+    annotations, profile, cared = _enrolment_facts(term)
     counts = {
         "students": Count("pk"),
         "profile_done": Count("pk", filter=profile),
@@ -127,8 +142,8 @@ def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
         "eq_due": Count("pk", filter=_eq_applies_q(term.start, "student__")),
         "eq_done": Count("pk", filter=Q(f_eq=True) & _eq_applies_q(term.start, "student__")),
         "special": Count("pk", filter=Q(special=True)),
-        "special_cared": Count("pk", filter=Q(special=True, promoted=True)),
-        "problem_with_plan": Count("pk", filter=Q(level="problem", plan_open=True)),
+        "special_cared": Count("pk", filter=Q(special=True) & cared["special"]),
+        "problem_with_plan": Count("pk", filter=PROBLEM_WITH_PLAN),
     }
     for rater in ("teacher", "parent", "student"):
         counts[f"{rater}_done"] = Count("pk", filter=Q(**{f"f_{rater}": True}))
@@ -254,7 +269,13 @@ class View:
     counts: Counts
 
     def __getitem__(self, key: str) -> int:
-        return self.counts.get(key, 0)
+        """A count (0 when none was counted). Templates look ``view.x`` up as ``view["x"]``
+        first: a property's name raises KeyError so that the template falls back to it."""
+        if key in self.counts:
+            return self.counts[key]
+        if hasattr(type(self), key):
+            raise KeyError(key)
+        return 0
 
     def get(self, key: str, default=0):
         return self.counts.get(key, default)
@@ -308,3 +329,110 @@ def total_of(counts: Iterable[Counts]) -> Counts:
     for c in counts:
         add(out, c)
     return out
+
+
+# --- drill-down (H4) ---
+# The students behind a figure of one school, for the school dashboard's lists: built on the
+# same annotations and conditions as ``compute``, so a list is exactly as long as its figure.
+def _sdq_grades(rater: str) -> list[int]:
+    """The grades whose students get the SDQ form of ``rater`` (as ``compute`` counts due)."""
+    grades = []
+    for grade in Grade.values:
+        try:
+            forms = scoring.sdq_forms_for_grade(grade)
+        except ValueError:
+            continue
+        if rater in forms:
+            grades.append(grade)
+    return grades
+
+
+def _cared_q(cared: dict[str, Q]) -> Q:
+    """Cared for as their level asks (``cared``: each screened student once, by level)."""
+    return reduce(operator.or_, (Q(level=level) & cared[level] for level in LEVELS))
+
+
+def _figure_condition(key: str, term: Term, profile: Q, cared: dict[str, Q]) -> Q | None:
+    """The condition on annotated enrolments that counts ``key``; None for no such figure."""
+    conditions = {
+        "students": Q(),
+        "screened": Q(level__isnull=False),
+        "not_screened": Q(level__isnull=True),
+        "cared": _cared_q(cared),
+        "not_cared": Q(level__isnull=False) & ~_cared_q(cared),
+        "visited": Q(v_done=True),
+        "not_visited": Q(v_done=False),
+        "profile_done": profile,
+        "profile_incomplete": ~profile,
+        "problem_with_plan": PROBLEM_WITH_PLAN,
+        "problem_without_plan": Q(level="problem") & ~PROBLEM_WITH_PLAN,
+    }
+    for group in GROUPS:
+        in_group = Q(special=True) if group == "special" else Q(level=group)
+        conditions[f"group_{group}"] = in_group
+        conditions[f"group_{group}_cared"] = in_group & cared[group]
+        conditions[f"group_{group}_not_cared"] = in_group & ~cared[group]
+    for form in FORMS:
+        if form == "eq":
+            due = _eq_applies_q(term.start, "student__")
+        else:
+            due = Q(classroom__grade__in=_sdq_grades(form))
+        conditions[f"form_{form}_done"] = due & Q(**{f"f_{form}": True})
+        conditions[f"form_{form}_missing"] = due & Q(**{f"f_{form}": False})
+    return conditions.get(key)
+
+
+def is_aspect_figure(key: str) -> bool:
+    parts = key.split("_")
+    return (
+        len(parts) >= 3
+        and parts[0] == "aspect"
+        and "_".join(parts[1:-1]) in aspects.ASPECT_LABELS
+        and parts[-1] in ("risk", "problem", "special")
+    )
+
+
+def figure_student_ids(
+    *,
+    school_id: int,
+    term: Term,
+    key: str,
+    grade: int | None = None,
+    classroom_id: int | None = None,
+):
+    """The ids of the students counted in the figure ``key`` of ``compute`` for one school and
+    term (a ``values("student_id")`` queryset to filter students with), only those of ``grade``
+    or ``classroom_id`` this year if given; None when ``key`` names no figure.
+
+    Keys: students, screened, not_screened, cared, not_cared, group_<g>, group_<g>_cared,
+    group_<g>_not_cared, visited, not_visited, profile_done, profile_incomplete,
+    form_<f>_done, form_<f>_missing, problem_with_plan, problem_without_plan and
+    aspect_<aspect>_<level>."""
+    year_id = term.academic_year_id
+    if is_aspect_figure(key):
+        aspect, level = key[len("aspect_") :].rsplit("_", 1)
+        results = AspectResult.objects.filter(
+            _year_to(term), student__school_id=school_id, aspect=aspect, level=level
+        )
+        if grade is not None or classroom_id is not None:
+            enrolments = Enrolment.objects.filter(academic_year_id=year_id)
+            if grade is not None:
+                enrolments = enrolments.filter(classroom__grade=grade)
+            if classroom_id is not None:
+                enrolments = enrolments.filter(classroom_id=classroom_id)
+            results = results.filter(student_id__in=enrolments.values("student_id"))
+        return results.values("student_id")
+    annotations, profile, cared = _enrolment_facts(term)
+    condition = _figure_condition(key, term, profile, cared)
+    if condition is None:
+        return None
+    enrolments = Enrolment.objects.filter(classroom__school_id=school_id, academic_year_id=year_id)
+    if grade is not None:
+        enrolments = enrolments.filter(classroom__grade=grade)
+    if classroom_id is not None:
+        enrolments = enrolments.filter(classroom_id=classroom_id)
+    rows = annotate_coverage(enrolments.annotate(**annotations), term).filter(condition)
+    return rows.values("student_id")
+
+
+# --- end drill-down (H4) ---

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboards import school_views
 
 app_name = "dash_school"
 
-urlpatterns = []
+urlpatterns = [
+    path("", school_views.dashboard, name="dashboard"),
+    path("students/", school_views.students, name="students"),
+]

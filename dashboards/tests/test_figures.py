@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from care.coverage import coverage_counts_for_schools
 from care.models import Support
-from care.tests.test_coverage import EXPECTED, group, hand_made, plan, terms  # noqa: F401
+from care.tests import test_coverage
 from conftest import make_student
 from dashboards import figures, rollups
 from dashboards.models import SchoolFigures
@@ -20,6 +20,12 @@ from referrals.models import Referral
 from schools.models import Classroom, Grade
 from screening.models import SdqResponse
 from visits.models import HomeVisit
+
+# The hand-made classroom of the coverage tests, counted by hand there (care/tests).
+EXPECTED = test_coverage.EXPECTED
+plan = test_coverage.plan
+terms = test_coverage.terms
+hand_made = test_coverage.hand_made
 
 
 def _done_visit(student, year, day):
@@ -158,24 +164,24 @@ def test_rollups_are_read_in_one_query_once_computed(world, terms):
     assert not again[world.a.school.pk].stale
 
 
-def test_a_change_marks_the_school_stale_and_a_job_computes_it_again(
-    world, terms, django_capture_on_commit_callbacks, monkeypatch
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_change_marks_the_school_stale_and_a_job_computes_it_again(world, terms, monkeypatch):
+    """Committed for real: each save commits, and its callback marks and queues (eager)."""
     t2 = terms[1]
     monkeypatch.setattr(rollups, "current_term", lambda: t2)
     with scopes_disabled():
         rollups.refresh(school_ids=[world.a.school.pk, world.b.school.pk], term=t2)
         before = SchoolFigures.objects.get(school=world.a.school, term=t2).computed
-        with django_capture_on_commit_callbacks(execute=True):
-            Support.objects.create(
-                school=world.a.school,
-                student=world.a.student,
-                term=t2,
-                kind="lunch",
-                source="โรงเรียน",
-                amount=250,
-                date=t2.start,
-            )
+        # The save commits: its callback marks the rows stale and queues the (eager) job.
+        Support.objects.create(
+            school=world.a.school,
+            student=world.a.student,
+            term=t2,
+            kind="lunch",
+            source="โรงเรียน",
+            amount=250,
+            date=t2.start,
+        )
         row = SchoolFigures.objects.get(school=world.a.school, term=t2)
         other = SchoolFigures.objects.get(school=world.b.school, term=t2)
     # The (eager) job ran: the new support is counted, the row is current again.
@@ -201,3 +207,32 @@ def test_a_lost_job_leaves_the_row_stale_for_the_periodic_refresh(world, terms, 
         assert rollups.refresh_stale() == 1
         row = SchoolFigures.objects.get(school=world.a.school, term=t2)
     assert row.counts["support_amount"] == 100 and not row.stale
+
+
+def test_a_burst_of_changes_in_one_transaction_queues_one_refresh(world, terms):
+    from django.db import connection
+
+    t2 = terms[1]
+    with scopes_disabled():
+        connection.run_on_commit.clear()  # the world's own set-up: not what is measured
+        for amount in (10, 20, 30):
+            Support.objects.create(
+                school=world.a.school,
+                student=world.a.student,
+                term=t2,
+                kind="lunch",
+                source="โรงเรียน",
+                amount=amount,
+                date=t2.start,
+            )
+        Support.objects.create(
+            school=world.b.school,
+            student=world.b.student,
+            term=t2,
+            kind="lunch",
+            source="โรงเรียน",
+            amount=5,
+            date=t2.start,
+        )
+    waiting = [getattr(entry[1], "dashboards_school", None) for entry in connection.run_on_commit]
+    assert sorted(w for w in waiting if w) == sorted([world.a.school.pk, world.b.school.pk])
