@@ -277,51 +277,56 @@ class View:
             raise KeyError(key)
         return 0
 
+    def _n(self, key: str) -> int:
+        return self.counts.get(key, 0)
+
     def get(self, key: str, default=0):
         return self.counts.get(key, default)
 
     @property
     def students(self) -> int:
-        return self["students"]
+        return self._n("students")
 
     @property
     def screened_share(self):
-        return share(self["screened"], self["students"])
+        return share(self._n("screened"), self._n("students"))
 
     @property
     def visited_share(self):
-        return share(self["visited"], self["students"])
+        return share(self._n("visited"), self._n("students"))
 
     @property
     def profile_share(self):
-        return share(self["profile_done"], self["students"])
+        return share(self._n("profile_done"), self._n("students"))
 
     @property
     def cared_share(self):
         """Students suitably helped: of the screened, those cared for as their group asks."""
-        return share(self["cared"], self["screened"])
+        return share(self._n("cared"), self._n("screened"))
 
     @property
     def plan_share(self):
-        return share(self["problem_with_plan"], self["problem"])
+        return share(self._n("problem_with_plan"), self._n("problem"))
 
     def form_share(self, form: str):
-        return share(self[f"{form}_done"], self[f"{form}_due"])
+        return share(self._n(f"{form}_done"), self._n(f"{form}_due"))
 
     def group_share(self, group: str):
         """Of the screened, the share in ``group``."""
-        return share(self[group], self["screened"])
+        return share(self[group], self._n("screened"))
 
     def cared_share_of(self, group: str):
-        return share(self[f"{group}_cared"], self[group])
+        return share(self._n(f"{group}_cared"), self[group])
 
     @property
     def not_screened(self) -> int:
-        return self["students"] - self["screened"]
+        return self._n("students") - self._n("screened")
 
     def aspects(self) -> list[tuple[str, int, int]]:
         """(aspect, at risk, with problems) for the aspects screened by level."""
-        return [(a, self[f"aspect_{a}_risk"], self[f"aspect_{a}_problem"]) for a in LEVEL_ASPECTS]
+        return [
+            (a, self._n(f"aspect_{a}_risk"), self._n(f"aspect_{a}_problem")) for a in LEVEL_ASPECTS
+        ]
 
 
 def total_of(counts: Iterable[Counts]) -> Counts:

@@ -1,0 +1,309 @@
+"""The district and network dashboards (rolled-up figures, never a student's name) and the
+district's targets (docs/dashboards.md)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from carecore.access import Perm, district_view, network_view
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from dashboards import selectors
+from dashboards.forms import TargetsForm
+from schools.selectors import current_term, term_code, term_from_code
+from screening.selectors import term_choices
+
+DASH = "—"
+
+
+def _term(request):
+    code = request.GET.get("term", "")
+    return (term_from_code(code) if code else None) or current_term()
+
+
+def fmt(value, kind: str = "count") -> str:
+    """A figure as the pages show it: shares with one decimal and "%", counts and baht with
+    thousands separators, "—" for a share of nothing. Thai and English both group with ","
+    and mark decimals with "." (Django's formats for th and en), so Python's own formatting
+    serves, a hundred times faster than the localised one on a table of thousands of cells."""
+    if value is None:
+        return DASH
+    if kind == "share":
+        return f"{value:,.1f}%"
+    return f"{int(value):,}"
+
+
+def _query(params, **changes) -> str:
+    """The page's query string with ``changes`` (None drops a key)."""
+    query = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+MARK_HTML = (
+    '<span class="dash-mark {}" title="{}">{}<span class="visually-hidden"> {}</span></span>'
+)
+
+
+def mark_signs() -> dict[bool, str]:
+    """The HTML of a met and of a missed target (in the request's language)."""
+    met, below = _("meets the target"), _("below the target")
+    return {
+        True: format_html(MARK_HTML, "text-success", met, "✓", met),
+        False: format_html(MARK_HTML, "text-danger", below, "✗", below),
+    }
+
+
+def figure_cells(view, marks, signs: dict[bool, str]) -> str:
+    """The figure cells of a table row, as HTML: each column's value with its target mark
+    (``signs``: ``mark_signs()``).
+
+    Built here rather than in the template: a district of 300 schools has some 6,000 cells, and
+    the template language would take most of the page's time on them."""
+    parts = []
+    for column in selectors.COLUMNS:
+        text = fmt(column.value(view), column.kind)
+        mark = marks.get(column.target) if column.target else None
+        sign = "" if mark is None or mark.met is None else signs[mark.met]
+        parts.append(f'<td class="text-end">{text}{sign}</td>')
+    # The texts are digits, separators, "%" or "—" (fmt); the signs come from format_html.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _table(request, overview, *, with_networks: bool) -> dict:
+    """The school table: the filters and sort of the query string, the header links, the rows
+    with their formatted cells and marks."""
+    params = request.GET.copy()
+    sort = params.get("sort", selectors.DEFAULT_SORT)
+    if sort not in selectors.SORT_KEYS:
+        sort = selectors.DEFAULT_SORT
+    descending = params.get("dir") == "desc"
+    network_id = _int_or_none(params.get("network")) if with_networks else None
+    size = params.get("size") if params.get("size") in selectors.SIZE_LABELS else None
+    below = params.get("below") if params.get("below") in selectors.TARGET_KEYS else None
+
+    rows = selectors.filter_rows(overview.schools, network_id=network_id, size=size, below=below)
+    rows = selectors.sort_rows(rows, sort, descending=descending)
+
+    def header(key, label, target=None):
+        current = key == sort
+        direction = "asc" if not current or descending else "desc"
+        return {
+            "key": key,
+            "label": label,
+            "url": _query(params, sort=key, dir=direction),
+            "sorted": ("descending" if descending else "ascending") if current else "",
+            "target": target,
+        }
+
+    headers = [header("name", _("School"))]
+    if with_networks:
+        headers.append(header("network", _("Network")))
+    for column in selectors.COLUMNS:
+        target = getattr(overview.targets, column.target) if column.target else None
+        headers.append(header(column.key, column.label, target))
+
+    signs = mark_signs()
+    table = [(row, figure_cells(row.view, row.marks, signs)) for row in rows]
+    return {
+        "headers": headers,
+        "table": table,
+        "sort": sort,
+        "dir": "desc" if descending else "asc",
+        "filters": {"network": network_id, "size": size, "below": below},
+        "filtered": bool(network_id is not None or size or below),
+        "size_choices": list(selectors.SIZE_LABELS.items()),
+        "below_choices": [(t.key, t.label) for t in selectors.TARGET_FIGURES],
+    }
+
+
+def _summary(overview) -> dict:
+    """The cards: each target figure with its mark, the groups, the care per group, the
+    follow-up counts."""
+    total = overview.total
+    groups = [
+        {
+            "key": key,
+            "count": fmt(total[key]),
+            "share": fmt(total.group_share(key), "share"),
+            "cared": fmt(total.cared_share_of(key), "share"),
+            "cared_count": fmt(total[f"{key}_cared"]),
+        }
+        for key in ("normal", "risk", "problem", "special")
+    ]
+    marks = [
+        {
+            "mark": mark,
+            "share": fmt(mark.share, "share"),
+            "meeting": overview.met_counts[key],
+        }
+        for key, mark in overview.total_marks.items()
+    ]
+    return {"summary_marks": marks, "groups": groups}
+
+
+def _charts(overview, points, places) -> dict:
+    """The data the charts draw (json_script): groups, shares against targets per place, the
+    trend lines."""
+    total = overview.total
+    group_labels = [str(label) for _k, label, _f in selectors.TREND_SERIES[3:]]
+    return {
+        "groups": {
+            "labels": [*group_labels, _("Not screened")],
+            "values": [total[g] for g in ("normal", "risk", "problem", "special")]
+            + [total.not_screened],
+        },
+        "places": {
+            "labels": [label for label, _view in places],
+            "datasets": [
+                {
+                    "label": f"{t.label} ({_('target')} {getattr(overview.targets, t.key)}%)",
+                    "data": [t.value(view) for _label, view in places],
+                }
+                for t in selectors.TARGET_FIGURES
+            ],
+        },
+        "trend": {
+            "labels": [f"{p.term.number}/{p.term.academic_year.year}" for p in points],
+            "datasets": [
+                {"key": key, "label": str(label), "data": [value(p.view) for p in points]}
+                for key, label, value in selectors.TREND_SERIES
+            ],
+        },
+    }
+
+
+def _trend_table(points) -> list:
+    return [
+        (
+            f"{p.term.number}/{p.term.academic_year.year}",
+            [fmt(value(p.view), "share") for _k, _l, value in selectors.TREND_SERIES],
+        )
+        for p in points
+    ]
+
+
+def _dashboard(request, overview, *, with_networks: bool) -> dict:
+    signs = mark_signs()
+    points = selectors.trend(
+        [r.school.pk for r in overview.schools], selectors.trend_terms(overview.term)
+    )
+    if with_networks:
+        places = [
+            (n.network.name if n.network else _("No network"), n.view) for n in overview.networks
+        ]
+    else:
+        places = [(r.school.name, r.view) for r in overview.schools]
+    return {
+        "overview": overview,
+        "term": overview.term,
+        "term_code": term_code(overview.term),
+        "term_choices": term_choices(),
+        "network_rows": [(n, figure_cells(n.view, n.marks, signs)) for n in overview.networks],
+        "columns": selectors.COLUMNS,
+        "trend_series": [label for _k, label, _v in selectors.TREND_SERIES],
+        "trend_rows": _trend_table(points),
+        "charts": _charts(overview, points, places),
+        "total": {
+            "students": fmt(overview.total.students),
+            "schools": fmt(overview.school_count),
+            "not_screened": fmt(overview.total.not_screened),
+            **{
+                key: fmt(overview.total[key])
+                for key in (
+                    "plans_open",
+                    "plans_overdue",
+                    "referrals_open",
+                    "referrals_overdue",
+                    "referrals_sent",
+                    "referrals_closed",
+                    "dropout_open",
+                    "dropout_late",
+                    "dropout_back",
+                    "support_records",
+                    "support_students",
+                    "support_amount",
+                )
+            },
+        },
+        **_summary(overview),
+        **_table(request, overview, with_networks=with_networks),
+    }
+
+
+@district_view(Perm.VIEW_DISTRICT)
+def district_dashboard(request):
+    district = request.district
+    term = _term(request)
+    context = {"district": district, "term": term}
+    if term is not None:
+        # Rollups missing (a new school, a past term of the trend) are computed here, from
+        # records some of which (dropout cases) are scoped by district.
+        with scope(district=district.pk):
+            overview = selectors.district_overview(district, term)
+            context.update(_dashboard(request, overview, with_networks=True))
+    return render(request, "dashboards/district_dashboard.html", context)
+
+
+@network_view(Perm.VIEW_AGGREGATES)
+def network_dashboard(request):
+    network = request.network
+    term = _term(request)
+    context = {
+        "network": network,
+        "term": term,
+        "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
+    }
+    if term is not None:
+        with scope(district=network.district_id):
+            overview = selectors.network_overview(network, term)
+            context.update(_dashboard(request, overview, with_networks=False))
+    return render(request, "dashboards/network_dashboard.html", context)
+
+
+@district_view(Perm.MANAGE_TARGETS)
+def district_targets(request):
+    district = request.district
+    targets = selectors.district_targets(district)
+    form = TargetsForm(request.POST or None, instance=targets)
+    if request.method == "POST":
+        if form.is_valid():
+            changes = form.changes()
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+            if changes:
+                audit_record(
+                    action=AuditEvent.Action.CHANGE,
+                    user=request.user,
+                    district=district,
+                    obj=saved,
+                    summary=_("Changed the district's targets"),
+                    changes=changes,
+                    request=request,
+                )
+            messages.success(request, _("The targets are saved."))
+            return redirect("dash_district:dashboard", district_code=district.code)
+        messages.error(request, _("Some values need fixing; see the marked fields."))
+    return render(
+        request,
+        "dashboards/district_targets.html",
+        {"district": district, "form": form, "targets": targets},
+    )
