@@ -91,6 +91,10 @@ TEMPLATES = [
 # Database: a SQLite file for the demo; PostgreSQL everywhere else (DATABASE_URL).
 DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the dashboards' figure query (many EXISTS, a high estimated
+    # cost) for seconds before running it in milliseconds: off for this application's queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "carecore.User"

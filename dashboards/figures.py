@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from care.coverage import annotate_coverage
@@ -128,36 +129,97 @@ def _enrolment_facts(term: Term) -> tuple[dict, Q, dict[str, Q]]:
     return annotations, profile, cared
 
 
+# What each count counts, over one row per enrolment of ``_classroom_rows``'s inner query (SQL
+# over its columns; the same rules as ``_enrolment_facts``'s Q objects, which the drill-down
+# lists use: dashboards/tests/test_school_dashboard.py checks that every list counts what its
+# figure counts).
+_COUNTS = {
+    "profile_done": "r_ability AND r_health AND r_family AND r_protection"
+    " AND (has_gpa OR grade <= {last_grade_without_gpa})",
+    "visited": "v_done",
+    "screened": "level IS NOT NULL",
+    "eq_due": "eq_applies",
+    "eq_done": "f_eq AND eq_applies",
+    "special": "special",
+    "special_cared": "special AND promoted",
+    "problem_with_plan": "level = 'problem' AND plan_open",
+    "teacher_done": "f_teacher",
+    "parent_done": "f_parent",
+    "student_done": "f_student",
+    "normal": "level = 'normal'",
+    "normal_cared": "level = 'normal' AND promoted",
+    "risk": "level = 'risk'",
+    "risk_cared": "level = 'risk' AND (prevented OR plan_open)",
+    "problem": "level = 'problem'",
+    "problem_cared": "level = 'problem' AND (followed OR referred)",
+}
+_FACTS = (
+    "level",
+    "special",
+    "promoted",
+    "prevented",
+    "plan_open",
+    "followed",
+    "referred",
+    "v_done",
+    "f_teacher",
+    "f_parent",
+    "f_student",
+    "f_eq",
+    "has_gpa",
+    *(f"r_{key}" for key in SECTIONS),
+    "eq_applies",
+)
+
+
 def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
-    """One row per classroom: the enrolments' counts (one query)."""
+    """One row per classroom: the enrolments' counts (one query).
+
+    The facts of each enrolment (its group, and an EXISTS per form, visit, record section and
+    kind of care) are worked out once per row in an inner query, materialised, and counted by
+    the outer one: counting with Django's ``Count(filter=...)`` over the annotations would
+    repeat each EXISTS in every FILTER that reads it (ten times over for the group)."""
     enrolments = Enrolment.objects.filter(
         classroom__school_id__in=school_ids, academic_year_id=term.academic_year_id
     )
-    annotations, profile, cared = _enrolment_facts(term)
-    counts = {
-        "students": Count("pk"),
-        "profile_done": Count("pk", filter=profile),
-        "visited": Count("pk", filter=Q(v_done=True)),
-        "screened": Count("pk", filter=Q(level__isnull=False)),
-        "eq_due": Count("pk", filter=_eq_applies_q(term.start, "student__")),
-        "eq_done": Count("pk", filter=Q(f_eq=True) & _eq_applies_q(term.start, "student__")),
-        "special": Count("pk", filter=Q(special=True)),
-        "special_cared": Count("pk", filter=Q(special=True) & cared["special"]),
-        "problem_with_plan": Count("pk", filter=PROBLEM_WITH_PLAN),
-    }
-    for rater in ("teacher", "parent", "student"):
-        counts[f"{rater}_done"] = Count("pk", filter=Q(**{f"f_{rater}": True}))
-    for level in LEVELS:
-        counts[level] = Count("pk", filter=Q(level=level))
-        counts[f"{level}_cared"] = Count("pk", filter=Q(level=level) & cared[level])
-    # Aggregate aliases must not clash with the annotations (``special``): prefix, then strip.
-    rows = (
+    annotations, _profile, _cared = _enrolment_facts(term)
+    inner = (
         annotate_coverage(enrolments.annotate(**annotations), term)
-        .values("classroom_id", "classroom__grade", "classroom__school_id")
-        .annotate(**{f"c_{key}": value for key, value in counts.items()})
+        .annotate(
+            cid=F("classroom_id"),
+            grade=F("classroom__grade"),
+            sid=F("classroom__school_id"),
+            eq_applies=ExpressionWrapper(
+                _eq_applies_q(term.start, "student__"), output_field=BooleanField()
+            ),
+        )
+        .values("cid", "grade", "sid", *_FACTS)
         .order_by()
     )
-    return [{k[2:] if k.startswith("c_") else k: v for k, v in row.items()} for row in rows]
+    sql, params = inner.query.sql_with_params()
+    conditions = {
+        key: condition.format(last_grade_without_gpa=int(LAST_GRADE_WITHOUT_GPA))
+        for key, condition in _COUNTS.items()
+    }
+    counted = ", ".join(
+        f'COUNT(*) FILTER (WHERE {condition}) AS "{key}"' for key, condition in conditions.items()
+    )
+    # Constant SQL around Django's compiled query; the values stay parameters.
+    query = "WITH e AS MATERIALIZED ({}) SELECT cid, grade, sid, {} FROM e GROUP BY cid, grade, sid"
+    query = query.format(sql, 'COUNT(*) AS "students", ' + counted)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [
+        {
+            "classroom_id": row.pop("cid"),
+            "classroom__grade": row.pop("grade"),
+            "classroom__school_id": row.pop("sid"),
+            **row,
+        }
+        for row in rows
+    ]
 
 
 def _per_school(qs, **counts) -> dict[int, dict]:
