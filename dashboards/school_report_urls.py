@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboards import report_views
 
 app_name = "dash_school_reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("pdf/", report_views.school_report_pdf, name="pdf"),
+]
