@@ -555,6 +555,57 @@ def _dropout_case(world):
 
 # --- end dropout cases ---
 
+# --- care summary ---
+# The student's care summary (POST, a job: redirect): like the student's information sheet,
+# whoever may see the student; anyone else does not find the student.
+EXPECTED["students:care_summary_print"] = only(
+    ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+) | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT)
+POST_ONLY |= {"students:care_summary_print"}
+# --- end care summary ---
+
+# --- dashboards: district and network (helper h5) ---
+# Rolled-up figures: the district dashboard for the district's staff, the targets for those who
+# may set them (supervisor and administrator), the network dashboard for the network's and the
+# district's staff; everyone else does not find the district or network (404).
+EXPECTED.update(
+    {
+        "dash_district:dashboard": only(DISTRICT_STAFF, denied=NOT_FOUND),
+        "dash_district:targets": only(DISTRICT_STAFF, denied=NOT_FOUND),
+        "dash_network:dashboard": only(SUPERVISORS, denied=NOT_FOUND),
+    }
+)
+# --- end dashboards: district and network (helper h5) ---
+
+# --- school dashboard (helper H4) ---
+# The school dashboard and its lists of students: the director, the coordinator and the
+# counsellor; the school's other staff 403; network and district staff reach the school (their
+# VIEW_SCHOOL) but not its dashboard: 403 as well (they read the rolled-up dashboards).
+EXPECTED["dash_school:dashboard"] = only(["counsellor", "coordinator", "director"])
+EXPECTED["dash_school:students"] = only(["counsellor", "coordinator", "director"])
+# --- end school dashboard ---
+
+# --- national overview (lead) ---
+# The OBEC overview: only a national role (none in this world; dashboards/tests/
+# test_national.py signs one in); every school, network and district role does not find it.
+EXPECTED["dash_national:overview"] = dict.fromkeys(ROLE_KEYS, NOT_FOUND)
+# --- end national overview ---
+
+# --- reports (H6) ---
+# The reports by job (POST with the page's term, redirect to the file's page): the district
+# report (PDF, Excel) for the district's staff (anyone else does not find the district); the
+# school report for those who see the school dashboard (the others at the school: 403).
+for _name in ("dash_district_reports:pdf", "dash_district_reports:xlsx"):
+    EXPECTED[_name] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+        DISTRICT_STAFF, REDIRECT
+    )
+EXPECTED["dash_school_reports:pdf"] = only(
+    ["counsellor", "coordinator", "director"]
+) | dict.fromkeys(["counsellor", "coordinator", "director"], REDIRECT)
+POST_ONLY |= {"dash_district_reports:pdf", "dash_district_reports:xlsx", "dash_school_reports:pdf"}
+del _name
+# --- end reports (H6) ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = {
