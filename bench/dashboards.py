@@ -99,8 +99,9 @@ def _page(client, url: str, runs: int) -> dict:
     reset_queries()  # a full log (DEBUG, or a long seed) would hide what is captured
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
+    count = len(queries)  # now: the captured list is read from the log, which requests clear
     median, _ = _timed(lambda: client.get(url), runs)
-    return {"median_ms": _ms(median), "queries": len(queries)}
+    return {"median_ms": _ms(median), "queries": count}
 
 
 def _bare_sql(statements: list[str], runs: int) -> float:

@@ -174,7 +174,8 @@ def _charts(overview, points, places) -> dict:
             "labels": [label for label, _view in places],
             "datasets": [
                 {
-                    "label": f"{t.label} ({_('target')} {getattr(overview.targets, t.key)}%)",
+                    "label": _("%(figure)s (target %(target)s%%)")
+                    % {"figure": t.label, "target": getattr(overview.targets, t.key)},
                     "data": [t.value(view) for _label, view in places],
                 }
                 for t in selectors.TARGET_FIGURES

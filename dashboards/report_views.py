@@ -64,7 +64,8 @@ def school_report_pdf(request):
     return school_document_start(
         request,
         kind="school_report",
-        title=f"{_('School report')} {request.school.name} {reports.term_text(term)}",
+        title=_("School report %(school)s %(term)s")
+        % {"school": request.school.name, "term": reports.term_text(term)},
         params={"term_id": term.pk},
         permission=Perm.VIEW_SCHOOL_DASHBOARD,
     )
