@@ -23,6 +23,7 @@ from functools import reduce
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from care.coverage import annotate_coverage
 from care.models import CarePlan, CarePlanAction, Support
@@ -296,20 +297,23 @@ def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | Non
         referrals_closed=Count("pk", filter=in_term & Q(status=Referral.Status.CLOSED)),
     )
     open_case = ~Q(step=Step.CLOSED)
-    cases = _per_school(
-        DropoutCase.objects.filter(school_id__in=school_ids),
-        dropout_open=Count("pk", filter=open_case),
-        dropout_late=Count("pk", filter=open_case & Q(step_due__lt=today)),
-        dropout_back=Count(
-            "pk",
-            filter=Q(
-                step=Step.CLOSED,
-                outcome__in=IN_EDUCATION,
-                closed_on__gte=term.academic_year.start,
-                closed_on__lte=term.end,
+    # Dropout cases are scoped by district (a child may be in no school); the schools here were
+    # chosen by the caller through the access layer.
+    with scopes_disabled():
+        cases = _per_school(
+            DropoutCase.objects.filter(school_id__in=school_ids),
+            dropout_open=Count("pk", filter=open_case),
+            dropout_late=Count("pk", filter=open_case & Q(step_due__lt=today)),
+            dropout_back=Count(
+                "pk",
+                filter=Q(
+                    step=Step.CLOSED,
+                    outcome__in=IN_EDUCATION,
+                    closed_on__gte=term.academic_year.start,
+                    closed_on__lte=term.end,
+                ),
             ),
-        ),
-    )
+        )
     support = _per_school(
         Support.objects.filter(school_id__in=school_ids, term=term),
         support_records=Count("pk"),

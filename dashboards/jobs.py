@@ -5,21 +5,8 @@ coordinator and counsellor. Imported at start-up by carecore.apps (autodiscover 
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm
-from carecore.jobs import BuiltFile, JobFailed, job_kind
+from carecore.jobs import BuiltFile, JobFailed, job_kind, job_term
 from schools.selectors import term_code
-
-
-def _term(generated):
-    from schools.models import Term
-
-    term = (
-        Term.objects.select_related("academic_year")
-        .filter(pk=generated.params.get("term_id"))
-        .first()
-    )
-    if term is None:
-        raise JobFailed(_("The term no longer exists."))
-    return term
 
 
 def _still_district_staff(request, generated) -> bool:
@@ -36,7 +23,7 @@ def _district_file(generated, progress, render, extension: str, content_type: st
 
     if generated.district is None:
         raise JobFailed(_("The district no longer exists."))
-    term = _term(generated)
+    term = job_term(generated)
     content = render(district=generated.district, term=term, progress=progress)
     return BuiltFile(
         filename=reports.file_name(
@@ -73,7 +60,7 @@ def build_school_report(generated, progress) -> BuiltFile:
     school = School.objects.select_related("district").filter(pk=generated.school_id).first()
     if school is None:
         raise JobFailed(_("The school no longer exists."))
-    term = _term(generated)
+    term = job_term(generated)
     return BuiltFile(
         filename=reports.file_name(
             _("School report"), school.name, term_code(term), extension="pdf"

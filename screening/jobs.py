@@ -1,6 +1,6 @@
 """Screening documents made by jobs (see carecore.jobs). Each area keeps its own block."""
 
-from carecore.jobs import job_kind
+from carecore.jobs import job_kind, job_term
 
 
 # --- parent and student slips (screening.slips) -----------------------------------------------
@@ -18,22 +18,6 @@ def build_screening_slips(generated, progress):
 
 
 # --- screening summaries (screening.documents) ------------------------------------------------
-def _summary_term(generated):
-    from django.utils.translation import gettext as _
-
-    from carecore.jobs import JobFailed
-    from schools.models import Term
-
-    term = (
-        Term.objects.select_related("academic_year")
-        .filter(pk=generated.params.get("term_id"))
-        .first()
-    )
-    if term is None:
-        raise JobFailed(_("The term no longer exists."))
-    return term
-
-
 def _can_see_summary_student(request, generated) -> bool:
     from carecore.access import students_for_user
 
@@ -72,7 +56,7 @@ def build_student_summary(generated, progress):
     from screening import documents
     from students.models import Student
 
-    term = _summary_term(generated)
+    term = job_term(generated)
     student = (
         Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
         .select_related("school__district")
@@ -95,7 +79,7 @@ def build_classroom_summary(generated, progress):
     from schools.models import Classroom
     from screening import documents
 
-    term = _summary_term(generated)
+    term = job_term(generated)
     classroom = Classroom.objects.filter(
         school_id=generated.school_id, pk=generated.params["classroom_id"]
     ).first()
@@ -112,7 +96,7 @@ def build_school_summary(generated, progress):
     from carecore.jobs import BuiltFile
     from screening import documents
 
-    term = _summary_term(generated)
+    term = job_term(generated)
     content = documents.school_summary_pdf(
         school=generated.school,
         term=term,
