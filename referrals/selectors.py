@@ -86,9 +86,12 @@ def sent(request, *, show: str = "all", page=1) -> Page:
     return _page(_for_list(_filtered(qs, show=show), request.academic_year), page)
 
 
-def school_referrals(request, *, show: str = "open", kind: str = "", page=1) -> Page:
-    """Every referral of the school (the counsellor, the coordinator, the director)."""
+def school_referrals(request, *, show: str = "open", kind: str = "", term=None, page=1) -> Page:
+    """Every referral of the school (the counsellor, the coordinator, the director); with
+    ``term``, those sent during it (as the dashboards count them)."""
     qs = _filtered(referrals_for_user(request), show=show, kind=kind)
+    if term is not None:
+        qs = qs.filter(sent_on__gte=term.start, sent_on__lte=term.end)
     return _page(_for_list(qs, request.academic_year), page)
 
 

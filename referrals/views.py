@@ -46,6 +46,7 @@ from referrals.forms import (
     ResultForm,
 )
 from referrals.models import Referral
+from schools.selectors import term_from_code
 
 STALE_STATUS = 409
 # The service's field names that a form shows under another name.
@@ -164,8 +165,11 @@ def referral_list(request):
     kind = request.GET.get("kind") or ""
     if kind not in Referral.Kind.values:
         kind = ""
+    # --- dashboards: the referrals a dashboard figure counts (sent during a term) ---
+    term = term_from_code(request.GET.get("term") or "")
+    # --- end dashboards ---
     page = selectors.school_referrals(
-        request, show=show, kind=kind, page=request.GET.get("page") or 1
+        request, show=show, kind=kind, term=term, page=request.GET.get("page") or 1
     )
     return _list_page(
         request,
@@ -174,6 +178,7 @@ def referral_list(request):
         show=show,
         title_key="school",
         kind=kind,
+        sent_in=term,
         counts=selectors.counts(request),
     )
 
