@@ -206,8 +206,11 @@ def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
         f'COUNT(*) FILTER (WHERE {condition}) AS "{key}"' for key, condition in conditions.items()
     )
     # Constant SQL around Django's compiled query; the values stay parameters.
-    query = "WITH e AS MATERIALIZED ({}) SELECT cid, grade, sid, {} FROM e GROUP BY cid, grade, sid"
-    query = query.format(sql, 'COUNT(*) AS "students", ' + counted)
+    # MATERIALIZED keeps PostgreSQL from folding the inner query back into the FILTERs; SQLite
+    # before 3.35 (the demo, on an older system) does not know the word.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    query = "WITH e AS {}({}) SELECT cid, grade, sid, {} FROM e GROUP BY cid, grade, sid"
+    query = query.format(materialized, sql, 'COUNT(*) AS "students", ' + counted)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         names = [column[0] for column in cursor.description]
