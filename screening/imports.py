@@ -36,7 +36,16 @@ from carecore.dates import ARABIC_DIGITS
 from schools.models import Grade, School, Term
 from screening import scoring
 from screening.models import Rater, ScreeningImport, SdqResponse, Source
-from students.imports import ImportFileError, Sheet, cell_text, read_sheet
+from students.imports import (
+    ImportFileError,
+    Sheet,
+    cell_text,
+    import_file_data,
+    progress_writer,
+    read_sheet,
+    record_applied,
+    record_invalid,
+)
 from students.models import Enrolment, Student
 
 MAX_ROWS = 20000
@@ -839,26 +848,6 @@ def _audit(*, school: School, term: Term, user, counts: dict, record=None) -> No
 
 
 # --- the import as a job -----------------------------------------------------------------------
-def progress_writer(record: ScreeningImport, step: int = 5) -> Callable[[int], None]:
-    """Write the progress to the import's row, at most every ``step`` percent."""
-    last = record.progress
-
-    def write(pct: int) -> None:
-        nonlocal last
-        pct = max(0, min(100, int(pct)))
-        if pct >= last + step or (pct == 100 and last != 100):
-            last = pct
-            record.progress = pct
-            ScreeningImport.objects.filter(pk=record.pk).update(progress=pct)
-
-    return write
-
-
-def _file_data(record: ScreeningImport) -> bytes:
-    with record.file.open("rb") as f:
-        return f.read()
-
-
 def _enqueue(task, pk: int) -> None:
     transaction.on_commit(lambda: task.delay(pk))
 
@@ -891,7 +880,7 @@ def screening_import_validate(
     record.progress = 0
     record.save(update_fields=["status", "progress"])
     report = import_check(
-        data=_file_data(record),
+        data=import_file_data(record),
         filename=record.original_name,
         school=record.school,
         term=record.term,
@@ -929,39 +918,18 @@ def screening_import_apply(
     if record.status != Status.IMPORTING:
         return record  # a job delivered twice
 
-    def done(report: ImportReport) -> None:
-        record.status = Status.DONE
-        record.row_count = report.rows
-        record.summary = {**report.summary, "preview": report.preview}
-        record.errors = []
-        record.progress = 100
-        record.finished = timezone.now()
-        record.save()
-        # --- dashboards ---
-        # Bulk writes fire no signals: the school's dashboard figures are refreshed by a job.
-        from dashboards.rollups import school_changed
-
-        school_changed(record.school_id)
-        # --- end dashboards ---
-
     report = import_apply(
-        data=_file_data(record),
+        data=import_file_data(record),
         filename=record.original_name,
         school=record.school,
         term=record.term,
         user=record.confirmed_by or record.uploaded_by,
         progress=progress or progress_writer(record),
-        on_applied=done,
+        on_applied=lambda report: record_applied(record, report),
         record=record,
     )
     if not report.ok:
-        # The school's data changed since the check: nothing was imported.
-        record.status = Status.INVALID
-        record.errors = report.errors
-        record.summary = {}
-        record.progress = 100
-        record.finished = timezone.now()
-        record.save()
+        record_invalid(record, report)
     return record
 
 

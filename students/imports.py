@@ -1015,23 +1015,51 @@ def _audit(*, school: School, user, counts: dict, record=None) -> None:
 
 
 # --- the import as a job -----------------------------------------------------------------------
-def progress_writer(student_import: StudentImport, step: int = 5) -> Callable[[int], None]:
-    """Write the progress to the import's row, at most every ``step`` percent."""
-    last = student_import.progress
+def progress_writer(record, step: int = 5) -> Callable[[int], None]:
+    """Write the progress to an import's row (a student or a screening import), at most every
+    ``step`` percent."""
+    last = record.progress
 
     def write(pct: int) -> None:
         nonlocal last
         pct = max(0, min(100, int(pct)))
         if pct >= last + step or (pct == 100 and last != 100):
             last = pct
-            student_import.progress = pct
-            StudentImport.objects.filter(pk=student_import.pk).update(progress=pct)
+            record.progress = pct
+            type(record).objects.filter(pk=record.pk).update(progress=pct)
 
     return write
 
 
-def _file_data(student_import: StudentImport) -> bytes:
-    with student_import.file.open("rb") as f:
+def record_applied(record, report) -> None:
+    """An import's rows are written (called inside the writing transaction; ``report`` is the
+    ImportReport of either import): the record is done, and its school's dashboard figures are
+    refreshed by a job (bulk writes fire no signals)."""
+    from dashboards.rollups import school_changed
+
+    record.status = record.Status.DONE
+    record.row_count = report.rows
+    record.summary = {**report.summary, "preview": report.preview}
+    record.errors = []
+    record.progress = 100
+    record.finished = timezone.now()
+    record.save()
+    school_changed(record.school_id)
+
+
+def record_invalid(record, report) -> None:
+    """The school's data changed since the check: nothing was imported; the rows say why."""
+    record.status = record.Status.INVALID
+    record.errors = report.errors
+    record.summary = {}
+    record.progress = 100
+    record.finished = timezone.now()
+    record.save()
+
+
+def import_file_data(record) -> bytes:
+    """The uploaded file of an import (a student or a screening import)."""
+    with record.file.open("rb") as f:
         return f.read()
 
 
@@ -1068,7 +1096,7 @@ def student_import_validate(
     student_import.progress = 0
     student_import.save(update_fields=["status", "progress"])
     report = import_check(
-        data=_file_data(student_import),
+        data=import_file_data(student_import),
         filename=student_import.original_name,
         school=student_import.school,
         academic_year=student_import.academic_year,
@@ -1103,39 +1131,18 @@ def student_import_apply(*, student_import: StudentImport, progress: Progress = 
     if student_import.status != Status.IMPORTING:
         return student_import  # a job delivered twice
 
-    def done(report: ImportReport) -> None:
-        student_import.status = Status.DONE
-        student_import.row_count = report.rows
-        student_import.summary = {**report.summary, "preview": report.preview}
-        student_import.errors = []
-        student_import.progress = 100
-        student_import.finished = timezone.now()
-        student_import.save()
-        # --- dashboards ---
-        # Bulk writes fire no signals: the school's dashboard figures are refreshed by a job.
-        from dashboards.rollups import school_changed
-
-        school_changed(student_import.school_id)
-        # --- end dashboards ---
-
     report = import_apply(
-        data=_file_data(student_import),
+        data=import_file_data(student_import),
         filename=student_import.original_name,
         school=student_import.school,
         academic_year=student_import.academic_year,
         user=student_import.confirmed_by or student_import.uploaded_by,
         progress=progress or progress_writer(student_import),
-        on_applied=done,
+        on_applied=lambda report: record_applied(student_import, report),
         record=student_import,
     )
     if not report.ok:
-        # The school's data changed since the check: nothing was imported.
-        student_import.status = Status.INVALID
-        student_import.errors = report.errors
-        student_import.summary = {}
-        student_import.progress = 100
-        student_import.finished = timezone.now()
-        student_import.save()
+        record_invalid(student_import, report)
     return student_import
 
 
