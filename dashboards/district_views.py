@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django_scopes import scope
 
 from carecore.access import Perm, district_view, network_view
 from carecore.audit import audit_record
@@ -255,11 +254,9 @@ def district_dashboard(request):
     term = _term(request)
     context = {"district": district, "term": term}
     if term is not None:
-        # Rollups missing (a new school, a past term of the trend) are computed here, from
-        # records some of which (dropout cases) are scoped by district.
-        with scope(district=district.pk):
-            overview = selectors.district_overview(district, term)
-            context.update(_dashboard(request, overview, with_networks=True))
+        # Rollups missing (a new school, a past term of the trend) are computed here.
+        overview = selectors.district_overview(district, term)
+        context.update(_dashboard(request, overview, with_networks=True))
     return render(request, "dashboards/district_dashboard.html", context)
 
 
@@ -273,9 +270,8 @@ def network_dashboard(request):
         "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
     }
     if term is not None:
-        with scope(district=network.district_id):
-            overview = selectors.network_overview(network, term)
-            context.update(_dashboard(request, overview, with_networks=False))
+        overview = selectors.network_overview(network, term)
+        context.update(_dashboard(request, overview, with_networks=False))
     return render(request, "dashboards/network_dashboard.html", context)
 
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_scopes import get_scope, scope
 
 from carecore.dates import format_date, format_datetime, to_thai_digits
 from dashboards import charts, figures, selectors
@@ -40,14 +38,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _no_progress(value: int) -> None:
     pass
-
-
-def _district_scope(district_id: int):
-    """Dropout cases are scoped by district: computing missing rollups reads them. Inside the
-    schools' scope (the jobs), add the district; with scopes disabled (a bench), leave it."""
-    if get_scope().get("_enabled", True) is False:
-        return nullcontext()
-    return scope(district=district_id)
 
 
 # --- numbers as text -----------------------------------------------------------------------------
@@ -342,10 +332,9 @@ def _network_label(network) -> str:
 def district_report_context(*, district, term, today: datetime.date | None = None) -> dict:
     paper = Paper()
     today = today or timezone.localdate()
-    with _district_scope(district.pk):
-        overview = selectors.district_overview(district, term)
-        school_ids = [r.school.pk for r in overview.schools]
-        points = selectors.trend(school_ids, selectors.trend_terms(term))
+    overview = selectors.district_overview(district, term)
+    school_ids = [r.school.pk for r in overview.schools]
+    points = selectors.trend(school_ids, selectors.trend_terms(term))
     targets = overview.targets
     columns = [
         *_key_figures(),
@@ -457,9 +446,8 @@ def school_report_context(*, school, term, today: datetime.date | None = None) -
     paper = Paper(thai_digits=school.document_thai_digits)
     today = today or timezone.localdate()
     targets = selectors.district_targets(school.district)
-    with _district_scope(school.district_id):
-        counts = figures.compute(school_ids=[school.pk], term=term, today=today)[school.pk]
-        points = selectors.trend([school.pk], selectors.trend_terms(term))
+    counts = figures.compute(school_ids=[school.pk], term=term, today=today)[school.pk]
+    points = selectors.trend([school.pk], selectors.trend_terms(term))
     total = View(counts.total)
     columns = [
         *_key_figures(),
@@ -648,8 +636,7 @@ def district_report_xlsx(*, district, term, progress: Progress = _no_progress) -
     import openpyxl
     from openpyxl.styles import Font
 
-    with _district_scope(district.pk):
-        overview = selectors.district_overview(district, term)
+    overview = selectors.district_overview(district, term)
     progress(30)
     targets = overview.targets
     workbook = openpyxl.Workbook()

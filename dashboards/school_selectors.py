@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django_scopes import scope
 
 from dashboards import figures
 from schools.models import Classroom, Grade, Term
@@ -142,9 +141,7 @@ class SchoolDashboard:
 def school_dashboard(*, school, term: Term) -> SchoolDashboard:
     """The school's figures for ``term``, live: ``figures.compute`` (six queries) and the
     classrooms' names (one)."""
-    # Dropout cases are scoped by district (dropouts/views.py ``school_cases`` does the same).
-    with scope(district=school.district_id):
-        counts = figures.compute(school_ids=[school.pk], term=term)[school.pk]
+    counts = figures.compute(school_ids=[school.pk], term=term)[school.pk]
     classrooms = Classroom.objects.filter(
         school=school, academic_year_id=term.academic_year_id
     ).order_by("grade", "room")
