@@ -146,17 +146,9 @@ def export_file(
 def build_export_job(generated, progress):
     """The body of the ``screening_export`` job (see screening/jobs.py): params ``term_id``,
     ``format`` and ``answers``."""
-    from django.utils.translation import gettext as _
+    from carecore.jobs import BuiltFile, job_term
 
-    from carecore.jobs import BuiltFile, JobFailed
-
-    term = (
-        Term.objects.select_related("academic_year")
-        .filter(pk=generated.params.get("term_id"))
-        .first()
-    )
-    if term is None:
-        raise JobFailed(_("The term no longer exists."))
+    term = job_term(generated)
     content, content_type, filename, _rows = export_file(
         school=generated.school,
         term=term,

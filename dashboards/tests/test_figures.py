@@ -39,6 +39,18 @@ def _done_visit(student, year, day):
     )
 
 
+def _support(school, student, term, amount, source="โรงเรียน"):
+    return Support.objects.create(
+        school=school,
+        student=student,
+        term=term,
+        kind="lunch",
+        source=source,
+        amount=amount,
+        date=term.start,
+    )
+
+
 def _sdq(student, term, rater, status="complete"):
     return SdqResponse.objects.create(
         student=student, term=term, rater=rater, status=status, source="form"
@@ -101,15 +113,7 @@ def test_visits_forms_plans_referrals_and_support(world, terms):
             answer_due=today - datetime.timedelta(days=2),
         )
         for student, amount in ((s[0], 500), (s[0], 300), (s[3], None)):
-            Support.objects.create(
-                school=world.a.school,
-                student=student,
-                term=t2,
-                kind="lunch",
-                source="อบต.",
-                amount=amount,
-                date=t2.start,
-            )
+            _support(world.a.school, student, t2, amount, source="อบต.")
         result = figures.compute(school_ids=[world.a.school.pk], term=t2, today=today)
     room_counts = result[world.a.school.pk].classrooms[room.pk]
     assert room_counts["visited"] == 1
@@ -173,15 +177,7 @@ def test_a_change_marks_the_school_stale_and_a_job_computes_it_again(world, term
         rollups.refresh(school_ids=[world.a.school.pk, world.b.school.pk], term=t2)
         before = SchoolFigures.objects.get(school=world.a.school, term=t2).computed
         # The save commits: its callback marks the rows stale and queues the (eager) job.
-        Support.objects.create(
-            school=world.a.school,
-            student=world.a.student,
-            term=t2,
-            kind="lunch",
-            source="โรงเรียน",
-            amount=250,
-            date=t2.start,
-        )
+        _support(world.a.school, world.a.student, t2, 250)
         row = SchoolFigures.objects.get(school=world.a.school, term=t2)
         other = SchoolFigures.objects.get(school=world.b.school, term=t2)
     # The (eager) job ran: the new support is counted, the row is current again.
@@ -195,15 +191,7 @@ def test_a_lost_job_leaves_the_row_stale_for_the_periodic_refresh(world, terms, 
     with scopes_disabled():
         rollups.refresh(school_ids=[world.a.school.pk], term=t2)
         SchoolFigures.objects.filter(school=world.a.school).update(stale=True)
-        Support.objects.create(
-            school=world.a.school,
-            student=world.a.student,
-            term=t2,
-            kind="lunch",
-            source="โรงเรียน",
-            amount=100,
-            date=t2.start,
-        )
+        _support(world.a.school, world.a.student, t2, 100)
         assert rollups.refresh_stale() == 1
         row = SchoolFigures.objects.get(school=world.a.school, term=t2)
     assert row.counts["support_amount"] == 100 and not row.stale
@@ -216,23 +204,7 @@ def test_a_burst_of_changes_in_one_transaction_queues_one_refresh(world, terms):
     with scopes_disabled():
         connection.run_on_commit.clear()  # the world's own set-up: not what is measured
         for amount in (10, 20, 30):
-            Support.objects.create(
-                school=world.a.school,
-                student=world.a.student,
-                term=t2,
-                kind="lunch",
-                source="โรงเรียน",
-                amount=amount,
-                date=t2.start,
-            )
-        Support.objects.create(
-            school=world.b.school,
-            student=world.b.student,
-            term=t2,
-            kind="lunch",
-            source="โรงเรียน",
-            amount=5,
-            date=t2.start,
-        )
+            _support(world.a.school, world.a.student, t2, amount)
+        _support(world.b.school, world.b.student, t2, 5)
     waiting = [getattr(entry[1], "dashboards_school", None) for entry in connection.run_on_commit]
     assert sorted(w for w in waiting if w) == sorted([world.a.school.pk, world.b.school.pk])
