@@ -161,14 +161,13 @@ def _terms_so_far():
     )
 
 
-def district_run(args) -> dict:
-    database = "carecare_bench"
-    out: dict = {"database": database}
+def _run(args, database: str, measure) -> dict:
+    """Make (or, with --reuse, keep) ``database``, bind Django to it, then ``measure``."""
     seeded = args.reuse and _database_exists(database)
     if not seeded:
         _recreate(database)
     _setup(database)
-    return _district_measure(args, out, seeded)
+    return measure(args, {"database": database}, seeded)
 
 
 def _district_measure(args, out: dict, seeded: bool) -> dict:
@@ -320,17 +319,6 @@ def _district_measure(args, out: dict, seeded: bool) -> dict:
     return out
 
 
-def national_run(args) -> dict:
-    """In a second process (its own database): see main()."""
-    database = "carecare_bench_national"
-    out: dict = {"database": database}
-    seeded = args.reuse and _database_exists(database)
-    if not seeded:
-        _recreate(database)
-    _setup(database)
-    return _national_measure(args, out, seeded)
-
-
 def _national_measure(args, out: dict, seeded: bool) -> dict:
     from django.core.management import call_command
     from django.db import transaction
@@ -408,7 +396,10 @@ def main() -> None:
     args = parser.parse_args()
 
     if args._part:  # one part per process: Django binds one database per process
-        result = district_run(args) if args._part == "district" else national_run(args)
+        if args._part == "district":
+            result = _run(args, "carecare_bench", _district_measure)
+        else:
+            result = _run(args, "carecare_bench_national", _national_measure)
         print(json.dumps(result))
         return
 
