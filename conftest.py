@@ -5,6 +5,7 @@ holds the same roles, so every view can be requested "as the same role at anothe
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -159,6 +160,18 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_manifest(django_test_environment):
+    """Build the static manifest once per session, as the image build does: pages and PDFs then
+    resolve {% static %} through the production storage, so a missing or unhashable file
+    fails the tests instead of the deployment."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

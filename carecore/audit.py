@@ -12,7 +12,6 @@ Views call ``audit_record``; the audit log pages read through ``audit_events_for
 from __future__ import annotations
 
 import datetime
-import ipaddress
 from collections.abc import Iterable, Mapping
 
 from django.db.models import Q, QuerySet
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from carecore.dates import parse_date
 from carecore.models import AuditEvent
+from carecore.netaddr import client_ip
 from students.validators import mask_national_id
 
 # Fields whose values never go into the log in full: the value is replaced by its mask.
@@ -30,13 +30,9 @@ PATH_MAX = 300
 
 
 def _client_ip(request) -> str | None:
-    """REMOTE_ADDR when it is an IP address (the proxy in front sets it; nothing else is
-    trusted)."""
-    value = (request.META.get("REMOTE_ADDR") or "").strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
+    """The client's address (carecore.netaddr: the proxy's X-Forwarded-For only when the peer
+    is a trusted proxy)."""
+    return client_ip(request)
 
 
 def audit_record(**kwargs) -> AuditEvent:

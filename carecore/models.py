@@ -301,3 +301,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind}"
+
+
+class ProcessHeartbeat(models.Model):
+    """A Celery worker or beat process saying it is alive (carecore.health): written every few
+    seconds while it runs, deleted when it stops cleanly; one that died just stops writing."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        BEAT = "beat", _("Scheduler")
+
+    name = models.CharField(_("process"), max_length=200, primary_key=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("process heartbeat")
+        indexes = [models.Index(fields=["kind", "seen_at"])]
+
+    def __str__(self):
+        return self.name

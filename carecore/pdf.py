@@ -40,7 +40,6 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.core.exceptions import SuspiciousFileOperation  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
-from django.templatetags.static import static  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils._os import safe_join  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
@@ -75,8 +74,11 @@ def emblem_url(school) -> str:
 
 
 def _static_prefix() -> str:
-    """Absolute URL prefix of static files as WeasyPrint sees them (after joining)."""
-    return urljoin(INTERNAL_BASE_URL, static(""))
+    """Absolute URL prefix of static files as WeasyPrint sees them (after joining).
+
+    Read from STATIC_URL itself: ``static("")`` asks the storage for the URL of an empty name,
+    which the production (manifest) storage refuses."""
+    return urljoin(INTERNAL_BASE_URL, settings.STATIC_URL)
 
 
 def find_static_file(path: str) -> Path | None:

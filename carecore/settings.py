@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from carecore.env import env_bool, env_int, env_list, env_secret, env_str
+from carecore.netaddr import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz/ first: probes come without an allowed Host and over plain HTTP (carecore/health.py).
+    "carecore.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,7 +139,9 @@ TIME_ZONE = "Asia/Bangkok"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes the manifest and the hashed, compressed files that WhiteNoise
+# serves (the image builds it at /app/staticfiles; the test session builds its own).
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # No URL route serves MEDIA_ROOT: uploaded files (photos of homes, documents) are only ever
@@ -214,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # --- end dashboards ---
 }
+# /healthz/ fails when no worker has written its heartbeat for this many seconds; workers and
+# beat write one every HEALTH_HEARTBEAT_INTERVAL seconds (carecore/health.py).
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 60)
+HEALTH_HEARTBEAT_INTERVAL = env_int("HEALTH_HEARTBEAT_INTERVAL", 15)
 # Files made by jobs (PDFs, spreadsheets) can be downloaded for this many days.
 GENERATED_FILE_LIFETIME_DAYS = env_int("GENERATED_FILE_LIFETIME_DAYS", 7)
 
@@ -254,6 +263,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production runs behind TLS; the demo (DEBUG) does not.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the app (addresses or networks, comma-separated). Only a
+# request whose direct peer is one of them has its X-Forwarded-For read for the client's address
+# (the wrong-code throttle, log-in rate limits, the audit log; carecore/netaddr.py). Empty: the
+# peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_NETWORKS = parse_networks(TRUSTED_PROXIES)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

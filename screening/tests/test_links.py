@@ -636,3 +636,42 @@ class TestEmptyForm:
         page = client.post(form_url(parent_link), post_items([None] * 25, draft="1"))
         assert page.status_code == 302
         assert saved(world.a.student, term, "parent") is None
+
+
+class TestThrottleBehindTheProxy:
+    """Production: every request reaches the app from the TLS proxy's address, with the
+    client's address in X-Forwarded-For."""
+
+    PROXY = "10.9.0.2"
+
+    @pytest.fixture(autouse=True)
+    def _behind_proxy(self, settings):
+        from carecore.netaddr import parse_networks
+
+        settings.TRUSTED_PROXY_NETWORKS = parse_networks([self.PROXY])
+
+    def phone(self, address):
+        return Client(REMOTE_ADDR=self.PROXY, HTTP_X_FORWARDED_FOR=address)
+
+    def test_one_phone_guessing_does_not_lock_out_the_other_parents(self, parent_link):
+        guesser = self.phone("203.0.113.9")
+        for i in range(25):
+            guesser.get(f"/f/ZZZZ{'23456789'[i % 8]}{'ABCDEFGH'[i // 8 % 8]}ZZ/")
+        assert guesser.get(form_url(parent_link)).status_code == 429
+        assert self.phone("203.0.113.10").get(form_url(parent_link)).status_code == 200
+
+    def test_a_forged_header_does_not_escape_the_count(self, parent_link):
+        """The proxy appends the real address: what the phone wrote itself is ignored."""
+        for i in range(25):
+            forged = f"198.51.100.{i}, 203.0.113.9"
+            self.phone(forged).get(f"/f/ZZZZ{'23456789'[i % 8]}{'ABCDEFGH'[i // 8 % 8]}ZZ/")
+        assert self.phone("203.0.113.9").get(form_url(parent_link)).status_code == 429
+
+    def test_without_a_trusted_proxy_the_header_is_not_believed(self, parent_link, settings):
+        settings.TRUSTED_PROXY_NETWORKS = []
+        for i in range(25):
+            self.phone(f"198.51.100.{i}").get(
+                f"/f/ZZZZ{'23456789'[i % 8]}{'ABCDEFGH'[i // 8 % 8]}ZZ/"
+            )
+        # Every request counted under the peer's address: the header cannot dodge the limit.
+        assert self.phone("198.51.100.200").get(form_url(parent_link)).status_code == 429
