@@ -285,3 +285,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- backups ---
+# `manage.py backup` and the nightly job write carecare-backup-<UTC time>.tar archives here (the
+# database dump, MEDIA_ROOT and a manifest); the nightly job keeps the newest BACKUP_KEEP of them
+# (0 keeps every archive). docs/operations.md.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+    "task": "carecore.tasks.backup_nightly_task",
+    "schedule": crontab(hour=2, minute=30),
+}
+# --- end backups ---

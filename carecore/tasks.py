@@ -36,3 +36,16 @@ def notifications_email_task(notification_ids: list[int]) -> int:
     from carecore.notifications import notifications_email
 
     return notifications_email(notification_ids)
+
+
+# Nightly (CELERY_BEAT_SCHEDULE). Acknowledged when it starts, unlike the other jobs: a backup
+# that outlives the visibility timeout must not be handed to a second worker to run twice at
+# once, and a lost night's backup is simply made again the next night.
+@shared_task(acks_late=False)
+def backup_nightly_task() -> str:
+    from django.conf import settings
+
+    from carecore.backup import backup_create
+
+    archive = backup_create(output_dir=settings.BACKUP_DIR, keep=settings.BACKUP_KEEP or None)
+    return str(archive)
