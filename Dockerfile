@@ -36,11 +36,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 RUN pip install --no-cache-dir .
 
-# Translations: the compiled .mo files are committed; compile only when a .po file has no .mo.
-RUN if find . -name '*.po' | while read -r po; do [ -f "${po%.po}.mo" ] || echo "$po"; done | grep -q .; then \
-        SECRET_KEY=build-only DJANGO_SETTINGS_MODULE=carecore.settings python manage.py compilemessages; \
-    fi
-RUN SECRET_KEY=build-only DJANGO_SETTINGS_MODULE=carecore.settings python manage.py collectstatic --noinput
+# Compile the Thai catalogue and collect the static files with the production storage (the
+# manifest of hashed names that DEBUG=false serves). The same script runs in the production
+# stage of CI and in tests/test_build.py.
+RUN SECRET_KEY=build-only DJANGO_SETTINGS_MODULE=carecore.settings sh deploy/build.sh
 
 # Unprivileged user; the code stays root-owned (read-only for the app), only the media
 # directory (a volume in docker-compose.yml) is writable.
@@ -52,4 +51,4 @@ ENV MEDIA_ROOT=/data/media
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "carecore.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "carecore.wsgi:application", "--config", "deploy/gunicorn.conf.py"]

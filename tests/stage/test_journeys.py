@@ -1,0 +1,136 @@
+"""The journeys that matter, in headless Chromium, through the TLS proxy against the stack as
+deployed: a teacher records a home visit with a photo on a phone; district1 starts the district
+PDF report, watches it go from queued through running to done, and downloads it; director1
+downloads the school report. The worker, not the web process, renders every PDF."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from PIL import Image
+
+from tests.stage.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+HOUSE = {"latitude": 16.441935, "longitude": 102.835987, "accuracy": 14}
+
+READ_JOB = """() => {
+    const job = document.querySelector('.generated-file');
+    const bar = job && job.querySelector('[role=progressbar]');
+    return {status: job && job.dataset.status,
+            value: bar ? Number(bar.getAttribute('aria-valuenow')) : null};
+}"""
+
+
+def phone_photo(path):
+    image = Image.new("RGB", (3000, 4000), (200, 120, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def watch_job(page, timeout_s=120):
+    """The statuses and progress values the job's page showed, until done or failed."""
+    seen = []
+    for _ in range(timeout_s * 10):
+        state = page.evaluate(READ_JOB)
+        if not seen or seen[-1] != (state["status"], state["value"]):
+            seen.append((state["status"], state["value"]))
+        if state["status"] in ("done", "failed"):
+            break
+        page.wait_for_timeout(100)
+    return seen
+
+
+def download_pdf(page, tmp_path, name) -> str:
+    link = page.locator(".generated-file a[href$='/download/']")
+    with page.expect_download() as info:
+        link.first.click()
+    path = tmp_path / name
+    info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_teacher_records_a_home_visit_with_a_photo_on_a_phone(
+    stage_url, page_factory, screenshot, tmp_path
+):
+    page = page_factory(geolocation=HOUSE, permissions=["geolocation"])
+    log_in(page, stage_url, "teacher1")
+    assert page.url.startswith("https://")
+    page.goto(f"{stage_url}/classrooms/")
+    page.locator("main a.card").first.click()
+    page.wait_for_load_state()
+    page.locator("a.visits-done").click()
+    page.wait_for_load_state()
+    screenshot(page, "stage-visit-classroom")
+    page.locator("a[href$='/new/'].btn-primary").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#visit-form").is_visible()
+
+    page.locator("#locate").click()
+    page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+    page.locator("label[for=id_met_1]").click()
+    page.locator("label[for=id_ownership_0]").click()
+    page.fill("#id_household_size", "4")
+    page.fill("#id_income_per_month", "8000")
+    page.fill("#id_summary", "บ้านไม้สองชั้น แม่ดูแลใกล้ชิด นักเรียนช่วยงานบ้านสม่ำเสมอ")
+    page.set_input_files("#id_outside", str(phone_photo(tmp_path / "IMG_2041.jpg")))
+    screenshot(page, "stage-visit-form")
+    page.locator("button[name=action][value=done]").click()
+    page.wait_for_url(re.compile(r"/visits/\d+/(record/)?\?saved=new"), timeout=30000)
+    page.wait_for_load_state()
+    if "/record/" in page.url:
+        page.locator("button[name=apply]").click()
+        page.wait_for_load_state()
+    assert re.search(r"/visits/\d+/", page.url)
+    assert "บ้านไม้สองชั้น" in page.content()
+    # The photo comes back through its permission-checked view, resized.
+    photo = page.locator("img[src*='/photos/']").first
+    photo.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+    )
+    screenshot(page, "stage-visit-saved")
+
+
+def test_district_supervisor_watches_the_report_job_and_downloads_it(
+    stage_url, page_factory, screenshot, tmp_path
+):
+    page = page_factory(width=1366, height=900)
+    log_in(page, stage_url, "district1")
+    page.goto(f"{stage_url}/d/KKN1/")
+    page.locator("#district-dashboard").click()
+    page.wait_for_load_state()
+    page.locator("#district-report-pdf").click()
+    page.wait_for_load_state()
+    seen = watch_job(page)
+    screenshot(page, "stage-district-report-done")
+    statuses = [status for status, _ in seen]
+    assert statuses[-1] == "done", seen
+    # The page answered before the file existed, and the bar moved while the worker built it.
+    assert statuses[0] in ("queued", "running"), seen
+    assert "running" in statuses, seen
+    values = [value for status, value in seen if status == "running" and value is not None]
+    assert values == sorted(values), seen
+    text = download_pdf(page, tmp_path, "district.pdf")
+    assert "ขอนแก่น" in text
+
+
+def test_director_downloads_the_school_report(stage_url, page_factory, screenshot, tmp_path):
+    page = page_factory(width=1366, height=900)
+    log_in(page, stage_url, "director1")
+    page.locator("#school-dashboard-link").click()
+    page.wait_for_load_state()
+    page.locator("#school-report-pdf").click()
+    page.wait_for_load_state()
+    seen = watch_job(page)
+    assert seen[-1][0] == "done", seen
+    screenshot(page, "stage-school-report-done")
+    text = download_pdf(page, tmp_path, "school.pdf")
+    assert "หนองบัว" in text
