@@ -12,7 +12,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app
 
 # WeasyPrint runtime (Pango, HarfBuzz subsetting), Thai line breaking (libthai + its
-# dictionary), Thai fonts, and gettext for compilemessages.
+# dictionary), Thai fonts, gettext for compilemessages, and pg_dump/pg_restore (version 15,
+# as the database) for `manage.py backup` and `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -22,6 +23,7 @@ RUN apt-get update \
         libthai-data \
         fonts-thai-tlwg \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -45,8 +47,8 @@ RUN SECRET_KEY=build-only DJANGO_SETTINGS_MODULE=carecore.settings sh deploy/bui
 # directory (a volume in docker-compose.yml) is writable.
 RUN groupadd --system app \
     && useradd --system --gid app --create-home --home-dir /home/app app \
-    && mkdir -p /data/media \
-    && chown app:app /data/media
+    && mkdir -p /data/media /data/backups \
+    && chown app:app /data/media /data/backups
 ENV MEDIA_ROOT=/data/media
 USER app
 

@@ -69,7 +69,64 @@ def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
 
 
 def test_all_services_exist(services):
-    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+    assert {"proxy", "web", "worker", "beat", "db", "redis"} <= set(services)
+
+
+def test_every_service_has_a_healthcheck(services):
+    for name, service in services.items():
+        assert argv(service.get("healthcheck", {}).get("test", [])), name
+
+
+def test_only_the_proxy_is_published(services):
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert {str(port).split(":")[-1] for port in services["proxy"]["ports"]} == {"443", "80"}
+
+
+TEMPLATE = ROOT / "deploy" / "nginx" / "carecare.conf.template"
+
+
+def template_variables() -> set[str]:
+    return set(re.findall(r"\$\{(CARECARE_[A-Z_]+)\}", TEMPLATE.read_text(encoding="utf-8")))
+
+
+def test_proxy_uses_the_template_in_the_repository(services):
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx")
+    mounts = dict(str(volume).split(":")[:2] for volume in proxy["volumes"])
+    for source in mounts:  # the bind mounts' sources are in the repository
+        assert (ROOT / source).exists(), source
+    assert mounts["./deploy/nginx/carecare.conf.template"].startswith("/etc/nginx/templates/")
+    # Every ${CARECARE_*} of the template is given, and nothing else.
+    assert set(environment(proxy)) == template_variables()
+    upstream = environment(proxy)["CARECARE_UPSTREAM"]
+    assert upstream == "web:8000"
+    assert "8000" in [str(port) for port in services["web"]["expose"]]
+
+
+def test_the_stage_fills_the_same_template_variables():
+    stage = (ROOT / "deploy" / "stage.sh").read_text(encoding="utf-8")
+    exported = set(re.findall(r"^export (CARECARE_[A-Z_]+)=", stage, re.MULTILINE))
+    assert exported == template_variables()
+
+
+def test_the_proxy_buffers_and_caps_request_bodies():
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert re.search(r"^\s*proxy_request_buffering on;", text, re.MULTILINE)
+    size = re.search(r"^\s*client_max_body_size (\d+)m;", text, re.MULTILINE)
+    assert size and int(size.group(1)) >= 5 * 25  # five photos of the largest size
+    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Request-ID"):
+        assert re.search(rf"proxy_set_header {header} ", text), header
+
+
+def test_only_the_proxy_is_a_trusted_proxy(compose, services):
+    import ipaddress
+
+    trusted = environment(services["web"])["TRUSTED_PROXIES"].split(",")
+    proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
+    assert trusted == [proxy_address]
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
 
 
 def test_app_services_share_build_and_environment(services):
@@ -173,7 +230,7 @@ def test_web_runs_migrations_then_gunicorn_on_wsgi_app(services):
     assert "manage.py migrate" in script
     gunicorn = shlex.split(script.split("&&")[-1])
     assert gunicorn[:2] == ["gunicorn", WSGI_TARGET]
-    assert any(port.split(":")[-1] == "8000" for port in map(str, services["web"]["ports"]))
+    assert gunicorn[gunicorn.index("--config") + 1] == "deploy/gunicorn.conf.py"
 
 
 def test_wsgi_target_is_importable():
@@ -204,9 +261,10 @@ def test_dockerfile_base_packages_and_user(dockerfile):
 def test_dockerfile_installs_project_and_collects_static(dockerfile):
     runs = [args for name, args in dockerfile_instructions(dockerfile) if name == "RUN"]
     assert any("pip install --no-cache-dir ." in run for run in runs)
-    collect = [run for run in runs if "collectstatic" in run]
-    assert collect and "--noinput" in collect[0]
-    assert "SECRET_KEY=" in collect[0]
+    build = [run for run in runs if "deploy/build.sh" in run]
+    assert build and "SECRET_KEY=" in build[0]
+    script = (ROOT / "deploy" / "build.sh").read_text(encoding="utf-8")
+    assert "collectstatic --noinput" in script and "compilemessages" in script
     # The throwaway build key must not leak into the image environment.
     for name, args in dockerfile_instructions(dockerfile):
         if name in {"ENV", "ARG"}:
@@ -218,7 +276,10 @@ def test_dockerfile_cmd_runs_gunicorn_on_wsgi_app(dockerfile):
     assert cmds
     cmd = json.loads(cmds[-1]) if cmds[-1].startswith("[") else shlex.split(cmds[-1])
     assert cmd[:2] == ["gunicorn", WSGI_TARGET]
-    assert cmd[cmd.index("--bind") + 1] == "0.0.0.0:8000"
+    config = cmd[cmd.index("--config") + 1]
+    namespace = {}
+    exec((ROOT / config).read_text(encoding="utf-8"), namespace)  # noqa: S102  (our own file)
+    assert namespace["bind"] == "0.0.0.0:8000"
 
 
 def test_dockerignore_keeps_local_state_out():

@@ -120,3 +120,34 @@ def test_a_real_worker_makes_it_healthy_and_its_stop_makes_it_503(client, start_
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["failed"] == ["worker"]
+
+
+@pytest.mark.django_db
+class TestHealthcheckCommand:
+    def test_this_hosts_worker_alive(self):
+        import socket
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="no worker heartbeat"):
+            call_command("healthcheck", "--process", "worker")
+        ProcessHeartbeat.objects.create(
+            name=f"worker@{socket.gethostname()}:1", kind="worker", seen_at=timezone.now()
+        )
+        call_command("healthcheck", "--process", "worker")
+        # Another container's beat does not make this one healthy.
+        ProcessHeartbeat.objects.create(
+            name="beat@elsewhere:1", kind="beat", seen_at=timezone.now()
+        )
+        with pytest.raises(CommandError):
+            call_command("healthcheck", "--process", "beat")
+
+    def test_the_whole_report(self, settings, capsys):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        with pytest.raises(CommandError, match="unhealthy"):
+            call_command("healthcheck")
+        assert "worker: no worker seen" in capsys.readouterr().out

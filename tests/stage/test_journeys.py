@@ -32,13 +32,17 @@ def phone_photo(path):
     return path
 
 
-def watch_job(page, timeout_s=120):
-    """The statuses and progress values the job's page showed, until done or failed."""
+def watch_job(page, timeout_s=120, on_running=None):
+    """The statuses and progress values the job's page showed, until done or failed;
+    ``on_running`` is called once, when the bar first shows the job running."""
     seen = []
     for _ in range(timeout_s * 10):
         state = page.evaluate(READ_JOB)
         if not seen or seen[-1] != (state["status"], state["value"]):
             seen.append((state["status"], state["value"]))
+            if on_running and state["status"] == "running":
+                on_running()
+                on_running = None
         if state["status"] in ("done", "failed"):
             break
         page.wait_for_timeout(100)
@@ -109,7 +113,7 @@ def test_district_supervisor_watches_the_report_job_and_downloads_it(
     page.wait_for_load_state()
     page.locator("#district-report-pdf").click()
     page.wait_for_load_state()
-    seen = watch_job(page)
+    seen = watch_job(page, on_running=lambda: screenshot(page, "stage-district-report-running"))
     screenshot(page, "stage-district-report-done")
     statuses = [status for status, _ in seen]
     assert statuses[-1] == "done", seen
