@@ -12,7 +12,7 @@ DEMO_PASSWORD ?= demo-2568
 # The demo always runs on its embedded defaults: a SQLite file and jobs run eagerly.
 DEMO_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true DJANGO_SETTINGS_MODULE=carecore.settings
 
-.PHONY: install demo test lint format messages
+.PHONY: install demo test lint format messages stage
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,9 @@ messages: install
 	DJANGO_SETTINGS_MODULE=carecore.settings_test $(BIN)/python manage.py makemessages -l th \
 		--no-location -i ".venv/*" -i "static/*" -i "staticfiles/*" -i "tests/*" -i "*/tests/*" -i conftest.py
 	msgfmt --check -o locale/th/LC_MESSAGES/django.mo locale/th/LC_MESSAGES/django.po
+
+# The production stage, as CI runs it: the docker-compose.yml stack as processes (nginx with TLS,
+# gunicorn, a Celery worker and beat on Redis, PostgreSQL, DEBUG=false, the static manifest)
+# and the key journeys through https://localhost:8443/ (deploy/stage.sh).
+stage: install
+	bash deploy/stage.sh

@@ -132,6 +132,11 @@ def health_response() -> JsonResponse:
         body["failed"] = failed
     response = JsonResponse(body, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
+    if failed:
+        # One warning line per failed probe; not Django's "server error" log, which mails ADMINS
+        # (a probe every 30 s during an outage would fill their inbox).
+        logger.warning("health check failed: %s", ", ".join(failed))
+        response._has_been_logged = True
     return response
 
 

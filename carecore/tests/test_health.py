@@ -151,3 +151,16 @@ class TestHealthcheckCommand:
         with pytest.raises(CommandError, match="unhealthy"):
             call_command("healthcheck")
         assert "worker: no worker seen" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_failing_probe_is_a_warning_not_a_mail_to_the_admins(client, settings, caplog):
+    from django.core import mail
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ADMINS = [("IT", "it@example.org")]
+    with caplog.at_level("WARNING"):
+        assert client.get("/healthz/").status_code == 503
+    assert "health check failed: worker" in caplog.text
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    assert mail.outbox == []
