@@ -179,6 +179,21 @@ def _static_manifest(django_test_environment):
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serves_static_as_production():
+    """The live server of the browser tests would serve /static/ through the staticfiles finders,
+    which know no hashed name; production has no such handler and WhiteNoise (a middleware of
+    the app) serves the manifest's files. Do the same: hand every request to the app."""
+    from django.contrib.staticfiles import handlers
+
+    original = handlers.StaticFilesHandler
+    handlers.StaticFilesHandler = lambda application: application
+    try:
+        yield
+    finally:
+        handlers.StaticFilesHandler = original
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Uploaded and generated files go to a fresh folder per test, never into the checkout."""

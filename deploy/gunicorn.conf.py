@@ -16,7 +16,12 @@ graceful_timeout = 20
 keepalive = 5
 # Forwarded headers are only believed from the proxy: Django reads X-Forwarded-Proto through
 # SECURE_PROXY_SSL_HEADER and the client address through TRUSTED_PROXIES (carecore/netaddr.py).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The same proxies as the app trusts (TRUSTED_PROXIES, set in docker-compose.yml).
+forwarded_allow_ips = (
+    os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS")
+    or os.environ.get("TRUSTED_PROXIES")
+    or "127.0.0.1,::1"
+)
 
 # Logs (docs/logging.md): both to stdout/stderr, collected by the container runtime or journald.
 # One access line per request: time, the request id (the X-Request-ID header the app answers,
