@@ -9,8 +9,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ADDR ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= demo-2568
-# The demo always runs on its embedded defaults: a SQLite file and jobs run eagerly.
-DEMO_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true DJANGO_SETTINGS_MODULE=carecore.settings
+# The demo always runs on its embedded defaults, whatever the developer's environment: a SQLite
+# file, and a Celery worker on kombu's filesystem transport (messages are files in DEMO_BROKER,
+# no server to install). Migrating and seeding run their jobs eagerly (DEMO_ENV, no broker); the
+# web process and the worker share the broker folder (DEMO_QUEUE_ENV).
+DEMO_BROKER := $(CURDIR)/.demo-broker
+DEMO_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u CELERY_QUEUE \
+	-u CELERY_FILESYSTEM_DIR DEBUG=true DJANGO_SETTINGS_MODULE=carecore.settings
+DEMO_QUEUE_ENV := $(DEMO_ENV) CELERY_BROKER_URL=filesystem:// CELERY_FILESYSTEM_DIR=$(DEMO_BROKER)
 
 .PHONY: install demo test lint format messages stage
 
@@ -25,12 +31,20 @@ install: $(STAMP)
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
+	rm -rf $(DEMO_BROKER)/processed
 	@echo ""
 	@echo "  Student care system demo: http://$(ADDR)/"
 	@echo "  Log in as teacher1, teacher2, coordinator1, director1, counsellor1, network1,"
 	@echo "  district1, districtadmin1 or obec1, password: $(DEMO_PASSWORD)"
+	@echo "  Jobs (printing, imports) run on a Celery worker beside the web server."
 	@echo ""
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(ADDR)
+# The worker (with beat, for the periodic jobs) in the background, the web server in the
+# foreground; the worker stops when the web server does (Ctrl-C, or any other exit).
+	$(DEMO_QUEUE_ENV) $(BIN)/celery -A carecore worker --pool=solo --loglevel=INFO \
+		--without-gossip --without-mingle --without-heartbeat \
+		--beat --schedule=$(DEMO_BROKER)/beat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(DEMO_QUEUE_ENV) $(BIN)/python manage.py runserver $(ADDR)
 
 test: install
 	$(BIN)/pytest

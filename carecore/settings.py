@@ -98,6 +98,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the dashboards' figure query (many EXISTS, a high estimated
     # cost) for seconds before running it in milliseconds: off for this application's queries.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's web process and worker share the file. WAL lets pages read while the worker
+    # writes; a writer waits up to 20 s for the other instead of failing with "database is
+    # locked"; transactions take the write lock when they begin, so that one that read first
+    # cannot fail at its first write (a lock upgrade does not wait).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "carecore.User"
@@ -160,8 +172,11 @@ STORAGES = {
     },
 }
 
-# Celery: Redis in production and CI; without a broker, jobs run eagerly (demo only).
+# Celery: Redis in production and CI. `make demo` runs a worker on kombu's filesystem transport
+# (CELERY_BROKER_URL=filesystem://: messages are files under CELERY_FILESYSTEM_DIR, no server to
+# install). Without a broker, jobs run eagerly in the web process.
 CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL")
+_broker_dir = Path(env_str("CELERY_FILESYSTEM_DIR") or BASE_DIR / ".demo-broker")
 CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 # A job's state and output live in its row (GeneratedFile, StudentImport), not in Redis.
 CELERY_TASK_IGNORE_RESULT = True
@@ -184,6 +199,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
 }
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    # Web and worker write and read the same folder. A worker takes a message by renaming it
+    # into "processed" (atomic within one file system, so two workers never take the same
+    # message); `make demo` empties that folder when it starts. No result backend: a job's
+    # state is in its row.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": True,
+        "processed_folder": str(_broker_dir / "processed"),
+        "polling_interval": 0.5,  # seconds between looks at an empty queue folder
+    }
+    for _folder in ("queue", "control", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_RESULT_BACKEND = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
