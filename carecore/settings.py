@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from carecore.env import env_bool, env_int, env_list, env_secret, env_str
+from carecore.logs import init_sentry, parse_admins
 from carecore.netaddr import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "carecore.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request id on every log line and response, one access line per request (docs/logging.md).
+    "carecore.logs.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -310,12 +313,62 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs (docs/logging.md): every process writes one line per record to stderr, collected by the
+# container runtime or journald: ISO time, level, logger, request id and the user's numeric id
+# (never a name). Errors of requests and jobs are mailed to ADMINS when DEBUG is off, without
+# the request's contents (carecore.logs.PrivateExceptionReporter).
+ADMINS = parse_admins(env_list("ADMINS"))
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper() or "INFO"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {
+        "request_context": {"()": "carecore.logs.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "()": "carecore.logs.IsoFormatter",
+            "format": (
+                "%(asctime)s %(levelname)s %(name)s [%(request_id)s] user=%(user_id)s %(message)s"
+            ),
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "line",
+        },
+        "mail_admins": {
+            "class": "carecore.logs.PrivateAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default handlers (its own console and error mail, which would send the
+        # request's contents) stay attached unless replaced here: its records go to the root's.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # runserver's access lines repeat carecore.access (the middleware's); its 4xx/5xx stay.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        # Server errors (as Django's default does when DEBUG is off) and failed jobs.
+        "django.request": {"handlers": ["mail_admins"]},
+        "celery.app.trace": {"handlers": ["mail_admins"]},
+    },
 }
+
+# Sentry, when SENTRY_DSN is set: errors of the web app and the jobs, with no request body, no
+# cookie, no query string, no name (carecore.logs.before_send). Traces only when asked for.
+SENTRY_DSN = env_secret("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT")
+SENTRY_TRACES_SAMPLE_RATE = env_str("SENTRY_TRACES_SAMPLE_RATE")
+init_sentry(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
 
 # --- backups ---
 # `manage.py backup` and the nightly job write carecare-backup-<UTC time>.tar archives here (the
