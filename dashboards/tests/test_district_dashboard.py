@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.templatetags.static import static
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -341,7 +342,7 @@ def test_the_trend_table_shows_each_term(world, district, term, login):
     table = re.search(r'<table[^>]*id="trend-table".*?</table>', html, re.S)[0]
     assert f"{term.number}/{term.academic_year.year}" in table
     assert 'id="dashboard-charts"' in html
-    assert "vendor/chartjs/chart.umd.min.js" in html
+    assert static("vendor/chartjs/chart.umd.min.js") in html
 
 
 @pytest.mark.django_db
