@@ -1212,9 +1212,11 @@ def seed_scale(
     from django_scopes import scopes_disabled
 
     from care.models import Activity, CarePlan
+    from carecore.dbstats import analyze_tables
     from carecore.models import User
+    from districts.models import District, Network
     from dropouts.models import DropoutCase
-    from referrals.models import Referral
+    from referrals.models import Agency, Referral
     from schools.models import AcademicYear, Classroom, School
     from schools.selectors import current_term
     from schools.services import academic_year_create
@@ -1293,11 +1295,8 @@ def seed_scale(
             )
         analysing = time.perf_counter()
         tables = ctx["tables"]
-        names = ["districts_district", "districts_network", "referrals_agency"]
-        names += [table.name for table in tables.values()]
-        with connection.cursor() as plain:
-            for name in names:
-                plain.execute(f'ANALYZE "{name}"')
+        # Every district is committed: the statistics count its rows (carecore/dbstats.py).
+        analyze_tables([District, Network, Agency, *(table.model for table in tables.values())])
         progress(f"ANALYZE in {time.perf_counter() - analysing:.1f} s")
     return {
         "districts": [d["id"] for d in made],

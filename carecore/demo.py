@@ -11,12 +11,14 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from carecore import demo_names as names
+from carecore.dbstats import analyze_tables_on_commit
 from carecore.models import Membership, Role, User
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
@@ -398,6 +400,8 @@ def demo_build(
         for term in Term.objects.filter(academic_year=academic_year, start__lte=today):
             refresh(school_ids=school_ids, term=term, today=today)
         # --- end dashboards ---
+        # Statistics for the planner of every table just filled, once committed (dbstats).
+        analyze_tables_on_commit(apps.get_models())
 
     result.schools = len(school_objs)
 

@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from carecore.dates import ARABIC_DIGITS
+from carecore.dbstats import analyze_tables_on_commit
 from schools.models import Grade, School, Term
 from screening import scoring
-from screening.models import Rater, ScreeningImport, SdqResponse, Source
+from screening.models import CareGroup, Rater, ScreeningImport, SdqResponse, Source
 from students.imports import (
     ImportFileError,
     Sheet,
@@ -688,6 +689,8 @@ def import_apply(
         if not report.ok:
             return report
         _write(plan, term=term, user=user, progress=_scaled(progress, 25, 100))
+        # Fresh statistics for the planner once the forms are committed (carecore/dbstats.py).
+        analyze_tables_on_commit([SdqResponse, CareGroup], rows=len(plan.forms))
         report.summary = _summary(plan)
         report.preview = _preview(plan)
         _audit(school=school, term=term, user=user, counts=plan.counts, record=record)

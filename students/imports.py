@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from carecore.dates import ARABIC_DIGITS, BE_OFFSET, THAI_MONTHS, THAI_MONTHS_SHORT, parse_date
+from carecore.dbstats import analyze_tables_on_commit
 from schools.models import AcademicYear, Classroom, Grade, School
 from students.models import Enrolment, Student, StudentImport
 from students.validators import national_id_check_digit, normalize_national_id
@@ -932,6 +933,8 @@ def import_apply(
         if not report.ok:
             return report
         _write(plan, academic_year)
+        # Fresh statistics for the planner once the rows are committed (carecore/dbstats.py).
+        analyze_tables_on_commit([Student, Enrolment, Classroom], rows=report.rows)
         report.summary = {
             **plan.counts,
             "classroom_ids": sorted(c.pk for c in plan.classrooms.values()),
