@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import SimpleLazyObject, empty
-from django.utils.log import AdminEmailHandler
+from django.utils.log import AdminEmailHandler, log_response
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 access_logger = logging.getLogger("carecore.access")
@@ -174,6 +174,18 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
+            if response.status_code >= 400:
+                # Django logs a 4xx/5xx response that no view raised ("Not Found: /f/...")
+                # after every middleware has returned, outside this request's context, and with
+                # the raw path: log it here, with the id and the masked path (log_response marks
+                # it logged, so Django does not write it again).
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    safe_path(request),
+                    response=response,
+                    request=request,
+                )
             # The view may have signed someone in or out: the id of whoever the request ended
             # with, else of whoever it started with.
             ctx.user_id = _user_id(request, evaluate=True) or ctx.user_id

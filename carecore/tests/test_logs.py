@@ -71,6 +71,8 @@ def failing_view(request):
 def slip_view(request, code):
     if code.startswith("ERR"):
         raise RuntimeError("the slip form failed")
+    if code.startswith("ZZ"):  # what the public form answers to an unknown code
+        return HttpResponse("no such code", status=404)
     return HttpResponse("form")
 
 
@@ -580,3 +582,14 @@ def test_before_send_scrubs_what_the_integrations_collect():
 def test_before_breadcrumb_drops_sql():
     crumb = {"category": "query", "message": "SELECT 1", "data": {"params": ["x"]}}
     assert logs.before_breadcrumb(crumb) == {"category": "query"}
+
+
+@pytest.mark.django_db
+def test_a_not_found_page_is_logged_with_its_request_id(client, caplog):
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get("/f/ZZQX7PK2/")
+    assert response.status_code == 404
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1  # not twice
+    assert records[0].request_id == response["X-Request-ID"]
+    assert "ZZQX7PK2" not in records[0].getMessage()  # a slip code, even a wrong one
