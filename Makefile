@@ -12,11 +12,12 @@ DEMO_PASSWORD ?= demo-2568
 # The demo always runs on its embedded defaults, whatever the developer's environment: a SQLite
 # file, and a Celery worker on kombu's filesystem transport (messages are files in DEMO_BROKER,
 # no server to install). Migrating and seeding run their jobs eagerly (DEMO_ENV, no broker); the
-# web process and the worker share the broker folder (DEMO_QUEUE_ENV).
+# web process and the worker share the broker folder (DEMO_QUEUE_ENV; the URL names a host, or
+# kombu warns that it has none).
 DEMO_BROKER := $(CURDIR)/.demo-broker
 DEMO_ENV := env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u CELERY_QUEUE \
 	-u CELERY_FILESYSTEM_DIR DEBUG=true DJANGO_SETTINGS_MODULE=carecore.settings
-DEMO_QUEUE_ENV := $(DEMO_ENV) CELERY_BROKER_URL=filesystem:// CELERY_FILESYSTEM_DIR=$(DEMO_BROKER)
+DEMO_QUEUE_ENV := $(DEMO_ENV) CELERY_BROKER_URL=filesystem://localhost/ CELERY_FILESYSTEM_DIR=$(DEMO_BROKER)
 
 .PHONY: install demo test lint format messages stage
 

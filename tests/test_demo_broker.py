@@ -85,7 +85,7 @@ def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="carecore.settings",
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        CELERY_BROKER_URL="filesystem://",
+        CELERY_BROKER_URL="filesystem://localhost/",  # a host, or kombu warns that it has none
         CELERY_FILESYSTEM_DIR=str(tmp_path / "broker"),
         MEDIA_ROOT=str(tmp_path / "media"),
         LOG_LEVEL="INFO",
