@@ -271,7 +271,14 @@ def mask_national_ids(text: str) -> str:
 
 
 class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
-    """Reports no form field, cookie, local variable or header that is not on a short list."""
+    """Reports no form field, cookie, local variable or header that is not on a short list, and
+    no setting that can hold a password: Django's list misses the connection URLs
+    (``DATABASE_URL=postgres://user:password@...``, the broker, the cache, the DSN)."""
+
+    hidden_settings = re.compile(
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|BROKER|BACKEND|CACHE|DSN|URL",
+        flags=re.IGNORECASE,
+    )
 
     def is_active(self, request):
         return True

@@ -239,6 +239,11 @@ def test_a_job_outside_a_request_logs_under_its_task_id(db, log_output):
 
 def test_a_server_error_is_mailed_to_admins_without_the_request_contents(teacher, settings):
     settings.ADMINS = [("Ops", "ops@example.org")]
+    # Connection URLs carry passwords (docker-compose.yml builds DATABASE_URL from
+    # POSTGRES_PASSWORD); the mail lists the settings and must not show them.
+    settings.DATABASE_URL = "postgres://carecare:db-pass-4417@db:5432/carecare"
+    settings.CELERY_BROKER_URL = "redis://:broker-pass-9921@redis:6379/0"
+    settings.SENTRY_DSN = "https://dsn-key-5532@sentry.example.org/1"
     client = Client(raise_request_exception=False)
     client.force_login(teacher)
     client.cookies["tracking"] = COOKIE_VALUE
@@ -262,6 +267,9 @@ def test_a_server_error_is_mailed_to_admins_without_the_request_contents(teacher
         USERNAME,
         TEACHER_NAME,
         client.cookies["sessionid"].value,
+        "db-pass-4417",
+        "broker-pass-9921",
+        "dsn-key-5532",
     ):
         assert secret not in text, secret
     assert logs.NATIONAL_ID_MASK in message.body

@@ -31,7 +31,10 @@ class Command(BaseCommand):
                 seen_at__gte=since,
             ).exists()
             if not alive:
-                raise CommandError(f"no {process} heartbeat from this host since {since:%H:%M:%S}")
+                raise CommandError(
+                    f"no {process} heartbeat from this host since "
+                    f"{timezone.localtime(since):%H:%M:%S}"
+                )
             self.stdout.write(f"{process}: ok")
             return
         healthy, checks = health_report()
