@@ -18,6 +18,16 @@ class User(AbstractUser):
         default="th",
         help_text=_("Language of the screens and of documents made for this person."),
     )
+    # Two-factor authentication (carecore/mfa.py): when the grace period of a person who must
+    # use it began (their first log-in once it applied), and whether they have an authenticator
+    # app or a passkey (kept in step with allauth's authenticators, so that no page needs a
+    # query to know).
+    mfa_grace_started = models.DateTimeField(
+        _("two-factor grace period started"), null=True, blank=True, editable=False
+    )
+    mfa_enrolled = models.BooleanField(
+        _("uses two-factor authentication"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")

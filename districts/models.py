@@ -24,6 +24,14 @@ class District(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     province = models.CharField(_("province"), max_length=100)
+    require_mfa_for_homeroom = models.BooleanField(
+        _("homeroom teachers must use two-factor authentication"),
+        default=False,
+        help_text=_(
+            "Staff who see many students or sensitive data always must. Turn this on to require "
+            "it of homeroom teachers too."
+        ),
+    )
 
     class Meta:
         verbose_name = _("district office")
