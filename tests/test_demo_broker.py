@@ -7,7 +7,6 @@ Nothing external is needed (no Redis, no PostgreSQL), so this test never skips."
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import time
 from pathlib import Path
 
 from carecore.env import ENV_NAMES
+from tests.worker import Worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,44 +132,23 @@ def test_a_worker_on_the_filesystem_broker_prints_from_a_sqlite_database(tmp_pat
         for m in messages
     ), messages
 
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "carecore",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    worker = Worker("demo", tmp_path / "worker.log", env, pool="solo")
     try:
         deadline = time.monotonic() + 60
         status = None
-        while time.monotonic() < deadline and worker.poll() is None:
+        while time.monotonic() < deadline and worker.process.poll() is None:
             status, progress, name = job_row(db, file_id)
             if status in ("done", "failed"):
                 break
             time.sleep(0.2)
-        assert status == "done", log.read_text()
+        assert status == "done", worker.log.read_text()
         assert progress == 100
         assert (tmp_path / "media" / name).read_bytes().startswith(b"%PDF")
         assert list(queue.iterdir()) == []  # taken off the queue
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
-    assert worker.returncode == 0, log.read_text()  # a warm shutdown on SIGTERM
+        worker.stop()
+    # A warm shutdown on SIGTERM.
+    assert worker.process.returncode == 0, worker.log.read_text()
 
 
 def test_without_a_broker_jobs_run_eagerly(tmp_path):

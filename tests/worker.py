@@ -62,7 +62,10 @@ def _forget_connections(app):
 
 
 class Worker:
-    def __init__(self, name: str, log: Path, env: dict):
+    """A Celery worker process of its own (``pool="solo"`` runs jobs in the worker process
+    itself, as the demo does)."""
+
+    def __init__(self, name: str, log: Path, env: dict, *, pool: str = "prefork"):
         self.name = name
         self.log = log
         self.process = subprocess.Popen(
@@ -75,7 +78,7 @@ class Worker:
                 "worker",
                 "--loglevel=INFO",
                 "--concurrency=1",
-                "--pool=prefork",
+                f"--pool={pool}",
                 f"--hostname={name}@%h",
                 "--without-gossip",
                 "--without-mingle",
