@@ -37,6 +37,7 @@ from carecore.dbstats import analyze_tables_on_commit
 from schools.models import Grade, School, Term
 from screening import scoring
 from screening.models import CareGroup, Rater, ScreeningImport, SdqResponse, Source
+from students import sheet_reader
 from students.imports import (
     ImportFileError,
     Sheet,
@@ -49,9 +50,9 @@ from students.imports import (
 )
 from students.models import Enrolment, Student
 
-MAX_ROWS = 20000
+MAX_ROWS = sheet_reader.MAX_ROWS
 PREVIEW_ROWS = 20
-HEADER_SEARCH_ROWS = 20
+HEADER_SEARCH_ROWS = sheet_reader.HEADER_SEARCH_ROWS
 ITEMS = 25
 
 Progress = Callable[[int], None] | None
@@ -162,6 +163,8 @@ MESSAGES = {
         "The import stopped because of an unexpected error. Nothing was imported; you can try "
         "again."
     ),
+    # Limits on what a file may hold.
+    **sheet_reader.LIMIT_MESSAGES,
     # One row or cell.
     "required": gettext_lazy("The value is missing."),
     "student_unknown": gettext_lazy("No student of this school has this student code."),
@@ -304,7 +307,8 @@ def parse_file(data: bytes, filename: str, progress: Progress = None) -> ParsedF
         sheet = read_sheet(data, filename)
         position, header = _find_header(sheet)
     except ImportFileError as exc:
-        return ParsedFile(rows=[], errors=[_error(exc.error["code"], **exc.error["params"])])
+        # The same shape of problem as here: the code, and the row and column when known.
+        return ParsedFile(rows=[], errors=[exc.error])
     body = [
         (n, cells) for n, cells in sheet.rows[position + 1 :] if any(cell_text(c) for c in cells)
     ]

@@ -25,7 +25,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -36,13 +35,14 @@ from django.utils.translation import gettext, gettext_lazy
 from carecore.dates import ARABIC_DIGITS, BE_OFFSET, THAI_MONTHS, THAI_MONTHS_SHORT, parse_date
 from carecore.dbstats import analyze_tables_on_commit
 from schools.models import AcademicYear, Classroom, Grade, School
+from students import sheet_reader
 from students.models import Enrolment, Student, StudentImport
 from students.validators import national_id_check_digit, normalize_national_id
 
-MAX_ROWS = 20000
+MAX_ROWS = sheet_reader.MAX_ROWS
 MAX_NUMBER = 999  # room and class numbers
 PREVIEW_ROWS = 20
-HEADER_SEARCH_ROWS = 20
+HEADER_SEARCH_ROWS = sheet_reader.HEADER_SEARCH_ROWS
 
 Progress = Callable[[int], None] | None
 
@@ -135,6 +135,8 @@ MESSAGES = {
         "The import stopped because of an unexpected error. Nothing was imported; you can try "
         "again."
     ),
+    # Limits on what a file may hold.
+    **sheet_reader.LIMIT_MESSAGES,
     # One cell.
     "required": gettext_lazy("The value is missing."),
     "too_long": gettext_lazy("The value is too long (at most %(max)s characters)."),
@@ -224,23 +226,9 @@ class ImportFileError(Exception):
 
 
 # --- reading -----------------------------------------------------------------------------------
-@dataclass
-class Sheet:
-    """The rows of a file as cells (strings, numbers or dates), numbered as the user sees them."""
-
-    rows: list[tuple[int, list]]
-
-
-def file_kind(data: bytes, filename: str) -> str:
-    """xlsx, csv, or the error code for a file that cannot be read."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx" if ext in ("xlsx", "xlsm", "") else "format"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or ext == "xls":
-        return "xls"
-    if ext in ("csv", "txt", "tsv", ""):
-        return "csv"
-    return "format"
+# The file is read, within the limits on what it may hold, in students.sheet_reader (shared with
+# the screening import).
+Sheet = sheet_reader.Sheet
 
 
 def check_file_name(filename: str) -> str | None:
@@ -253,70 +241,11 @@ def check_file_name(filename: str) -> str | None:
     return None
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Thai TIS-620/cp874."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ImportFileError("encoding") from None
-    if b"\x00" in data:
-        raise ImportFileError("encoding")
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # Control characters other than tabs and line ends: not a text file.
-        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-            raise ImportFileError("encoding")
-        return text
-    raise ImportFileError("encoding")
-
-
-def read_csv(data: bytes) -> Sheet:
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return Sheet(rows=[(n, row) for n, row in enumerate(reader, start=1)])
-    except csv.Error:
-        raise ImportFileError("encoding") from None
-
-
-def read_xlsx(data: bytes) -> Sheet:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError("xlsx_unreadable") from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong size into the file; read what is there instead.
-        sheet.reset_dimensions()
-        rows = []
-        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((n, list(row)))
-            if n > MAX_ROWS + HEADER_SEARCH_ROWS:
-                break
-        return Sheet(rows=rows)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError("xlsx_unreadable") from None
-    finally:
-        workbook.close()
-
-
 def read_sheet(data: bytes, filename: str) -> Sheet:
-    kind = file_kind(data, filename)
-    if kind == "xlsx":
-        return read_xlsx(data)
-    if kind == "csv":
-        return read_csv(data)
-    raise ImportFileError(kind)
+    try:
+        return sheet_reader.read_sheet(data, filename)
+    except sheet_reader.FileRefused as exc:
+        raise ImportFileError(exc.code, row=exc.row, column=exc.column, **exc.params) from None
 
 
 # --- cells -------------------------------------------------------------------------------------
