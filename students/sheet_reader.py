@@ -271,7 +271,8 @@ def _read_whole(name: str) -> bool:
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SI, _T, _R = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
-_ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
+_DATA, _ROW, _CELL = f"{_MAIN}sheetData", f"{_MAIN}row", f"{_MAIN}c"
+MAX_SHEET_COLUMNS = 16384  # Excel's last column (XFD): a row cannot hold more cells
 # Sheet XML is about eight elements deep (worksheet, sheetData, row, c, is, r, rPr, b); a cell or
 # a shared string with rich text has a few elements per run of formatting.
 MAX_DEPTH = 32
@@ -288,24 +289,16 @@ class _TooLong:
 TOO_LONG = _TooLong()
 
 
-def _iterparse(source):
-    """(event, element, parent) for the XML, parsed by defusedxml (no DTD, no entities). The caller
-    removes each element from its parent once read, so the tree never holds more than the open
-    elements and the children of one cell or string."""
+def _events(source):
+    """Start and end events of the XML, parsed by defusedxml: a DTD or an entity is refused
+    before anything is expanded."""
     from defusedxml.ElementTree import iterparse
 
-    stack: list = []
-    for event, element in iterparse(
-        source, events=("start", "end"), forbid_dtd=True, forbid_entities=True
-    ):
-        if event == "start":
-            stack.append(element)
-            if len(stack) > MAX_DEPTH:
-                raise FileRefused("xlsx_unreadable")
-            yield event, element, None
-        else:
-            stack.pop()
-            yield event, element, stack[-1] if stack else None
+    return iterparse(source, events=("start", "end"), forbid_dtd=True, forbid_entities=True)
+
+
+def _too_deep() -> FileRefused:
+    return FileRefused("xlsx_unreadable")
 
 
 def _text_length(element) -> int:
@@ -329,22 +322,28 @@ def _shared_string(si) -> str | _TooLong:
 
 
 def read_shared_strings(source) -> list:
+    """The shared strings, each dropped from the tree once read (the tree never holds more than
+    one string); strings over the cell limit are kept as ``TOO_LONG``."""
     strings: list = []
     depth = inside = 0
-    for event, element, parent in _iterparse(source):
+    root = None
+    for event, element in _events(source):
         if event == "start":
             depth += 1
-            if depth > 2:
-                inside += 1
-                if inside > MAX_CELL_ELEMENTS:
-                    raise FileRefused("cell_too_long", max=MAX_CELL_CHARS)
+            if depth > MAX_DEPTH:
+                raise _too_deep()
+            if root is None:
+                root = element
             continue
         depth -= 1
-        if depth == 1:
-            # A string, or anything else directly in the table: read, then dropped.
+        if depth > 1:
+            inside += 1  # an element of one string (runs of rich text, phonetic hints)
+            if inside > MAX_CELL_ELEMENTS:
+                raise FileRefused("cell_too_long", max=MAX_CELL_CHARS)
+        elif depth == 1:
             if element.tag == _SI:
                 strings.append(_shared_string(element))
-            parent.remove(element)
+            root.clear()
             inside = 0
     return strings
 
@@ -387,7 +386,9 @@ class _Reader:
 
 def _read_cells(reader, path: str) -> Sheet:
     """The sheet's rows, one at a time, through openpyxl's cell parser (types, shared strings and
-    dates as openpyxl reads them)."""
+    dates as openpyxl reads them). Each row is dropped from the tree once read, and the reading
+    stops at the end of the sheet's data: what follows (merged cells, formatting) is not needed.
+    Depths: the worksheet is 1, sheetData 2, a row 3, a cell 4, the cell's value 5 and more."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     wb = reader.wb
@@ -402,35 +403,50 @@ def _read_cells(reader, path: str) -> Sheet:
             timedelta_formats=wb._timedelta_formats,
         )
         cells: dict[int, object] = {}
-        cell = None  # the cell being read: its children stay until it ends
-        inside = 0
-        for event, element, parent in _iterparse(src):
+        depth = inside = in_row = 0
+        root = sheet_data = None
+        for event, element in _events(src):
             if event == "start":
-                if cell is not None:
-                    inside += 1
-                    if inside > MAX_CELL_ELEMENTS:
-                        raise FileRefused(
-                            "cell_too_long", row=parser.row_counter, max=MAX_CELL_CHARS
-                        )
-                elif element.tag == _CELL:
-                    cell, inside = element, 0
-                elif element.tag == _ROW:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep()
+                if depth == 1:
+                    root = element
+                elif depth == 2 and element.tag == _DATA:
+                    sheet_data = element
+                elif depth == 3 and sheet_data is not None and element.tag == _ROW:
                     number = element.get("r")
                     parser.row_counter = int(number) if number else parser.row_counter + 1
                     parser.col_counter = 0
-                    cells = {}
+                    cells, in_row = {}, 0
                 continue
-            if element is cell:
-                cell = None
-                _read_cell(parser, element, cells)
-            elif cell is not None:
-                continue
-            elif element.tag == _ROW:
-                width = max(cells, default=0)
-                rows.add(parser.row_counter, [cells.get(i) for i in range(1, width + 1)])
-                cells = {}
-            if parent is not None:
-                parent.remove(element)
+            depth -= 1
+            if depth >= 4 or (depth >= 2 and sheet_data is None):
+                # Inside a cell (kept until the cell ends), or anything before the sheet's data
+                # (column widths, views): counted, and dropped with its parent.
+                inside += 1
+                if inside > MAX_CELL_ELEMENTS * (1 if sheet_data is not None else 10):
+                    raise FileRefused("cell_too_long", row=parser.row_counter, max=MAX_CELL_CHARS)
+            elif depth == 3:
+                # A cell: read, then emptied (its shell stays in the row until the row ends).
+                if element.tag == _CELL:
+                    _read_cell(parser, element, cells)
+                element.clear()
+                inside = 0
+                in_row += 1
+                if in_row > MAX_SHEET_COLUMNS:
+                    raise FileRefused("too_many_columns", row=parser.row_counter, max=MAX_COLUMNS)
+            elif depth == 2:
+                if element.tag == _ROW:
+                    width = max(cells, default=0)
+                    rows.add(parser.row_counter, [cells.get(i) for i in range(1, width + 1)])
+                sheet_data.clear()
+                cells, inside = {}, 0
+            elif depth == 1:
+                if element is sheet_data:
+                    break
+                root.clear()
+                inside = 0
     return Sheet(rows=rows.rows)
 
 
