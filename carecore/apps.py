@@ -8,7 +8,7 @@ class CarecoreConfig(AppConfig):
     verbose_name = _("Care core")
 
     def ready(self):
-        from carecore import health, signals  # noqa: F401  (health: the heartbeats)
+        from carecore import health, mfa, signals  # noqa: F401  (health: the heartbeats)
 
         # Every app's job kinds (``<app>/jobs.py``) register themselves on import.
         autodiscover_modules("jobs")

@@ -38,3 +38,34 @@ class ThaiFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class MfaRequiredMiddleware:
+    """Puts ``request.mfa`` (carecore/mfa.py) on every signed-in request, for the banner, and
+    sends a person who must use two-factor authentication and whose grace period is over to the
+    enrolment page: the log-out, the enrolment pages and the help page stay open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from carecore.mfa import mfa_allowed_when_locked, mfa_status
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        request.mfa = status = mfa_status(request)
+        if status.locked and not mfa_allowed_when_locked(request.path_info):
+            target = reverse("mfa_activate_totp")
+            if request.headers.get("HX-Request"):
+                # htmx (a progress poll, say) would swap the whole enrolment page into a
+                # fragment: it loads the page instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        return self.get_response(request)

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Two-factor authentication required past the grace period (carecore/mfa.py).
+    "carecore.middleware.MfaRequiredMiddleware",
     "carecore.middleware.AdminScopesMiddleware",
 ]
 
@@ -139,8 +141,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (carecore/mfa.py): an authenticator app (TOTP) or a passkey
+# (WebAuthn), with recovery codes. Required for every role that sees sensitive data or many
+# students, and for homeroom teachers where their district says so: MFA_GRACE_DAYS days from the
+# first log-in once it applies, then nothing but the enrolment pages. A passkey is a second
+# factor after the password, not a way to log in without it (MFA_PASSKEY_LOGIN_ENABLED off).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Student Care")
+MFA_ADAPTER = "carecore.mfa.MFAAdapter"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers offer passkeys only over HTTPS (and on localhost); the demo runs on plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_GRACE_DAYS = env_int("MFA_GRACE_DAYS", 14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

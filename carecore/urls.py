@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from carecore import file_views
+from carecore import file_views, mfa_views
 from carecore import views as carecore_views
 from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
 from schools import views as school_views
@@ -71,5 +71,6 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),
+    path("two-factor/", mfa_views.mfa_help, name="mfa_help"),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecore.models import Role
+from districts.models import District
 from schools.forms import StaffCreateForm
 from schools.models import School
 
@@ -53,3 +54,11 @@ class DistrictStaffCreateForm(StaffCreateForm):
         if role in (Role.COORDINATOR, Role.DIRECTOR):
             return {"role": role, "school": self.cleaned_data["school"]}
         return {"role": role, "district": self.district}
+
+
+class DistrictSecurityForm(forms.ModelForm):
+    """The district's account-security choices (the district administrator's)."""
+
+    class Meta:
+        model = District
+        fields = ["require_mfa_for_homeroom"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from carecore import audit_views
-from districts import views
+from districts import security_views, views
 
 app_name = "districts"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         "d/<district_code:district_code>/audit/",
         audit_views.district_audit_log,
         name="district_audit_log",
+    ),
+    path(
+        "d/<district_code:district_code>/security/",
+        security_views.district_security,
+        name="district_security",
     ),
     path("n/<int:network_id>/", views.network_detail, name="network_detail"),
 ]

@@ -416,7 +416,7 @@ def _read_cells(reader, path: str) -> Sheet:
                     sheet_data = element
                 elif depth == 3 and sheet_data is not None and element.tag == _ROW:
                     number = element.get("r")
-                    parser.row_counter = int(number) if number else parser.row_counter + 1
+                    parser.row_counter = _row_number(number) if number else parser.row_counter + 1
                     parser.col_counter = 0
                     cells, in_row = {}, 0
                 continue
@@ -448,6 +448,14 @@ def _read_cells(reader, path: str) -> Sheet:
                 root.clear()
                 inside = 0
     return Sheet(rows=rows.rows)
+
+
+def _row_number(text: str) -> int:
+    """A row's number: some programs write 12.0 for 12 (as openpyxl accepts)."""
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
 
 
 def _read_cell(parser, element, cells: dict) -> None:

@@ -90,6 +90,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Notifications: one's own list; a notification of school A's homeroom teacher opens (and
     # redirects to its page) for them only; marking all read (POST) redirects.
     "notification_list": EVERYONE,
+    # Two-factor authentication: the help page is everyone's (it shows one's own account only);
+    # whether homeroom teachers must use it is the district administrator's choice.
+    "mfa_help": EVERYONE,
+    "districts:district_security": only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    ),
     "notification_open": only(["homeroom"], denied=NOT_FOUND, overrides={"homeroom": REDIRECT}),
     "notifications_mark_all_read": dict.fromkeys(ROLE_KEYS, REDIRECT),
     "generated_file": only(["homeroom"], denied=NOT_FOUND),
