@@ -151,6 +151,26 @@ def _side(tag: str, year: AcademicYear, code_base: int) -> Side:
     return side
 
 
+def give_photo_consent(student, user=None):
+    """The guardian's current consent to home-visit photos of ``student`` (PDPA: no photo is
+    added without it), unless one is recorded already."""
+    from students.consent_models import GuardianConsent
+    from students.consent_services import consent_give
+
+    with scopes_disabled():
+        current = GuardianConsent.objects.filter(
+            student=student, purpose="home_visit_photos", withdrawn_at__isnull=True
+        ).first()
+        return current or consent_give(
+            student=student,
+            purpose="home_visit_photos",
+            given_by="ผู้ปกครอง",
+            given_on=timezone.localdate(),
+            method="paper",
+            user=user,
+        )
+
+
 @pytest.fixture
 def world(db) -> World:
     with scopes_disabled():

@@ -800,3 +800,24 @@ def dropout_case_get_for_user(request, pk: int, *, work: bool = False):
 
 
 # --- end dropout cases -------------------------------------------------------------------------
+
+
+# --- guardian consent (PDPA, students/consent_views.py) ----------------------------------------
+CONSENT_RECORD_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
+
+
+def can_record_consent(request, student) -> bool:
+    """Record or withdraw a guardian's consent (docs/privacy.md): the coordinator, the director,
+    and the student's homeroom teachers of the current year. Everyone who may see the student
+    sees the consents."""
+    from students.models import Enrolment
+
+    if get_access(request).school_roles(request.school) & CONSENT_RECORD_ROLES:
+        return True
+    classroom_ids = own_classroom_ids(request)
+    if not classroom_ids:
+        return False
+    return Enrolment.objects.filter(student=student, classroom_id__in=classroom_ids).exists()
+
+
+# --- end guardian consent ----------------------------------------------------------------------

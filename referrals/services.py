@@ -598,3 +598,38 @@ def referrals_overdue_notify(*, today: datetime.date | None = None) -> int:
                 )
                 count += 1
     return count
+
+
+# --- guardian consent withdrawn (PDPA, students/consent_services.py) ---------------------------
+def external_referrals_consent_withdrawn(*, student, user, request=None) -> list[Referral]:
+    """The guardian withdrew consent to sending the child's data to outside agencies: every open
+    external referral of the student gets a note in its log and an audit row, and shows "consent
+    withdrawn" to whoever opens it (students.consent_selectors.external_consent_withdrawal)
+    until the sender acts (tells the agency, closes it). What was sent is kept as it was."""
+    referrals = list(
+        Referral.objects.filter(
+            school_id=student.school_id,
+            student=student,
+            kind=Referral.Kind.EXTERNAL,
+            status__in=Referral.OPEN_STATUSES,
+        ).select_related("school", "student", "agency")
+    )
+    for referral in referrals:
+        _log(
+            referral,
+            ReferralUpdate.Kind.PROGRESS,
+            user,
+            _(
+                "The guardian withdrew consent to sending the student's data to outside "
+                "agencies. Tell the agency and decide whether the referral can go on."
+            ),
+        )
+        _audit(
+            action=AuditEvent.Action.CHANGE,
+            referral=referral,
+            user=user,
+            summary=_("Marked referral %(number)s: the guardian withdrew consent")
+            % {"number": referral.number},
+            request=request,
+        )
+    return referrals

@@ -576,3 +576,7 @@ class RecordRevision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Record revisions are append-only.")
+
+
+# Guardian consent (PDPA): its own module, registered here.
+from students.consent_models import GuardianConsent  # noqa: E402, F401

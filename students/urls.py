@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import import_views, print_views, record_views, views
+from students import consent_views, import_views, print_views, record_views, seen_views, views
 
 app_name = "students"
 
@@ -14,6 +14,20 @@ urlpatterns = [
         name="guardian_edit",
     ),
     path("<int:student_id>/print/", print_views.student_print, name="student_print"),
+    # --- guardian consent and who has seen the record (PDPA) ---
+    path("<int:student_id>/consents/", consent_views.consents, name="consents"),
+    path(
+        "<int:student_id>/consents/<slug:purpose>/new/",
+        consent_views.consent_new,
+        name="consent_new",
+    ),
+    path(
+        "<int:student_id>/consents/<int:consent_id>/withdraw/",
+        consent_views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<int:student_id>/seen-by/", seen_views.seen_by, name="seen_by"),
+    # --- end guardian consent ---
     # --- care summary ---
     path(
         "<int:student_id>/care-summary/print/",

@@ -612,6 +612,21 @@ POST_ONLY |= {"dash_district_reports:pdf", "dash_district_reports:xlsx", "dash_s
 del _name
 # --- end reports (H6) ---
 
+# --- guardian consent and who has seen the record (PDPA, students/consent_views.py) ---
+# Whoever may see the student sees the consents; the coordinator, the director and the student's
+# homeroom teacher record and withdraw them (the counsellor reads only). "Who has seen this
+# record" is the director's (the district administrator holds the audit-log permission but sees
+# no student).
+EXPECTED["students:consents"] = only(
+    ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
+)
+EXPECTED["students:consent_new"] = only(
+    ["homeroom", "coordinator", "director"], denied=NOT_FOUND, overrides={"counsellor": FORBIDDEN}
+)
+EXPECTED["students:consent_withdraw"] = EXPECTED["students:consent_new"]
+EXPECTED["students:seen_by"] = only(["director"], overrides={"district_admin": NOT_FOUND})
+# --- end guardian consent ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = {
@@ -659,8 +674,30 @@ def kwargs_for(world) -> dict:
         "referral_id": _referral(world).pk,  # referrals (see that block)
         "agency_id": _agency(world).pk,  # agencies (helper agencies)
         "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
+        **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
     }
+
+
+def _consent(world) -> dict:
+    """The guardian's current consent to home-visit photos of school A's student; none yet to
+    outside agencies (the page recording one opens)."""
+    import datetime
+
+    from django_scopes import scopes_disabled
+
+    from students.consent_services import consent_give
+
+    with scopes_disabled():
+        consent = consent_give(
+            student=world.a.student,
+            purpose="home_visit_photos",
+            guardian=world.a.guardian,
+            given_on=datetime.date.today(),
+            method="paper",
+            user=world.a.users["homeroom"],
+        )
+    return {"consent_id": consent.pk, "purpose": "external_referral"}
 
 
 def _home_visit(world) -> dict:

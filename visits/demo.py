@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 
 from carecore.models import User
 from schools.models import Classroom, Grade, HomeroomAssignment
+from students.consent_demo import seed_photo_consents
 from students.models import Enrolment, FamilyRecord, ProtectionRecord, Student
 from students.record_services import _demo_household, _demo_protection
 from visits.models import HomeVisit
@@ -526,6 +527,9 @@ def seed_visits(
         .values_list("classroom_id", flat=True)
         .first()
     )
+    if photo_room is not None:
+        # Photos need the guardian's consent (docs/privacy.md): teacher1's room has it.
+        seed_photo_consents(classroom_id=photo_room, given_on=min(today, academic_year.start))
     rooms: dict[int, list[tuple[int, int, int]]] = {}
     for student_id, classroom_id, school_id, grade in enrolments:
         rooms.setdefault(classroom_id, []).append((student_id, school_id, grade))

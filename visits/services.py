@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from carecore.audit import audit_record, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
+from students.consent_selectors import has_photo_consent
 from students.record_selectors import record_section_values
 from students.record_services import record_section_update
 from visits import photos
@@ -185,6 +186,17 @@ def visit_save(
     return VisitSaved(visit=visit, created=created, completed=done and not was_done)
 
 
+class PhotoConsentMissing(ValidationError):
+    """The guardian has not consented to photos at home visits (or withdrew the consent)."""
+
+
+def photo_consent_missing_message() -> str:
+    return _(
+        "The guardian has not given consent to photos at home visits (or has withdrawn it), "
+        "so no photo can be added. Record the guardian's consent first."
+    )
+
+
 @transaction.atomic
 def photo_add(
     *, visit: HomeVisit, upload, kind: str, user, client_key=None, request=None
@@ -192,11 +204,14 @@ def photo_add(
     """Add a photo to the visit: resized, stripped of its metadata, at most MAX_PHOTOS.
 
     Raises ValidationError with a message for the teacher when the file is not a photo or the
-    visit has its five photos already. The same ``client_key`` twice adds the photo once."""
+    visit has its five photos already, or when the guardian's consent to photos is not current
+    (PhotoConsentMissing; docs/privacy.md). The same ``client_key`` twice adds the photo once."""
     if client_key is not None:
         existing = VisitPhoto.objects.filter(visit=visit, client_key=client_key).first()
         if existing is not None:
             return existing
+    if not has_photo_consent(student=visit.student):
+        raise PhotoConsentMissing(photo_consent_missing_message())
     # Lock the visit so that two uploads at once cannot both be the fifth.
     HomeVisit.objects.select_for_update().filter(pk=visit.pk).first()
     if VisitPhoto.objects.filter(visit=visit).count() >= MAX_PHOTOS:
@@ -249,6 +264,32 @@ def photo_delete(*, photo: VisitPhoto, user, request=None) -> None:
         request=request,
     )
     photo.delete()
+
+
+def student_photos_delete_on_withdrawal(*, student, user, request=None) -> int:
+    """Delete every home-visit photo of the student because the guardian withdrew consent to
+    photos (PDPA: stop processing). Each photo leaves an audit row; the visits stay. Runs inside
+    the caller's transaction (guardian consent withdrawal)."""
+    removed = 0
+    for photo in VisitPhoto.objects.filter(
+        visit__student=student, school_id=student.school_id
+    ).select_related("visit", "visit__school"):
+        visit = photo.visit
+        audit_record(
+            action=AuditEvent.Action.DELETE,
+            user=user,
+            school=visit.school,
+            student=student,
+            obj=photo,
+            summary=_(
+                "Deleted a photo of the home visit of %(date)s: the guardian withdrew consent"
+            )
+            % {"date": format_date(visit.date)},
+            request=request,
+        )
+        photo.delete()
+        removed += 1
+    return removed
 
 
 # --- the cumulative record ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ from carecore.audit import audit_record
 from carecore.dates import format_date
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
+from students.consent_selectors import has_photo_consent
 from students.models import Enrolment, Student
 from students.record import display_value, field_label, section_model
 from students.selectors import classroom_roster
@@ -218,6 +219,8 @@ def _form_page(request, *, student, visit, form, photo_form, stale=None, status=
             "client_key": request.POST.get("client_key") or uuid.uuid4(),
             "draft_key": _draft_key(request, student, visit),
             "stale": stale,
+            # No photo without the guardian's current consent (docs/privacy.md).
+            "photo_consent": has_photo_consent(student=student),
         },
         status=status,
     )
@@ -260,6 +263,10 @@ def _visit_form(request, *, student, visit):
     valid = form.check_done() if done else form.is_valid()
     if valid:
         uploads = photo_form.uploads()
+        if uploads and not has_photo_consent(student=student):
+            photo_form.add_error(None, services.photo_consent_missing_message())
+            valid = False
+    if valid:
         existing = visit.photos.count() if visit else 0
         if existing + len(uploads) > MAX_PHOTOS:
             photo_form.add_error(

@@ -12,7 +12,7 @@ import pytest
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from conftest import make_student
+from conftest import give_photo_consent, make_student
 from tests.browser.test_teacher_journey import log_in
 from visits.models import HomeVisit, VisitPhoto
 
@@ -44,6 +44,7 @@ def test_teacher_records_a_visit_on_a_phone_and_prints_it(
     a = world.a
     with scopes_disabled():
         make_student(a.school, a.classroom, 8100, number=2)
+    give_photo_consent(a.student)
     start_worker("w1")
     base = live_server.url
     classroom_visits = f"{base}/s/{a.school.code}/visits/classrooms/{a.classroom.pk}/"

@@ -24,7 +24,7 @@ from carecore.dates import format_date, to_thai_digits
 from carecore.jobs import generated_file_start
 from carecore.models import GeneratedFile
 from carecore.tests.test_pdf import _poppler, comparable, pdf_pages, pdf_text
-from conftest import make_student
+from conftest import give_photo_consent, make_student
 from schools.models import AcademicYear, Classroom, Grade
 from schools.services import academic_year_create
 from students.models import Student
@@ -107,6 +107,7 @@ def phone_photo(colour=(90, 140, 60), size=(1200, 900)) -> bytes:
 
 def add_photo(world, visit, kind="outside", colour=(90, 140, 60)) -> VisitPhoto:
     upload = SimpleUploadedFile("IMG_0001.jpg", phone_photo(colour), content_type="image/jpeg")
+    give_photo_consent(visit.student)
     with scope(school=visit.school):
         return photo_add(visit=visit, upload=upload, kind=kind, user=world.a.users["homeroom"])
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from PIL import Image
 
-from conftest import make_student, th
+from conftest import give_photo_consent, make_student, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import FamilyRecord, RecordRevision
 from students.record_services import record_section_update
@@ -217,6 +217,10 @@ class TestCoAdvisors:
 
 
 class TestPhotos:
+    @pytest.fixture(autouse=True)
+    def _photo_consent(self, world):
+        give_photo_consent(world.a.student)
+
     def test_photos_are_resized_stripped_of_metadata_and_served_only_to_staff_who_may_see(
         self, world, login
     ):

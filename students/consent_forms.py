@@ -1,0 +1,78 @@
+"""Forms of guardian consent: record a consent, withdraw one. They validate only; the writes
+(and the cross-model checks) are in students/consent_services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecore.forms import ThaiDateField
+from students.consent_models import GuardianConsent
+
+
+class ConsentForm(forms.Form):
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian"),
+        queryset=None,
+        required=False,
+        empty_label=_("Someone else (write the name below)"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("The guardian's name and relation to the student, e.g. Mrs Somsri, mother."),
+    )
+    given_on = ThaiDateField(label=_("Consent given on"))
+    method = forms.ChoiceField(
+        label=_("How"), choices=GuardianConsent.Method.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text=_("For example where the signed form is filed."),
+    )
+
+    def __init__(self, *args, student, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("given_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        guardians = student.guardians.all()
+        self.fields["guardian"].queryset = guardians
+        self.fields["guardian"].error_messages["invalid_choice"] = _(
+            "Choose one of this student's guardians."
+        )
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("guardian") or (data.get("given_by") or "").strip()
+        if not named and "guardian" not in self.errors:
+            self.add_error(
+                "given_by", _("Write who gave consent (name and relation to the student).")
+            )
+        return data
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = ThaiDateField(label=_("Withdrawn on"))
+    reason = forms.CharField(
+        label=_("Reason (if the guardian gave one)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        help_text=_("A guardian does not have to give a reason to withdraw consent."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand what will happen and want to record the withdrawal"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("withdrawn_on", timezone.localdate())
+        super().__init__(*args, **kwargs)

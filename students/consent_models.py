@@ -1,0 +1,100 @@
+"""Guardian consent under Thailand's PDPA (docs/privacy.md).
+
+A ``GuardianConsent`` records that a guardian agreed to one purpose for one student: photos
+taken at a home visit, or the child's data sent to an outside agency with an external referral.
+A consent is current until it is withdrawn; withdrawing fills in the withdrawal fields of the
+same row and never deletes it, and a new consent given later is a new row, so the rows of a
+student and purpose are the whole history.
+
+Imported by students/models.py so that Django registers the model in the students app.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class GuardianConsent(models.Model):
+    class Purpose(models.TextChoices):
+        HOME_VISIT_PHOTOS = "home_visit_photos", _("Photos at home visits")
+        EXTERNAL_REFERRAL = "external_referral", _("Data sent to outside agencies")
+
+    class Method(models.TextChoices):
+        PAPER = "paper", _("Signed paper form")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("student"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    # The guardian recorded on the student's page, when there is one; the name as given is kept
+    # beside it, so the history still reads right after the guardian is edited or removed.
+    guardian = models.ForeignKey(
+        "students.Guardian",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("guardian"),
+    )
+    given_by = models.CharField(_("given by"), max_length=200)
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        "carecore.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawal recorded"), null=True, blank=True)
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["student", "purpose", "-recorded_at"])]
+        constraints = [
+            # At most one current consent per student and purpose.
+            models.UniqueConstraint(
+                fields=["student", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_current_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True, withdrawn_on__isnull=True)
+                | models.Q(withdrawn_at__isnull=False, withdrawn_on__isnull=False),
+                name="consent_withdrawn_both_or_none",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} {self.purpose} {self.given_on}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None

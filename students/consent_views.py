@@ -1,0 +1,164 @@
+"""Pages of guardian consent (PDPA, docs/privacy.md), from the student's page: the state of each
+purpose with its history (everyone who may see the student), recording a consent and
+withdrawing one (the coordinator, the director and the student's homeroom teachers:
+carecore.access.can_record_consent)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from carecore.access import Perm, can_record_consent, school_view, student_get_for_user
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from students import consent_selectors as selectors
+from students import consent_services as services
+from students.consent_forms import ConsentForm, WithdrawForm
+from students.consent_models import GuardianConsent
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: by field where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+def _back(request, student):
+    return redirect("students:consents", school_code=request.school.code, student_id=student.pk)
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def consents(request, student_id):
+    student = student_get_for_user(request, student_id)
+    history = list(selectors.consent_history(student=student))
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=student,
+        summary=_("Viewed the guardian consents"),
+        request=request,
+    )
+    return render(
+        request,
+        "students/consent/consent_list.html",
+        {
+            "school": request.school,
+            "student": student,
+            "states": selectors.consent_states(student=student),
+            "history": history,
+            "can_record": can_record_consent(request, student),
+        },
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def consent_new(request, student_id, purpose):
+    if purpose not in GuardianConsent.Purpose.values:
+        raise Http404
+    student = student_get_for_user(request, student_id)
+    if not can_record_consent(request, student):
+        raise PermissionDenied
+    if selectors.consent_current(student=student, purpose=purpose) is not None:
+        messages.info(
+            request,
+            services.already_recorded_message(),
+        )
+        return _back(request, student)
+    form = ConsentForm(request.POST or None, student=student)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_give(
+                student=student,
+                purpose=purpose,
+                guardian=data["guardian"],
+                given_by=data["given_by"],
+                given_on=data["given_on"],
+                method=data["method"],
+                note=data["note"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The guardian's consent is recorded."))
+            return _back(request, student)
+    return render(
+        request,
+        "students/consent/consent_form.html",
+        {
+            "school": request.school,
+            "student": student,
+            "purpose_label": GuardianConsent.Purpose(purpose).label,
+            "purpose": purpose,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def consent_withdraw(request, student_id, consent_id):
+    student = student_get_for_user(request, student_id)
+    consent = (
+        GuardianConsent.objects.filter(school=request.school, student=student, pk=consent_id)
+        .select_related("guardian", "recorded_by")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    if not can_record_consent(request, student):
+        raise PermissionDenied
+    if not consent.is_current:
+        messages.info(request, _("This consent was withdrawn already."))
+        return _back(request, student)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.consent_withdraw(
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The withdrawal of consent is recorded."))
+            if done.photos_deleted:
+                messages.info(
+                    request,
+                    _("%(n)s home-visit photos were deleted.") % {"n": done.photos_deleted},
+                )
+            if done.referrals_marked:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)s open external referrals are marked: consent withdrawn. Their "
+                        "senders should tell the agencies."
+                    )
+                    % {"n": len(done.referrals_marked)},
+                )
+            return _back(request, student)
+    return render(
+        request,
+        "students/consent/consent_withdraw.html",
+        {
+            "school": request.school,
+            "student": student,
+            "consent": consent,
+            "effects": selectors.consent_withdrawal_effects(consent=consent),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
