@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "carecore.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (carecore/security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "carecore.security_headers.PermissionsPolicyMiddleware",
     # A request id on every log line and response, one access line per request (docs/logging.md).
     "carecore.logs.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -324,6 +327,44 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline script, style or event handler (tests/test_security_headers.py scans the templates).
+# Photos are previewed from blob: URLs on the visit form; Bootstrap draws icons from data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Permissions-Policy: every powerful feature off, except where a view allows it (the home-visit
+# form takes the location and photos: carecore.security_headers.permissions_policy). Passkeys
+# (publickey-credentials-*) stay at the browser's default: our own pages may use them.
+PERMISSIONS_POLICY_FEATURES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # Logs (docs/logging.md): every process writes one line per record to stderr, collected by the
 # container runtime or journald: ISO time, level, logger, request id and the user's numeric id

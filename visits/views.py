@@ -32,6 +32,7 @@ from carecore.audit import audit_record
 from carecore.dates import format_date
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
+from carecore.security_headers import permissions_policy
 from students.consent_selectors import has_photo_consent
 from students.models import Enrolment, Student
 from students.record import display_value, field_label, section_model
@@ -382,12 +383,14 @@ def _stale_context(stale: services.StaleVisit) -> dict:
 
 
 @school_view(Perm.VIEW_SCHOOL)
+@permissions_policy("geolocation", "camera")  # where the house is, photos taken on the phone
 def visit_new(request, student_id):
     student = student_get_for_user(request, student_id)
     return _visit_form(request, student=student, visit=None)
 
 
 @school_view(Perm.VIEW_SCHOOL)
+@permissions_policy("geolocation", "camera")
 def visit_edit(request, visit_id):
     visit = _visit(request, visit_id)
     return _visit_form(request, student=visit.student, visit=visit)

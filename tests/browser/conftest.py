@@ -44,16 +44,28 @@ def browser():
 @pytest.fixture
 def page_factory(browser):
     contexts = []
+    # What Chromium refused under the Content-Security-Policy ("Refused to apply inline
+    # style...", "Executing inline script violates the following Content Security Policy
+    # directive..."), from every page of every context: a journey that trips the policy fails,
+    # even when the page still seemed to work.
+    refused = []
+
+    def on_console(message):
+        text = message.text
+        if message.type == "error" and ("Refused to" in text or "Content Security Policy" in text):
+            refused.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(width=390, height=844, **options):
         # options: what else a context takes, e.g. geolocation and permissions for a phone.
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        context.on("console", on_console)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == [], "Content-Security-Policy violations:\n" + "\n".join(refused)
 
 
 @pytest.fixture
