@@ -23,7 +23,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scope, scopes_disabled
 
-from carecore.models import DISTRICT_ROLES, NATIONAL_ROLES, NETWORK_ROLES, Membership, Role
+from carecore.models import (
+    DISTRICT_ROLES,
+    LEADER_ROLES,
+    NATIONAL_ROLES,
+    NETWORK_ROLES,
+    ROLE_RANK,
+    SUPERUSER_RANK,
+    Membership,
+    Role,
+)
 
 
 class Perm:
@@ -821,3 +830,94 @@ def can_record_consent(request, student) -> bool:
 
 
 # --- end guardian consent ----------------------------------------------------------------------
+
+
+# --- separation of duties (helper duty) --------------------------------------------------------
+# Nobody gives a role at or above their own rank at the place, nor changes the password, e-mail
+# or two-factor of someone who holds one (the ranks: carecore.models.ROLE_RANK). The director
+# and coordinator roles are given and taken only by the district administrator of the school's
+# district. The services (carecore.services) check these before every change; the forms use
+# them to offer only what may be done.
+def _membership_covers(m: Membership, *, school=None, network=None, district=None) -> bool:
+    """Whether the membership ``m`` has authority over the place (its own place or above)."""
+    if school is not None:
+        return bool(
+            (m.school_id and m.school_id == school.pk)
+            or (m.network_id and m.network_id == school.network_id)
+            or (m.district_id and m.district_id == school.district_id)
+        )
+    if network is not None:
+        return bool(
+            (m.network_id and m.network_id == network.pk)
+            or (m.district_id and m.district_id == network.district_id)
+        )
+    if district is not None:
+        return bool(m.district_id and m.district_id == district.pk)
+    return False  # a national place: superusers only
+
+
+def _memberships_of(user) -> list[Membership]:
+    # Read afresh on every decision: a cached copy could outlive a change of roles.
+    return list(Membership.objects.filter(user=user))
+
+
+def authority_rank(user, *, school=None, network=None, district=None) -> int:
+    """The highest rank ``user`` holds over the place: their roles there and above it (the
+    school's network and district); superusers outrank every role everywhere, and a user with
+    no role covering the place has rank 0."""
+    if user is None or not user.is_active:
+        return 0
+    if user.is_superuser:
+        return SUPERUSER_RANK
+    ranks = [
+        ROLE_RANK[m.role]
+        for m in _memberships_of(user)
+        if _membership_covers(m, school=school, network=network, district=district)
+    ]
+    return max(ranks, default=0)
+
+
+def can_grant_role(user, role: str, *, school=None, network=None, district=None) -> bool:
+    """Whether ``user`` may give (or take away) ``role`` at the place. Director and coordinator
+    at a school: the district administrator of its district (or a superuser). Any other role:
+    whoever outranks it there."""
+    if user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if role in LEADER_ROLES:
+        return school is not None and any(
+            m.role == Role.DISTRICT_ADMIN and m.district_id == school.district_id
+            for m in _memberships_of(user)
+        )
+    place_rank = authority_rank(user, school=school, network=network, district=district)
+    return place_rank > ROLE_RANK[role]
+
+
+def can_manage_account(actor, target) -> bool:
+    """Whether ``actor`` may change ``target``'s password, e-mail, name or two-factor: their own
+    account, or one whose every role ``actor`` outranks at its place. An administrator account
+    of the Django admin (staff or superuser) only by a superuser."""
+    if actor is None or not actor.is_active:
+        return False
+    if actor.pk == target.pk:
+        return True
+    if target.is_superuser or target.is_staff:
+        return actor.is_superuser
+    if actor.is_superuser:
+        return True
+    for m in Membership.objects.filter(user=target).select_related("school", "network"):
+        if m.school_id:
+            rank = authority_rank(actor, school=m.school)
+        elif m.network_id:
+            rank = authority_rank(actor, network=m.network)
+        elif m.district_id:
+            rank = authority_rank(actor, district=m.district)
+        else:
+            rank = authority_rank(actor)
+        if rank <= ROLE_RANK[m.role]:
+            return False
+    return True
+
+
+# --- end separation of duties ------------------------------------------------------------------

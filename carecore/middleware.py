@@ -69,3 +69,52 @@ class MfaRequiredMiddleware:
                 return response
             return redirect(target)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a person whose password someone else set (``User.must_change_password``: a new
+    account's initial password, or one reset by a coordinator or the district administrator)
+    to allauth's password change page until they have chosen their own. The account pages
+    (log-out, password, two-factor enrolment) and the language switch stay open; the page
+    explains why (templates/account/password_change.html)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or not getattr(user, "must_change_password", False)
+            or self._allowed(request.path_info)
+        ):
+            return self.get_response(request)
+
+        from django.http import HttpResponse
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+        target = reverse("account_change_password")
+        if request.method == "GET" and url_has_allowed_host_and_scheme(
+            request.get_full_path(), allowed_hosts=None
+        ):
+            # Back to the page they asked for once the password is changed.
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+    @staticmethod
+    def _allowed(path: str) -> bool:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+        name = match.url_name or ""
+        return name.startswith(("account_", "mfa_")) or name == "set_language"

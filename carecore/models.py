@@ -28,6 +28,10 @@ class User(AbstractUser):
     mfa_enrolled = models.BooleanField(
         _("uses two-factor authentication"), default=False, editable=False
     )
+    # Set when someone else (a coordinator, a district administrator) set this account's
+    # password; the person is sent to the password change page until they choose their own
+    # (carecore.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -65,6 +69,27 @@ SCHOOL_ROLES = frozenset(
 NETWORK_ROLES = frozenset({Role.NETWORK_SUPERVISOR})
 DISTRICT_ROLES = frozenset({Role.DISTRICT_SUPERVISOR, Role.DISTRICT_ADMIN})
 NATIONAL_ROLES = frozenset({Role.NATIONAL_OFFICER})
+
+# Separation of duties: the rank of each role, used wherever one person gives a role to another
+# or changes another's password, e-mail or two-factor (carecore.access, "separation of duties").
+# Nobody grants a role at or above their own rank at the place, nor changes the credentials of
+# someone holding one; superusers are above every role. The director and coordinator roles are
+# further reserved to the district administrator (``LEADER_ROLES``).
+ROLE_RANK: dict[str, int] = {
+    Role.HOMEROOM: 10,
+    Role.COUNSELLOR: 10,
+    Role.DISCIPLINE: 10,
+    Role.NURSE: 10,
+    Role.COORDINATOR: 20,
+    Role.DIRECTOR: 30,
+    Role.NETWORK_SUPERVISOR: 40,
+    Role.DISTRICT_SUPERVISOR: 50,
+    Role.DISTRICT_ADMIN: 60,
+    Role.NATIONAL_OFFICER: 70,
+}
+SUPERUSER_RANK = 100
+# School roles that only the district administrator of the school's district gives or takes.
+LEADER_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 
 
 class Membership(models.Model):
@@ -291,6 +316,10 @@ class Notification(models.Model):
         CASE_ASSIGNED = "case_assigned", _("A dropout case was given to you")
         CASE_LATE = "case_late", _("A dropout case you own is late")
         CASE_REPORTED = "case_reported", _("A dropout case was reported to your office")
+        PASSWORD_SET = (
+            "password_set",
+            _("Someone else set your password: choose your own at your next log-in"),
+        )
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Two-factor authentication required past the grace period (carecore/mfa.py).
     "carecore.middleware.MfaRequiredMiddleware",
+    # A password someone else set is changed by its owner before anything else (docs/access.md).
+    "carecore.middleware.PasswordChangeRequiredMiddleware",
     "carecore.middleware.AdminScopesMiddleware",
 ]
 
@@ -144,6 +146,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A new password must differ from the current one (a password someone else set is replaced).
+ACCOUNT_FORMS = {"change_password": "carecore.account_forms.OwnPasswordChangeForm"}
 # Two-factor authentication (carecore/mfa.py): an authenticator app (TOTP) or a passkey
 # (WebAuthn), with recovery codes. Required for every role that sees sensitive data or many
 # students, and for homeroom teachers where their district says so: MFA_GRACE_DAYS days from the

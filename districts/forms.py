@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecore.models import Role
+from carecore.models import Role, User
+from carecore.thai import thai_order
 from districts.models import District
 from schools.forms import StaffCreateForm
 from schools.models import School
 
+# The district administrator gives roles below their own (separation of duties: another
+# district administrator is made by a superuser in the admin).
 DISTRICT_GRANTABLE_ROLES = [
     Role.DISTRICT_SUPERVISOR,
-    Role.DISTRICT_ADMIN,
     Role.NETWORK_SUPERVISOR,
     Role.COORDINATOR,
     Role.DIRECTOR,
@@ -62,3 +64,28 @@ class DistrictSecurityForm(forms.ModelForm):
     class Meta:
         model = District
         fields = ["require_mfa_for_homeroom"]
+
+
+class SchoolLeaderGrantForm(forms.Form):
+    """Give the director or coordinator role at a school to someone who already works there."""
+
+    person = forms.ModelChoiceField(
+        label=_("Staff member of the school"),
+        queryset=None,
+        help_text=_(
+            "Someone who already has an account with a role at this school. For someone new, "
+            "create the account with this role under Staff accounts."
+        ),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in (Role.DIRECTOR, Role.COORDINATOR)]
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            User.objects.filter(memberships__school=school, is_active=True)
+            .distinct()
+            .order_by(thai_order("first_name"), thai_order("last_name"))
+        )
+        self.fields["person"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"

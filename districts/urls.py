@@ -18,6 +18,16 @@ urlpatterns = [
         name="district_staff_create",
     ),
     path(
+        "d/<district_code:district_code>/staff/<int:user_id>/",
+        views.district_staff_edit,
+        name="district_staff_edit",
+    ),
+    path(
+        "d/<district_code:district_code>/schools/<school_code:school_code>/leaders/",
+        views.school_leaders,
+        name="school_leaders",
+    ),
+    path(
         "d/<district_code:district_code>/audit/",
         audit_views.district_audit_log,
         name="district_audit_log",

@@ -3,6 +3,7 @@ import io
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.files.base import ContentFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -88,12 +89,41 @@ class StaffCreateForm(PasswordMixin, StaffDetailsForm):
         return cleaned
 
 
+class RoleCheckboxes(forms.CheckboxSelectMultiple):
+    """Role checkboxes; the roles the person filling the form may not give or take (``locked``)
+    are shown, ticked or not, but cannot be changed."""
+
+    def __init__(self, *args, locked=frozenset(), **kwargs):
+        self.locked = frozenset(locked)
+        super().__init__(*args, **kwargs)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.locked:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+LOCKED_ROLES_HELP = _(
+    "Only the district administrator gives or takes the roles of director and coordinator; "
+    "nobody gives a role at or above their own."
+)
+
+
 class SchoolStaffCreateForm(StaffCreateForm):
     roles = forms.MultipleChoiceField(
         label=_("Roles at this school"),
         choices=school_role_choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=RoleCheckboxes,
     )
+
+    def __init__(self, *args, grantable=None, **kwargs):
+        """``grantable``: the roles the creator may give (carecore.access.can_grant_role)."""
+        super().__init__(*args, **kwargs)
+        if grantable is not None:
+            field = self.fields["roles"]
+            field.choices = [(v, label) for v, label in school_role_choices() if v in grantable]
+            field.help_text = LOCKED_ROLES_HELP
 
 
 class StaffEditForm(PasswordMixin, StaffDetailsForm):
@@ -101,8 +131,28 @@ class StaffEditForm(PasswordMixin, StaffDetailsForm):
         label=_("New password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to keep the current password."),
+        help_text=_(
+            "Leave empty to keep the current password. A password you set must be changed by "
+            "its owner at their next log-in."
+        ),
     )
+    reset_two_factor = forms.BooleanField(
+        label=_("Turn off two-factor authentication"),
+        required=False,
+        help_text=_(
+            "When the person lost the phone with their authenticator app: they set it up again "
+            "at their next log-in."
+        ),
+    )
+
+    def __init__(self, *args, can_reset_two_factor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_reset_two_factor:
+            del self.fields["reset_two_factor"]
+
+    def details(self) -> dict:
+        """The cleaned values that staff_account_update takes."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "reset_two_factor"}
 
     def clean(self):
         cleaned = super().clean()
@@ -114,18 +164,38 @@ class SchoolRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles at this school"),
         choices=school_role_choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=RoleCheckboxes,
         required=False,
         help_text=_("Remove every role to take the person off this school."),
     )
 
-    def __init__(self, *args, is_self=False, **kwargs):
+    def __init__(self, *args, is_self=False, grantable=None, current=(), **kwargs):
+        """``grantable``: the roles the person filling the form may give or take (all school
+        roles when None); the others keep their ``current`` state whatever is posted."""
         self.is_self = is_self
+        self.current = set(current)
+        all_roles = {v for v, _label in school_role_choices()}
+        self.grantable = all_roles if grantable is None else set(grantable) & all_roles
         super().__init__(*args, **kwargs)
+        locked = all_roles - self.grantable
+        if locked:
+            field = self.fields["roles"]
+            field.widget.locked = frozenset(locked)
+            field.help_text = format_lazy(
+                "{} {}",
+                _("Remove every role to take the person off this school."),
+                LOCKED_ROLES_HELP,
+            )
 
     def clean_roles(self):
-        roles = set(self.cleaned_data["roles"])
-        if self.is_self and Role.COORDINATOR not in roles:
+        submitted = set(self.cleaned_data["roles"])
+        locked = {v for v, _label in school_role_choices()} - self.grantable
+        if (submitted - self.current) & locked:
+            raise forms.ValidationError(LOCKED_ROLES_HELP, code="locked_role")
+        # Locked roles cannot be changed here: a browser does not send disabled boxes, so they
+        # keep their current state.
+        roles = (submitted & self.grantable) | (self.current & locked)
+        if self.is_self and Role.COORDINATOR in self.current and Role.COORDINATOR not in roles:
             raise forms.ValidationError(
                 _("You cannot remove your own coordinator role; ask another coordinator.")
             )

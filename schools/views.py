@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from carecore import services as account_services
 from carecore.access import (
     Perm,
+    can_grant_role,
+    can_manage_account,
     classroom_get_for_user,
     get_access,
     own_classroom_ids,
@@ -15,7 +17,7 @@ from carecore.access import (
     user_school_scope,
 )
 from carecore.audit import audit_record
-from carecore.models import AuditEvent, Membership, Role, User
+from carecore.models import SCHOOL_ROLES, AuditEvent, Membership, Role, User
 from carecore.notifications import notifications_for_home
 from schools import selectors, services
 from schools.forms import (
@@ -140,9 +142,16 @@ def staff_list(request):
     )
 
 
+def _grantable_roles(request) -> set[str]:
+    """The school roles the signed-in user may give or take here (separation of duties)."""
+    return {
+        role for role in SCHOOL_ROLES if can_grant_role(request.user, role, school=request.school)
+    }
+
+
 @school_view(Perm.MANAGE_STAFF)
 def staff_create(request):
-    form = SchoolStaffCreateForm(request.POST or None)
+    form = SchoolStaffCreateForm(request.POST or None, grantable=_grantable_roles(request))
     if request.method == "POST" and form.is_valid():
         user = account_services.staff_account_create(
             **form.account_fields(),
@@ -150,6 +159,7 @@ def staff_create(request):
                 {"role": role, "school": request.school} for role in form.cleaned_data["roles"]
             ],
             created_by=request.user,
+            request=request,
         )
         messages.success(
             request,
@@ -171,11 +181,12 @@ def _staff_member_get(request, user_id) -> User:
 @school_view(Perm.MANAGE_STAFF)
 def staff_edit(request, user_id):
     member = _staff_member_get(request, user_id)
-    # Account details (name, e-mail, password) belong to the school only when every role the
-    # person holds is at this school; otherwise a coordinator could take over another place's
-    # account, so only the roles here can be changed.
+    # Account details (name, e-mail, password) can be changed only by someone who outranks every
+    # role the person holds, at its place (carecore.access.can_manage_account): a coordinator
+    # never changes a director's or another coordinator's, nor those of a person who also works
+    # elsewhere; then only the roles here that the coordinator may give can be changed.
+    can_edit_account = can_manage_account(request.user, member)
     roles_elsewhere = Membership.objects.filter(user=member).exclude(school=request.school).exists()
-    can_edit_account = not roles_elsewhere
     current_roles = sorted(
         Membership.objects.filter(user=member, school=request.school).values_list("role", flat=True)
     )
@@ -185,10 +196,21 @@ def staff_edit(request, user_id):
     }
     post = request.POST if request.method == "POST" else None
     roles_form = SchoolRolesForm(
-        post, is_self=is_self, initial={"roles": current_roles}, prefix="r"
+        post,
+        is_self=is_self,
+        grantable=_grantable_roles(request),
+        current=current_roles,
+        initial={"roles": current_roles},
+        prefix="r",
     )
     details_form = (
-        StaffEditForm(post, user=member, initial=details_initial, prefix="d")
+        StaffEditForm(
+            post,
+            user=member,
+            initial=details_initial,
+            prefix="d",
+            can_reset_two_factor=not is_self and account_services.two_factor_in_use(member),
+        )
         if can_edit_account
         else None
     )
@@ -198,7 +220,17 @@ def staff_edit(request, user_id):
         and (details_form is None or details_form.is_valid())
     ):
         if details_form is not None:
-            account_services.staff_account_update(user=member, **details_form.cleaned_data)
+            account_services.staff_account_update(
+                user=member,
+                **details_form.details(),
+                changed_by=request.user,
+                school=request.school,
+                request=request,
+            )
+            if details_form.cleaned_data.get("reset_two_factor"):
+                account_services.staff_two_factor_reset(
+                    user=member, changed_by=request.user, school=request.school, request=request
+                )
             if is_self and details_form.cleaned_data["new_password"]:
                 # Changing one's own password must not log one out.
                 update_session_auth_hash(request, member)
@@ -207,6 +239,7 @@ def staff_edit(request, user_id):
             school=request.school,
             roles=roles_form.cleaned_data["roles"],
             changed_by=request.user,
+            request=request,
         )
         messages.success(request, _("Changes to %(name)s saved.") % {"name": member.display_name})
         return redirect("schools:staff_list", school_code=request.school.code)
@@ -218,6 +251,7 @@ def staff_edit(request, user_id):
             "member": member,
             "roles_form": roles_form,
             "details_form": details_form,
+            "roles_elsewhere": roles_elsewhere,
         },
     )
 

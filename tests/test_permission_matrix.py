@@ -66,6 +66,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "districts:district_staff_create": only(
         ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
     ),
+    # Separation of duties: the district administrator edits the accounts of the district (here
+    # school A's homeroom teacher) and gives the director and coordinator roles of its schools.
+    "districts:district_staff_edit": only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    ),
+    "districts:school_leaders": only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    ),
     "districts:network_detail": only(SUPERVISORS, denied=NOT_FOUND),
     # Student import: the coordinator alone; confirm and retry (POST) answer with a redirect.
     "students:import_start": only(["coordinator"]),
