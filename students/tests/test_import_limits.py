@@ -479,6 +479,27 @@ class TestImportPages:
         )
         assert confirm not in page.content.decode()
 
+    def test_a_long_cell_is_shown_on_its_row_and_column(
+        self, world, login, tmp_path, django_capture_on_commit_callbacks
+    ):
+        from django.urls import reverse
+
+        a = world.a
+        path = tmp_path / "students.csv"
+        path.write_text("student_code,national_id\r\n1,2\r\n3," + "ง" * 1001 + "\r\n")
+        client = login(a.users["coordinator"])
+        start = reverse("students:import_start", kwargs={"school_code": a.school.code})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                start, {"file": upload("students.csv", path), "academic_year": world.year.pk}
+            )
+        page = client.get(response["Location"])
+        row = (
+            f"<tr><td>3</td><td>B</td><td></td>"
+            f"<td>{escape(message('cell_too_long', max=1000))}</td></tr>"
+        )
+        assertContains(page, row, html=True)
+
     def test_screening_import_shows_the_limit_and_imports_nothing(
         self, world, login, bombs, django_capture_on_commit_callbacks
     ):
