@@ -186,6 +186,35 @@ del _role, _perms
 ROLE_PERMISSIONS[Role.NATIONAL_OFFICER] = frozenset({Perm.VIEW_NATIONAL})
 # --- end dashboards ---
 
+# --- PDPA: subject-access export and retention (helper pdpa2) ---
+# The subject-access export of one student's whole file (students/subject_access.py) is made
+# on the guardian's written request by the director alone (least privilege: the file holds
+# every confidential note); the district administrator sets the retention period and runs the
+# purge (districts/retention.py, docs/privacy.md).
+Perm.EXPORT_SUBJECT_DATA = "export_subject_data"
+Perm.MANAGE_RETENTION = "manage_retention"
+ROLE_PERMISSIONS[Role.DIRECTOR] = ROLE_PERMISSIONS[Role.DIRECTOR] | {Perm.EXPORT_SUBJECT_DATA}
+ROLE_PERMISSIONS[Role.DISTRICT_ADMIN] = ROLE_PERMISSIONS[Role.DISTRICT_ADMIN] | {
+    Perm.MANAGE_RETENTION
+}
+
+
+def retention_run_get_for_district(request, pk: int):
+    """A retention run of the request's district (inside ``district_view``), else 404."""
+    from districts.models import RetentionRun
+
+    run = (
+        RetentionRun.objects.filter(district=request.district, pk=pk)
+        .select_related("district", "confirms")
+        .first()
+    )
+    if run is None:
+        raise Http404
+    return run
+
+
+# --- end PDPA (helper pdpa2) ---
+
 
 class Access:
     """What one user may do, computed from their memberships (one query, cached per request)."""

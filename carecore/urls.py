@@ -40,6 +40,9 @@ urlpatterns = [
     path("n/<int:network_id>/dashboard/", include("dashboards.network_urls")),
     path("national/", include("dashboards.national_urls")),
     # --- end dashboards ---
+    # --- data retention (helper pdpa2) ---
+    path("d/<district_code:district_code>/retention/", include("districts.retention_urls")),
+    # --- end data retention ---
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),
     path("", include("districts.urls")),

@@ -103,3 +103,53 @@ def build_care_summary(generated, progress) -> BuiltFile:
 
 
 # --- end care summary ---
+
+
+# --- subject-access export (helper pdpa2) ---
+def _subject_access(generated):
+    from students.subject_access import subject_access_collect
+
+    student = (
+        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
+        .select_related("school__district")
+        .first()
+    )
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    params = generated.params
+    return subject_access_collect(
+        student=student,
+        counselling_notes=bool(params.get("counselling_notes")),
+        referral_note_ids=params.get("referral_note_ids") or [],
+        requested_by=generated.created_by.display_name if generated.created_by_id else "",
+        reference=params.get("reference", ""),
+    )
+
+
+@job_kind("subject_access_pdf", check=_can_see_student)
+def build_subject_access_pdf(generated, progress) -> BuiltFile:
+    """Everything held about one student, for people (students.subject_access)."""
+    from students.subject_access import export_pdf, subject_access_filename
+
+    export = _subject_access(generated)
+    progress(10)
+    content = export_pdf(export, progress)
+    return BuiltFile(filename=subject_access_filename(export.student, "pdf"), content=content)
+
+
+@job_kind("subject_access_zip", check=_can_see_student)
+def build_subject_access_zip(generated, progress) -> BuiltFile:
+    """Everything held about one student, for machines: JSON, CSV, photos (a ZIP)."""
+    from students.subject_access import export_zip, subject_access_filename
+
+    export = _subject_access(generated)
+    progress(20)
+    content = export_zip(export, progress)
+    return BuiltFile(
+        filename=subject_access_filename(export.student, "zip"),
+        content=content,
+        content_type="application/zip",
+    )
+
+
+# --- end subject-access export ---

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from students import consent_views, import_views, print_views, record_views, seen_views, views
+from students.subject_access_views import subject_access, subject_access_start
 
 app_name = "students"
 
@@ -35,6 +36,18 @@ urlpatterns = [
         name="care_summary_print",
     ),
     # --- end care summary ---
+    # --- subject-access export (helper pdpa2) ---
+    path(
+        "<int:student_id>/subject-access/",
+        subject_access,
+        name="subject_access",
+    ),
+    path(
+        "<int:student_id>/subject-access/<str:fmt>/",
+        subject_access_start,
+        name="subject_access_start",
+    ),
+    # --- end subject-access export ---
     # The cumulative record (ระเบียนสะสม).
     path("<int:student_id>/record/", record_views.record_overview, name="record"),
     path("<int:student_id>/record/print/", record_views.record_print, name="record_print"),

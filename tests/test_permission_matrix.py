@@ -578,6 +578,38 @@ EXPECTED["students:care_summary_print"] = only(
 POST_ONLY |= {"students:care_summary_print"}
 # --- end care summary ---
 
+# --- subject-access export and data retention (PDPA, helper pdpa2) ---
+# The subject-access export: the director alone (everyone else at the school, and the network
+# and district staff who reach it, 403); starting it (POST) without the written request's
+# reference is refused with the page (400). The retention page, its dry runs and the confirmed
+# purge: the district administrator alone (the supervisor 403, anyone outside the district 404);
+# starting a dry run and confirming one (POST; this run has not finished) redirect.
+EXPECTED["students:subject_access"] = only(["director"])
+EXPECTED["students:subject_access_start"] = only(["director"], overrides={"director": 400})
+POST_ONLY |= {"students:subject_access_start"}
+_RETENTION = only(
+    ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+)
+EXPECTED["retention:settings"] = _RETENTION
+EXPECTED["retention:run"] = _RETENTION
+EXPECTED["retention:dry_run"] = _RETENTION | {"district_admin": REDIRECT}
+EXPECTED["retention:confirm"] = _RETENTION | {"district_admin": REDIRECT}
+POST_ONLY |= {"retention:dry_run", "retention:confirm"}
+del _RETENTION
+
+
+def _retention_run(world):
+    """A dry run of district D1, not finished."""
+    from django_scopes import scopes_disabled
+
+    from districts.retention import retention_run_start
+
+    with scopes_disabled():
+        return retention_run_start(district=world.a.district, user=None, queue=False)
+
+
+# --- end subject-access export and data retention ---
+
 # --- dashboards: district and network (helper h5) ---
 # Rolled-up figures: the district dashboard for the district's staff, the targets for those who
 # may set them (supervisor and administrator), the network dashboard for the network's and the
@@ -671,6 +703,8 @@ def kwargs_for(world) -> dict:
         "network_id": a.network.pk,
         "document": "sheets",
         "section": "health",
+        "fmt": "pdf",  # the subject-access export (helper pdpa2)
+        "run_id": _retention_run(world).pk,  # data retention (helper pdpa2)
         "rater": "teacher",
         "file_id": _generated_file(world).pk,
         "notification_id": _notification(world).pk,
