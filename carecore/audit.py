@@ -1,9 +1,12 @@
 """The audit log: who viewed or changed which student's record, when and from where.
 
 Children's records are personal data under Thailand's PDPA (mental health, family, abuse), so
-every view of a student record or a class list, and every change, leaves an ``AuditEvent``. The
+every view of a student record or a class list, every change, and every file that leaves the
+system (downloads of printed and exported files, home-visit photos) leaves an ``AuditEvent``. The
 rows are append-only: on PostgreSQL a trigger (migration carecore 0004) refuses UPDATE and
-DELETE, so nobody, not even the application, can rewrite the log.
+DELETE, the application's database role may only insert and read them (carecore/dbroles.py), and
+each row carries the hash of the one before it (carecore/auditchain.py, ``manage.py
+audit_verify``), so a change made with the owner's rights shows too.
 
 Views call ``audit_record``; the audit log pages read through ``audit_events_for_school`` and
 ``audit_events_for_district``.

@@ -11,17 +11,21 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_events_for_district, audit_events_for_school
+from carecore.auditchain import latest_verification
 from carecore.dates import format_date
 from carecore.forms import ThaiDateField
 from carecore.models import AuditEvent
 
 PAGE_SIZE = 50
+# The chain is verified nightly; older than this, the page says the check has stopped.
+STALE_AFTER = datetime.timedelta(hours=48)
 
 
 class AuditFilterForm(forms.Form):
@@ -151,6 +155,14 @@ def school_audit_log(request):
     )
 
 
+def _verification_context() -> dict:
+    """The latest check of the audit log's hash chain (the whole log: every district's entries
+    are one chain), and whether the nightly check seems to have stopped."""
+    verification = latest_verification()
+    stale = verification is not None and verification.finished < timezone.now() - STALE_AFTER
+    return {"verification": verification, "verification_stale": stale}
+
+
 @district_view(Perm.VIEW_AUDIT_LOG)
 def district_audit_log(request):
     from schools.models import School
@@ -171,5 +183,6 @@ def district_audit_log(request):
             "form": form,
             "page_obj": page,
             "show_school": True,
+            **_verification_context(),
         },
     )

@@ -6,7 +6,9 @@ file, and only while they may still see what is in it."""
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scope
 
 from carecore import jobs
 from carecore.access import Perm, generated_file_get_for_user
@@ -84,6 +86,29 @@ def generated_file_status(request, file_id):
     return render(request, "carecore/fragment_generated_file.html", _context(generated))
 
 
+def _audit_download(request, generated: GeneratedFile) -> None:
+    """Every download of a printed or exported file is logged (starting the job was logged
+    too, with the students it covers): the file leaves the system here, once or many times.
+    A file of one student names that student."""
+    student = None
+    student_id = (generated.params or {}).get("student_id")
+    if generated.school_id and isinstance(student_id, int):
+        from students.models import Student
+
+        with scope(school=generated.school_id):
+            student = Student.objects.filter(pk=student_id, school_id=generated.school_id).first()
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        user=request.user,
+        school=generated.school,
+        district=generated.district if generated.district_id else None,
+        student=student,
+        obj=generated,
+        summary=_("Downloaded: %(title)s") % {"title": generated.title},
+        request=request,
+    )
+
+
 @login_required
 def generated_file_download(request, file_id):
     generated = generated_file_get_for_user(request, file_id)
@@ -93,6 +118,7 @@ def generated_file_download(request, file_id):
         handle = generated.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    _audit_download(request, generated)
     response = FileResponse(
         handle,
         as_attachment=request.GET.get("inline") != "1",

@@ -287,6 +287,12 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # The hash chain (carecore/auditchain.py): on PostgreSQL a trigger fills these three on
+    # insert, whatever the inserting code wrote, under a lock on AuditChainHead. The position
+    # in the chain, the previous row's hash, and sha256(prev_hash + this row's content).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
@@ -299,6 +305,50 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.student_name}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit hash chain: one row (id 1), the last event's position and hash.
+
+    The insert trigger locks this row (SELECT ... FOR UPDATE) before it chains an event, so
+    concurrent writers append one after the other and the chain never forks. Written only by
+    that trigger (SECURITY DEFINER); the application's database role may only read it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.seq} {self.hash[:12]}"
+
+
+class AuditVerification(models.Model):
+    """One walk of the audit hash chain (``manage.py audit_verify``, nightly): what was found.
+
+    ``problems`` holds the first problems as data (kind, position, id) for the operators; the
+    district administrator's page shows only when and how many."""
+
+    started = models.DateTimeField(_("started"))
+    finished = models.DateTimeField(_("verified"), db_index=True)
+    rows = models.BigIntegerField(_("entries checked"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problems = models.JSONField(default=list, blank=True)
+    head_seq = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log verification")
+        ordering = ["-finished", "-id"]
+
+    def __str__(self):
+        return f"{self.finished:%Y-%m-%d %H:%M} {self.problem_count}"
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
 
 
 class Notification(models.Model):

@@ -120,6 +120,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+# --- database roles (audit) ---
+# The owner role that migrations, restore and db_roles run as (carecore/dbroles.py); the app
+# itself connects as DATABASE_URL's role, which owns no table and may only insert and read the
+# audit log. Unset: DATABASE_URL's role does everything (the demo, the tests).
+DATABASE_OWNER_URL = env_secret("DATABASE_OWNER_URL")
+DATABASE_OWNER = dj_database_url.parse(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
+if DATABASE_OWNER is not None and any(
+    str(DATABASE_OWNER.get(key) or "") != str(DATABASES["default"].get(key) or "")
+    for key in ("ENGINE", "NAME", "HOST", "PORT")
+):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same database as DATABASE_URL.")
+# --- end database roles ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "carecore.User"
@@ -436,5 +448,11 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 CELERY_BEAT_SCHEDULE["backup-nightly"] = {
     "task": "carecore.tasks.backup_nightly_task",
     "schedule": crontab(hour=2, minute=30),
+}
+# The audit log's hash chain walked every night, after the backup (carecore/auditchain.py); the
+# result shows on the district administrator's audit log page.
+CELERY_BEAT_SCHEDULE["audit-verify-nightly"] = {
+    "task": "carecore.tasks.audit_verify_task",
+    "schedule": crontab(hour=3, minute=15),
 }
 # --- end backups ---

@@ -49,3 +49,26 @@ def backup_nightly_task() -> str:
 
     archive = backup_create(output_dir=settings.BACKUP_DIR, keep=settings.BACKUP_KEEP or None)
     return str(archive)
+
+
+class AuditChainBroken(Exception):
+    """The nightly verification found problems: raised so that the failure reaches ADMINS and
+    Sentry like any failed job (the result is stored first)."""
+
+
+# Nightly (CELERY_BEAT_SCHEDULE): walk the audit log's hash chain and keep the result.
+@shared_task(acks_late=True)
+def audit_verify_task() -> int | None:
+    from django.db import connection
+
+    from carecore.auditchain import audit_chain_verify, problem_text
+
+    if connection.vendor != "postgresql":
+        return None  # the demo's SQLite log is not chained
+    verification = audit_chain_verify()
+    if not verification.ok:
+        raise AuditChainBroken(
+            f"{verification.problem_count} problems in the audit log; first: "
+            f"{problem_text(verification.problems[0])} (manage.py audit_verify)"
+        )
+    return verification.rows

@@ -53,6 +53,7 @@ trap cleanup EXIT
 for name in $(env | sed -n 's/^\([A-Z_]*\)=.*/\1/p'); do
   case "$name" in
     DATABASE_URL* | CELERY_* | CACHE_URL* | SECRET_KEY* | ALLOWED_HOSTS | CSRF_TRUSTED_ORIGINS | \
+      DATABASE_OWNER_URL* | \
       DEBUG | SECURE_* | SESSION_* | EMAIL_* | SITE_URL | MEDIA_ROOT | STATIC_ROOT | \
       TRUSTED_PROXIES | SENTRY_* | DJANGO_SETTINGS_MODULE | LOG_LEVEL | ADMINS) unset "$name" ;;
   esac
@@ -62,7 +63,14 @@ export DJANGO_SETTINGS_MODULE=carecore.settings
 export DEBUG=false
 SECRET_KEY=$(openssl rand -hex 32)
 export SECRET_KEY
-export DATABASE_URL="$PG/$DB_NAME"
+# Two database roles, as in docker-compose.yml (docs/operations.md, "Database roles"): the
+# stack connects as the application's role APP_ROLE (created below with the compose db service's
+# deploy/postgres/app-role.sh); only migrate gets the owner's URL (PG's user owns the tables).
+APP_ROLE=${STAGE_APP_ROLE:-carecare_app}
+APP_PASSWORD=$(openssl rand -hex 16)
+OWNER_URL="$PG/$DB_NAME"
+export DATABASE_URL
+DATABASE_URL=$(printf '%s' "$OWNER_URL" | sed -E "s#^([a-z]+://)[^@/]*@#\1$APP_ROLE:$APP_PASSWORD@#")
 export CELERY_BROKER_URL=redis://127.0.0.1:6379/10
 export CACHE_URL=redis://127.0.0.1:6379/11
 export CELERY_QUEUE=carecare-stage
@@ -82,7 +90,12 @@ psql "$PG/postgres" -q -v ON_ERROR_STOP=1 \
   -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" -c "CREATE DATABASE $DB_NAME"
 redis-cli -n 10 flushdb >/dev/null
 redis-cli -n 11 flushdb >/dev/null
-python manage.py migrate --noinput -v0
+# The app role, as the db service's init script makes it; then migrate as the owner (which
+# sets the app role's grants), and seed as the app role, as the stack will write.
+POSTGRES_USER=$(printf '%s' "$PG" | sed -E 's#^[a-z]+://([^:@/]*).*#\1#') \
+  POSTGRES_DB="$OWNER_URL" CARECARE_APP_USER="$APP_ROLE" CARECARE_APP_PASSWORD="$APP_PASSWORD" \
+  sh deploy/postgres/app-role.sh >/dev/null
+DATABASE_OWNER_URL="$OWNER_URL" python manage.py migrate --noinput -v0
 python manage.py seed_demo --password demo-2568 >"$STAGE/logs/seed.log" 2>&1
 
 log "certificate for localhost"
@@ -150,6 +163,19 @@ log "journeys through https://localhost:$HTTPS_PORT/"
 STAGE_URL="https://localhost:$HTTPS_PORT" STAGE_HTTP_URL="http://localhost:$HTTP_PORT" \
   STAGE_LOGS="$STAGE/logs" DJANGO_SETTINGS_MODULE=carecore.settings_test \
   pytest tests/stage -p no:cacheprovider -q
+
+log "the audit log: the app role cannot empty it, downloads and photos are in it, chain intact"
+if psql "$DATABASE_URL" -q -c "TRUNCATE carecore_auditevent" 2>/dev/null; then
+  echo "the application role could TRUNCATE the audit log"
+  exit 1
+fi
+logged=$(psql "$DATABASE_URL" -Atc "SELECT count(DISTINCT object_type) FROM carecore_auditevent
+  WHERE object_type IN ('visitphoto', 'generatedfile')")
+if [[ "$logged" != 2 ]]; then
+  echo "expected audit entries of the photo views and the downloads"
+  exit 1
+fi
+python manage.py audit_verify
 
 log "/healthz/ with the worker stopped"
 kill -TERM "$worker_pid"

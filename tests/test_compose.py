@@ -132,10 +132,13 @@ def test_only_the_proxy_is_a_trusted_proxy(compose, services):
 def test_app_services_share_build_and_environment(services):
     web = services["web"]
     assert web.get("build"), "web must be built from the Dockerfile"
+    # Only web, which migrates, holds the database owner's password (carecore/dbroles.py).
+    shared = {k: v for k, v in environment(web).items() if k != "DATABASE_OWNER_URL"}
     for name in ["worker", "beat"]:
         assert services[name].get("build") == web["build"], name
         assert services[name].get("image") == web.get("image"), name
-        assert environment(services[name]) == environment(web), name
+        assert environment(services[name]) == shared, name
+        assert "DATABASE_OWNER_URL" not in environment(services[name]), name
 
 
 def test_environment_only_sets_variables_the_settings_read(services):
@@ -174,18 +177,42 @@ def interpolate(value: str) -> str:
     return re.sub(r"\$\{(\w+)(?:[:?-][^}]*)?\}", lambda m: f"from-env-{m.group(1)}", value)
 
 
+APP_ROLE_SCRIPT = ROOT / "deploy" / "postgres" / "app-role.sh"
+
+
 def test_database_url_points_at_db_service(services):
-    url = urlparse(interpolate(environment(services["web"])["DATABASE_URL"]))
+    """Two roles of one database: the app's (DATABASE_URL), created by the db service's init
+    script, and the owner (DATABASE_OWNER_URL, the image's POSTGRES_USER) for migrate."""
+    web_env = environment(services["web"])
+    url = urlparse(interpolate(web_env["DATABASE_URL"]))
+    owner = urlparse(interpolate(web_env["DATABASE_OWNER_URL"]))
     db_env = {k: interpolate(str(v)) for k, v in environment(services["db"]).items()}
-    assert url.scheme in {"postgres", "postgresql"}
-    assert url.hostname == "db" and "db" in services
     assert services["db"]["image"].startswith("postgres")
-    assert url.path.lstrip("/") == db_env["POSTGRES_DB"]
-    assert url.username == db_env["POSTGRES_USER"]
-    assert url.password == db_env["POSTGRES_PASSWORD"]
-    # The database password comes from the environment, never from the file.
+    for parsed in (url, owner):
+        assert parsed.scheme in {"postgres", "postgresql"}
+        assert parsed.hostname == "db" and "db" in services
+        assert parsed.path.lstrip("/") == db_env["POSTGRES_DB"]
+        assert parsed.port in (None, 5432)
+    assert owner.username == db_env["POSTGRES_USER"]
+    assert owner.password == db_env["POSTGRES_PASSWORD"]
+    script = APP_ROLE_SCRIPT.read_text(encoding="utf-8")
+    default_role = re.search(r"app_user=\$\{CARECARE_APP_USER:-(\w+)\}", script).group(1)
+    assert "CARECARE_APP_USER" not in db_env
+    assert url.username == default_role != owner.username
+    assert url.password == db_env["CARECARE_APP_PASSWORD"]
+    # The database passwords come from the environment, never from the file.
     assert db_env["POSTGRES_PASSWORD"] == "from-env-POSTGRES_PASSWORD"
-    assert url.port in (None, 5432)
+    assert url.password == "from-env-POSTGRES_APP_PASSWORD"
+
+
+def test_the_db_service_creates_the_app_role_on_first_start(services):
+    mounts = [str(volume).split(":") for volume in services["db"]["volumes"]]
+    scripts = [source for source, target, *_ in mounts if target.startswith("/docker-entrypoint-")]
+    assert scripts == ["./deploy/postgres/app-role.sh"]
+    assert (ROOT / scripts[0]).resolve() == APP_ROLE_SCRIPT
+    assert "CREATE ROLE" in APP_ROLE_SCRIPT.read_text(encoding="utf-8")
+    # The stage creates its app role with the same script.
+    assert "deploy/postgres/app-role.sh" in (ROOT / "deploy" / "stage.sh").read_text()
 
 
 def test_celery_broker_points_at_redis_service(services):

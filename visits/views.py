@@ -399,7 +399,11 @@ def visit_edit(request, visit_id):
 # --- photos ------------------------------------------------------------------------------------
 def _photo(request, visit_id, photo_id) -> VisitPhoto:
     visit = _visit(request, visit_id)
-    photo = VisitPhoto.objects.filter(visit=visit, pk=photo_id).select_related("visit").first()
+    photo = (
+        VisitPhoto.objects.filter(visit=visit, pk=photo_id)
+        .select_related("visit", "visit__student")
+        .first()
+    )
     if photo is None:
         raise Http404
     return photo
@@ -414,8 +418,20 @@ def photo(request, visit_id, photo_id):
             content = f.read()
     except FileNotFoundError:
         raise Http404 from None
-    if request.GET.get("size") == "small":
+    small = request.GET.get("size") == "small"
+    if small:
         content = photos.thumbnail(content)
+    # A photo of a child's home is personal data: every time its bytes leave, it is logged
+    # (the small size too: the browser keeps either for an hour, so this is once a page).
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        student=item.visit.student,
+        obj=item,
+        summary=_("Viewed a home-visit photo (small)") if small else _("Viewed a home-visit photo"),
+        request=request,
+    )
     response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

@@ -5,8 +5,10 @@ docs/operations.md)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from carecore.backup import BackupError, backup_restore
+from carecore.dbroles import as_owner, grant_app_role
 
 
 class Command(BaseCommand):
@@ -27,10 +29,15 @@ class Command(BaseCommand):
     def handle(self, *args, archive, force, **options):
         if not archive.is_file():
             raise CommandError(f"No such file: {archive}")
-        try:
-            result = backup_restore(archive=archive, force=force)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from None
+        # As the owner of the tables when DATABASE_OWNER_URL is set (carecore/dbroles.py): the
+        # restored tables belong to it, and the application role gets its grants back.
+        with as_owner() as app_role:
+            try:
+                result = backup_restore(archive=archive, force=force)
+            except BackupError as exc:
+                raise CommandError(str(exc)) from None
+            if app_role:
+                grant_app_role(connection, app_role)
         self.stdout.write(
             f"Archive {archive.name} (made {result['created']} by version "
             f"{result['app_version']}): every checksum matches its manifest."
