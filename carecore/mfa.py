@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from carecore.models import DISTRICT_ROLES, NATIONAL_ROLES, NETWORK_ROLES, Membership, Role, User
 
@@ -168,6 +170,15 @@ class MFAAdapter(DefaultMFAAdapter):
             pk=authenticator.pk
         )
         return others.exists()
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's form to add a passkey, with a label people understand (allauth gives none)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of this passkey")
+        self.fields["name"].help_text = _("To tell your passkeys apart, e.g. the phone it is on.")
 
 
 # --- keeping User.mfa_enrolled and the grace period up to date ---------------------------------

@@ -168,6 +168,7 @@ ACCOUNT_FORMS = {"change_password": "carecore.account_forms.OwnPasswordChangeFor
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Student Care")
 MFA_ADAPTER = "carecore.mfa.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "carecore.mfa.AddPasskeyForm"}
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Browsers offer passkeys only over HTTPS (and on localhost); the demo runs on plain HTTP.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -362,6 +362,7 @@ class TestEnrolment:
         html = add.content.decode()
         assert 'id="mfa_webauthn_add"' in html
         assert "mfa/js/webauthn" in html  # the script that talks to the browser's passkeys
+        assert th("Name of this passkey") in html
 
 
 @pytest.mark.django_db
