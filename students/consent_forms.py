@@ -28,7 +28,9 @@ class ConsentForm(forms.Form):
     )
     given_on = ThaiDateField(label=_("Consent given on"))
     method = forms.ChoiceField(
-        label=_("How"), choices=GuardianConsent.Method.choices, widget=forms.RadioSelect
+        label=_("How it was given"),
+        choices=GuardianConsent.Method.choices,
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Note"),

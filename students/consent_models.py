@@ -48,7 +48,7 @@ class GuardianConsent(models.Model):
     )
     given_by = models.CharField(_("given by"), max_length=200)
     given_on = models.DateField(_("given on"))
-    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("how it was given"), max_length=10, choices=Method.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         "carecore.User",

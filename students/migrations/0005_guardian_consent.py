@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(choices=[('home_visit_photos', 'Photos at home visits'), ('external_referral', 'Data sent to outside agencies')], max_length=20, verbose_name='purpose')),
                 ('given_by', models.CharField(max_length=200, verbose_name='given by')),
                 ('given_on', models.DateField(verbose_name='given on')),
-                ('method', models.CharField(choices=[('paper', 'Signed paper form'), ('in_person', 'In person'), ('phone', 'By phone')], max_length=10, verbose_name='how')),
+                ('method', models.CharField(choices=[('paper', 'Signed paper form'), ('in_person', 'In person'), ('phone', 'By phone')], max_length=10, verbose_name='how it was given')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
                 ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),

@@ -3,6 +3,8 @@ the director the link to "who has seen this record"."""
 
 from django import template
 
+from students.consent_models import GuardianConsent
+
 register = template.Library()
 
 
@@ -29,3 +31,18 @@ def referral_consent_withdrawal(referral):
     from students.consent_selectors import external_consent_withdrawal
 
     return external_consent_withdrawal(referral=referral)
+
+
+@register.inclusion_tag("students/consent/fragment_referral_consent.html", takes_context=True)
+def referral_form_consent(context, student):
+    """On the external referral form: the guardian's standing consent to outside agencies as
+    recorded on the student's page (given, withdrawn, or none), with a link there."""
+    from students.consent_selectors import consent_states
+
+    state = next(
+        s
+        for s in consent_states(student=student)
+        if s.purpose == GuardianConsent.Purpose.EXTERNAL_REFERRAL
+    )
+    request = context["request"]
+    return {"request": request, "school": request.school, "student": student, "state": state}

@@ -311,6 +311,14 @@ class TestExternalReferralConsent:
         )
         assert 'id="consent-withdrawn"' not in sender.get(closed).content.decode()
 
+        # A new external referral's form says the consent was withdrawn.
+        form = reverse(
+            "referrals:referral_create_external",
+            kwargs={"school_code": world.a.school.code, "student_id": world.a.student.pk},
+        )
+        body = sender.get(form).content.decode()
+        assert 'class="alert alert-danger small" id="standing-consent"' in body
+
         # Consent given again: the referral is no longer marked.
         give(world, purpose=AGENCIES, user="coordinator")
         assert 'id="consent-withdrawn"' not in sender.get(detail).content.decode()
