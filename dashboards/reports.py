@@ -15,7 +15,6 @@ jobs of dashboards/jobs.py do both). WeasyPrint is imported only when a PDF is r
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carecore.dates import format_date, format_datetime, to_thai_digits
+from carecore.spreadsheets import xlsx_bytes, xlsx_row
 from dashboards import charts, figures, selectors
 from dashboards.figures import View
 from schools.models import Classroom, Grade
@@ -611,12 +611,13 @@ def _table(sheet, header: list[str], rows: list[list], formats: dict[int, str]) 
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet.append([str(h) for h in header])
+    sheet.append(xlsx_row(sheet, [str(h) for h in header]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        # School and network names as text, never a formula (carecore.spreadsheets).
+        sheet.append(xlsx_row(sheet, row))
     for index, fmt in formats.items():
         letter = get_column_letter(index)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -673,7 +674,7 @@ def district_report_xlsx(*, district, term, progress: Progress = _no_progress) -
         (_("Figures as of"), format_datetime(overview.as_of) if overview.as_of else ""),
         (_("Printed on"), format_date(timezone.localdate(), "long")),
     ):
-        summary.append([label, value])
+        summary.append(xlsx_row(summary, [label, value]))
         summary.cell(row=summary.max_row, column=1).font = Font(bold=True)
 
     columns = _sheet_columns()
@@ -725,7 +726,4 @@ def district_report_xlsx(*, district, term, progress: Progress = _no_progress) -
     )
     networks.cell(row=networks.max_row, column=1).font = Font(bold=True)
     networks.column_dimensions["A"].width = 36
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)

@@ -13,7 +13,6 @@ scope.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.dates import format_date, to_thai_digits
+from carecore.spreadsheets import xlsx_bytes, xlsx_row
 from screening import summaries
 from screening.labels import RATER_LABELS, SCALE_LABELS
 
@@ -353,7 +353,7 @@ def _sheet(workbook, title: str):
 def _header(sheet, cells: list[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    sheet.append(cells)
+    _append(sheet, cells)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -370,15 +370,18 @@ def _title_rows(sheet, *lines: str) -> None:
     from openpyxl.styles import Font
 
     for line in lines:
-        sheet.append([line])
+        _append(sheet, [line])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.append([])
+    _append(sheet, [])
+
+
+def _append(sheet, values) -> None:
+    """A row with text as text: never a formula, whatever a name or code holds."""
+    sheet.append(xlsx_row(sheet, values))
 
 
 def _save(workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def _percent_cell(sheet, row: int, column: int) -> None:
@@ -430,7 +433,7 @@ def _counts_values(row: summaries.CompletionRow) -> list:
 
 
 def _append_counts(sheet, first: list, row: summaries.CompletionRow) -> None:
-    sheet.append([*first, *_counts_values(row)])
+    _append(sheet, [*first, *_counts_values(row)])
     offset = len(first) + 1  # the column of "Students"
     groups = len(row.group_cells())
     for i in range(groups):
@@ -489,7 +492,7 @@ def classroom_summary_xlsx(summary: summaries.ClassroomSummary) -> bytes:
             else:
                 values += [None, cell.total_text(), ""]
         values.append(row.eq.text())
-        sheet.append(values)
+        _append(sheet, values)
     _widths(sheet, [6, 12, 30, 14, 10, 8] + [8, 14, 40] * len(summary.raters) + [24])
     sheet.freeze_panes = sheet.cell(row=4, column=4)
 
@@ -498,19 +501,19 @@ def classroom_summary_xlsx(summary: summaries.ClassroomSummary) -> bytes:
     _title_rows(sheet, str(classroom.school), heading)
     _header(sheet, [_("Group"), _("Students"), _("%")])
     for _code, label, n, pct in counts.group_cells():
-        sheet.append([label, n, _num(pct)])
+        _append(sheet, [label, n, _num(pct)])
         _percent_cell(sheet, sheet.max_row, 3)
-    sheet.append([_("All students"), counts.students, None])
-    sheet.append([])
+    _append(sheet, [_("All students"), counts.students, None])
+    _append(sheet, [])
     _header(sheet, [_("Form"), _("Complete"), _("Students"), _("Draft"), _("%")])
     for _form, label, count in counts.form_cells():
         if count.applies:
-            sheet.append(
-                [label, count.complete, count.applicable, count.draft, _num(count.percent)]
+            _append(
+                sheet, [label, count.complete, count.applicable, count.draft, _num(count.percent)]
             )
             _percent_cell(sheet, sheet.max_row, 5)
         else:
-            sheet.append([label, _("not used for this grade")])
+            _append(sheet, [label, _("not used for this grade")])
     _widths(sheet, [28, 12, 12, 10, 10])
     return _save(workbook)
 
@@ -564,31 +567,31 @@ def student_summary_xlsx(summary: summaries.StudentSummary) -> bytes:
     facts += [(_("Why"), text) for text in summary.reasons]
     facts += [(_("Special"), text) for text in summary.special_reasons]
     for label, value in facts:
-        sheet.append([label, value])
-    sheet.append([])
+        _append(sheet, [label, value])
+    _append(sheet, [])
 
     _header(sheet, [_("SDQ"), _("Form"), _("Score"), _("Result")])
     for form in summary.sdq:
         if not form.complete:
-            sheet.append([_("SDQ"), form.label, None, _("incomplete")])
+            _append(sheet, [_("SDQ"), form.label, None, _("incomplete")])
             continue
         for line in form.lines:
-            sheet.append([line.label, form.label, line.score, line.band_label])
-    sheet.append([])
+            _append(sheet, [line.label, form.label, line.score, line.band_label])
+    _append(sheet, [])
     if summary.eq:
         _header(sheet, [_("EQ"), _("Form"), _("Score"), _("Result"), _("T-score")])
         for form in summary.eq:
             if not form.complete:
-                sheet.append([_("EQ"), form.label, None, _("incomplete")])
+                _append(sheet, [_("EQ"), form.label, None, _("incomplete")])
                 continue
             for line in form.lines:
-                sheet.append([line.label, form.label, line.score, line.band_label, line.t_score])
-        sheet.append([])
+                _append(sheet, [line.label, form.label, line.score, line.band_label, line.t_score])
+        _append(sheet, [])
     if summary.aspects:
         _header(sheet, [_("Aspect"), _("Result"), _("Indicators"), _("Note")])
         for aspect in summary.aspects:
-            sheet.append(
-                [aspect.label, aspect.level_label, ", ".join(aspect.indicators), aspect.note]
+            _append(
+                sheet, [aspect.label, aspect.level_label, ", ".join(aspect.indicators), aspect.note]
             )
     _widths(sheet, [34, 30, 12, 40, 20])
     return _save(workbook)

@@ -15,9 +15,7 @@ Two queries whatever the number of rows: the forms, and the classrooms of their 
 
 from __future__ import annotations
 
-import csv
-import io
-
+from carecore.spreadsheets import csv_bytes, xlsx_bytes, xlsx_cell, xlsx_row
 from schools.models import School, Term
 from screening.imports import ANSWER_COLUMNS, IMPACT_COLUMNS, IMPACT_FIELDS
 from screening.models import Rater, SdqResponse, Status
@@ -87,31 +85,24 @@ def export_rows(*, school: School, term: Term, answers: bool = False) -> list[li
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    # The BOM makes Excel open UTF-8 correctly.
-    return ("\ufeff" + buffer.getvalue()).encode()
+    # Formula-like text escaped (carecore.spreadsheets); the BOM makes Excel open UTF-8 correctly.
+    return csv_bytes([header, *(["" if v is None else v for v in row] for row in rows)])
 
 
 def _xlsx(header: list[str], rows: list[list], title: str) -> bytes:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "C2"
     sheet.column_dimensions["A"].width = 14
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for row in rows:
-        # Student codes as text, so that leading zeros stay.
-        code = WriteOnlyCell(sheet, value=row[0])
+        # Student codes as text, so that leading zeros stay (and never a formula).
+        code = xlsx_cell(sheet, row[0])
         code.number_format = "@"
-        sheet.append([code, *row[1:]])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(xlsx_row(sheet, [code, *row[1:]]))
+    return xlsx_bytes(workbook)
 
 
 CONTENT_TYPES = {

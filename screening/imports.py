@@ -22,8 +22,6 @@ Public functions:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from carecore.dates import ARABIC_DIGITS
 from carecore.dbstats import analyze_tables_on_commit
+from carecore.spreadsheets import csv_bytes, xlsx_bytes, xlsx_row
 from schools.models import Grade, School, Term
 from screening import scoring
 from screening.models import CareGroup, Rater, ScreeningImport, SdqResponse, Source
@@ -973,29 +972,23 @@ TEMPLATE_EXAMPLE += [0, "", "", "", "", "", "", "", ""]
 def template_file(fmt: str) -> tuple[bytes, str, str]:
     """A file with the headers and one example row: (content, content type, file name)."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(TEMPLATE_HEADERS)
-        writer.writerow(TEMPLATE_EXAMPLE)
-        # The BOM makes Excel open UTF-8 Thai correctly.
-        content = ("\ufeff" + buffer.getvalue()).encode()
+        # The BOM makes Excel open UTF-8 Thai correctly; text never as a formula.
+        content = csv_bytes([TEMPLATE_HEADERS, TEMPLATE_EXAMPLE])
         return content, "text/csv; charset=utf-8", "sdq-answers.csv"
     import openpyxl
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "sdq"
-    sheet.append(TEMPLATE_HEADERS)
-    sheet.append([None if v == "" else v for v in TEMPLATE_EXAMPLE])
+    sheet.append(xlsx_row(sheet, TEMPLATE_HEADERS))
+    sheet.append(xlsx_row(sheet, [None if v == "" else v for v in TEMPLATE_EXAMPLE]))
     sheet.column_dimensions["A"].width = 16
     # Text, so that Excel keeps the leading zeros of student codes.
     for row in range(2, 2002):
         sheet.cell(row=row, column=1).number_format = "@"
     sheet.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     return (
-        buffer.getvalue(),
+        xlsx_bytes(workbook),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "sdq-answers.xlsx",
     )

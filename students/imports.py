@@ -21,9 +21,7 @@ Public functions:
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from carecore.dates import ARABIC_DIGITS, BE_OFFSET, THAI_MONTHS, THAI_MONTHS_SHORT, parse_date
 from carecore.dbstats import analyze_tables_on_commit
+from carecore.spreadsheets import csv_bytes, xlsx_bytes, xlsx_row
 from schools.models import AcademicYear, Classroom, Grade, School
 from students import sheet_reader
 from students.models import Enrolment, Student, StudentImport
@@ -1109,17 +1108,15 @@ def template_file(fmt: str, *, thai: bool = True) -> tuple[bytes, str, str]:
     """An empty file with the headers: (content, content type, file name)."""
     headers = template_headers(thai)
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(headers)
-        # The BOM makes Excel open UTF-8 Thai correctly.
-        return ("\ufeff" + buffer.getvalue()).encode(), "text/csv; charset=utf-8", "students.csv"
+        # The BOM makes Excel open UTF-8 Thai correctly; text never as a formula.
+        return csv_bytes([headers]), "text/csv; charset=utf-8", "students.csv"
     import openpyxl
     from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "students"
-    sheet.append(headers)
+    sheet.append(xlsx_row(sheet, headers))
     for i, name in enumerate(REQUIRED + OPTIONAL, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = 20 if name in ("national_id", "first_name") else 14
@@ -1127,10 +1124,8 @@ def template_file(fmt: str, *, thai: bool = True) -> tuple[bytes, str, str]:
             # Text, so that Excel keeps leading zeros and all 13 digits.
             for row in range(2, 1002):
                 sheet.cell(row=row, column=i).number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     return (
-        buffer.getvalue(),
+        xlsx_bytes(workbook),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "students.xlsx",
     )
