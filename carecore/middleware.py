@@ -1,3 +1,6 @@
+import re
+from urllib.parse import unquote_to_bytes
+
 from django_scopes import scopes_disabled
 
 
@@ -118,3 +121,69 @@ class PasswordChangeRequiredMiddleware:
             return False
         name = match.url_name or ""
         return name.startswith(("account_", "mfa_")) or name == "set_language"
+
+
+# NUL (PostgreSQL text cannot hold it) and lone surrogates (no encoding can write them).
+_BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+class RejectBadInputMiddleware:
+    """Answers 400 with a message page, in the person's language, when the address or a query or
+    form parameter (name or value) holds NUL, a lone surrogate or bytes that are not UTF-8.
+
+    Without it such input reached the views: a NUL byte in a search box made PostgreSQL refuse
+    the query (a 500). It sits after ThaiFirstLocaleMiddleware, so the page speaks the language
+    the person chose. Only the raw query string and URL-encoded bodies are checked for bytes
+    that do not decode (Django would silently turn them into U+FFFD); multipart bodies are
+    checked after parsing, uploaded files' contents not at all (the imports check them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._is_bad(request):
+            return self._reject(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _undecodable(raw: bytes, encoding: str) -> bool:
+        try:
+            unquote_to_bytes(raw.replace(b"+", b" ")).decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            return True
+        return False
+
+    def _is_bad(self, request) -> bool:
+        from django.conf import settings
+        from django.core.handlers.wsgi import get_bytes_from_wsgi
+
+        encoding = request.encoding or settings.DEFAULT_CHARSET
+        if _BAD_CHARACTERS.search(request.path):
+            return True
+        if self._undecodable(get_bytes_from_wsgi(request.META, "QUERY_STRING", ""), encoding):
+            return True
+        posted = request.method == "POST" and request.content_type
+        # request.body is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (beyond it: Django's 400).
+        if posted == "application/x-www-form-urlencoded" and self._undecodable(
+            request.body, encoding
+        ):
+            return True
+        parameters = [request.GET]
+        if posted in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            parameters.append(request.POST)
+            names = (upload.name or "" for upload in request.FILES.values())
+            if any(_BAD_CHARACTERS.search(name) for name in names):
+                return True
+        for query in parameters:
+            for key, values in query.lists():
+                if _BAD_CHARACTERS.search(key) or any(
+                    isinstance(value, str) and _BAD_CHARACTERS.search(value) for value in values
+                ):
+                    return True
+        return False
+
+    @staticmethod
+    def _reject(request):
+        from django.shortcuts import render
+
+        return render(request, "400.html", {"bad_characters": True}, status=400)

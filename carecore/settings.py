@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "carecore.middleware.ThaiFirstLocaleMiddleware",
+    # NUL, lone surrogates or bytes that are not UTF-8 in any parameter: 400 with a message in
+    # the person's language (after the locale), before any view or form sees them.
+    "carecore.middleware.RejectBadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
