@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from carecore import login_limits
 from carecore.netaddr import client_ip
 
 
@@ -16,3 +17,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Wrong passwords count per account, whichever name was typed (carecore.login_limits)."""
+        return login_limits.attempts_key(**credentials)
+
+    def pre_authenticate(self, request, **credentials):
+        """allauth refuses here once too many wrong passwords were tried; the owner is told."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            login_limits.attempt_refused(request, **credentials)
+            raise

@@ -161,6 +161,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Log-in limits (allauth, counted in the cache: set CACHE_URL so that every process shares them).
+# A whole school logs in from one address on a Monday morning: the per-address limits let
+# 60 teachers in 10 minutes through, typos included. Wrong passwords for one account ("key":
+# the account, whatever name or e-mail was typed; carecore/login_limits.py) pause that account
+# after 5 in 5 minutes and 10 in an hour, and its owner is told. The account's limits come first
+# so that attempts refused for it do not use up the school's per-address allowance.
+ACCOUNT_RATE_LIMITS = {
+    "login": "100/m/ip,1000/h/ip",
+    "login_failed": "5/5m/key,10/h/key,30/m/ip,100/h/ip",
+}
 # A new password must differ from the current one (a password someone else set is replaced).
 ACCOUNT_FORMS = {"change_password": "carecore.account_forms.OwnPasswordChangeForm"}
 # Two-factor authentication (carecore/mfa.py): an authenticator app (TOTP) or a passkey
