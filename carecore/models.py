@@ -366,9 +366,12 @@ class Notification(models.Model):
         CASE_ASSIGNED = "case_assigned", _("A dropout case was given to you")
         CASE_LATE = "case_late", _("A dropout case you own is late")
         CASE_REPORTED = "case_reported", _("A dropout case was reported to your office")
-        LOGIN_SLOWED = "login_slowed", _(
-            "Wrong passwords were tried many times on your account, so logging in was paused "
-            "for a while. If it was not you, change your password"
+        LOGIN_SLOWED = (
+            "login_slowed",
+            _(
+                "Wrong passwords were tried many times on your account, so logging in was paused "
+                "for a while. If it was not you, change your password"
+            ),
         )
         PASSWORD_SET = (
             "password_set",
