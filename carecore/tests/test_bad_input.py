@@ -111,3 +111,19 @@ def test_lone_surrogates_are_refused():
     request.GET = request.GET.copy()
     request.GET["q"] = "\ud800"
     assert middleware._is_bad(request)
+
+
+@pytest.mark.django_db
+def test_djangos_own_bad_requests_show_the_same_page_with_the_general_message(client):
+    # A host name the server does not serve: Django answers 400 through templates/400.html.
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    page = _page(response)
+    assert th("Request not accepted") in page
+    assert (
+        th(
+            "The system could not read what was sent. Go back, check what you typed or pasted, "
+            "and try once more."
+        )
+        in page
+    )
