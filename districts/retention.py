@@ -336,6 +336,11 @@ def student_anonymise(*, student, sole_activity_ids: set[int]) -> None:
 
     cases = DropoutCase.objects.filter(student_id=pk)
     cases.update(
+        prefix="",
+        first_name="",
+        last_name="",
+        birth_date=None,
+        national_id="",
         address="",
         village="",
         guardian_name="",
