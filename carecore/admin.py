@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm as BaseAdminUserCreationForm
 
 from carecore.models import AuditEvent, Membership, User
 
@@ -11,10 +13,30 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ["school", "network", "district", "created_by"]
 
 
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """A password a superuser sets in the admin was chosen by someone else: its owner must
+    change it at their next log-in (docs/access.md, separation of duties)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
+class AdminUserCreationForm(BaseAdminUserCreationForm):
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Care system", {"fields": ("prefix", "phone")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Care system", {"fields": ("prefix", "phone", "must_change_password")}),
+    )
+    change_password_form = AdminSetPasswordForm
+    add_form = AdminUserCreationForm
 
 
 @admin.register(Membership)

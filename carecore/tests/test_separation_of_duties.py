@@ -592,3 +592,36 @@ class TestPasswordSetBySomeoneElse:
             reverse("districts:district_staff_create", args=[a.district.code])
         )
         assert 'value="district_admin"' not in page.content.decode()
+
+
+class TestAdmin:
+    def test_a_password_set_in_the_admin_must_be_changed_by_its_owner(self, world, client):
+        root = make_user("root", is_superuser=True, is_staff=True)
+        director = world.a.users["director"]
+        client.force_login(root)
+        response = client.post(
+            reverse("admin:auth_user_password_change", args=[director.pk]),
+            {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+        )
+        assert response.status_code == 302
+        director.refresh_from_db()
+        assert director.check_password(NEW_PASSWORD)
+        assert director.must_change_password
+
+    def test_an_account_made_in_the_admin_must_change_its_password(self, world, client):
+        client.force_login(make_user("root", is_superuser=True, is_staff=True))
+        url = reverse("admin:carecore_user_add")
+        assert client.get(url).status_code == 200
+        response = client.post(
+            url,
+            {
+                "username": "newcomer",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+                "usable_password": "true",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302
+        assert User.objects.get(username="newcomer").must_change_password
