@@ -196,3 +196,39 @@ class TestThePasswordResetEndsTheWait:
 
         client, response = log_in(victim.username, new_password, SCHOOL_ADDRESS)
         assert logged_in(client)
+
+
+class TestCountedInRedis:
+    def test_every_web_process_shares_the_counts_through_redis(self, world, victim, settings):
+        # Production sets CACHE_URL (Redis), so that the limits hold across web processes.
+        import os
+
+        import redis
+
+        url = "redis://127.0.0.1:6379/14"
+        client = redis.Redis.from_url(url)
+        try:
+            client.ping()
+        except redis.exceptions.ConnectionError:
+            if os.environ.get("CI"):
+                pytest.fail("Redis is not running on 127.0.0.1:6379 (CI must have it)")
+            pytest.skip("Redis is not running on 127.0.0.1:6379")
+        prefix = f"carecare-test-{os.getpid()}"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": prefix,
+            }
+        }
+        try:
+            for n in range(7):
+                _, response = log_in(victim.username, f"guess-{n}", ATTACKERS[n % 2])
+            assert th(TOO_MANY) in response.content.decode()
+            keys = client.keys(f"{prefix}:*:allauth:rl:allauth.account:login_failed:*")
+            assert keys
+            # Each count expires with its window; nothing stays behind in Redis.
+            assert all(0 < client.ttl(key) <= 3600 for key in keys)
+        finally:
+            for key in client.keys(f"{prefix}:*"):
+                client.delete(key)
