@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view, student_get_for_user
 from carecore.audit import audit_events_for_school, audit_record
-from carecore.audit_views import AuditFilterForm, _filters, _page
+from carecore.audit_views import PAGE_SIZE, AuditFilterForm, change_rows
 from carecore.models import AuditEvent, Membership
 
 
@@ -24,6 +25,14 @@ class SeenFilterForm(AuditFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["student"]
+
+
+def _filters(form: SeenFilterForm) -> dict:
+    """The filters filled in correctly (a field with an error is left out; its message shows)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
 
 
 def _roles_now(school, user_ids) -> dict[int, str]:
@@ -53,9 +62,11 @@ def seen_by(request, student_id):
     )
     form = SeenFilterForm(request.GET or None)
     filters = {**_filters(form), "student": str(student.pk)}
-    page = _page(request, audit_events_for_school(school=request.school, filters=filters))
+    events = audit_events_for_school(school=request.school, filters=filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = _roles_now(request.school, {e.user_id for e in page if e.user_id})
     for event in page:
+        event.change_rows = change_rows(event)
         event.role_now = roles.get(event.user_id, "")
     return render(
         request,
