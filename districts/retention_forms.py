@@ -17,6 +17,15 @@ class RetentionSettingsForm(forms.ModelForm):
             }
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's limits (1 to 50 years) on the form field itself, so that a number beyond
+        # them is refused before the form copies it into the district: the page computes the
+        # district's cutoff date, and a huge number overflowed the date arithmetic (a 500).
+        self.fields["retention_years"].validators = list(
+            District._meta.get_field("retention_years").validators
+        )
+
 
 class RetentionConfirmForm(forms.Form):
     understood = forms.BooleanField(

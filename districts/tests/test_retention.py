@@ -378,6 +378,8 @@ class TestSettingsPage:
         [
             ("0", "Keep the data at least 1 year."),
             ("51", "Keep the data at most 50 years."),
+            # Beyond any date: refused by the form, not a 500 (the page computes the cutoff).
+            ("99999999999999999999", "Keep the data at most 50 years."),
             ("abc", "Enter a whole number of years."),
             ("", "Enter a whole number of years."),
             ("5\x00", None),  # refused before the view (NUL bytes answer 400)
