@@ -335,7 +335,14 @@ class TestCareSummaryPrint:
         assert squashed("โรงพยาบาลชุมแพ") in text
         assert squashed(REFERRAL_SECRET) not in text
         with scopes_disabled():
-            event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+            # Asking for the summary, then downloading it (carecore/file_views.py): both logged.
+            event = AuditEvent.objects.exclude(object_type="generatedfile").get(
+                action=AuditEvent.Action.EXPORT
+            )
+            downloaded = AuditEvent.objects.get(
+                action=AuditEvent.Action.EXPORT, object_type="generatedfile"
+            )
+        assert downloaded.student_id == student.pk and downloaded.object_id == str(generated.pk)
         assert event.student_id == student.pk
         assert event.user_id == world.a.users["homeroom"].pk
 
