@@ -163,3 +163,29 @@ def test_analyze_tables_names_each_table_once():
     from carecore.models import User
 
     assert analyze_tables([Student, User, Student]) == ["carecore_user", "students_student"]
+
+
+def test_the_application_role_analyses_tables_it_does_not_own():
+    """Production connects as a role that owns no table; PostgreSQL would skip its ANALYZE with a
+    warning. The statistics still move."""
+    from carecore import dbroles
+
+    role = f"carecare_app_stats_{__import__('os').getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    try:
+        dbroles.grant_app_role(connection, role)
+        before = db_now()
+        with connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{role}"')
+        try:
+            assert analyze_tables([Student]) == ["students_student"]
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+        assert stats(Student)[0] >= before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE "{role}"')
