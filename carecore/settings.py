@@ -161,6 +161,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A new password must differ from the current one (a password someone else set is replaced).
+ACCOUNT_FORMS = {"change_password": "carecore.account_forms.OwnPasswordChangeForm"}
 # Log-in limits (allauth, counted in the cache: set CACHE_URL so that every process shares them).
 # A whole school logs in from one address on a Monday morning: the per-address limits let
 # 60 teachers in 10 minutes through, typos included. Wrong passwords for one account ("key":
@@ -171,8 +173,6 @@ ACCOUNT_RATE_LIMITS = {
     "login": "100/m/ip,1000/h/ip",
     "login_failed": "5/5m/key,10/h/key,30/m/ip,100/h/ip",
 }
-# A new password must differ from the current one (a password someone else set is replaced).
-ACCOUNT_FORMS = {"change_password": "carecore.account_forms.OwnPasswordChangeForm"}
 # Two-factor authentication (carecore/mfa.py): an authenticator app (TOTP) or a passkey
 # (WebAuthn), with recovery codes. Required for every role that sees sensitive data or many
 # students, and for homeroom teachers where their district says so: MFA_GRACE_DAYS days from the

@@ -122,9 +122,7 @@ def retention_run_confirm(request, run_id):
             request,
             _("This dry run can no longer be carried out. Start a new dry run and read it."),
         )
-        return redirect(
-            "retention:run", district_code=request.district.code, run_id=run.pk
-        )
+        return redirect("retention:run", district_code=request.district.code, run_id=run.pk)
     if not form.is_valid():
         return _run_page(request, run, form, status=400)
     real = retention_run_start(district=request.district, user=request.user, confirms=run)
