@@ -3,6 +3,7 @@
 Every lookup goes through ``generated_file_get_for_user``: only the person who asked gets the
 file, and only while they may still see what is in it."""
 
+from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -109,6 +110,10 @@ def _audit_download(request, generated: GeneratedFile) -> None:
     )
 
 
+# No Content-Security-Policy on the file itself: the site's policy (object-src 'none') would keep
+# a browser's built-in PDF viewer from showing a report opened with "Open" (?inline=1). The
+# response is a PDF, XLSX or ZIP with its own type and nosniff, never HTML.
+@csp_exempt()
 @login_required
 def generated_file_download(request, file_id):
     generated = generated_file_get_for_user(request, file_id)

@@ -197,6 +197,10 @@ class TestPages:
         assert "attachment" in response["Content-Disposition"]
         assert "filename*=utf-8''" in response["Content-Disposition"]
         assert response["Cache-Control"] == "private, no-store"
+        # The site's policy (object-src 'none') would block a browser's PDF viewer on "Open".
+        assert "Content-Security-Policy" not in response
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" in login(teacher).get(f"/files/{generated.pk}/")
 
     def test_download_of_an_unfinished_file_goes_to_the_waiting_page(self, world, teacher, login):
         generated = start(teacher, world.a.school)
