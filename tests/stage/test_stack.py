@@ -30,6 +30,10 @@ def test_pages_are_served_with_debug_off_and_secure_headers(stage_url):
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "geolocation=()" in headers["Permissions-Policy"]
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])  # the proxy's request id
     assert "Secure" in headers["Set-Cookie"] and "csrftoken" in headers["Set-Cookie"]
     status, _, body = request(stage_url, "GET", "/no-such-page/")
