@@ -37,8 +37,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"{process}: ok")
             return
-        healthy, checks = health_report()
+        failed, checks = health_report()
         for name, value in checks.items():
             self.stdout.write(f"{name}: {value}")
-        if not healthy:
+        if failed:
             raise CommandError("unhealthy")
