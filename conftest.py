@@ -13,11 +13,11 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from carecore.models import Membership, Role, User
+from carecore.national_id import national_id_check_digit
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
 from schools.services import academic_year_create
 from students.models import Enrolment, Guardian, Student
-from students.validators import national_id_check_digit
 
 # The production stage's tests talk to a running stack over HTTPS: deploy/stage.sh starts it and
 # sets STAGE_URL; the ordinary test run leaves them out.

@@ -56,11 +56,11 @@ def build_classroom(*, students: int = STUDENTS, thai_digits: bool = False, seed
 
     from carecore import demo_names as names
     from carecore.models import Membership, Role, User
+    from carecore.national_id import national_id_check_digit
     from districts.models import District, Network
     from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
     from schools.services import academic_year_create
     from students.models import Enrolment, Guardian, Student
-    from students.validators import national_id_check_digit
 
     rng = random.Random(seed)
     with scopes_disabled():

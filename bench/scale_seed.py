@@ -509,7 +509,7 @@ class DistrictSeeder:
     # --- students --------------------------------------------------------------------------------
     def students(self, school_id: int, classroom_id: int, grade: int, count: int) -> list[dict]:
         from carecore import demo_names as names
-        from students.validators import national_id_check_digit
+        from carecore.national_id import national_id_check_digit
 
         rng, t = self.rng, self.t
         pupils = []

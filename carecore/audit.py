@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from carecore.dates import parse_date
 from carecore.models import AuditEvent
+from carecore.national_id import mask_national_id
 from carecore.netaddr import client_ip
-from students.validators import mask_national_id
 
 # Fields whose values never go into the log in full: the value is replaced by its mask.
 MASKED_FIELDS = {"national_id": mask_national_id}
@@ -82,10 +82,8 @@ def _audit_event(
     elif school is not None:
         district_id = school.district_id
     elif school_id is not None:
-        from schools.models import School
-
-        districts = School.objects.filter(pk=school_id).values_list("district_id", flat=True)
-        district_id = districts.first()
+        # The student's school (a foreign key: one query, no import of the schools app).
+        district_id = student.school.district_id
     else:
         district_id = None
 

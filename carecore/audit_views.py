@@ -165,14 +165,12 @@ def _verification_context() -> dict:
 
 @district_view(Perm.VIEW_AUDIT_LOG)
 def district_audit_log(request):
-    from schools.models import School
-
     form = AuditFilterForm(request.GET or None)
     events = audit_events_for_district(district=request.district, filters=_filters(form))
     page = _page(request, events)
     # One query for the names of the schools on this page.
     school_ids = {e.school_id for e in page if e.school_id}
-    names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
+    names = dict(request.district.schools.filter(pk__in=school_ids).values_list("pk", "name"))
     for event in page:
         event.school_name = names.get(event.school_id, "")
     return render(

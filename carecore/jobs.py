@@ -223,11 +223,7 @@ def generated_file_school_ids(generated: GeneratedFile) -> list[int]:
     if generated.school_id:
         return [generated.school_id]
     if generated.district_id:
-        from schools.models import School
-
-        return list(
-            School.objects.filter(district_id=generated.district_id).values_list("pk", flat=True)
-        )
+        return list(generated.district.schools.values_list("pk", flat=True))
     return []
 
 

@@ -241,9 +241,7 @@ def school_roles_set(
                 request=request,
             )
     if "homeroom" not in roles:
-        from schools.models import HomeroomAssignment
-
-        HomeroomAssignment.objects.filter(teacher=user, classroom__school=school).delete()
+        user.homeroom_assignments.filter(classroom__school=school).delete()
 
 
 def school_role_grant(*, user: User, school, role: str, changed_by: User | None, request=None):

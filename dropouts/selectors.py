@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from carecore.national_id import normalize_national_id
 from dropouts.models import (
     IN_EDUCATION,
     CaseLogEntry,
@@ -33,7 +34,6 @@ from dropouts.models import (
     Situation,
     Step,
 )
-from students.validators import normalize_national_id
 
 PAGE_SIZE = 50
 STATE_CHOICES = ("open", "late", "closed", "all")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from carecore.audit import audit_record
 from carecore.dates import format_date
 from carecore.models import DISTRICT_ROLES, AuditEvent, Membership, Notification, Role, User
+from carecore.national_id import normalize_national_id, validate_national_id
 from carecore.notifications import notify
 from dropouts.models import (
     CLOSING_OUTCOMES,
@@ -37,7 +38,6 @@ from dropouts.models import (
     Situation,
     Step,
 )
-from students.validators import normalize_national_id, validate_national_id
 
 # An observation that finds the child in school may be recorded from this many days before it
 # is due (a teacher checks on a school day near the date), not earlier: three checks on the

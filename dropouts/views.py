@@ -38,6 +38,7 @@ from carecore.access import (
 )
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
+from carecore.national_id import mask_national_id
 from dropouts import selectors, services
 from dropouts.forms import (
     AdvanceForm,
@@ -62,7 +63,6 @@ from dropouts.models import (
 )
 from schools.models import School
 from students.models import Student
-from students.validators import mask_national_id
 
 ACTIONS = ("advance", "round", "observe", "close", "note", "team", "owner")
 TEAM_ROLES = [

@@ -3,8 +3,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from carecore.forms import ThaiDateField
+from carecore.national_id import normalize_national_id
 from students.models import Guardian, Student
-from students.validators import normalize_national_id
 
 
 class StudentForm(forms.ModelForm):

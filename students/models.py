@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from students.validators import mask_national_id, validate_national_id
+from carecore.national_id import mask_national_id, validate_national_id
 
 
 class Student(models.Model):

@@ -31,7 +31,7 @@ from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, School
 from schools.services import academic_year_create
 from students.models import Enrolment, Student
-from students.validators import national_id_check_digit
+from carecore.national_id import national_id_check_digit
 from django.utils import timezone
 
 with scopes_disabled(), transaction.atomic():

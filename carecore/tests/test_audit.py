@@ -26,10 +26,10 @@ from carecore.audit import (
 )
 from carecore.dates import format_date
 from carecore.models import AuditEvent
+from carecore.national_id import mask_national_id
 from conftest import make_national_id, make_student
 from schools.models import School
 from students.models import Guardian, Student
-from students.validators import mask_national_id
 
 VIEW, CHANGE, CREATE = AuditEvent.Action.VIEW, AuditEvent.Action.CHANGE, AuditEvent.Action.CREATE
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/126 Mobile"

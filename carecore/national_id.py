@@ -1,3 +1,6 @@
+"""The Thai national ID: the check digit, the G code of a child with no Thai ID, and how it is
+typed, validated and shown masked (every layer above names students and staff by it)."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from students.validators import (
+from carecore.national_id import (
     is_valid_national_id,
     mask_national_id,
     national_id_check_digit,
