@@ -72,22 +72,6 @@ def job_kind(name: str, *, check: Check | None = None) -> Callable[[Builder], Bu
     return register
 
 
-def job_term(generated: GeneratedFile):
-    """The term a job was started for (``params["term_id"]``), or JobFailed if it is gone."""
-    from django.utils.translation import gettext as _
-
-    from schools.models import Term
-
-    term = (
-        Term.objects.select_related("academic_year")
-        .filter(pk=generated.params.get("term_id"))
-        .first()
-    )
-    if term is None:
-        raise JobFailed(_("The term no longer exists."))
-    return term
-
-
 # --- services ----------------------------------------------------------------------------------
 def generated_file_start(
     *,

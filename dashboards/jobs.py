@@ -5,7 +5,8 @@ coordinator and counsellor. Imported at start-up by carecore.apps (autodiscover 
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm
-from carecore.jobs import BuiltFile, JobFailed, job_kind, job_term
+from carecore.jobs import BuiltFile, JobFailed, job_kind
+from schools.jobs import job_term
 from schools.selectors import term_code
 
 

@@ -137,7 +137,8 @@ def export_file(
 def build_export_job(generated, progress):
     """The body of the ``screening_export`` job (see screening/jobs.py): params ``term_id``,
     ``format`` and ``answers``."""
-    from carecore.jobs import BuiltFile, job_term
+    from carecore.jobs import BuiltFile
+    from schools.jobs import job_term
 
     term = job_term(generated)
     content, content_type, filename, _rows = export_file(

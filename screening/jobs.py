@@ -1,6 +1,7 @@
 """Screening documents made by jobs (see carecore.jobs). Each area keeps its own block."""
 
-from carecore.jobs import job_kind, job_term
+from carecore.jobs import job_kind
+from schools.jobs import job_term
 
 
 # --- parent and student slips (screening.slips) -----------------------------------------------
