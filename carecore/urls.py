@@ -5,7 +5,6 @@ from django.urls import include, path, register_converter
 from carecore import file_views, mfa_views
 from carecore import views as carecore_views
 from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
-from schools import views as school_views
 
 register_converter(SchoolCodeConverter, "school_code")
 register_converter(DistrictCodeConverter, "district_code")
@@ -14,35 +13,25 @@ register_converter(DistrictCodeConverter, "district_code")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", school_views.home, name="home"),
-    path("classrooms/", school_views.my_classrooms, name="my_classrooms"),
+    # Every app's URLs are named by module path: the foundation imports none of them.
+    path("", include("schools.home_urls")),
     path("s/<school_code:school_code>/", include("schools.urls")),
     path("s/<school_code:school_code>/students/", include("students.urls")),
     path("s/<school_code:school_code>/screening/", include("screening.urls")),
     path("s/<school_code:school_code>/visits/", include("visits.urls")),
     path("s/<school_code:school_code>/care/", include("care.urls")),
-    # --- referrals (helper referrals) ---
     path("s/<school_code:school_code>/referrals/", include("referrals.urls")),
-    # --- end referrals ---
     path("d/<district_code:district_code>/screening/", include("screening.district_urls")),
-    # --- agencies (helper agencies) ---
     path("d/<district_code:district_code>/agencies/", include("referrals.district_urls")),
-    # --- end agencies ---
-    # --- dropout cases (helper dropouts) ---
     path("s/<school_code:school_code>/cases/", include("dropouts.urls")),
     path("d/<district_code:district_code>/cases/", include("dropouts.district_urls")),
-    # --- end dropout cases ---
-    # --- dashboards ---
     path("s/<school_code:school_code>/dashboard/", include("dashboards.school_urls")),
     path("s/<school_code:school_code>/reports/", include("dashboards.school_report_urls")),
     path("d/<district_code:district_code>/dashboard/", include("dashboards.district_urls")),
     path("d/<district_code:district_code>/reports/", include("dashboards.district_report_urls")),
     path("n/<int:network_id>/dashboard/", include("dashboards.network_urls")),
     path("national/", include("dashboards.national_urls")),
-    # --- end dashboards ---
-    # --- data retention (helper pdpa2) ---
     path("d/<district_code:district_code>/retention/", include("districts.retention_urls")),
-    # --- end data retention ---
     # Parents and students answer their screening forms here, without an account.
     path("f/", include("screening.public_urls")),
     path("", include("districts.urls")),
