@@ -29,10 +29,10 @@ hundreds of schools.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 
 from care.models import ActivityParticipant, CarePlan, CarePlanFollowUp, Category
 from schools.models import Classroom, Term
@@ -44,26 +44,22 @@ GROUPS = ("normal", "risk", "problem", "special")
 OPEN_PLAN_STATUSES = (CarePlan.Status.OPEN, CarePlan.Status.IN_PROGRESS)
 
 
-# --- referrals (helper referrals) ---
-def _referrals_in(term: Term):
-    """Referrals (inside or outside the school) sent during ``term``."""
-    from referrals.models import Referral
-
-    return Referral.objects.filter(sent_on__gte=term.start, sent_on__lte=term.end)
+# Step 5 sits above this app: the referrals app registers how to find the referrals sent in a
+# term (``register_referrals`` in its AppConfig.ready), and a referral then counts as care for the
+# problem group. Without it nobody counts as referred.
+_referrals_in_term: Callable[[Term], QuerySet] | None = None
 
 
-def referred_student_ids(*, term: Term, school_ids: Iterable[int]) -> set[int]:
-    """Students of ``school_ids`` referred (internally or externally) during ``term``: a referral
-    counts as care for the problem group. The pages use the same rule as the ``referred``
-    annotation of ``annotate_coverage`` (no extra query); this is for other callers."""
-    return set(
-        _referrals_in(term)
-        .filter(school_id__in=list(school_ids))
-        .values_list("student_id", flat=True)
-    )
+def register_referrals(rows_in_term: Callable[[Term], QuerySet]) -> None:
+    """``rows_in_term(term)``: the referrals sent during ``term`` (rows with a ``student``)."""
+    global _referrals_in_term
+    _referrals_in_term = rows_in_term
 
 
-# --- end referrals ---
+def _referred(student, term: Term):
+    if _referrals_in_term is None:
+        return Value(False)
+    return Exists(_referrals_in_term(term).filter(student=student))
 
 
 # --- the annotated rows -------------------------------------------------------------------------
@@ -84,7 +80,6 @@ def annotate_coverage(enrolments: QuerySet[Enrolment], term: Term) -> QuerySet[E
     follow_ups = CarePlanFollowUp.objects.filter(plan__student=student).filter(
         Q(plan__term=term) | Q(date__gte=term.start, date__lte=term.end)
     )
-    referrals = _referrals_in(term).filter(student=student)
     return enrolments.annotate(
         level=Subquery(groups.values("level")[:1]),
         special=Subquery(groups.values("special")[:1]),
@@ -92,7 +87,7 @@ def annotate_coverage(enrolments: QuerySet[Enrolment], term: Term) -> QuerySet[E
         prevented=Exists(taking_part.filter(activity__category=Category.PREVENTION)),
         plan_open=Exists(plans_open),
         followed=Exists(follow_ups),
-        referred=Exists(referrals),
+        referred=_referred(student, term),
     )
 
 

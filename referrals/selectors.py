@@ -155,3 +155,18 @@ def classroom_label(referral: Referral) -> str:
 
 def is_overdue(referral: Referral, today: datetime.date | None = None) -> bool:
     return referral.is_overdue(today)
+
+
+def referrals_in_term(term):
+    """Referrals (inside or outside the school) sent during ``term``."""
+    return Referral.objects.filter(sent_on__gte=term.start, sent_on__lte=term.end)
+
+
+def referred_student_ids(*, term, school_ids) -> set[int]:
+    """Students of ``school_ids`` referred (internally or externally) during ``term``: a referral
+    counts as care for the problem group (care/coverage.py uses the same rule)."""
+    return set(
+        referrals_in_term(term)
+        .filter(school_id__in=list(school_ids))
+        .values_list("student_id", flat=True)
+    )

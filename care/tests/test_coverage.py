@@ -197,8 +197,8 @@ def test_school_totals_and_the_district_counts_agree(world, terms, hand_made):
 def test_a_referral_sent_in_the_term_counts_for_the_problem_group(world, terms):
     """Step 5: a referral (inside or outside) sent during the term is care for a problem-group
     student; one sent in another term is not."""
-    from care.coverage import referred_student_ids
     from referrals.models import Referral
+    from referrals.selectors import referred_student_ids
 
     t1, t2 = terms
     a = world.a
