@@ -12,3 +12,14 @@ class ReferralsConfig(AppConfig):
 
         # A referral sent in a term counts as care for the problem group (care/coverage.py).
         register_referrals(referrals_in_term)
+
+        from referrals.services import consent_withdrawal_preview, consent_withdrawal_stop
+        from students.consent_models import GuardianConsent
+        from students.consent_uses import register_consent_use
+
+        # Withdrawing consent to send data to agencies flags the open external referrals.
+        register_consent_use(
+            GuardianConsent.Purpose.EXTERNAL_REFERRAL,
+            preview=consent_withdrawal_preview,
+            stop=consent_withdrawal_stop,
+        )

@@ -633,3 +633,22 @@ def external_referrals_consent_withdrawn(*, student, user, request=None) -> list
             request=request,
         )
     return referrals
+
+
+def consent_withdrawal_preview(student) -> dict:
+    """The open external referrals that withdrawing consent will flag (students.consent_uses)."""
+    referrals = Referral.objects.filter(
+        school_id=student.school_id,
+        student=student,
+        kind=Referral.Kind.EXTERNAL,
+        status__in=Referral.OPEN_STATUSES,
+    ).select_related("agency")
+    return {"referrals": list(referrals)}
+
+
+def consent_withdrawal_stop(*, student, user, request=None) -> dict:
+    return {
+        "referrals_marked": external_referrals_consent_withdrawn(
+            student=student, user=user, request=request
+        )
+    }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from students.consent_models import GuardianConsent
+from students.consent_uses import consent_uses
 
 Purpose = GuardianConsent.Purpose
 
@@ -98,29 +99,14 @@ def external_consent_withdrawal(*, referral) -> GuardianConsent | None:
 class WithdrawalEffects:
     """What withdrawing a consent will do, shown before the person confirms."""
 
-    photos: int  # home-visit photos that will be deleted
-    visits_with_photos: int
-    referrals: list  # open external referrals that will be marked "consent withdrawn"
+    photos: int = 0  # home-visit photos that will be deleted
+    visits_with_photos: int = 0
+    referrals: list = field(default_factory=list)  # open external referrals to be marked
 
 
 def consent_withdrawal_effects(*, consent: GuardianConsent) -> WithdrawalEffects:
-    from referrals.models import Referral
-    from visits.models import VisitPhoto
-
-    student = consent.student
-    if consent.purpose == Purpose.HOME_VISIT_PHOTOS:
-        photos = VisitPhoto.objects.filter(visit__student=student, school_id=student.school_id)
-        return WithdrawalEffects(
-            photos=photos.count(),
-            visits_with_photos=photos.values("visit_id").distinct().count(),
-            referrals=[],
-        )
-    referrals = list(
-        Referral.objects.filter(
-            school_id=student.school_id,
-            student=student,
-            kind=Referral.Kind.EXTERNAL,
-            status__in=Referral.OPEN_STATUSES,
-        ).select_related("agency")
-    )
-    return WithdrawalEffects(photos=0, visits_with_photos=0, referrals=referrals)
+    """What each use of the consent's purpose (students.consent_uses) will stop."""
+    effects: dict = {}
+    for use in consent_uses(consent.purpose):
+        effects |= use.preview(consent.student)
+    return WithdrawalEffects(**effects)

@@ -13,7 +13,7 @@ Every change is audited (carecore.audit).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from carecore.audit import audit_record, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from students.consent_models import GuardianConsent
+from students.consent_uses import consent_uses
 
 Purpose = GuardianConsent.Purpose
 
@@ -34,8 +35,8 @@ WITHDRAW_FIELDS = ("withdrawn_on", "withdrawn_reason")
 @dataclass(frozen=True)
 class Withdrawal:
     consent: GuardianConsent
-    photos_deleted: int
-    referrals_marked: list
+    photos_deleted: int = 0
+    referrals_marked: list = field(default_factory=list)
 
 
 def already_recorded_message() -> str:
@@ -129,9 +130,6 @@ def consent_withdraw(
 
     Raises ValidationError for a consent withdrawn already, or a day in the future or before
     the consent was given."""
-    from referrals.services import external_referrals_consent_withdrawn
-    from visits.services import student_photos_delete_on_withdrawal
-
     locked = (
         GuardianConsent.objects.select_for_update()
         .filter(pk=consent.pk, school_id=consent.school_id)
@@ -168,13 +166,7 @@ def consent_withdraw(
         changes=model_changes(before, locked, WITHDRAW_FIELDS),
         request=request,
     )
-    photos_deleted, referrals_marked = 0, []
-    if locked.purpose == Purpose.HOME_VISIT_PHOTOS:
-        photos_deleted = student_photos_delete_on_withdrawal(
-            student=student, user=user, request=request
-        )
-    elif locked.purpose == Purpose.EXTERNAL_REFERRAL:
-        referrals_marked = external_referrals_consent_withdrawn(
-            student=student, user=user, request=request
-        )
-    return Withdrawal(locked, photos_deleted, referrals_marked)
+    done: dict = {}
+    for use in consent_uses(locked.purpose):
+        done |= use.stop(student=student, user=user, request=request)
+    return Withdrawal(locked, **done)

@@ -353,3 +353,20 @@ def visit_record_apply(*, visit: HomeVisit, fields: Iterable[str], user, request
 def visit_record_skip(*, visit: HomeVisit) -> None:
     """The teacher looked and chose to leave the record as it is: stop asking after each save."""
     HomeVisit.objects.filter(pk=visit.pk).update(record_updated_at=timezone.now())
+
+
+def photos_withdrawal_preview(student) -> dict:
+    """What withdrawing consent to photos will delete (students.consent_uses)."""
+    photos = VisitPhoto.objects.filter(visit__student=student, school_id=student.school_id)
+    return {
+        "photos": photos.count(),
+        "visits_with_photos": photos.values("visit_id").distinct().count(),
+    }
+
+
+def photos_withdrawal_stop(*, student, user, request=None) -> dict:
+    return {
+        "photos_deleted": student_photos_delete_on_withdrawal(
+            student=student, user=user, request=request
+        )
+    }
