@@ -54,9 +54,9 @@ def build_classroom(*, students: int = STUDENTS, thai_digits: bool = False, seed
     from django.utils import timezone
     from django_scopes import scopes_disabled
 
-    from carecore import demo_names as names
     from carecore.models import Membership, Role, User
     from carecore.national_id import national_id_check_digit
+    from demo import names
     from districts.models import District, Network
     from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
     from schools.services import academic_year_create

@@ -155,8 +155,8 @@ class Pools:
     the forms (screening.services.care_group_derive) gives exactly the chosen level."""
 
     def __init__(self, rng: random.Random, today: datetime.date, academic_year, size: int = POOL):
+        from demo.screening import _answers, _impact
         from screening import scoring
-        from screening.demo import _answers, _impact
         from screening.models import SdqResponse
         from screening.services import _apply_sdq_result, care_group_derive
 
@@ -231,24 +231,20 @@ class Pools:
         self._visits(rng, today, academic_year, size)
 
     def _records(self, rng: random.Random, today: datetime.date, size: int) -> None:
+        from demo.records import AWARDS, TALENTS, health_values, household_values, protection_values
         from students.models import Student
-        from students.record_services import (
-            AWARDS,
-            TALENTS,
-            _demo_health,
-            _demo_household,
-            _demo_protection,
-        )
 
-        self.family = [predumped(_demo_household(rng)) for _ in range(size)]
+        self.family = [predumped(household_values(rng)) for _ in range(size)]
         self.protection = [
-            predumped(_demo_protection(rng, rng.random() < 0.4)) for _ in range(size)
+            predumped(protection_values(rng, rng.random() < 0.4)) for _ in range(size)
         ]
         self.health: dict[int, list[dict]] = {}
         for age in range(5, 19):
             born = today.replace(year=today.year - age) - ONE_DAY * 100
             stub = Student(birth_date=born)
-            self.health[age] = [predumped(_demo_health(rng, stub, today)) for _ in range(size // 8)]
+            self.health[age] = [
+                predumped(health_values(rng, stub, today)) for _ in range(size // 8)
+            ]
         self.ability = [
             {
                 "talents": rng.choice(TALENTS) if rng.random() < 0.5 else "",
@@ -258,16 +254,16 @@ class Pools:
         ]
 
     def _visits(self, rng: random.Random, today: datetime.date, academic_year, size: int) -> None:
-        from students.record_services import _demo_household, _demo_protection
-        from visits.demo import _visit_date, _visit_values
+        from demo.records import household_values, protection_values
+        from demo.visits import _visit_date, _visit_values
 
         self.visits = []
         for _ in range(size * 2):
             grade = rng.randint(4, 12)
             values = _visit_values(
                 rng,
-                family=_demo_household(rng),
-                protection=_demo_protection(rng, rng.random() < 0.4),
+                family=household_values(rng),
+                protection=protection_values(rng, rng.random() < 0.4),
                 grade=grade,
                 visitor="",
                 date=today,
@@ -362,7 +358,7 @@ class DistrictSeeder:
         return first + ONE_DAY * self.rng.randint(0, max(0, (last - first).days))
 
     def user(self, username: str, password: str | None = None) -> tuple[int, str]:
-        from carecore import demo_names as names
+        from demo import names
 
         rng = self.rng
         female = rng.random() < 0.65
@@ -386,10 +382,10 @@ class DistrictSeeder:
         self.t["membership"].add(user_id=user_id, role=role, **place)
 
     def run(self) -> dict:
-        from carecore import demo_names as names
         from carecore.models import Role
+        from demo import names
+        from demo.referrals import seed_agencies
         from districts.models import District, Network
-        from referrals.demo import seed_agencies
         from schools.models import Grade
 
         rng, t, ids = self.rng, self.t, self.ids
@@ -508,8 +504,8 @@ class DistrictSeeder:
 
     # --- students --------------------------------------------------------------------------------
     def students(self, school_id: int, classroom_id: int, grade: int, count: int) -> list[dict]:
-        from carecore import demo_names as names
         from carecore.national_id import national_id_check_digit
+        from demo import names
 
         rng, t = self.rng, self.t
         pupils = []
@@ -678,8 +674,8 @@ class DistrictSeeder:
 
     # --- cumulative record -----------------------------------------------------------------------
     def records(self, school: dict) -> None:
+        from demo.records import SUBJECTS
         from schools.models import Grade
-        from students.record_services import SUBJECTS
 
         rng, t, pools = self.rng, self.t, self.ctx["pools"]
         share = school["habits"]["records"]
@@ -751,7 +747,8 @@ class DistrictSeeder:
 
     # --- steps 3-5: activities, plans, support, referrals ----------------------------------------
     def care(self, school: dict) -> None:
-        from care.demo import (
+        from care.models import ACTIVITY_CATEGORY
+        from demo.care import (
             FOLLOW_UPS,
             HOMEROOM_TOPICS,
             MEETING_AGREEMENTS,
@@ -762,7 +759,6 @@ class DistrictSeeder:
             SUBJECTS,
             TALENT_TOPICS,
         )
-        from care.models import ACTIVITY_CATEGORY
 
         rng, t, ids = self.rng, self.t, self.ids
         care = school["habits"]["care"]
@@ -925,7 +921,7 @@ class DistrictSeeder:
             pupil["plan"] = pk
 
     def referral(self, school: dict, room: dict, pupil: dict) -> None:
-        from referrals import demo as texts
+        from demo import referrals as texts
         from referrals.models import ANSWER_DAYS
 
         rng, t, today = self.rng, self.t, self.today

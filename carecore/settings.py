@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "dropouts",
     "dashboards",
     # --- end dropout cases ---
+    # The top layer: the demo district's seeder (seed_demo); no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ from django_scopes import scopes_disabled
 from psycopg import sql
 
 from carecore.backup import MANIFEST_NAME, row_counts
-from carecore.demo import demo_build
+from demo.world import demo_build
 from visits.models import VisitPhoto
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -140,7 +140,7 @@ def test_a_screening_import_analyses_the_forms_and_groups(world):
 
 
 def test_the_demo_seed_analyses_every_table():
-    from carecore.demo import demo_build
+    from demo.world import demo_build
 
     started = db_now()
     demo_build(schools=2, students=60, seed=3)

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from django_scopes import scopes_disabled
 
-from carecore.demo import demo_build
 from conftest import PASSWORD
+from demo.world import demo_build
 from tests.browser.test_teacher_journey import log_in, thai
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

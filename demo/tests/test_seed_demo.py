@@ -3,10 +3,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from carecore.demo import DEFAULT_PASSWORD, demo_build
 from carecore.models import Membership, Role, User
+from carecore.national_id import is_valid_national_id
+from demo.world import DEFAULT_PASSWORD, demo_build
 from students.models import Enrolment, Student
-from students.validators import is_valid_national_id
 
 
 def snapshot():

@@ -1,4 +1,4 @@
-"""The demo's care (care/demo.py): realistic, uneven coverage, and teacher1's room keeps a
+"""The demo's care (demo/care.py): realistic, uneven coverage, and teacher1's room keeps a
 student with problems without a care plan for the browser journey."""
 
 import datetime
@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from care.coverage import Coverage, coverage_counts_for_schools, coverage_for_school
 from care.models import Activity, CarePlan
-from carecore.demo import demo_build
+from demo.world import demo_build
 from schools.models import Classroom, Term
 
 
@@ -46,7 +46,7 @@ def test_demo_care_is_realistic_and_uneven():
 def test_demo_gives_teacher1_a_student_with_problems_when_screening_did_not(world):
     import random
 
-    from care.demo import seed_care
+    from demo.care import seed_care
     from screening.models import CareGroup, CareGroupChange
 
     teacher = world.a.users["homeroom"]

@@ -10,8 +10,8 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from carecore.demo import demo_build
 from carecore.models import User
+from demo.world import demo_build
 from students.models import Enrolment, FamilyRecord
 from visits.models import HomeVisit, VisitPhoto
 from visits.selectors import school_progress

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from carecore.demo import DEFAULT_PASSWORD, demo_build, demo_exists
+from demo.world import DEFAULT_PASSWORD, demo_build, demo_exists
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django_scopes import scopes_disabled
 
-from carecore.demo import demo_build
+from demo.world import demo_build
 from dropouts.models import CaseObservation, DropoutCase
 from dropouts.selectors import case_figures
 

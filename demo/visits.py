@@ -23,10 +23,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from carecore.models import User
+from demo.consents import seed_photo_consents
+from demo.records import household_values, protection_values
 from schools.models import Classroom, Grade, HomeroomAssignment
-from students.consent_demo import seed_photo_consents
 from students.models import Enrolment, FamilyRecord, ProtectionRecord, Student
-from students.record_services import _demo_household, _demo_protection
 from visits.models import HomeVisit
 from visits.services import photo_add, visit_save
 
@@ -549,10 +549,10 @@ def seed_visits(
         done = set(rng.sample(range(len(pupils)), done_count))
         for index, (student_id, school_id, grade) in enumerate(pupils):
             centre = centres.setdefault(school_id, (rng.uniform(*AREA[0]), rng.uniform(*AREA[1])))
-            family = families.get(student_id) or _demo_household(rng)
+            family = families.get(student_id) or household_values(rng)
             protection = protections.get(student_id) or {
                 "risks": [],
-                **_demo_protection(rng, rng.random() < 0.4),
+                **protection_values(rng, rng.random() < 0.4),
             }
             date = _visit_date(rng, academic_year, today)
             common = {

@@ -17,15 +17,21 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from carecore import demo_names as names
 from carecore.dbstats import analyze_tables_on_commit
 from carecore.models import Membership, Role, User
+from carecore.national_id import national_id_check_digit
+from dashboards.rollups import refresh
+from demo import names
+from demo.care import seed_care
+from demo.dropouts import seed_dropouts
+from demo.records import records_fill
+from demo.referrals import seed_agencies, seed_referrals
+from demo.screening import seed_screening
+from demo.visits import seed_visits
 from districts.models import District, Network
-from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
+from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School, Term
 from schools.services import academic_year_create
-from screening.demo import seed_screening
 from students.models import Enrolment, Guardian, Student
-from students.validators import national_id_check_digit
 
 DEMO_DISTRICT_CODE = "KKN1"
 DEFAULT_PASSWORD = "demo-2568"  # noqa: S105 - documented demo password
@@ -334,12 +340,10 @@ def demo_build(
 
         # Step 1: cumulative records for about 70% of the students, kept by their first
         # homeroom teacher.
-        from students.record_services import record_demo_fill
-
         first_teacher: dict[int, User] = {}
         for c, u in assignments:
             first_teacher.setdefault(c, user_objs[u])
-        result.records = record_demo_fill(
+        result.records = records_fill(
             entries=[
                 (student_objs[s], classroom_rows[c].grade, first_teacher.get(c))
                 for s, c, _n in enrol_rows
@@ -356,50 +360,35 @@ def demo_build(
         result.screening = seed_screening(
             academic_year=academic_year, rng=random.Random(seed + 2), reviewers=reviewers
         )
-        # Step 1: home visits of this year (visits/demo.py), by the same homeroom teachers.
-        from visits.demo import seed_visits
-
+        # Step 1: home visits of this year (demo/visits.py), by the same homeroom teachers.
         seed_visits(
             academic_year=academic_year,
             rng=random.Random(seed + 3),
             reviewers=reviewers,
             today=today,
         )
-        # Steps 3-4 (care/demo.py): activities, care plans and support of the terms so far.
-        from care.demo import seed_care
-
+        # Steps 3-4 (demo/care.py): activities, care plans and support of the terms so far.
         seed_care(
             academic_year=academic_year,
             rng=random.Random(seed + 34),
             recorders=reviewers,
             today=today,
         )
-        # --- referrals demo (helper agencies): the district's partner agencies and referrals
-        # in every state (referrals/demo.py) ---
-        from referrals.demo import seed_agencies, seed_referrals
-
+        # The district's partner agencies and referrals in every state (demo/referrals.py).
         seed_referrals(
             academic_year=academic_year,
             rng=random.Random(seed + 50),
             agencies=seed_agencies(district, today=today),
             today=today,
         )
-        # --- end referrals demo ---
-        # --- dropout cases (helper dropouts): fifteen cases in every step (dropouts/demo.py) ---
-        from dropouts.demo import seed_dropouts
-
+        # Dropout cases: fifteen in every step (demo/dropouts.py).
         seed_dropouts(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
         )
-        # --- end dropout cases ---
-        # --- dashboards: every school's figures for the terms of the year so far ---
-        from dashboards.rollups import refresh
-        from schools.models import Term
-
+        # The dashboards: every school's figures for the terms of the year so far.
         school_ids = [school.pk for school in school_objs]
         for term in Term.objects.filter(academic_year=academic_year, start__lte=today):
             refresh(school_ids=school_ids, term=term, today=today)
-        # --- end dashboards ---
         # Statistics for the planner of every table just filled, once committed (dbstats).
         analyze_tables_on_commit(apps.get_models())
 

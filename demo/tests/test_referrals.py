@@ -1,4 +1,4 @@
-"""The demo's agencies and referrals (referrals/demo.py): every state, the directory, and what
+"""The demo's agencies and referrals (demo/referrals.py): every state, the directory, and what
 the browser journeys of teacher1 and counsellor1 need."""
 
 import datetime
@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from carecore.demo import demo_build
 from carecore.models import Membership, Notification, Role
-from referrals import demo
+from demo import world
+from demo.world import demo_build
 from referrals.models import Agency, Referral, ReferralUpdate
 from screening.models import CareGroup
 
@@ -20,7 +20,7 @@ TODAY = datetime.date(2025, 11, 20)  # term 2 of 2568 has begun
 @pytest.fixture
 def seeded(monkeypatch):
     timings = []
-    original = demo.seed_referrals
+    original = world.seed_referrals
 
     def timed(**kwargs):
         began = time.perf_counter()
@@ -28,7 +28,7 @@ def seeded(monkeypatch):
         timings.append(time.perf_counter() - began)
         return result
 
-    monkeypatch.setattr(demo, "seed_referrals", timed)
+    monkeypatch.setattr(world, "seed_referrals", timed)
     result = demo_build(schools=4, students=600, today=TODAY)
     with scopes_disabled():
         yield result, timings
