@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     # Every app's URLs are named by module path: the foundation imports none of them.
     path("", include("schools.home_urls")),
+    path("s/<school_code:school_code>/classrooms/", include("students.classroom_urls")),
     path("s/<school_code:school_code>/", include("schools.urls")),
     path("s/<school_code:school_code>/students/", include("students.urls")),
     path("s/<school_code:school_code>/screening/", include("screening.urls")),

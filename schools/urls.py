@@ -7,7 +7,6 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.school_detail, name="school_detail"),
-    path("classrooms/<int:classroom_id>/", views.classroom_detail, name="classroom_detail"),
     path(
         "classrooms/<int:classroom_id>/teachers/",
         views.classroom_teachers,

@@ -16,8 +16,7 @@ from carecore.access import (
     school_view,
     user_school_scope,
 )
-from carecore.audit import audit_record
-from carecore.models import SCHOOL_ROLES, AuditEvent, Membership, Role, User
+from carecore.models import SCHOOL_ROLES, Membership, Role, User
 from carecore.notifications import notifications_for_home
 from schools import selectors, services
 from schools.forms import (
@@ -26,9 +25,6 @@ from schools.forms import (
     SchoolStaffCreateForm,
     StaffEditForm,
 )
-from students.record_selectors import record_completeness_for_classroom
-from students.selectors import classroom_roster
-from visits.selectors import with_visit_status
 
 
 @login_required
@@ -68,43 +64,6 @@ def school_detail(request):
             "student_total": sum(c.student_count for c in classrooms),
             "academic_year": request.academic_year,
             "waiting": notifications_for_home(request.user),
-        },
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-def classroom_detail(request, classroom_id):
-    classroom = classroom_get_for_user(request, classroom_id)
-    # Each student's home visit this year comes with the roster (annotations, same query).
-    enrolments = list(
-        with_visit_status(classroom_roster(classroom=classroom), classroom.academic_year_id)
-    )
-    teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
-    # The cumulative record: how complete each student's is (one query for the whole room).
-    record_status = record_completeness_for_classroom(classroom=classroom)
-    for e in enrolments:
-        e.record_status = record_status.get(e.student_id)
-    # One event for the class list (names, codes, guardians of every student in the room).
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the class list of %(room)s") % {"room": classroom},
-        request=request,
-    )
-    return render(
-        request,
-        "schools/classroom_detail.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "enrolments": enrolments,
-            "teachers": teachers,
-            "boys": sum(1 for e in enrolments if e.student.gender == "M"),
-            "girls": sum(1 for e in enrolments if e.student.gender == "F"),
-            "records_complete": sum(1 for st in record_status.values() if st.complete),
-            "visited": sum(1 for e in enrolments if e.visit_id),
         },
     )
 

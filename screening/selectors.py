@@ -143,3 +143,14 @@ def student_groups(*, student) -> list[CareGroup]:
         .prefetch_related("changes", "changes__changed_by")
         .order_by("-term__academic_year__year", "-term__number")
     )
+
+
+def latest_care_group_facts(request, student) -> dict:
+    """For the student's page: the latest term's care group (students.extensions)."""
+    care_group = (
+        CareGroup.objects.filter(student=student)
+        .select_related("term__academic_year")
+        .order_by("-term__academic_year__year", "-term__number")
+        .first()
+    )
+    return {"care_group": care_group}

@@ -7,15 +7,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.access import Perm, school_view, student_get_for_user
+from carecore.access import Perm, classroom_get_for_user, school_view, student_get_for_user
 from carecore.audit import audit_record, model_changes
 from carecore.models import AuditEvent
-from screening.models import CareGroup
 from students import selectors, services
+from students.extensions import annotate_roster, student_facts
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian
-from students.record_selectors import record_completeness_for_student
-from visits.models import HomeVisit
+from students.record_selectors import (
+    record_completeness_for_classroom,
+    record_completeness_for_student,
+)
+from students.selectors import classroom_roster
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -49,20 +52,11 @@ def student_detail(request, student_id):
             "current": current,
             "guardians": list(student.guardians.all()),
             "can_edit": Perm.EDIT_STUDENTS in request.schoolperms,
-            # The latest term's care group (screening, step 2).
-            "care_group": CareGroup.objects.filter(student=student)
-            .select_related("term__academic_year")
-            .order_by("-term__academic_year__year", "-term__number")
-            .first(),
-            # The latest finished home visit of this academic year.
-            "last_visit": HomeVisit.objects.filter(
-                student=student, academic_year=request.academic_year, status=HomeVisit.Status.DONE
-            )
-            .order_by("-date")
-            .first(),
             "record_status": record_completeness_for_student(
                 student=student, grade=current.classroom.grade if current else None
             ),
+            # What the steps add: the latest care group, the latest home visit (extensions.py).
+            **student_facts(request, student),
         },
     )
 
@@ -141,4 +135,42 @@ def guardian_edit(request, student_id, guardian_id=None):
         request,
         "students/guardian_form.html",
         {"school": request.school, "student": student, "guardian": guardian, "form": form},
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_detail(request, classroom_id):
+    classroom = classroom_get_for_user(request, classroom_id)
+    # What the steps add to each row (the home visit this year) comes with the roster, in the
+    # same query (extensions.py).
+    enrolments = list(
+        annotate_roster(classroom_roster(classroom=classroom), classroom.academic_year_id)
+    )
+    teachers = [a.teacher for a in classroom.assignments.select_related("teacher")]
+    # The cumulative record: how complete each student's is (one query for the whole room).
+    record_status = record_completeness_for_classroom(classroom=classroom)
+    for e in enrolments:
+        e.record_status = record_status.get(e.student_id)
+    # One event for the class list (names, codes, guardians of every student in the room).
+    audit_record(
+        action=AuditEvent.Action.VIEW,
+        user=request.user,
+        school=request.school,
+        obj=classroom,
+        summary=_("Viewed the class list of %(room)s") % {"room": classroom},
+        request=request,
+    )
+    return render(
+        request,
+        "students/classroom_detail.html",
+        {
+            "school": request.school,
+            "classroom": classroom,
+            "enrolments": enrolments,
+            "teachers": teachers,
+            "boys": sum(1 for e in enrolments if e.student.gender == "M"),
+            "girls": sum(1 for e in enrolments if e.student.gender == "F"),
+            "records_complete": sum(1 for st in record_status.values() if st.complete),
+            "visited": sum(1 for e in enrolments if getattr(e, "visit_id", None)),
+        },
     )

@@ -31,7 +31,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "schools:school_detail": EVERYONE,
     # The teacher's own classroom; the other homeroom teacher and roles without student access
     # see the classroom listed on the school page but may not open its students.
-    "schools:classroom_detail": only(["homeroom", "counsellor", "coordinator", "director"]),
+    "classrooms:classroom_detail": only(["homeroom", "counsellor", "coordinator", "director"]),
     "schools:classroom_teachers": only(["coordinator"]),
     "schools:staff_list": only(["coordinator"]),
     "schools:staff_create": only(["coordinator"]),

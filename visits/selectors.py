@@ -137,3 +137,15 @@ def student_visits(*, student) -> QuerySet[HomeVisit]:
         .annotate(photo_count=Count("photos"))
         .order_by("-date", "-pk")
     )
+
+
+def last_visit_facts(request, student) -> dict:
+    """For the student's page: the latest finished home visit of this academic year."""
+    last_visit = (
+        HomeVisit.objects.filter(
+            student=student, academic_year=request.academic_year, status=HomeVisit.Status.DONE
+        )
+        .order_by("-date")
+        .first()
+    )
+    return {"last_visit": last_visit}

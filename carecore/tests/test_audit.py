@@ -260,7 +260,7 @@ class TestClassList:
             for k in range(5):
                 make_student(a.school, a.classroom, 500 + k, 10 + k)
         url = reverse(
-            "schools:classroom_detail",
+            "classrooms:classroom_detail",
             kwargs={"school_code": a.school.code, "classroom_id": a.classroom.pk},
         )
         assert login(a.users["homeroom"]).get(url).status_code == 200

@@ -46,7 +46,7 @@ def school_url(side) -> str:
 
 def classroom_url(side, classroom) -> str:
     return reverse(
-        "schools:classroom_detail",
+        "classrooms:classroom_detail",
         kwargs={"school_code": side.school.code, "classroom_id": classroom.pk},
     )
 

@@ -652,7 +652,7 @@ class TestImportPages:
         assert {"90001", "90004"} <= students_of(world).keys()
         with scopes_disabled():
             new_room = Classroom.objects.get(school=a.school, grade=Grade.P6, room=1)
-        assertContains(done, reverse("schools:classroom_detail", args=[a.school.code, new_room.pk]))
+        assertContains(done, reverse("classrooms:classroom_detail", args=[a.school.code, new_room.pk]))
         assertNotContains(done, url("import_confirm", a, import_id=student_import.pk))
         # Confirming twice does nothing more.
         with django_capture_on_commit_callbacks(execute=True):

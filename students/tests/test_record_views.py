@@ -385,7 +385,7 @@ def complete_record(world, student) -> None:
 
 def classroom_url(world, room) -> str:
     return reverse(
-        "schools:classroom_detail",
+        "classrooms:classroom_detail",
         kwargs={"school_code": world.a.school.code, "classroom_id": room.pk},
     )
 

@@ -313,7 +313,7 @@ class TestGuardianCreate:
         # The classroom roster now shows the new main guardian.
         roster = client.get(
             reverse(
-                "schools:classroom_detail",
+                "classrooms:classroom_detail",
                 kwargs={"school_code": a.school.code, "classroom_id": a.classroom.pk},
             )
         )

@@ -104,7 +104,7 @@ class TestRecordingAVisit:
         assert visit.status == HomeVisit.Status.DRAFT
         detail = client.get(
             reverse(
-                "schools:classroom_detail",
+                "classrooms:classroom_detail",
                 kwargs={"school_code": world.a.school.code, "classroom_id": world.a.classroom.pk},
             )
         )
@@ -432,7 +432,7 @@ class TestProgress:
         room = fill_room(world, 45, visited=20, start=7300)
         client = login(world.a.users["homeroom"])
         url = reverse(
-            "schools:classroom_detail",
+            "classrooms:classroom_detail",
             kwargs={"school_code": world.a.school.code, "classroom_id": room.pk},
         )
         at_home = th("%(done)s of %(total)s students visited at home", done=20, total=45)
