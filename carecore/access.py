@@ -36,6 +36,9 @@ from carecore.models import (
 
 
 class Perm:
+    """Every permission, in one place. A role holds the permissions ``ROLE_PERMISSIONS`` lists;
+    a user holds at a place the union over their memberships there and above it."""
+
     VIEW_SCHOOL = "view_school"
     VIEW_ALL_STUDENTS = "view_all_students"
     VIEW_OWN_CLASSROOMS = "view_own_classrooms"
@@ -47,6 +50,9 @@ class Perm:
     VIEW_DISTRICT = "view_district"
     MANAGE_DISTRICT_STAFF = "manage_district_staff"
     VIEW_AUDIT_LOG = "view_audit_log"
+    # Guardian consent (docs/privacy.md): record or withdraw it for any student of the school.
+    # A homeroom teacher does it for their own students (object level, students/access.py).
+    RECORD_CONSENT = "record_consent"
     # Screening: fill in forms and groups for the students one may see; run the school's
     # screening (window, slips for every room, import, criteria); set the district's criteria.
     ENTER_SCREENING = "enter_screening"
@@ -58,34 +64,48 @@ class Perm:
     # the support (scholarships, funds) students received.
     RECORD_CARE = "record_care"
     MANAGE_SUPPORT = "manage_support"
-    # --- agencies (helper agencies) ---
+    # Change or delete any care activity of the school (whoever recorded one changes their own).
+    MANAGE_CARE_ACTIVITIES = "manage_care_activities"
+    # Read the counselling notes of every student one may see (homeroom teachers read those of
+    # their own students: object level, care/access.py).
+    READ_COUNSELLING_NOTES = "read_counselling_notes"
     # The district's directory of partner agencies: add, edit, take out of use, put back.
     MANAGE_AGENCIES = "manage_agencies"
-    # --- end agencies ---
-    # --- referrals (helper referrals) ---
-    # Step 5: refer a student one may see inside the school (to a role or a named staff member),
-    # or to a partner agency of the district's directory (docs/referrals.md).
+    # Step 5 (docs/referrals.md): refer a student one may see inside the school (to a role or a
+    # named staff member), or to a partner agency of the district's directory.
     REFER = "refer"
     REFER_EXTERNAL = "refer_external"
-    # --- end referrals ---
-    # --- dropout cases (helper dropouts) ---
+    # Send and receive referrals: the inbox and the sent list (the school's staff; supervisors
+    # have no referrals at a school).
+    USE_REFERRALS = "use_referrals"
+    # Every referral of the school (the school's list); their confidential notes; record an
+    # agency's answer and result, follow up and close any referral (the sender does it for
+    # their own: object level, referrals/access.py).
+    READ_ALL_REFERRALS = "read_all_referrals"
+    SEE_REFERRAL_NOTES = "see_referral_notes"
+    MANAGE_REFERRALS = "manage_referrals"
     # Dropout and out-of-school cases (docs/dropouts.md): district staff work every case of their
     # district; the district administrator sets the deadlines; the school's coordinator,
     # director and counsellor report a student at risk and follow their school's cases.
     WORK_DROPOUT_CASES = "work_dropout_cases"
     MANAGE_CASE_SETTINGS = "manage_case_settings"
     OPEN_DROPOUT_CASE = "open_dropout_case"
-    # --- end dropout cases ---
-    # --- dashboards ---
     # The school dashboard and report (director, coordinator, counsellor: they see the students
     # behind a figure); the district's targets for its schools (docs/dashboards.md).
     VIEW_SCHOOL_DASHBOARD = "view_school_dashboard"
     MANAGE_TARGETS = "manage_targets"
     # The national overview (OBEC): every district's figures.
     VIEW_NATIONAL = "view_national"
-    # --- end dashboards ---
+    # PDPA (docs/privacy.md): the subject-access export of one student's whole file, made on the
+    # guardian's written request by the director alone (least privilege: the file holds every
+    # confidential note); the retention period and the purge (districts/retention.py).
+    EXPORT_SUBJECT_DATA = "export_subject_data"
+    MANAGE_RETENTION = "manage_retention"
 
 
+# What each role may do. External referrals are the counsellor's, the discipline office's and
+# the leaders' ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง"); school roles hold their permissions at
+# their school only, network and district roles at every school below them.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HOMEROOM: frozenset(
         {
@@ -94,6 +114,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ENTER_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
+            Perm.REFER,
+            Perm.USE_REFERRALS,
         }
     ),
     Role.COUNSELLOR: frozenset(
@@ -103,10 +125,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ENTER_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
+            Perm.READ_COUNSELLING_NOTES,
+            Perm.REFER,
+            Perm.REFER_EXTERNAL,
+            Perm.USE_REFERRALS,
+            Perm.READ_ALL_REFERRALS,
+            Perm.SEE_REFERRAL_NOTES,
+            Perm.MANAGE_REFERRALS,
+            Perm.OPEN_DROPOUT_CASE,
+            Perm.VIEW_SCHOOL_DASHBOARD,
         }
     ),
-    Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL}),
-    Role.NURSE: frozenset({Perm.VIEW_SCHOOL}),
+    Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL, Perm.REFER_EXTERNAL, Perm.USE_REFERRALS}),
+    Role.NURSE: frozenset({Perm.VIEW_SCHOOL, Perm.USE_REFERRALS}),
     Role.COORDINATOR: frozenset(
         {
             Perm.VIEW_SCHOOL,
@@ -115,17 +146,49 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_STAFF,
             Perm.MANAGE_SCHOOL,
             Perm.ASSIGN_HOMEROOM,
+            Perm.RECORD_CONSENT,
             Perm.ENTER_SCREENING,
             Perm.MANAGE_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
             Perm.MANAGE_SUPPORT,
+            Perm.MANAGE_CARE_ACTIVITIES,
+            Perm.REFER,
+            Perm.REFER_EXTERNAL,
+            Perm.USE_REFERRALS,
+            Perm.READ_ALL_REFERRALS,
+            Perm.MANAGE_REFERRALS,
+            Perm.OPEN_DROPOUT_CASE,
+            Perm.VIEW_SCHOOL_DASHBOARD,
         }
     ),
-    Role.DIRECTOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_ALL_STUDENTS, Perm.VIEW_AUDIT_LOG}),
+    Role.DIRECTOR: frozenset(
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_ALL_STUDENTS,
+            Perm.VIEW_AUDIT_LOG,
+            Perm.RECORD_CONSENT,
+            Perm.READ_COUNSELLING_NOTES,
+            Perm.REFER,
+            Perm.REFER_EXTERNAL,
+            Perm.USE_REFERRALS,
+            Perm.READ_ALL_REFERRALS,
+            Perm.SEE_REFERRAL_NOTES,
+            Perm.OPEN_DROPOUT_CASE,
+            Perm.VIEW_SCHOOL_DASHBOARD,
+            Perm.EXPORT_SUBJECT_DATA,
+        }
+    ),
     Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
     Role.DISTRICT_SUPERVISOR: frozenset(
-        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.VIEW_DISTRICT}
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_AGGREGATES,
+            Perm.VIEW_DISTRICT,
+            Perm.MANAGE_AGENCIES,
+            Perm.WORK_DROPOUT_CASES,
+            Perm.MANAGE_TARGETS,
+        }
     ),
     Role.DISTRICT_ADMIN: frozenset(
         {
@@ -135,67 +198,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_DISTRICT_STAFF,
             Perm.VIEW_AUDIT_LOG,
             Perm.MANAGE_DISTRICT_SCREENING,
+            Perm.MANAGE_AGENCIES,
+            Perm.WORK_DROPOUT_CASES,
+            Perm.MANAGE_CASE_SETTINGS,
+            Perm.MANAGE_TARGETS,
+            Perm.MANAGE_RETENTION,
         }
     ),
-}
-
-# --- agencies (helper agencies) ---
-# The district supervisor and the district administrator keep the directory of partner agencies.
-for _role in (Role.DISTRICT_SUPERVISOR, Role.DISTRICT_ADMIN):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {Perm.MANAGE_AGENCIES}
-del _role
-# --- end agencies ---
-
-# --- referrals (helper referrals) ---
-# Internal referrals: homeroom teachers (their own students), the counsellor, the coordinator and
-# the director. External referrals: the counsellor, the discipline office, the coordinator and
-# the director ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง").
-for _role, _perms in (
-    (Role.HOMEROOM, {Perm.REFER}),
-    (Role.COUNSELLOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
-    (Role.DISCIPLINE, {Perm.REFER_EXTERNAL}),
-    (Role.COORDINATOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
-    (Role.DIRECTOR, {Perm.REFER, Perm.REFER_EXTERNAL}),
-):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
-del _role, _perms
-# --- end referrals ---
-
-# --- dropout cases (helper dropouts) ---
-for _role, _perms in (
-    (Role.DISTRICT_SUPERVISOR, {Perm.WORK_DROPOUT_CASES}),
-    (Role.DISTRICT_ADMIN, {Perm.WORK_DROPOUT_CASES, Perm.MANAGE_CASE_SETTINGS}),
-    (Role.COORDINATOR, {Perm.OPEN_DROPOUT_CASE}),
-    (Role.DIRECTOR, {Perm.OPEN_DROPOUT_CASE}),
-    (Role.COUNSELLOR, {Perm.OPEN_DROPOUT_CASE}),
-):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
-del _role, _perms
-# --- end dropout cases ---
-
-# --- dashboards ---
-for _role, _perms in (
-    (Role.DIRECTOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
-    (Role.COORDINATOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
-    (Role.COUNSELLOR, {Perm.VIEW_SCHOOL_DASHBOARD}),
-    (Role.DISTRICT_SUPERVISOR, {Perm.MANAGE_TARGETS}),
-    (Role.DISTRICT_ADMIN, {Perm.MANAGE_TARGETS}),
-):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
-del _role, _perms
-ROLE_PERMISSIONS[Role.NATIONAL_OFFICER] = frozenset({Perm.VIEW_NATIONAL})
-# --- end dashboards ---
-
-# --- PDPA: subject-access export and retention (helper pdpa2) ---
-# The subject-access export of one student's whole file (students/subject_access.py) is made
-# on the guardian's written request by the director alone (least privilege: the file holds
-# every confidential note); the district administrator sets the retention period and runs the
-# purge (districts/retention.py, docs/privacy.md).
-Perm.EXPORT_SUBJECT_DATA = "export_subject_data"
-Perm.MANAGE_RETENTION = "manage_retention"
-ROLE_PERMISSIONS[Role.DIRECTOR] = ROLE_PERMISSIONS[Role.DIRECTOR] | {Perm.EXPORT_SUBJECT_DATA}
-ROLE_PERMISSIONS[Role.DISTRICT_ADMIN] = ROLE_PERMISSIONS[Role.DISTRICT_ADMIN] | {
-    Perm.MANAGE_RETENTION
+    Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
 }
 
 
@@ -211,9 +221,6 @@ def retention_run_get_for_district(request, pk: int):
     if run is None:
         raise Http404
     return run
-
-
-# --- end PDPA (helper pdpa2) ---
 
 
 class Access:
@@ -442,7 +449,7 @@ def counselling_notes_student_ids(request, student_ids: Iterable[int]) -> set[in
     ids = set(student_ids)
     if not ids:
         return set()
-    if get_access(request).school_roles(request.school) & {Role.COUNSELLOR, Role.DIRECTOR}:
+    if Perm.READ_COUNSELLING_NOTES in request.schoolperms:
         return ids
     classroom_ids = own_classroom_ids(request)
     if not classroom_ids:
@@ -475,7 +482,7 @@ def care_activity_get_for_user(request, pk: int):
 def can_change_care_activity(request, activity) -> bool:
     """Edit or delete a care activity: whoever recorded it (while they record care), or the
     care-system coordinator."""
-    if Role.COORDINATOR in get_access(request).school_roles(request.school):
+    if Perm.MANAGE_CARE_ACTIVITIES in request.schoolperms:
         return True
     return (
         Perm.RECORD_CARE in request.schoolperms
@@ -664,9 +671,6 @@ def agency_get_for_district(request, pk: int, *, permission: str | None = None):
 # the student's homeroom teachers of this year. Everyone else, network and district staff
 # included, gets 404. The confidential notes: the sender, the recipients, the director and the
 # counsellor only.
-REFERRAL_READ_ALL_ROLES = frozenset({Role.COUNSELLOR, Role.COORDINATOR, Role.DIRECTOR})
-REFERRAL_NOTES_ROLES = frozenset({Role.COUNSELLOR, Role.DIRECTOR})
-REFERRAL_MANAGER_ROLES = frozenset({Role.COUNSELLOR, Role.COORDINATOR})
 
 
 def referral_recipient_roles(request) -> list[str]:
@@ -685,7 +689,7 @@ def referred_students_subquery(request):
 
     from referrals.models import Referral
 
-    if not get_access(request).school_roles(request.school):
+    if Perm.USE_REFERRALS not in request.schoolperms:
         return None
     to_me = Q(to_user=request.user)
     roles = referral_recipient_roles(request)
@@ -706,10 +710,9 @@ def referrals_for_user(request):
     from students.models import Enrolment
 
     qs = Referral.objects.filter(school=request.school)
-    roles = get_access(request).school_roles(request.school)
-    if roles & REFERRAL_READ_ALL_ROLES:
+    if Perm.READ_ALL_REFERRALS in request.schoolperms:
         return qs
-    if not roles:
+    if Perm.USE_REFERRALS not in request.schoolperms:
         return qs.none()
     mine = Q(sender=request.user) | Q(to_user=request.user)
     recipient_roles = referral_recipient_roles(request)
@@ -762,7 +765,7 @@ def can_manage_referral(request, referral) -> bool:
     the coordinator."""
     if referral.sender_id is not None and referral.sender_id == request.user.pk:
         return True
-    return bool(get_access(request).school_roles(request.school) & REFERRAL_MANAGER_ROLES)
+    return Perm.MANAGE_REFERRALS in request.schoolperms
 
 
 def can_see_referral_notes(request, referral) -> bool:
@@ -771,7 +774,7 @@ def can_see_referral_notes(request, referral) -> bool:
         return True
     if is_referral_recipient(request, referral):
         return True
-    return bool(get_access(request).school_roles(request.school) & REFERRAL_NOTES_ROLES)
+    return Perm.SEE_REFERRAL_NOTES in request.schoolperms
 
 
 # --- end referrals -----------------------------------------------------------------------------
@@ -841,16 +844,13 @@ def dropout_case_get_for_user(request, pk: int, *, work: bool = False):
 
 
 # --- guardian consent (PDPA, students/consent_views.py) ----------------------------------------
-CONSENT_RECORD_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
-
-
 def can_record_consent(request, student) -> bool:
     """Record or withdraw a guardian's consent (docs/privacy.md): the coordinator, the director,
     and the student's homeroom teachers of the current year. Everyone who may see the student
     sees the consents."""
     from students.models import Enrolment
 
-    if get_access(request).school_roles(request.school) & CONSENT_RECORD_ROLES:
+    if Perm.RECORD_CONSENT in request.schoolperms:
         return True
     classroom_ids = own_classroom_ids(request)
     if not classroom_ids:

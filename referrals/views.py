@@ -20,11 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import (
-    REFERRAL_READ_ALL_ROLES,
     Perm,
     can_manage_referral,
     can_see_referral_notes,
-    get_access,
     is_referral_recipient,
     referral_get_for_user,
     school_view,
@@ -88,16 +86,6 @@ def _stale(form_class, request, current: Referral, **kwargs):
     return form
 
 
-def _school_roles(request) -> set[str]:
-    return get_access(request).school_roles(request.school)
-
-
-def _require_school_role(request) -> None:
-    """Inbox and sent lists: staff of the school (supervisors have no referrals here)."""
-    if not _school_roles(request):
-        raise PermissionDenied
-
-
 def _rows(page) -> list[Referral]:
     rows = list(page.object_list)
     today = timezone.localdate()
@@ -113,8 +101,7 @@ def _show(request, default: str) -> str:
 
 
 def _tabs(request) -> dict:
-    roles = _school_roles(request)
-    return {"can_list_school": bool(roles & REFERRAL_READ_ALL_ROLES)}
+    return {"can_list_school": Perm.READ_ALL_REFERRALS in request.schoolperms}
 
 
 def _list_page(request, *, template: str, page, show: str, title_key: str, **extra):
@@ -134,10 +121,10 @@ def _list_page(request, *, template: str, page, show: str, title_key: str, **ext
 
 
 # --- lists -------------------------------------------------------------------------------------
-@school_view(Perm.VIEW_SCHOOL)
+# Inbox and sent lists: staff of the school (supervisors have no referrals here).
+@school_view(Perm.USE_REFERRALS)
 def inbox(request):
     """Referrals to me (to one of my roles or to me by name): open first, overdue flagged."""
-    _require_school_role(request)
     show = _show(request, "all")
     page = selectors.inbox(request, show=show, page=request.GET.get("page") or 1)
     return _list_page(
@@ -145,10 +132,9 @@ def inbox(request):
     )
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.USE_REFERRALS)
 def sent(request):
     """Referrals I sent, with their status and results."""
-    _require_school_role(request)
     show = _show(request, "all")
     page = selectors.sent(request, show=show, page=request.GET.get("page") or 1)
     return _list_page(
@@ -156,11 +142,9 @@ def sent(request):
     )
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.READ_ALL_REFERRALS)
 def referral_list(request):
     """Every referral of the school, for the counsellor, the coordinator and the director."""
-    if not _school_roles(request) & REFERRAL_READ_ALL_ROLES:
-        raise PermissionDenied
     show = _show(request, "open")
     kind = request.GET.get("kind") or ""
     if kind not in Referral.Kind.values:

@@ -8,14 +8,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def is_school_staff(context) -> bool:
-    """The user holds a role at the request's school (no query: memberships are cached)."""
-    from carecore.access import get_access
+    """The user works at the request's school: they send and receive referrals there."""
+    from carecore.access import Perm
 
-    request = context.get("request")
-    school = getattr(request, "school", None)
-    if request is None or school is None:
-        return False
-    return bool(get_access(request).school_roles(school))
+    return Perm.USE_REFERRALS in getattr(context.get("request"), "schoolperms", ())
 
 
 @register.inclusion_tag("referrals/_plan_referrals.html", takes_context=True)

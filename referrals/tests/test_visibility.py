@@ -141,7 +141,7 @@ def test_notes_rule_in_the_access_layer(world, rf):
         request = rf.get("/")
         request.user = world.a.users[key]
         request.school = world.a.school
-        get_access(request)
+        request.schoolperms = get_access(request).school_perms(world.a.school)
         with scopes_disabled():
             assert can_see_referral_notes(request, referral) is (notes and _status == 200), key
 
