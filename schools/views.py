@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carecore import services as account_services
+from carecore import accounts as account_services
 from carecore.access import (
     Perm,
     can_grant_role,

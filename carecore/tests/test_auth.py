@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from carecore import services
+from carecore import accounts as services
 from carecore.models import Role
 from conftest import PASSWORD
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains
 
-from carecore import services
+from carecore import accounts as services
 from carecore.access import authority_rank, can_grant_role, can_manage_account
 from carecore.models import (
     ROLE_RANK,
