@@ -7,4 +7,8 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards and reports")
 
     def ready(self):
-        from dashboards import signals  # noqa: F401
+        from carecore.imports.signals import import_applied
+        from dashboards import signals
+
+        # Imports write in bulk (no model signals): their school's figures are refreshed too.
+        import_applied.connect(signals.import_applied, dispatch_uid="dashboards.import_applied")

@@ -1,6 +1,7 @@
 """A change to any record the figures count marks its school's rollups stale and queues their
-refresh (dashboards.rollups.school_changed). Bulk writes fire no signals: the imports call
-``school_changed`` themselves, and the nightly refresh catches anything else."""
+refresh (dashboards.rollups.school_changed). Bulk writes fire no signals: the imports send
+``carecore.imports.signals.import_applied`` (connected in apps.py), and the nightly refresh
+catches anything else."""
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
@@ -57,3 +58,8 @@ for label in WATCHED:
     model = apps.get_model(label)
     post_save.connect(_changed, sender=model, dispatch_uid=f"dashboards-save-{label}")
     post_delete.connect(_changed, sender=model, dispatch_uid=f"dashboards-delete-{label}")
+
+
+def import_applied(sender, school_id=None, **kwargs):
+    """An import's rows are written (inside its transaction)."""
+    school_changed(school_id)

@@ -17,27 +17,11 @@ from __future__ import annotations
 
 from carecore.spreadsheets import csv_bytes, xlsx_bytes, xlsx_cell, xlsx_row
 from schools.models import School, Term
-from screening.imports import ANSWER_COLUMNS, IMPACT_COLUMNS, IMPACT_FIELDS
+from screening.imports import ANSWER_COLUMNS, IMPACT_COLUMNS, IMPACT_FIELDS, RESULT_COLUMNS
 from screening.models import Rater, SdqResponse, Status
 from students.models import Enrolment
 
-COLUMNS = [
-    "student_code",
-    "rater",
-    "emotional",
-    "conduct",
-    "hyperactivity",
-    "peer",
-    "prosocial",
-    "total",
-    "emotional_band",
-    "conduct_band",
-    "hyperactivity_band",
-    "peer_band",
-    "total_band",
-    "prosocial_band",
-    "criteria_version",
-]
+COLUMNS = ["student_code", "rater", *RESULT_COLUMNS]
 FORMATS = ("csv", "xlsx")
 RATER_ORDER = {rater: i for i, rater in enumerate(Rater.values)}
 _LAST = (99, 9999, 9999)  # students without a classroom in the term's year sort last

@@ -4,36 +4,25 @@ confirm) and exporting SDQ results (those who see every student, and the coordin
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
 from carecore.file_views import generated_file_response
+from carecore.imports.views import ImportFileForm, ImportViews
 from carecore.jobs import generated_file_start
-from schools.models import Grade, Term
+from schools.models import Term
 from schools.selectors import current_term, term_code, term_from_code
 from screening import exports, imports
-from screening.models import Rater, ScreeningImport
+from screening.models import Rater
 from screening.selectors import term_for_request
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+from students.imports import room_label
 
 ACTION_LABELS = {
     "new": gettext_lazy("New"),
     "replace": gettext_lazy("Replaces the form entered before"),
-}
-STATUS_COLOURS = {
-    ScreeningImport.Status.UPLOADED: "secondary",
-    ScreeningImport.Status.VALIDATING: "info",
-    ScreeningImport.Status.INVALID: "danger",
-    ScreeningImport.Status.READY: "primary",
-    ScreeningImport.Status.IMPORTING: "info",
-    ScreeningImport.Status.DONE: "success",
-    ScreeningImport.Status.FAILED: "danger",
 }
 LEVEL_COLOURS = {"normal": "success", "risk": "warning", "problem": "danger"}
 LEVEL_LABELS = {
@@ -59,120 +48,12 @@ class TermField(forms.ChoiceField):
         return term
 
 
-class ScreeningImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV (UTF-8 or Thai TIS-620) or Excel .xlsx, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
-    )
+class ScreeningImportForm(ImportFileForm):
     term = TermField(label=gettext_lazy("Term"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term"].choices = _term_choices()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large: at most 10 MB."))
-        from students.imports import check_file_name
-
-        problem = check_file_name(upload.name)
-        if problem:
-            raise forms.ValidationError(str(imports.MESSAGES[problem]))
-        return upload
-
-
-def _import_get(request, import_id) -> ScreeningImport:
-    """An import of the request's school; any other id answers 404."""
-    record = (
-        ScreeningImport.objects.filter(school=request.school, pk=import_id)
-        .select_related("term", "term__academic_year", "uploaded_by")
-        .first()
-    )
-    if record is None:
-        raise Http404
-    return record
-
-
-def _detail_url(request, record) -> str:
-    return reverse(
-        "screening:import_detail",
-        kwargs={"school_code": request.school.code, "screening_import_id": record.pk},
-    )
-
-
-def _columns() -> list[dict]:
-    columns = [
-        {"name": "student_code", "text": _("The student's code (เลขประจำตัวนักเรียน)")},
-        {"name": "rater", "text": _("teacher, parent or student (ครู, ผู้ปกครอง, นักเรียน)")},
-        {"name": "q1 … q25", "text": _("The answers to items 1 to 25: 0, 1 or 2")},
-    ]
-    return [{**c, "required": True} for c in columns] + [
-        {
-            "name": "impact_difficulties … impact_burden",
-            "text": _(
-                "The impact questions (back page), 0 to 3 in the order on the paper: "
-                "difficulties, chronicity, distress, home, friendships, classroom, leisure, "
-                "peers, burden. Leave the questions that are not on the form empty."
-            ),
-            "required": False,
-        }
-    ]
-
-
-@school_view(Perm.MANAGE_SCREENING)
-def screening_import_start(request):
-    initial_term = term_for_request(request) if request.method == "GET" else None
-    form = ScreeningImportForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"term": term_code(initial_term) if initial_term else None},
-    )
-    if request.method == "POST" and form.is_valid():
-        record = imports.screening_import_create(
-            school=request.school,
-            term=form.cleaned_data["term"],
-            uploaded_by=request.user,
-            upload=form.cleaned_data["file"],
-        )
-        return redirect(_detail_url(request, record))
-    recent = list(
-        ScreeningImport.objects.filter(school=request.school).select_related(
-            "term", "term__academic_year", "uploaded_by"
-        )[:10]
-    )
-    for record in recent:
-        record.colour = STATUS_COLOURS[record.status]
-    return render(
-        request,
-        "screening/import/start.html",
-        {"school": request.school, "form": form, "columns": _columns(), "recent": recent},
-    )
-
-
-@school_view(Perm.MANAGE_SCREENING)
-def screening_import_template(request, fmt):
-    content, content_type, filename = imports.template_file(fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _status_context(request, record) -> dict:
-    return {
-        "school": request.school,
-        "screening_import": record,
-        "status_url": reverse(
-            "screening:import_status",
-            kwargs={"school_code": request.school.code, "screening_import_id": record.pk},
-        ),
-        "detail_url": _detail_url(request, record),
-    }
-
-
-def _room_label(grade, room) -> str:
-    return f"{Grade(grade).label}/{room}" if grade else ""
 
 
 def _rater_label(code) -> str:
@@ -182,86 +63,71 @@ def _rater_label(code) -> str:
         return code
 
 
-@school_view(Perm.MANAGE_SCREENING)
-def screening_import_detail(request, screening_import_id):
-    record = _import_get(request, screening_import_id)
-    summary = record.summary or {}
-    errors = [
-        {
-            "row": e.get("row"),
-            "column": imports.error_column(e),
-            "value": e.get("value", ""),
-            "message": imports.error_message(e),
+class ScreeningImportViews(ImportViews):
+    importer = imports.SCREENING_IMPORTS
+    namespace = "screening"
+    id_kwarg = "screening_import_id"
+    form_class = ScreeningImportForm
+    start_template = "screening/import/start.html"
+    detail_template = "screening/import/detail.html"
+    record_name = "screening_import"
+    title = gettext_lazy("Import SDQ answers")
+    importing_text = gettext_lazy("Importing the answers…")
+
+    def initial(self, request) -> dict:
+        initial_term = term_for_request(request) if request.method == "GET" else None
+        return {"term": term_code(initial_term) if initial_term else None}
+
+    def columns(self) -> list[dict]:
+        columns = [
+            {"name": "student_code", "text": _("The student's code (เลขประจำตัวนักเรียน)")},
+            {"name": "rater", "text": _("teacher, parent or student (ครู, ผู้ปกครอง, นักเรียน)")},
+            {"name": "q1 … q25", "text": _("The answers to items 1 to 25: 0, 1 or 2")},
+        ]
+        return [{**c, "required": True} for c in columns] + [
+            {
+                "name": "impact_difficulties … impact_burden",
+                "text": _(
+                    "The impact questions (back page), 0 to 3 in the order on the paper: "
+                    "difficulties, chronicity, distress, home, friendships, classroom, leisure, "
+                    "peers, burden. Leave the questions that are not on the form empty."
+                ),
+                "required": False,
+            }
+        ]
+
+    def template_file(self, request, fmt: str) -> tuple[bytes, str, str]:
+        return imports.template_file(fmt)
+
+    def period_label(self, record) -> str:
+        return _("Term %(term)s") % {"term": record.term}
+
+    def preview_row(self, row: dict) -> dict:
+        return {
+            **row,
+            "room_label": room_label(row["grade"], row["room"]),
+            "rater_label": _rater_label(row["rater"]),
+            "level_label": LEVEL_LABELS.get(row["level"], row["level"]),
+            "level_colour": LEVEL_COLOURS.get(row["level"], "secondary"),
+            "action_label": ACTION_LABELS[row["action"]],
         }
-        for e in record.errors or []
-    ]
-    preview = [
-        {
-            **p,
-            "room_label": _room_label(p["grade"], p["room"]),
-            "rater_label": _rater_label(p["rater"]),
-            "level_label": LEVEL_LABELS.get(p["level"], p["level"]),
-            "level_colour": LEVEL_COLOURS.get(p["level"], "secondary"),
-            "action_label": ACTION_LABELS[p["action"]],
-        }
-        for p in summary.get("preview", [])
-    ]
-    raters = [
-        {"label": _rater_label(r), "count": summary.get(f"rater_{r}", 0)} for r in Rater.values
-    ]
-    levels = [
-        {
-            "label": LEVEL_LABELS[level],
-            "colour": LEVEL_COLOURS[level],
-            "count": summary.get(f"level_{level}", 0),
-        }
-        for level in LEVEL_LABELS
-    ]
-    return render(
-        request,
-        "screening/import/detail.html",
-        {
-            **_status_context(request, record),
-            "colour": STATUS_COLOURS[record.status],
-            "summary": summary,
-            "raters": raters,
-            "levels": levels,
-            "errors": errors,
-            "bad_rows": len({e["row"] for e in errors if e["row"] is not None}),
-            "preview": preview,
-            "term_code": term_code(record.term),
-        },
-    )
+
+    def detail_context(self, request, record, summary: dict) -> dict:
+        raters = [
+            {"label": _rater_label(r), "count": summary.get(f"rater_{r}", 0)} for r in Rater.values
+        ]
+        levels = [
+            {
+                "label": LEVEL_LABELS[level],
+                "colour": LEVEL_COLOURS[level],
+                "count": summary.get(f"level_{level}", 0),
+            }
+            for level in LEVEL_LABELS
+        ]
+        return {"raters": raters, "levels": levels, "term_code": term_code(record.term)}
 
 
-@school_view(Perm.MANAGE_SCREENING)
-def screening_import_status(request, screening_import_id):
-    """The progress fragment that htmx polls; once the job is over it sends the browser to the
-    import's page."""
-    record = _import_get(request, screening_import_id)
-    context = _status_context(request, record)
-    response = render(request, "screening/import/fragment_status.html", context)
-    if not record.is_running and request.headers.get("HX-Request"):
-        response["HX-Redirect"] = context["detail_url"]
-    return response
-
-
-@school_view(Perm.MANAGE_SCREENING)
-@require_POST
-def screening_import_confirm(request, screening_import_id):
-    record = _import_get(request, screening_import_id)
-    if not imports.screening_import_confirm(screening_import=record, user=request.user):
-        messages.warning(request, _("This file is not ready to be imported."))
-    return redirect(_detail_url(request, record))
-
-
-@school_view(Perm.MANAGE_SCREENING)
-@require_POST
-def screening_import_retry(request, screening_import_id):
-    record = _import_get(request, screening_import_id)
-    if not imports.screening_import_retry(screening_import=record):
-        messages.warning(request, _("Only a failed import can be tried again."))
-    return redirect(_detail_url(request, record))
+urlpatterns = ScreeningImportViews().urlpatterns(school_view(Perm.MANAGE_SCREENING))
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -7,12 +7,13 @@ explained, and re-scored when a district changes its criteria.
 """
 
 import secrets
-import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
+
+from carecore.imports.models import ImportRecord, import_school_field, import_upload_to
 
 
 class Rater(models.TextChoices):
@@ -417,65 +418,20 @@ class FormLink(models.Model):
         return f"{self.code[:4]}-{self.code[4:]}"
 
 
-def screening_import_upload_to(instance, filename: str) -> str:
-    """screening-imports/<uuid>/upload.<ext>: a random folder, never the name the user gave."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    ext = ext if ext.isalnum() and len(ext) <= 5 else "bin"
-    return f"screening-imports/{uuid.uuid4().hex}/upload.{ext}"
+# The migrations name the upload function by this name.
+screening_import_upload_to = import_upload_to
 
 
-class ScreeningImport(models.Model):
-    """A file of SDQ answers collected on paper or with Google Forms: checked in a job, shown as a
-    preview or as a list of problems, imported once confirmed, all or nothing."""
+class ScreeningImport(ImportRecord):
+    """A file of SDQ answers collected on paper or with Google Forms (screening.imports)."""
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        VALIDATING = "validating", _("Checking")
-        INVALID = "invalid", _("Has errors")
-        READY = "ready", _("Ready to import")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed")
+    upload_folder = "screening-imports"
 
-    RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
-
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="screening_imports",
-        verbose_name=_("school"),
-    )
+    school = import_school_field("screening_imports")
     term = models.ForeignKey(
         "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
     )
-    uploaded_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    confirmed_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    file = models.FileField(_("file"), upload_to=screening_import_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    errors = models.JSONField(_("problems"), default=list, blank=True)
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = ScopedManager(school="school")
-
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("screening import")
         verbose_name_plural = _("screening imports")
-        ordering = ["-created", "-id"]
-
-    def __str__(self):
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in self.RUNNING

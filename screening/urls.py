@@ -23,39 +23,7 @@ urlpatterns = [
     path("students/<int:student_id>/eq/", views.eq_entry, name="eq_entry"),
     path("students/<int:student_id>/group/", views.group_override, name="group_override"),
     # --- import and export of SDQ answers (import_views.py)
-    path("import/", import_views.screening_import_start, name="import_start"),
-    path(
-        "import/template.csv/",
-        import_views.screening_import_template,
-        {"fmt": "csv"},
-        name="import_template_csv",
-    ),
-    path(
-        "import/template.xlsx/",
-        import_views.screening_import_template,
-        {"fmt": "xlsx"},
-        name="import_template_xlsx",
-    ),
-    path(
-        "import/<int:screening_import_id>/",
-        import_views.screening_import_detail,
-        name="import_detail",
-    ),
-    path(
-        "import/<int:screening_import_id>/status/",
-        import_views.screening_import_status,
-        name="import_status",
-    ),
-    path(
-        "import/<int:screening_import_id>/confirm/",
-        import_views.screening_import_confirm,
-        name="import_confirm",
-    ),
-    path(
-        "import/<int:screening_import_id>/retry/",
-        import_views.screening_import_retry,
-        name="import_retry",
-    ),
+    *import_views.urlpatterns,
     path("export/", import_views.screening_export, name="export"),
     path("export/file/", import_views.screening_export_file, name="export_file"),
     # --- parent and student forms: the window, a classroom's codes and slips (window_views.py)

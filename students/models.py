@@ -1,5 +1,4 @@
 import datetime
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.imports.models import ImportRecord, import_school_field, import_upload_to
 from carecore.national_id import mask_national_id, validate_national_id
 
 
@@ -148,85 +148,24 @@ class Guardian(models.Model):
         return f"{self.prefix}{self.first_name} {self.last_name}"
 
 
-def student_import_upload_to(instance, filename: str) -> str:
-    """imports/<uuid>/upload.<ext>: a random folder, and never the name the user gave."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    ext = ext if ext.isalnum() and len(ext) <= 5 else "bin"
-    return f"imports/{uuid.uuid4().hex}/upload.{ext}"
+# The migrations name the upload function by this name.
+student_import_upload_to = import_upload_to
 
 
-class StudentImport(models.Model):
-    """A file of students uploaded by the coordinator: checked in a job, shown as a preview or
-    as a list of problems, and imported in a second job once confirmed. The file is never
-    served: MEDIA_ROOT has no URL."""
+class StudentImport(ImportRecord):
+    """A file of students (students.imports)."""
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        VALIDATING = "validating", _("Checking")
-        INVALID = "invalid", _("Has errors")
-        READY = "ready", _("Ready to import")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed")
-
-    RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
-
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="student_imports",
-        verbose_name=_("school"),
-    )
+    school = import_school_field("student_imports")
     academic_year = models.ForeignKey(
         "schools.AcademicYear",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("academic year"),
     )
-    uploaded_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    confirmed_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    file = models.FileField(_("file"), upload_to=student_import_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    # Problems as data ({row, field, column, code, value, params}); sentences are made when shown.
-    errors = models.JSONField(_("problems"), default=list, blank=True)
-    # Counts (created, updated, moved, enrolled, unchanged, classrooms_created, not_in_file),
-    # the classrooms of the file once imported, and the first rows as a preview.
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = ScopedManager(school="school")
-
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("student import")
         verbose_name_plural = _("student imports")
-        ordering = ["-created", "-id"]
-
-    def __str__(self):
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in self.RUNNING
 
 
 # --- the cumulative record (ระเบียนสะสม) -------------------------------------------------------

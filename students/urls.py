@@ -67,29 +67,5 @@ urlpatterns = [
         print_views.classroom_print,
         name="classroom_print",
     ),
-    path("import/", import_views.student_import_start, name="import_start"),
-    path(
-        "import/template.csv/",
-        import_views.student_import_template,
-        {"fmt": "csv"},
-        name="import_template_csv",
-    ),
-    path(
-        "import/template.xlsx/",
-        import_views.student_import_template,
-        {"fmt": "xlsx"},
-        name="import_template_xlsx",
-    ),
-    path("import/<int:import_id>/", import_views.student_import_detail, name="import_detail"),
-    path(
-        "import/<int:import_id>/status/",
-        import_views.student_import_status,
-        name="import_status",
-    ),
-    path(
-        "import/<int:import_id>/confirm/",
-        import_views.student_import_confirm,
-        name="import_confirm",
-    ),
-    path("import/<int:import_id>/retry/", import_views.student_import_retry, name="import_retry"),
+    *import_views.urlpatterns,
 ]

@@ -23,10 +23,10 @@ from django.utils.html import escape
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains
 
+from carecore.imports import sheet_reader
 from screening import imports as screening_imports
 from screening.models import ScreeningImport, SdqResponse
 from students import imports as student_imports
-from students import sheet_reader
 from students.models import Student, StudentImport
 
 MEMORY_LIMIT = 512 * 1024 * 1024

@@ -1,6 +1,6 @@
 """Reading an import file (CSV or XLSX) into rows without letting the file exhaust the server.
 
-The student import and the screening import both read their files here. An upload is at most
+Every import (carecore.imports) reads its file here. An upload is at most
 10 MB, but that is its compressed size: an XLSX is a zip of XML parts, and a small zip can hold a
 300 MB string, or a sheet of 1,000 rows × 16,384 cells. So every size is checked on what the
 file really holds, before or while it is read:
