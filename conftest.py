@@ -151,6 +151,21 @@ def _side(tag: str, year: AcademicYear, code_base: int) -> Side:
     return side
 
 
+def insert_statements(model, rows: int) -> int:
+    """The INSERT statements that one ``bulk_create`` of ``rows`` new ``model`` rows sends to the
+    test database. One on PostgreSQL. SQLite: Django caps a statement at 999 parameters
+    (``features.max_query_params``, whatever ``batch_size`` asks), so a wide model's rows split
+    into several; query counts that must not grow with the rows subtract that split."""
+    from django.db import connection
+    from django.db.models import AutoField
+
+    fields = [
+        f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)
+    ]
+    per_statement = max(connection.ops.bulk_batch_size(fields, [None] * rows), 1)
+    return -(-rows // per_statement)
+
+
 def give_photo_consent(student, user=None):
     """The guardian's current consent to home-visit photos of ``student`` (PDPA: no photo is
     added without it), unless one is recorded already."""

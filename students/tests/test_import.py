@@ -21,7 +21,7 @@ from django_scopes import scope, scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from carecore.models import AuditEvent
-from conftest import make_national_id
+from conftest import insert_statements, make_national_id
 from schools.models import Classroom, Grade
 from students import imports
 from students.imports import import_apply, import_check
@@ -492,7 +492,9 @@ class TestApplying:
             with CaptureQueriesContext(connection) as ctx:
                 report = apply(world, csv_bytes(data))
             assert report.ok, report.errors
-            return len(ctx.captured_queries)
+            # Less the extra INSERTs of a split bulk_create (SQLite only; none on PostgreSQL).
+            split = insert_statements(Student, n) - 1 + insert_statements(Enrolment, n) - 1
+            return len(ctx.captured_queries) - split
 
         assert count(10, 100) == count(300, 200)
 
@@ -652,7 +654,9 @@ class TestImportPages:
         assert {"90001", "90004"} <= students_of(world).keys()
         with scopes_disabled():
             new_room = Classroom.objects.get(school=a.school, grade=Grade.P6, room=1)
-        assertContains(done, reverse("classrooms:classroom_detail", args=[a.school.code, new_room.pk]))
+        assertContains(
+            done, reverse("classrooms:classroom_detail", args=[a.school.code, new_room.pk])
+        )
         assertNotContains(done, url("import_confirm", a, import_id=student_import.pk))
         # Confirming twice does nothing more.
         with django_capture_on_commit_callbacks(execute=True):
