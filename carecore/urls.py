@@ -28,6 +28,7 @@ urlpatterns = [
     path("d/<district_code:district_code>/cases/", include("dropouts.district_urls")),
     path("s/<school_code:school_code>/dashboard/", include("dashboards.school_urls")),
     path("s/<school_code:school_code>/reports/", include("dashboards.school_report_urls")),
+    path("s/<school_code:school_code>/students/", include("dashboards.student_report_urls")),
     path("d/<district_code:district_code>/dashboard/", include("dashboards.district_urls")),
     path("d/<district_code:district_code>/reports/", include("dashboards.district_report_urls")),
     path("n/<int:network_id>/dashboard/", include("dashboards.network_urls")),

@@ -1,6 +1,7 @@
 """The reports made by jobs (see carecore.jobs and dashboards.reports): the district report as
 PDF and XLSX for the district's staff, the school report as PDF for the school's director,
-coordinator and counsellor. Imported at start-up by carecore.apps (autodiscover "jobs")."""
+coordinator and counsellor; the student's care summary as PDF for whoever may see the student.
+Imported at start-up by carecore.apps (autodiscover "jobs")."""
 
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,7 @@ from carecore.access import Perm
 from carecore.jobs import BuiltFile, JobFailed, job_kind
 from schools.jobs import job_term
 from schools.selectors import term_code
+from students.jobs import can_see_student, pdf_name
 
 
 def _still_district_staff(request, generated) -> bool:
@@ -68,3 +70,20 @@ def build_school_report(generated, progress) -> BuiltFile:
         ),
         content=reports.school_report_pdf(school=school, term=term, progress=progress),
     )
+
+
+# The kind's name is stored on GeneratedFile rows: it keeps the name it had in the students app.
+@job_kind("student_care_summary", check=can_see_student)
+def build_care_summary(generated, progress) -> BuiltFile:
+    """The student's care summary (dashboards.care_summary); ``referral_ids`` in the parameters:
+    the referrals the person who asked may see."""
+    from dashboards.care_summary import care_summary_pdf
+    from students.models import Student
+
+    student = Student.objects.filter(
+        school_id=generated.school_id, pk=generated.params["student_id"]
+    ).first()
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    content = care_summary_pdf(student=student, referral_ids=generated.params.get("referral_ids"))
+    return BuiltFile(filename=pdf_name(generated.title), content=content)

@@ -1,5 +1,6 @@
 """Starting the reports by job (dashboards/jobs.py): a POST with the page's term creates the
-file and answers with its page, which shows the progress (carecore/file_views.py)."""
+file and answers with its page, which shows the progress (carecore/file_views.py). The student's
+care summary (dashboards/care_summary.py) starts the same way from the student's page."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,7 +12,9 @@ from carecore.audit import audit_record
 from carecore.file_views import generated_file_response, school_document_start
 from carecore.models import AuditEvent
 from dashboards import reports
+from referrals.access import referrals_for_user
 from schools.selectors import current_term, term_from_code
+from students.access import student_get_for_user
 
 
 def _term(request):
@@ -68,4 +71,24 @@ def school_report_pdf(request):
         % {"school": request.school.name, "term": reports.term_text(term)},
         params={"term_id": term.pk},
         permission=Perm.VIEW_SCHOOL_DASHBOARD,
+    )
+
+
+@school_view(Perm.VIEW_SCHOOL)
+@require_POST
+def care_summary_print(request, student_id):
+    """The student's care summary (dashboards.care_summary), for whoever may see the student. It
+    lists only the referrals the person may see: a recipient who sees the student through an
+    open referral does not get the others."""
+    student = student_get_for_user(request, student_id)
+    referral_ids = list(
+        referrals_for_user(request).filter(student=student).values_list("pk", flat=True)
+    )
+    title = _("Care summary %(name)s") % {"name": student.full_name}
+    return school_document_start(
+        request,
+        kind="student_care_summary",
+        title=title,
+        params={"student_id": student.pk, "referral_ids": referral_ids},
+        student=student,
     )

@@ -2,9 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-from carecore.access import can_view_classroom_students, students_for_user
 from carecore.jobs import BuiltFile, JobFailed, job_kind
+from schools.access import can_view_classroom_students
 from schools.models import Classroom
+from students.access import students_for_user
 from students.models import Student
 
 
@@ -26,11 +27,11 @@ def _can_see_classroom(request, generated) -> bool:
     return classroom is not None and can_view_classroom_students(request, classroom)
 
 
-def _can_see_student(request, generated) -> bool:
+def can_see_student(request, generated) -> bool:
     return students_for_user(request).filter(pk=generated.params.get("student_id")).exists()
 
 
-def _pdf_name(*parts) -> str:
+def pdf_name(*parts) -> str:
     return " ".join(str(p).replace("/", "-") for p in parts if p) + ".pdf"
 
 
@@ -38,7 +39,7 @@ def _classroom_document(generated, progress, render) -> BuiltFile:
     classroom = _classroom(generated)
     content = render(classroom=classroom, progress=progress)
     return BuiltFile(
-        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
+        filename=pdf_name(generated.title, classroom.academic_year.year), content=content
     )
 
 
@@ -56,7 +57,7 @@ def build_classroom_sheets(generated, progress) -> BuiltFile:
     return _classroom_document(generated, progress, documents.classroom_sheets_pdf)
 
 
-@job_kind("student_sheet", check=_can_see_student)
+@job_kind("student_sheet", check=can_see_student)
 def build_student_sheet(generated, progress) -> BuiltFile:
     from students import documents
 
@@ -68,10 +69,10 @@ def build_student_sheet(generated, progress) -> BuiltFile:
     if student is None:
         raise JobFailed(_("The student's record no longer exists."))
     content = documents.student_sheet_pdf(student=student)
-    return BuiltFile(filename=_pdf_name(generated.title), content=content)
+    return BuiltFile(filename=pdf_name(generated.title), content=content)
 
 
-@job_kind("cumulative_record", check=_can_see_student)
+@job_kind("cumulative_record", check=can_see_student)
 def build_cumulative_record(generated, progress) -> BuiltFile:
     from students import documents
 
@@ -83,26 +84,7 @@ def build_cumulative_record(generated, progress) -> BuiltFile:
     if student is None:
         raise JobFailed(_("The student's record no longer exists."))
     content = documents.cumulative_record_pdf(student=student)
-    return BuiltFile(filename=_pdf_name(generated.title), content=content)
-
-
-# --- care summary ---
-@job_kind("student_care_summary", check=_can_see_student)
-def build_care_summary(generated, progress) -> BuiltFile:
-    """The student's care summary (students.care_summary); ``referral_ids`` in the parameters:
-    the referrals the person who asked may see."""
-    from students.care_summary import care_summary_pdf
-
-    student = Student.objects.filter(
-        school_id=generated.school_id, pk=generated.params["student_id"]
-    ).first()
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
-    content = care_summary_pdf(student=student, referral_ids=generated.params.get("referral_ids"))
-    return BuiltFile(filename=_pdf_name(generated.title), content=content)
-
-
-# --- end care summary ---
+    return BuiltFile(filename=pdf_name(generated.title), content=content)
 
 
 # --- subject-access export (helper pdpa2) ---
@@ -126,7 +108,7 @@ def _subject_access(generated):
     )
 
 
-@job_kind("subject_access_pdf", check=_can_see_student)
+@job_kind("subject_access_pdf", check=can_see_student)
 def build_subject_access_pdf(generated, progress) -> BuiltFile:
     """Everything held about one student, for people (students.subject_access)."""
     from students.subject_access import export_pdf, subject_access_filename
@@ -137,7 +119,7 @@ def build_subject_access_pdf(generated, progress) -> BuiltFile:
     return BuiltFile(filename=subject_access_filename(export.student, "pdf"), content=content)
 
 
-@job_kind("subject_access_zip", check=_can_see_student)
+@job_kind("subject_access_zip", check=can_see_student)
 def build_subject_access_zip(generated, progress) -> BuiltFile:
     """Everything held about one student, for machines: JSON, CSV, photos (a ZIP)."""
     from students.subject_access import export_zip, subject_access_filename

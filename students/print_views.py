@@ -4,8 +4,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import Perm, classroom_get_for_user, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.file_views import school_document_start
+from schools.access import classroom_get_for_user
+from students.access import student_get_for_user
 from students.models import Student
 
 CLASSROOM_DOCUMENTS = {
@@ -48,29 +50,3 @@ def student_print(request, student_id):
         params={"student_id": student.pk},
         student=student,
     )
-
-
-# --- care summary ---
-@school_view(Perm.VIEW_SCHOOL)
-@require_POST
-def care_summary_print(request, student_id):
-    """The student's care summary (students.care_summary), for whoever may see the student. It
-    lists only the referrals the person may see: a recipient who sees the student through an
-    open referral does not get the others."""
-    from carecore.access import referrals_for_user
-
-    student = student_get_for_user(request, student_id)
-    referral_ids = list(
-        referrals_for_user(request).filter(student=student).values_list("pk", flat=True)
-    )
-    title = _("Care summary %(name)s") % {"name": student.full_name}
-    return school_document_start(
-        request,
-        kind="student_care_summary",
-        title=title,
-        params={"student_id": student.pk, "referral_ids": referral_ids},
-        student=student,
-    )
-
-
-# --- end care summary ---

@@ -29,13 +29,6 @@ urlpatterns = [
     ),
     path("<int:student_id>/seen-by/", seen_views.seen_by, name="seen_by"),
     # --- end guardian consent ---
-    # --- care summary ---
-    path(
-        "<int:student_id>/care-summary/print/",
-        print_views.care_summary_print,
-        name="care_summary_print",
-    ),
-    # --- end care summary ---
     # --- subject-access export (helper pdpa2) ---
     path(
         "<int:student_id>/subject-access/",

@@ -572,10 +572,10 @@ def _dropout_case(world):
 # --- care summary ---
 # The student's care summary (POST, a job: redirect): like the student's information sheet,
 # whoever may see the student; anyone else does not find the student.
-EXPECTED["students:care_summary_print"] = only(
+EXPECTED["dash_student_reports:care_summary_print"] = only(
     ["homeroom", "counsellor", "coordinator", "director"], denied=NOT_FOUND
 ) | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT)
-POST_ONLY |= {"students:care_summary_print"}
+POST_ONLY |= {"dash_student_reports:care_summary_print"}
 # --- end care summary ---
 
 # --- subject-access export and data retention (PDPA, helper pdpa2) ---

@@ -17,14 +17,14 @@ from PIL import Image
 from carecore.models import AuditEvent, GeneratedFile
 from carecore.tests.test_pdf import pdf_text
 from conftest import th
-from dropouts.models import CaseLogEntry, DropoutCase
-from students.subject_access import export_pdf, export_zip, subject_access_collect
-from students.tests.test_care_summary import (
+from dashboards.tests.test_care_summary import (
     COUNSELLING_SECRET,
     REFERRAL_SECRET,
     fill,
     squashed,
 )
+from dropouts.models import CaseLogEntry, DropoutCase
+from students.subject_access import export_pdf, export_zip, subject_access_collect
 from visits.models import HomeVisit, VisitPhoto
 
 SECTIONS = {

@@ -1,4 +1,4 @@
-"""The student's care summary (students/care_summary.py): what the paper says, that it stays on
+"""The student's care summary (dashboards/care_summary.py): what the paper says, that it stays on
 two pages however long the student's history, that it never prints confidential notes, and who
 may print it. PDFs are read back with poppler, as a person opening them would read them."""
 
@@ -20,11 +20,11 @@ from care.models import (
 from carecore.dates import format_date
 from carecore.models import AuditEvent, GeneratedFile
 from carecore.tests.test_pdf import comparable, pdf_pages, pdf_text
+from dashboards.care_summary import care_summary_load, care_summary_pdf
 from referrals.models import Agency, Referral
 from schools.models import AcademicYear, Term
 from schools.services import academic_year_create
 from screening.models import CareGroup, SdqResponse
-from students.care_summary import care_summary_load, care_summary_pdf
 from students.models import AbilityRecord, FamilyRecord, Guardian, HealthRecord, TermResult
 from visits.models import HomeVisit
 

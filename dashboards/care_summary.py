@@ -486,7 +486,7 @@ def care_summary_pdf(*, student: Student, referral_ids: list[int] | None = None)
         school = summary.student.school
         paper = Paper(school)
         return render_pdf(
-            "students/pdf/care_summary.html",
+            "dashboards/pdf/care_summary.html",
             {"summary": care_summary_context(summary, paper, today)},
             school=school,
         )
