@@ -65,12 +65,9 @@ def _rater_label(code) -> str:
 
 class ScreeningImportViews(ImportViews):
     importer = imports.SCREENING_IMPORTS
-    namespace = "screening"
     id_kwarg = "screening_import_id"
     form_class = ScreeningImportForm
-    start_template = "screening/import/start.html"
-    detail_template = "screening/import/detail.html"
-    record_name = "screening_import"
+    templates = ("screening/import/start.html", "screening/import/detail.html")
     title = gettext_lazy("Import SDQ answers")
     importing_text = gettext_lazy("Importing the answers…")
 

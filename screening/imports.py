@@ -542,14 +542,10 @@ class ScreeningSchema(engine.ImportSchema):
     def summary(self, plan: Plan, *, applied: bool, term: Term) -> dict:
         return {**plan.counts, "criteria_version": plan.criteria_version}
 
-    def preview_items(self, plan: Plan) -> list[Planned]:
-        return plan.forms
+    preview_list = "forms"
 
-    def preview_row(self, p: Planned) -> dict:
+    def preview_columns(self, p: Planned) -> dict:
         return {
-            "row": p.row.row,
-            "student_code": p.student.student_code,
-            "name": p.student.full_name,
             "grade": p.enrolment.classroom.grade,
             "room": p.enrolment.classroom.room,
             "number": p.enrolment.number,

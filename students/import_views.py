@@ -37,11 +37,8 @@ class StudentImportForm(ImportFileForm):
 
 class StudentImportViews(ImportViews):
     importer = imports.STUDENT_IMPORTS
-    namespace = "students"
     form_class = StudentImportForm
-    start_template = "students/import_start.html"
-    detail_template = "students/import_detail.html"
-    record_name = "student_import"
+    templates = ("students/import_start.html", "students/import_detail.html")
     title = gettext_lazy("Import students")
     importing_text = gettext_lazy("Importing the students…")
 

@@ -571,14 +571,10 @@ class StudentSchema(engine.ImportSchema):
             return plan.counts
         return {**plan.counts, "classroom_ids": sorted(c.pk for c in plan.classrooms.values())}
 
-    def preview_items(self, plan: Plan) -> list[Placement]:
-        return plan.placements
+    preview_list = "placements"
 
-    def preview_row(self, p: Placement) -> dict:
+    def preview_columns(self, p: Placement) -> dict:
         return {
-            "row": p.row.row,
-            "student_code": p.student.student_code,
-            "name": p.student.full_name,
             "grade": p.key[0],
             "room": p.key[1],
             "number": p.number,

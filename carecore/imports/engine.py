@@ -173,10 +173,11 @@ class ImportSchema:
     def summary(self, plan, *, applied: bool, **period) -> dict:
         return dict(plan.counts)
 
-    def preview_items(self, plan) -> list:
-        raise NotImplementedError
+    # The plan's list of planned rows (each with ``row`` and ``student``), previewed.
+    preview_list = ""
 
-    def preview_row(self, item) -> dict:
+    def preview_columns(self, item) -> dict:
+        """The preview's columns after the row, the student code and the name."""
         raise NotImplementedError
 
     def audit(self, plan, **period) -> tuple[str, dict]:
@@ -290,7 +291,15 @@ class ImportSchema:
         return plan, self._sorted(parsed.errors)
 
     def _preview(self, plan) -> list[dict]:
-        return [self.preview_row(item) for item in self.preview_items(plan)[:PREVIEW_ROWS]]
+        return [
+            {
+                "row": item.row.row,
+                "student_code": item.student.student_code,
+                "name": item.student.full_name,
+                **self.preview_columns(item),
+            }
+            for item in getattr(plan, self.preview_list)[:PREVIEW_ROWS]
+        ]
 
     def check(self, *, data, filename, school, progress=None, **period) -> ImportReport:
         """Read and check the file against the school's data; change nothing."""

@@ -52,19 +52,15 @@ class ImportFileForm(forms.Form):
 
 
 class ImportViews:
-    """Set ``importer``, ``namespace`` (the URL namespace), ``id_kwarg`` (the import's id in the
-    URLs), ``form_class``, the two pages (``start_template`` and ``detail_template``, which
-    extend ``carecore/imports/start.html`` and ``detail.html``), ``record_name`` (the import in
-    the templates, besides ``record``), ``title`` and ``importing_text``."""
+    """Set ``importer`` (its model's app is the URL namespace), ``id_kwarg`` (the import's id in
+    the URLs), ``form_class``, ``templates`` (the start and the detail page, which extend
+    ``carecore/imports/start.html`` and ``detail.html``), ``title`` and ``importing_text``."""
 
     importer = None
-    namespace = ""
     id_kwarg = "import_id"
     form_class = ImportFileForm
-    start_template = ""
-    detail_template = ""
+    templates = ("", "")
     status_template = "carecore/imports/fragment_status.html"
-    record_name = "record"
     title = ""
     importing_text = ""
 
@@ -93,7 +89,8 @@ class ImportViews:
         kwargs = {"school_code": request.school.code}
         if record is not None:
             kwargs[self.id_kwarg] = record.pk
-        return reverse(f"{self.namespace}:import_{name}", kwargs=kwargs)
+        namespace = self.importer.model._meta.app_label
+        return reverse(f"{namespace}:import_{name}", kwargs=kwargs)
 
     def _get(self, request, kwargs) -> ImportRecord:
         """An import of the request's school; any other id answers 404."""
@@ -114,7 +111,6 @@ class ImportViews:
             "importing_text": self.importing_text,
             "status_template": self.status_template,
             "record": record,
-            self.record_name: record,
             "start_url": self._url(request, "start"),
             "status_url": self._url(request, "status", record),
             "detail_url": self._url(request, "detail", record),
@@ -146,7 +142,7 @@ class ImportViews:
             record.period_label = self.period_label(record)
         return render(
             request,
-            self.start_template,
+            self.templates[0],
             {
                 "school": request.school,
                 "title": self.title,
@@ -179,7 +175,7 @@ class ImportViews:
         ]
         return render(
             request,
-            self.detail_template,
+            self.templates[1],
             {
                 **self._record_context(request, record),
                 "colour": STATUS_COLOURS[record.status],

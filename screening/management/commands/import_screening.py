@@ -31,13 +31,12 @@ class Command(ImportCommand):
 
     def done_text(self, report, school, period: dict, seconds: float) -> str:
         counts = report.summary
+        raters = ", ".join(f"{r} {counts[f'rater_{r}']}" for r in ("teacher", "parent", "student"))
+        levels = ", ".join(f"{v} {counts[f'level_{v}']}" for v in ("normal", "risk", "problem"))
         return (
             f"{report.rows} forms into {school.code} for term {term_code(period['term'])} "
-            f"({counts['students']} students): {counts['new']} new, {counts['replaced']} "
-            f"replacing existing forms; teacher {counts['rater_teacher']}, parent "
-            f"{counts['rater_parent']}, student {counts['rater_student']}; results: normal "
-            f"{counts['level_normal']}, risk {counts['level_risk']}, problem "
-            f"{counts['level_problem']} (criteria {counts['criteria_version']}) "
+            f"({counts['students']} students): {counts['new']} new, {counts['replaced']} replacing "
+            f"existing forms; {raters}; results: {levels} (criteria {counts['criteria_version']}) "
             f"in {seconds:.1f} s."
         )
 

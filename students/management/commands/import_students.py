@@ -25,12 +25,11 @@ class Command(ImportCommand):
 
     def done_text(self, report, school, period: dict, seconds: float) -> str:
         counts = report.summary
+        changes = ", ".join(f"{counts[k]} {k}" for k in imports.COUNT_KEYS[:5])
         return (
-            f"{report.rows} rows into {school.code} for {period['academic_year'].year}: "
-            f"{counts['created']} created, {counts['updated']} updated, {counts['moved']} moved, "
-            f"{counts['enrolled']} enrolled, {counts['unchanged']} unchanged, "
-            f"{counts['classrooms_created']} classrooms created, "
-            f"{counts['not_in_file']} students of the school not in the file (left alone)."
+            f"{report.rows} rows into {school.code} for {period['academic_year'].year}: {changes}, "
+            f"{counts['classrooms_created']} classrooms created, {counts['not_in_file']} students "
+            "of the school not in the file (left alone)."
         )
 
     def preview_text(self, row: dict) -> str:
