@@ -1,8 +1,7 @@
 """The subject-access export (PDPA section 30): everything the system holds about one student.
 
 On the guardian's written request, the director starts the export from the student's page
-(``students/subject_access_views.py``); a job (``students/jobs.py``-style registration below)
-builds one of two files:
+(``students/subject_access_views.py``); a job (``students/jobs.py``) builds one of two files:
 
 - ``subject_access_pdf``: a PDF for people (Thai, Buddhist Era dates, Sarabun), every section
   as label and value, the home-visit photos as images;
@@ -15,6 +14,13 @@ cumulative record with its history, home visits and photos, screening answers an
 their instrument versions, care groups and their changes, the care activities the student took
 part in, care plans with actions and follow-ups, support, referrals with their log, dropout
 cases with their log and observations, and the audit log of who saw or changed the record.
+
+This module is the engine and holds the students app's own sections (and the audit log, last).
+Each app above contributes the sections of its own models from its ``subject_access`` module,
+which registers a function with ``register_sections(name, order=...)``; the export keeps the
+order of those numbers: students 10, visits 20, screening 30, care 40, referrals 50, dropouts
+60, the audit log 90. The app whose photos the PDF draws also gives the fetcher that serves
+them (``pdf_fetcher``): the visits.
 
 Confidential notes (counselling notes of care activities, referrals' confidential notes) are
 the data subject's too: they are included when the person who asked may read them
@@ -31,19 +37,34 @@ import datetime
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_scopes import scope
 
 from carecore.dates import format_date, format_datetime
+from carecore.models import AuditEvent
 from carecore.pdf import Paper, document_context, html_to_pdf
+from students.models import (
+    AbilityRecord,
+    Enrolment,
+    FamilyRecord,
+    Guardian,
+    HealthRecord,
+    ProtectionRecord,
+    RecordRevision,
+    Student,
+    TermResult,
+)
 
 # The format of data.json; bump when its shape changes.
 FORMAT = "carecare-subject-access/1"
@@ -97,6 +118,30 @@ class Section:
     text_rows: list[list[tuple[str, str]]] = field(default_factory=list)
     # "table": a compact table (many short rows); "records": one block per row.
     layout: str = "records"
+    # False: only in the ZIP (the visit photos' section: the PDF draws them under their visits).
+    in_pdf: bool = True
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo of the export: a file in the ZIP, and in the PDF an image under a row."""
+
+    record: object  # what the app's PDF fetcher serves (a visits.VisitPhoto)
+    file: object  # the stored image (a FieldFile)
+    name: str  # its path in the ZIP
+    section: str  # the key of the section whose row the PDF draws it under
+    row_id: int
+    url: str  # its address in the PDF, served by the app's fetcher
+    # Called when the PDF is drawn, so that it is in the PDF's language.
+    caption: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the export that only the ZIP holds (a care activity's attachment)."""
+
+    name: str  # its path in the ZIP
+    file: object  # the stored file (a FieldFile)
 
 
 @dataclass
@@ -106,9 +151,8 @@ class Export:
     requested_by: str
     reference: str
     sections: list[Section]
-    # (section row id, VisitPhoto) of every photo; (Activity, file name) of attachments.
-    photos: list = field(default_factory=list)
-    attachments: list = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -206,13 +250,14 @@ def _section(
     hide=None,
     extra=None,
     layout: str = "records",
+    in_pdf: bool = True,
 ) -> Section:
     """A section of every field of ``model`` (but ``skip``) for ``objects``. ``hide(obj)``: the
     fields left out of that row (confidential notes the person may not read); ``extra(obj)``:
     more (name, label, raw, text) columns."""
     fields = _fields(model, skip=skip, only=only)
     columns = [(f.name, _label(f)) for f in fields]
-    section = Section(key=key, title=str(title), columns=columns, layout=layout)
+    section = Section(key=key, title=str(title), columns=columns, layout=layout, in_pdf=in_pdf)
     extra_names: set[str] = set()
     for obj in objects:
         hidden = hide(obj) if hide else set()
@@ -238,6 +283,79 @@ def _section(
 
 
 # --- gathering -----------------------------------------------------------------------------------
+@dataclass
+class Collector:
+    """The export being gathered: what each app's sections function reads (the student, what
+    the person who asked may read) and adds to (``add``, ``photos``, ``attachments``)."""
+
+    student: object
+    counselling_notes: bool
+    referral_note_ids: set[int]
+    paper: Paper
+    # The exported models: a link to one of their rows is its id, not its name.
+    linked: set[type]
+    sections: list[Section] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def add(self, key: str, title, objects, model, **kwargs) -> Section:
+        """A section of ``objects`` (see ``_section`` for the options), after those before."""
+        section = _section(key, title, objects, model, self.paper, self.linked, **kwargs)
+        self.sections.append(section)
+        return section
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    name: str
+    order: int
+    collect: Callable[[Collector], None]
+    linked: tuple[type, ...] = ()
+    # fetcher(school=..., photos=[record, ...]): serves the PDF's addresses of the app's photos.
+    pdf_fetcher: Callable | None = None
+
+
+_SOURCES: dict[str, SectionSource] = {}
+
+
+def register_sections(
+    name: str,
+    *,
+    order: int,
+    linked: tuple[type, ...] = (),
+    pdf_fetcher: Callable | None = None,
+):
+    """Decorate an app's ``fn(collector)``, which adds the sections of its models in order.
+    ``order``: where they come in the export (see the module's docstring); ``linked``: the
+    models whose rows it exports; ``pdf_fetcher``: for the app whose photos the PDF draws."""
+
+    def register(collect: Callable[[Collector], None]):
+        source = SectionSource(name, order, collect, tuple(linked), pdf_fetcher)
+        others = [s for s in _SOURCES.values() if s.name != name]
+        if any(s.order == order for s in others):
+            raise ImproperlyConfigured(f"Two subject-access sources with order {order}")
+        # One fetcher serves the PDF: a second app with photos would need them chained.
+        if pdf_fetcher and any(s.pdf_fetcher for s in others):
+            raise ImproperlyConfigured("Only one subject-access source may draw photos")
+        _SOURCES[name] = source
+        return collect
+
+    return register
+
+
+@cache
+def _discover() -> None:
+    # Each app's sections register themselves when its subject_access module is imported; they
+    # are imported the first time an export is made.
+    autodiscover_modules("subject_access")
+
+
+def section_sources() -> list[SectionSource]:
+    """Every app's sections, in the export's order."""
+    _discover()
+    return sorted(_SOURCES.values(), key=lambda s: s.order)
+
+
 def subject_access_collect(
     *,
     student,
@@ -247,61 +365,48 @@ def subject_access_collect(
     reference: str = "",
 ) -> Export:
     """Every section of ``student``'s file (run inside the student's school scope)."""
-    from care.models import (
-        Activity,
-        ActivityParticipant,
-        CarePlan,
-        CarePlanAction,
-        CarePlanFollowUp,
-        Support,
-    )
-    from carecore.models import AuditEvent
-    from dropouts.models import CaseLogEntry, CaseObservation, DropoutCase
-    from referrals.models import Referral, ReferralUpdate
-    from screening.models import AspectResult, CareGroup, CareGroupChange, EqResponse, SdqResponse
-    from students.models import (
-        AbilityRecord,
-        Enrolment,
-        FamilyRecord,
-        Guardian,
-        HealthRecord,
-        ProtectionRecord,
-        RecordRevision,
-        Student,
-        TermResult,
-    )
-    from visits.models import HomeVisit, VisitPhoto
-
+    sources = section_sources()
     student = Student.objects.select_related("school__district").get(pk=student.pk)
-    paper = Paper(student.school)
-    linked = {
-        Student,
-        Guardian,
-        HomeVisit,
-        Activity,
-        CarePlan,
-        Referral,
-        DropoutCase,
-        CareGroup,
-    }
-    sections: list[Section] = []
+    collector = Collector(
+        student=student,
+        counselling_notes=counselling_notes,
+        referral_note_ids=set(referral_note_ids),
+        paper=Paper(student.school),
+        linked={model for source in sources for model in source.linked},
+    )
+    for source in sources:
+        source.collect(collector)
+    return Export(
+        student=student,
+        generated_at=timezone.now(),
+        requested_by=requested_by,
+        reference=reference,
+        sections=collector.sections,
+        photos=collector.photos,
+        attachments=collector.attachments,
+    )
 
-    def add(*args, **kwargs) -> Section:
-        section = _section(*args, paper=paper, linked=linked, **kwargs)
-        sections.append(section)
-        return section
 
-    add("student", gettext_lazy("Student"), [student], Student, skip={"created", "modified"})
-    add("guardians", gettext_lazy("Guardians"), Guardian.objects.filter(student=student), Guardian)
+@register_sections("students", order=10, linked=(Student, Guardian))
+def _student_sections(collector: Collector) -> None:
+    """The students app's own: profile, guardians and consents, enrolments, the cumulative
+    record (ระเบียนสะสม) and its history."""
+    student = collector.student
+    collector.add(
+        "student", gettext_lazy("Student"), [student], Student, skip={"created", "modified"}
+    )
+    collector.add(
+        "guardians", gettext_lazy("Guardians"), Guardian.objects.filter(student=student), Guardian
+    )
     consent_model = _consent_model()
     if consent_model is not None:
-        add(
+        collector.add(
             "consents",
             gettext_lazy("Guardian consents"),
             consent_model.objects.filter(student=student).order_by("recorded_at", "pk"),
             consent_model,
         )
-    add(
+    collector.add(
         "enrolments",
         gettext_lazy("Enrolments"),
         Enrolment.objects.filter(student=student)
@@ -310,209 +415,39 @@ def subject_access_collect(
         Enrolment,
         layout="table",
     )
-    # The cumulative record (ระเบียนสะสม) and its history.
     for key, title, model in (
         ("record_ability", gettext_lazy("Cumulative record: ability"), AbilityRecord),
         ("record_health", gettext_lazy("Cumulative record: health"), HealthRecord),
         ("record_family", gettext_lazy("Cumulative record: family"), FamilyRecord),
         ("record_protection", gettext_lazy("Cumulative record: protection"), ProtectionRecord),
     ):
-        add(key, title, model.objects.filter(student=student), model)
-    add(
+        collector.add(key, title, model.objects.filter(student=student), model)
+    collector.add(
         "term_results",
         gettext_lazy("Grade-point averages"),
         TermResult.objects.filter(student=student).order_by("year", "term"),
         TermResult,
         layout="table",
     )
-    add(
+    collector.add(
         "record_history",
         gettext_lazy("Cumulative record: history of changes"),
         RecordRevision.objects.filter(student=student).order_by("changed_at", "pk"),
         RecordRevision,
         skip={"changed_by"},
     )
-    # Home visits and their photos.
-    visits = list(
-        HomeVisit.objects.filter(student=student)
-        .select_related("academic_year", "classroom", "recorded_by", "updated_by")
-        .order_by("date", "pk")
-    )
-    add("home_visits", gettext_lazy("Home visits"), visits, HomeVisit)
-    photos = list(VisitPhoto.objects.filter(visit__in=visits).order_by("visit_id", "pk"))
-    add(
-        "visit_photos",
-        gettext_lazy("Home-visit photos"),
-        photos,
-        VisitPhoto,
-        skip={"uploaded_by"},
-        extra=lambda p: [
-            ("file_in_zip", _("File in the ZIP"), _photo_name(p), _photo_name(p)),
-        ],
-        layout="table",
-    )
-    # Screening: answers, scores and results with the versions that scored them.
-    add(
-        "sdq_responses",
-        gettext_lazy("SDQ forms"),
-        SdqResponse.objects.filter(student=student)
-        .select_related("term__academic_year", "entered_by")
-        .order_by("term__academic_year__year", "term__number", "rater"),
-        SdqResponse,
-    )
-    add(
-        "eq_responses",
-        gettext_lazy("EQ forms"),
-        EqResponse.objects.filter(student=student)
-        .select_related("term__academic_year", "entered_by")
-        .order_by("term__academic_year__year", "term__number"),
-        EqResponse,
-    )
-    add(
-        "aspect_results",
-        gettext_lazy("Aspect screening"),
-        AspectResult.objects.filter(student=student)
-        .select_related("term__academic_year", "confirmed_by")
-        .order_by("term__academic_year__year", "term__number", "aspect"),
-        AspectResult,
-    )
-    groups = list(
-        CareGroup.objects.filter(student=student)
-        .select_related("term__academic_year", "overridden_by")
-        .order_by("term__academic_year__year", "term__number")
-    )
-    add("care_groups", gettext_lazy("Care groups"), groups, CareGroup)
-    add(
-        "care_group_changes",
-        gettext_lazy("Care group changes"),
-        CareGroupChange.objects.filter(group__in=groups).select_related("changed_by"),
-        CareGroupChange,
-    )
-    # Care activities the student took part in (never the other children).
-    participations = {
-        p.activity_id: p
-        for p in ActivityParticipant.objects.filter(student=student).select_related("partner")
-    }
-    activities = list(
-        Activity.objects.filter(pk__in=participations)
-        .select_related("term__academic_year", "classroom", "recorded_by")
-        .order_by("date", "pk")
-    )
-    only_student = _sole_participant_activities(activities, student)
 
-    def activity_extra(activity):
-        p = participations[activity.pk]
-        partner = p.partner.full_name if p.partner_id else ""
-        name = _attachment_name(activity) if activity.pk in only_student else ""
-        return [
-            ("participant_role", _("Took part as"), p.role, p.get_role_display()),
-            ("buddy", _("Buddy"), partner, partner),
-            ("attachment_in_zip", _("File in the ZIP"), name, name),
-        ]
 
-    add(
-        "care_activities",
-        gettext_lazy("Care activities"),
-        activities,
-        Activity,
-        hide=lambda a: set() if counselling_notes else {"sensitive_notes"},
-        extra=activity_extra,
-    )
-    # Care plans (ICP), their actions and follow-ups; support received.
-    plans = list(
-        CarePlan.objects.filter(student=student)
-        .select_related("term__academic_year", "opened_by")
-        .order_by("opened_on", "pk")
-    )
-    add("care_plans", gettext_lazy("Care plans"), plans, CarePlan)
-    add(
-        "care_plan_actions",
-        gettext_lazy("Care plan actions"),
-        CarePlanAction.objects.filter(plan__in=plans).order_by("plan_id", "pk"),
-        CarePlanAction,
-    )
-    add(
-        "care_plan_follow_ups",
-        gettext_lazy("Care plan follow-ups"),
-        CarePlanFollowUp.objects.filter(plan__in=plans)
-        .select_related("recorded_by")
-        .order_by("plan_id", "date", "pk"),
-        CarePlanFollowUp,
-    )
-    add(
-        "support",
-        gettext_lazy("Support received"),
-        Support.objects.filter(student=student)
-        .select_related("term__academic_year", "recorded_by")
-        .order_by("date", "pk"),
-        Support,
-    )
-    # Referrals and what came back.
-    referrals = list(
-        Referral.objects.filter(student=student)
-        .select_related("sender", "to_user", "agency", "accepted_by", "closed_by")
-        .order_by("sent_on", "pk")
-    )
-    note_ids = set(referral_note_ids)
-    add(
-        "referrals",
-        gettext_lazy("Referrals"),
-        referrals,
-        Referral,
-        skip={"overdue_notified"},
-        hide=lambda r: set() if r.pk in note_ids else {"sensitive_notes"},
-    )
-    add(
-        "referral_updates",
-        gettext_lazy("Referral log"),
-        ReferralUpdate.objects.filter(referral__in=referrals)
-        .select_related("by")
-        .order_by("referral_id", "pk"),
-        ReferralUpdate,
-    )
-    # Dropout cases: scoped by district.
-    with scope(district=student.school.district_id):
-        cases = list(
-            DropoutCase.objects.filter(student=student)
-            .select_related("district", "owner", "opened_by")
-            .order_by("reported_on", "pk")
-        )
-        add(
-            "dropout_cases",
-            gettext_lazy("Dropout and out-of-school cases"),
-            cases,
-            DropoutCase,
-            skip={"late"},
-        )
-        add(
-            "dropout_case_log",
-            gettext_lazy("Dropout case log"),
-            CaseLogEntry.objects.filter(case__in=cases).select_related("by").order_by("pk"),
-            CaseLogEntry,
-        )
-        add(
-            "dropout_case_observations",
-            gettext_lazy("Dropout case observations"),
-            CaseObservation.objects.filter(case__in=cases).select_related("by").order_by("pk"),
-            CaseObservation,
-        )
-    # Who saw or changed the record (without the staff member's address and browser).
-    add(
+@register_sections("audit", order=90)
+def _audit_sections(collector: Collector) -> None:
+    """Who saw or changed the record (without the staff member's address and browser)."""
+    collector.add(
         "audit_log",
         gettext_lazy("Who saw or changed the record"),
-        AuditEvent.objects.filter(student_id=student.pk).order_by("at", "pk"),
+        AuditEvent.objects.filter(student_id=collector.student.pk).order_by("at", "pk"),
         AuditEvent,
         only=("at", "user_name", "action", "object_type", "summary", "changes"),
         layout="table",
-    )
-    return Export(
-        student=student,
-        generated_at=timezone.now(),
-        requested_by=requested_by,
-        reference=reference,
-        sections=sections,
-        photos=photos,
-        attachments=[a for a in activities if a.pk in only_student and a.attachment],
     )
 
 
@@ -522,33 +457,6 @@ def _consent_model():
         return apps.get_model("students", "GuardianConsent")
     except LookupError:
         return None
-
-
-def _sole_participant_activities(activities, student) -> set[int]:
-    """The activities whose only participant is ``student`` (their attachment is theirs)."""
-    from django.db.models import Count
-
-    from care.models import ActivityParticipant
-
-    counts = (
-        ActivityParticipant.objects.filter(activity__in=activities)
-        .values("activity_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["activity_id"] for row in counts if row["n"] == 1}
-
-
-def _photo_name(photo) -> str:
-    return f"photos/visit-{photo.visit_id}-photo-{photo.pk}.jpg"
-
-
-def _attachment_name(activity) -> str:
-    if not activity.attachment:
-        return ""
-    suffix = activity.attachment.name.rsplit(".", 1)[-1] if "." in activity.attachment.name else ""
-    suffix = suffix if suffix.isalnum() else "bin"
-    return f"attachments/activity-{activity.pk}.{suffix}"
 
 
 # --- the machine export ------------------------------------------------------------------------
@@ -612,16 +520,16 @@ def export_zip(export: Export, progress=None) -> bytes:
         total = len(export.photos) + len(export.attachments) or 1
         for done, photo in enumerate(export.photos, start=1):
             try:
-                with photo.image.storage.open(photo.image.name, "rb") as stored:
-                    archive.writestr(_photo_name(photo), stored.read(), zipfile.ZIP_STORED)
+                with photo.file.storage.open(photo.file.name, "rb") as stored:
+                    archive.writestr(photo.name, stored.read(), zipfile.ZIP_STORED)
             except FileNotFoundError:
                 continue
             if progress:
                 progress(20 + 70 * done // total)
-        for activity in export.attachments:
+        for attachment in export.attachments:
             try:
-                with activity.attachment.storage.open(activity.attachment.name, "rb") as stored:
-                    archive.writestr(_attachment_name(activity), stored.read())
+                with attachment.file.storage.open(attachment.file.name, "rb") as stored:
+                    archive.writestr(attachment.name, stored.read())
             except FileNotFoundError:
                 continue
     return buffer.getvalue()
@@ -647,27 +555,20 @@ def _readme(export: Export) -> str:
 def export_pdf(export: Export, progress=None) -> bytes:
     from django.template.loader import render_to_string
 
-    from visits.documents import VisitPhotoFetcher, photo_url
-
     student = export.student
     school = student.school
     paper = Paper(school)
-    photos_by_visit: dict[int, list] = {}
+    photos_by_row: dict[tuple[str, int], list] = {}
     for number, photo in enumerate(export.photos, start=1):
-        photos_by_visit.setdefault(photo.visit_id, []).append(
-            {"url": photo_url(photo), "caption": photo.get_kind_display(), "number": number}
+        photos_by_row.setdefault((photo.section, photo.row_id), []).append(
+            {"url": photo.url, "caption": photo.caption(), "number": number}
         )
     sections = []
     for section in export.sections:
-        if section.key == "visit_photos":
-            continue  # drawn under their visits
+        if not section.in_pdf:
+            continue
         items = [
-            {
-                "text": text,
-                "photos": photos_by_visit.get(row["id"], [])
-                if section.key == "home_visits"
-                else [],
-            }
+            {"text": text, "photos": photos_by_row.get((section.key, row.get("id")), [])}
             for row, text in zip(section.rows, section.text_rows, strict=True)
         ]
         sections.append(
@@ -691,11 +592,13 @@ def export_pdf(export: Export, progress=None) -> bytes:
     html = render_to_string("students/pdf/subject_access.html", context)
     if progress:
         progress(30)
-    return html_to_pdf(
-        html,
-        school=school,
-        url_fetcher=VisitPhotoFetcher(school=school, photos=export.photos),
+    fetchers = [source.pdf_fetcher for source in section_sources() if source.pdf_fetcher]
+    url_fetcher = (
+        fetchers[0](school=school, photos=[photo.record for photo in export.photos])
+        if fetchers
+        else None
     )
+    return html_to_pdf(html, school=school, url_fetcher=url_fetcher)
 
 
 def subject_access_filename(student, extension: str) -> str:
