@@ -17,7 +17,13 @@ from care.models import (
 from students.subject_access import Attachment, Collector, register_sections
 
 
-@register_sections("care", order=40, linked=(Activity, CarePlan))
+def _confidential(request, student) -> dict:
+    from care.access import can_see_counselling_notes
+
+    return {"counselling_notes": can_see_counselling_notes(request, student)}
+
+
+@register_sections("care", order=40, linked=(Activity, CarePlan), confidential=_confidential)
 def care_sections(collector: Collector) -> None:
     student = collector.student
     participations = {

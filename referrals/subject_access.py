@@ -8,7 +8,19 @@ from referrals.models import Referral, ReferralUpdate
 from students.subject_access import Collector, register_sections
 
 
-@register_sections("referrals", order=50, linked=(Referral,))
+def _confidential(request, student) -> dict:
+    from referrals.access import can_see_referral_notes, referrals_for_user
+
+    return {
+        "referral_note_ids": [
+            r.pk
+            for r in referrals_for_user(request).filter(student=student)
+            if can_see_referral_notes(request, r)
+        ]
+    }
+
+
+@register_sections("referrals", order=50, linked=(Referral,), confidential=_confidential)
 def referral_sections(collector: Collector) -> None:
     referrals = list(
         Referral.objects.filter(student=collector.student)

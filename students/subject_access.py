@@ -313,6 +313,9 @@ class SectionSource:
     linked: tuple[type, ...] = ()
     # fetcher(school=..., photos=[record, ...]): serves the PDF's addresses of the app's photos.
     pdf_fetcher: Callable | None = None
+    # confidential(request, student) -> {param: value}: which of the app's confidential notes the
+    # person starting the export may read, as the job's parameters (subject_access_collect's).
+    confidential: Callable | None = None
 
 
 _SOURCES: dict[str, SectionSource] = {}
@@ -324,13 +327,15 @@ def register_sections(
     order: int,
     linked: tuple[type, ...] = (),
     pdf_fetcher: Callable | None = None,
+    confidential: Callable | None = None,
 ):
     """Decorate an app's ``fn(collector)``, which adds the sections of its models in order.
     ``order``: where they come in the export (see the module's docstring); ``linked``: the
-    models whose rows it exports; ``pdf_fetcher``: for the app whose photos the PDF draws."""
+    models whose rows it exports; ``pdf_fetcher``: for the app whose photos the PDF draws;
+    ``confidential``: for the apps whose confidential notes depend on who asks."""
 
     def register(collect: Callable[[Collector], None]):
-        source = SectionSource(name, order, collect, tuple(linked), pdf_fetcher)
+        source = SectionSource(name, order, collect, tuple(linked), pdf_fetcher, confidential)
         others = [s for s in _SOURCES.values() if s.name != name]
         if any(s.order == order for s in others):
             raise ImproperlyConfigured(f"Two subject-access sources with order {order}")
@@ -354,6 +359,16 @@ def section_sources() -> list[SectionSource]:
     """Every app's sections, in the export's order."""
     _discover()
     return sorted(_SOURCES.values(), key=lambda s: s.order)
+
+
+def subject_access_confidential(request, student) -> dict:
+    """Which confidential notes the person starting the export may read (each app decides for
+    its own), as the job's parameters: ``counselling_notes``, ``referral_note_ids``."""
+    params: dict = {}
+    for source in section_sources():
+        if source.confidential:
+            params |= source.confidential(request, student)
+    return params
 
 
 def subject_access_collect(

@@ -13,15 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carecore.access import (
-    Perm,
-    can_see_counselling_notes,
-    can_see_referral_notes,
-    referrals_for_user,
-    school_view,
-    student_get_for_user,
-)
+from carecore.access import Perm, school_view
 from carecore.file_views import school_document_start
+from students.access import student_get_for_user
+from students.subject_access import subject_access_confidential
 
 FORMATS = {
     "pdf": ("subject_access_pdf", gettext_lazy("Subject-access export (PDF) %(name)s")),
@@ -74,12 +69,6 @@ def subject_access_start(request, student_id, fmt):
         return _page(request, student, form, status=400)
     kind, title = FORMATS[fmt]
     reference = form.cleaned_data["reference"]
-    # Confidential notes go in when the person may read them (the director reads them all).
-    referral_note_ids = [
-        r.pk
-        for r in referrals_for_user(request).filter(student=student)
-        if can_see_referral_notes(request, r)
-    ]
     summary = _("%(title)s, on the written request: %(reference)s") % {
         "title": title % {"name": student.full_name},
         "reference": reference,
@@ -88,11 +77,12 @@ def subject_access_start(request, student_id, fmt):
         request,
         kind=kind,
         title=summary,
+        # Confidential notes go in when the person may read them (the director reads them all):
+        # counselling_notes (care) and referral_note_ids (referrals).
         params={
             "student_id": student.pk,
             "reference": reference,
-            "counselling_notes": can_see_counselling_notes(request, student),
-            "referral_note_ids": referral_note_ids,
+            **subject_access_confidential(request, student),
         },
         student=student,
         permission=Perm.EXPORT_SUBJECT_DATA,
