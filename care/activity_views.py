@@ -25,24 +25,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from care import activity_services as services
-from care.activity_forms import ActivityForm, attachment_content_type
-from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
-from carecore.access import (
-    Perm,
+from care.access import (
     can_change_care_activity,
     care_activity_get_for_user,
-    classroom_get_for_user,
     counselling_notes_student_ids,
-    own_classroom_ids,
-    school_view,
-    student_get_for_user,
-    students_for_user,
 )
+from care.activity_forms import ActivityForm, attachment_content_type
+from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
+from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_record, audit_record_many, model_changes
 from carecore.models import AuditEvent
+from schools.access import classroom_get_for_user
 from schools.models import Classroom
 from schools.selectors import term_code, terms_of_year
 from screening import selectors as screening_selectors
+from students.access import student_get_for_user, students_for_user
 from students.models import Enrolment, Student
 
 SEARCH_LIMIT = 60
@@ -82,8 +79,9 @@ def _roster(classroom) -> list[Enrolment]:
 
 def _visible_classrooms(request):
     qs = Classroom.objects.filter(school=request.school, academic_year=request.academic_year)
-    if Perm.VIEW_ALL_STUDENTS not in request.schoolperms:
-        qs = qs.filter(pk__in=own_classroom_ids(request))
+    visible = visible_classroom_ids(request)
+    if visible is not None:
+        qs = qs.filter(pk__in=visible)
     return list(qs.order_by("grade", "room"))
 
 

@@ -9,33 +9,23 @@ Both pages name students: each view is recorded in the audit log.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from care.activity_views import classroom_term
 from care.coverage import coverage_for_classroom, coverage_for_school
-from carecore.access import Perm, classroom_get_for_user, own_classroom_ids, school_view
+from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
+from schools.access import classroom_get_for_user
 from schools.selectors import term_code
 from screening import selectors as screening_selectors
 
 
-def _school_classrooms(request) -> list[int] | None:
-    """None: every classroom; a list: only these (a homeroom teacher's own). 403 for roles that
-    see no students."""
-    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
-        return None
-    if Perm.VIEW_OWN_CLASSROOMS in request.schoolperms:
-        return own_classroom_ids(request)
-    raise PermissionDenied
-
-
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 def coverage_school(request):
-    classroom_ids = _school_classrooms(request)
+    classroom_ids = visible_classroom_ids(request)
     term = screening_selectors.term_for_request(request)
     if term is None:
         raise Http404

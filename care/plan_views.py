@@ -22,18 +22,14 @@ from care import plan_services as services
 from care import selectors
 from care.models import CarePlan
 from care.plan_forms import CloseForm, FollowUpForm, PlanForm, action_formset
-from carecore.access import (
-    Perm,
-    own_classroom_ids,
-    school_view,
-    student_get_for_user,
-)
+from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_record
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from schools.selectors import classroom_list, current_term
 from screening.models import CareGroup
 from screening.selectors import reason_text
+from students.access import student_get_for_user
 
 
 def _log_view(request, student, summary: str, obj=None) -> None:
@@ -87,24 +83,16 @@ def _current_group(student):
 
 
 # --- lists -------------------------------------------------------------------------------------
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 def plan_list(request):
     """The school's plans (a homeroom teacher: their own students'), overdue first; filters:
     open / overdue / closed / all, and classroom."""
-    perms = request.schoolperms
-    if Perm.VIEW_ALL_STUDENTS in perms:
-        classrooms = list(
-            classroom_list(school=request.school, academic_year=request.academic_year)
-        )
-    elif Perm.VIEW_OWN_CLASSROOMS in perms:
-        own = set(own_classroom_ids(request))
-        classrooms = [
-            c
-            for c in classroom_list(school=request.school, academic_year=request.academic_year)
-            if c.pk in own
-        ]
-    else:
-        raise PermissionDenied
+    visible = visible_classroom_ids(request)
+    classrooms = [
+        c
+        for c in classroom_list(school=request.school, academic_year=request.academic_year)
+        if visible is None or c.pk in visible
+    ]
     show = request.GET.get("show", "open")
     if show not in selectors.SHOW_CHOICES:
         show = "open"

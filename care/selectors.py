@@ -28,8 +28,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from care.models import CarePlan, CarePlanAction, Support, SupportKind
-from carecore.access import Perm, students_for_user
+from carecore.access import Perm
 from screening.models import CareGroup
+from students.access import students_for_user
 from students.models import Enrolment
 
 SHOW_CHOICES = ("open", "overdue", "closed", "all")

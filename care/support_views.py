@@ -15,11 +15,12 @@ from care import selectors
 from care.models import Support, SupportKind
 from care.plan_forms import SupportForm
 from care.support_services import support_create
-from carecore.access import Perm, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from schools.models import AcademicYear, Term
 from schools.selectors import current_term
+from students.access import student_get_for_user
 
 
 def _period(request):

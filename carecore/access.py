@@ -8,9 +8,13 @@ Rules (see docs/access.md):
 - an object outside the user's scope answers 404, exactly like one that does not exist;
   an object in scope with a forbidden action answers 403.
 
-Views use the decorators ``school_view``, ``network_view`` and ``district_view`` and the
-``*_get_for_user`` helpers. The decorators also run the view inside a django-scopes scope, so a
-query on a school-owned model that forgets to filter by school cannot leak another school's rows.
+Here: the permission table (``Perm``, ``ROLE_PERMISSIONS``), what a user holds where
+(``Access``), which classrooms they see (``visible_classroom_ids``) and the view decorators
+``school_view``, ``network_view``, ``district_view`` and ``national_view``, which name the
+permission a view needs and run it inside a django-scopes scope, so a query on a school-owned
+model that forgets to filter by school cannot leak another school's rows. The lookups of each
+app's rows (``*_get_for_user``, ``*_for_user``, ``can_*``) live beside their models, in that
+app's ``access.py``, built on these. The foundation imports no app above it.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 from carecore.models import (
     DISTRICT_ROLES,
@@ -35,13 +40,24 @@ from carecore.models import (
 )
 
 
+def _model(app_label: str, model_name: str):
+    """An organisation model named by its label, as Django names the user model
+    (``settings.AUTH_USER_MODEL``): the foundation sits below schools and districts, so it
+    may not import them; their rows still decide every scope."""
+    return apps.get_model(app_label, model_name)
+
+
 class Perm:
     """Every permission, in one place. A role holds the permissions ``ROLE_PERMISSIONS`` lists;
     a user holds at a place the union over their memberships there and above it."""
 
     VIEW_SCHOOL = "view_school"
+    # Which students one sees: every student of the school, or those of one's own homeroom
+    # classrooms this year; VIEW_STUDENTS, for pages that list students' classrooms, is held
+    # by whoever holds either (``visible_classroom_ids`` says which classrooms).
     VIEW_ALL_STUDENTS = "view_all_students"
     VIEW_OWN_CLASSROOMS = "view_own_classrooms"
+    VIEW_STUDENTS = "view_students"
     EDIT_STUDENTS = "edit_students"
     MANAGE_STAFF = "manage_staff"
     MANAGE_SCHOOL = "manage_school"  # the school's document settings and emblem
@@ -111,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_SCHOOL,
             Perm.VIEW_OWN_CLASSROOMS,
+            Perm.VIEW_STUDENTS,
             Perm.ENTER_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
@@ -122,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_SCHOOL,
             Perm.VIEW_ALL_STUDENTS,
+            Perm.VIEW_STUDENTS,
             Perm.ENTER_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
@@ -142,6 +160,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_SCHOOL,
             Perm.VIEW_ALL_STUDENTS,
+            Perm.VIEW_STUDENTS,
             Perm.EDIT_STUDENTS,
             Perm.MANAGE_STAFF,
             Perm.MANAGE_SCHOOL,
@@ -166,6 +185,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_SCHOOL,
             Perm.VIEW_ALL_STUDENTS,
+            Perm.VIEW_STUDENTS,
             Perm.VIEW_AUDIT_LOG,
             Perm.RECORD_CONSENT,
             Perm.READ_COUNSELLING_NOTES,
@@ -207,20 +227,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
 }
-
-
-def retention_run_get_for_district(request, pk: int):
-    """A retention run of the request's district (inside ``district_view``), else 404."""
-    from districts.models import RetentionRun
-
-    run = (
-        RetentionRun.objects.filter(district=request.district, pk=pk)
-        .select_related("district", "confirms")
-        .first()
-    )
-    if run is None:
-        raise Http404
-    return run
 
 
 class Access:
@@ -308,9 +314,12 @@ def get_access(request) -> Access:
 
 # --- object lookups: 404 outside the user's scope ----------------------------------------------
 def school_get_for_user(request, code: str):
-    from schools.models import School
-
-    school = School.objects.select_related("district", "network").filter(code=code).first()
+    school = (
+        _model("schools", "School")
+        .objects.select_related("district", "network")
+        .filter(code=code)
+        .first()
+    )
     if school is None:
         raise Http404
     perms = get_access(request).school_perms(school)
@@ -320,9 +329,9 @@ def school_get_for_user(request, code: str):
 
 
 def network_get_for_user(request, pk: int):
-    from districts.models import Network
-
-    network = Network.objects.select_related("district").filter(pk=pk).first()
+    network = (
+        _model("districts", "Network").objects.select_related("district").filter(pk=pk).first()
+    )
     if network is None:
         raise Http404
     perms = get_access(request).network_perms(network)
@@ -332,9 +341,7 @@ def network_get_for_user(request, pk: int):
 
 
 def district_get_for_user(request, code: str):
-    from districts.models import District
-
-    district = District.objects.filter(code=code).first()
+    district = _model("districts", "District").objects.filter(code=code).first()
     if district is None:
         raise Http404
     perms = get_access(request).district_perms(district)
@@ -345,177 +352,31 @@ def district_get_for_user(request, code: str):
 
 def own_classroom_ids(request) -> list[int]:
     """Classrooms of the current academic year that the user teaches as homeroom teacher."""
-    from schools.models import HomeroomAssignment
-
     if Perm.VIEW_OWN_CLASSROOMS not in request.schoolperms or request.academic_year is None:
         return []
     cached = getattr(request, "_own_classroom_ids", None)
     if cached is None:
         cached = list(
-            HomeroomAssignment.objects.filter(
+            _model("schools", "HomeroomAssignment")
+            .objects.filter(
                 teacher=request.user,
                 classroom__school=request.school,
                 classroom__academic_year=request.academic_year,
-            ).values_list("classroom_id", flat=True)
+            )
+            .values_list("classroom_id", flat=True)
         )
         request._own_classroom_ids = cached
     return cached
 
 
-def can_view_classroom_students(request, classroom) -> bool:
+def visible_classroom_ids(request) -> list[int] | None:
+    """The classrooms of the request's school whose students the user may see: None for every
+    classroom (VIEW_ALL_STUDENTS), else their own homeroom classrooms of this year, which may
+    be none (a homeroom teacher without a classroom, or a role that sees no students: the
+    page shows its empty state; pages that need students say VIEW_STUDENTS)."""
     if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
-        return True
-    return classroom.pk in own_classroom_ids(request)
-
-
-def classroom_get_for_user(request, pk: int, *, students: bool = True):
-    """A classroom of the request's school (404 otherwise).
-
-    Seeing its students needs a role that allows it (403)."""
-    from schools.models import Classroom
-
-    classroom = (
-        Classroom.objects.filter(school=request.school, pk=pk)
-        .select_related("academic_year")
-        .first()
-    )
-    if classroom is None:
-        raise Http404
-    if students and not can_view_classroom_students(request, classroom):
-        raise PermissionDenied
-    return classroom
-
-
-def students_for_user(request):
-    """Every student of the request's school that the user may see."""
-    from students.models import Student
-
-    qs = Student.objects.filter(school=request.school)
-    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
-        return qs
-    classroom_ids = own_classroom_ids(request)
-    # --- referrals (helper referrals) ---
-    # The students of open referrals to the user (by role or by name) are theirs to see too,
-    # until the referral is closed (docs/referrals.md). Subqueries, so no extra query.
-    referred = referred_students_subquery(request)
-    if referred is not None:
-        from django.db.models import Q
-
-        from students.models import Enrolment
-
-        visible = Q(pk__in=referred)
-        if classroom_ids:
-            own = Enrolment.objects.filter(classroom_id__in=classroom_ids).values("student_id")
-            visible |= Q(pk__in=own)
-        return qs.filter(visible)
-    # --- end referrals ---
-    if classroom_ids:
-        return qs.filter(enrolments__classroom_id__in=classroom_ids)
-    return qs.none()
-
-
-def student_get_for_user(request, pk: int, *, permission: str | None = None):
-    """A student the user may see (404 otherwise); ``permission`` for an action on it (403)."""
-    student = students_for_user(request).filter(pk=pk).first()
-    if student is None:
-        raise Http404
-    if permission and permission not in request.schoolperms:
-        raise PermissionDenied
-    return student
-
-
-def can_edit_record(request, student) -> bool:
-    """Whether the user may change the student's cumulative record (docs/record.md): the
-    coordinator (edits students), and the student's homeroom teachers of the current year.
-    Everyone else who may see the student (counsellor, director) reads it only."""
-    from students.models import Enrolment
-
-    if Perm.EDIT_STUDENTS in request.schoolperms:
-        return True
-    classroom_ids = own_classroom_ids(request)
-    if not classroom_ids:
-        return False
-    return Enrolment.objects.filter(student=student, classroom_id__in=classroom_ids).exists()
-
-
-# --- care activities (steps 3-4, docs/care.md) -- added by the care activities feature --------
-def counselling_notes_student_ids(request, student_ids: Iterable[int]) -> set[int]:
-    """Of ``student_ids`` (students the user may see), those whose counselling notes the user
-    may read: the student's homeroom teachers of the current year, the guidance counsellor and
-    the director. Not the coordinator (unless also the student's homeroom teacher), and nobody
-    outside the school. Every view of the notes is audited by the caller."""
-    from students.models import Enrolment
-
-    ids = set(student_ids)
-    if not ids:
-        return set()
-    if Perm.READ_COUNSELLING_NOTES in request.schoolperms:
-        return ids
-    classroom_ids = own_classroom_ids(request)
-    if not classroom_ids:
-        return set()
-    return set(
-        Enrolment.objects.filter(student_id__in=ids, classroom_id__in=classroom_ids).values_list(
-            "student_id", flat=True
-        )
-    )
-
-
-def can_see_counselling_notes(request, student) -> bool:
-    return student.pk in counselling_notes_student_ids(request, [student.pk])
-
-
-def care_activity_get_for_user(request, pk: int):
-    """A care activity of the request's school with at least one participant the user may see
-    (404 otherwise)."""
-    from care.models import Activity
-
-    activity = Activity.objects.filter(school=request.school, pk=pk).select_related("term").first()
-    if (
-        activity is None
-        or not activity.participants.filter(student__in=students_for_user(request)).exists()
-    ):
-        raise Http404
-    return activity
-
-
-def can_change_care_activity(request, activity) -> bool:
-    """Edit or delete a care activity: whoever recorded it (while they record care), or the
-    care-system coordinator."""
-    if Perm.MANAGE_CARE_ACTIVITIES in request.schoolperms:
-        return True
-    return (
-        Perm.RECORD_CARE in request.schoolperms
-        and activity.recorded_by_id is not None
-        and activity.recorded_by_id == request.user.pk
-    )
-
-
-# --- end of the care activities block ----------------------------------------------------------
-
-
-def form_link_get(code: str):
-    """The parent's or student's form link behind a typed or scanned code, or 404.
-
-    This is the only way in without an account: the code names one student, one term and one
-    rater, and nothing else can be reached with it. Whether the school's screening window is
-    open is decided by the caller (a closed window shows a message, not the form)."""
-    from screening.models import CODE_LENGTH, FormLink
-
-    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if len(code) != CODE_LENGTH:
-        raise Http404
-    with scopes_disabled():
-        link = (
-            FormLink.objects.select_related(
-                "student", "student__school", "term", "term__academic_year"
-            )
-            .filter(code=code)
-            .first()
-        )
-    if link is None:
-        raise Http404
-    return link
+        return None
+    return own_classroom_ids(request)
 
 
 # --- view decorators ---------------------------------------------------------------------------
@@ -524,13 +385,21 @@ def _require(perms: Iterable[str], permission: str | None) -> None:
         raise PermissionDenied
 
 
+# The school calendar is the schools app's: it names its "current academic year" here
+# (schools/apps.py ready()), so that the foundation does not import it.
+_current_academic_year: Callable[[], object] | None = None
+
+
+def register_current_academic_year(resolver: Callable[[], object]) -> None:
+    global _current_academic_year
+    _current_academic_year = resolver
+
+
 def _enter_school(request, school, perms) -> None:
     """What every school-level check reads from the request."""
-    from schools.selectors import current_academic_year
-
     request.school = school
     request.schoolperms = perms
-    request.academic_year = current_academic_year()
+    request.academic_year = _current_academic_year() if _current_academic_year else None
 
 
 def school_view(permission: str | None = None) -> Callable:
@@ -649,223 +518,11 @@ def generated_file_get_for_user(request, file_id):
     return generated
 
 
-# --- agencies (helper agencies) ----------------------------------------------------------------
-def agency_get_for_district(request, pk: int, *, permission: str | None = None):
-    """A partner agency of the request's district (inside ``district_view``): another district's
-    agency, or one that does not exist, answers 404; ``permission`` for an action on it (403)."""
-    from referrals.models import Agency
-
-    agency = Agency.objects.filter(district=request.district, pk=pk).first()
-    if agency is None:
-        raise Http404
-    _require(request.districtperms, permission)
-    return agency
-
-
-# --- end agencies ------------------------------------------------------------------------------
-
-
-# --- referrals (helper referrals) --------------------------------------------------------------
-# Who sees a referral (docs/referrals.md): its sender, its current recipients (the holders of
-# ``to_role`` at the school, or ``to_user``), the director, the counsellor, the coordinator, and
-# the student's homeroom teachers of this year. Everyone else, network and district staff
-# included, gets 404. The confidential notes: the sender, the recipients, the director and the
-# counsellor only.
-
-
-def referral_recipient_roles(request) -> list[str]:
-    """The user's roles at the request's school that internal referrals can be sent to."""
-    from referrals.models import INTERNAL_ROLES
-
-    roles = get_access(request).school_roles(request.school)
-    return sorted(r for r in roles if r in INTERNAL_ROLES)
-
-
-def referred_students_subquery(request):
-    """The ids of the students of the request's school with an open referral to the user, by
-    one of their roles or by name, as a subquery (no query of its own); None for users without
-    a role at the school (supervisors)."""
-    from django.db.models import Q
-
-    from referrals.models import Referral
-
-    if Perm.USE_REFERRALS not in request.schoolperms:
-        return None
-    to_me = Q(to_user=request.user)
-    roles = referral_recipient_roles(request)
-    if roles:
-        to_me |= Q(to_role__in=roles)
-    return (
-        Referral.objects.filter(school=request.school, status__in=Referral.OPEN_STATUSES)
-        .filter(to_me)
-        .values("student_id")
-    )
-
-
-def referrals_for_user(request):
-    """The referrals of the request's school that the user may see."""
-    from django.db.models import Q
-
-    from referrals.models import Referral
-    from students.models import Enrolment
-
-    qs = Referral.objects.filter(school=request.school)
-    if Perm.READ_ALL_REFERRALS in request.schoolperms:
-        return qs
-    if Perm.USE_REFERRALS not in request.schoolperms:
-        return qs.none()
-    mine = Q(sender=request.user) | Q(to_user=request.user)
-    recipient_roles = referral_recipient_roles(request)
-    if recipient_roles:
-        mine |= Q(to_role__in=recipient_roles)
-    classroom_ids = own_classroom_ids(request)
-    if classroom_ids:
-        mine |= Q(
-            student_id__in=Enrolment.objects.filter(classroom_id__in=classroom_ids).values(
-                "student_id"
-            )
-        )
-    return qs.filter(mine)
-
-
-def referral_get_for_user(request, pk: int):
-    """A referral the user may see (404 otherwise), with what its page shows."""
-    referral = (
-        referrals_for_user(request)
-        .filter(pk=pk)
-        .select_related(
-            "school__district",
-            "student",
-            "sender",
-            "to_user",
-            "agency",
-            "accepted_by",
-            "closed_by",
-            "care_plan",
-        )
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def is_referral_recipient(request, referral) -> bool:
-    """The user receives this internal referral: it names them, or one of their roles at the
-    school. An external referral's recipient is the agency (nobody in the system)."""
-    if referral.kind != "internal":
-        return False
-    if referral.to_user_id is not None:
-        return referral.to_user_id == request.user.pk
-    return referral.to_role in get_access(request).school_roles(request.school)
-
-
-def can_manage_referral(request, referral) -> bool:
-    """Record an agency's answer and result, follow up and close: the sender, the counsellor and
-    the coordinator."""
-    if referral.sender_id is not None and referral.sender_id == request.user.pk:
-        return True
-    return Perm.MANAGE_REFERRALS in request.schoolperms
-
-
-def can_see_referral_notes(request, referral) -> bool:
-    """The confidential notes: the sender, the recipients, the director and the counsellor."""
-    if referral.sender_id is not None and referral.sender_id == request.user.pk:
-        return True
-    if is_referral_recipient(request, referral):
-        return True
-    return Perm.SEE_REFERRAL_NOTES in request.schoolperms
-
-
-# --- end referrals -----------------------------------------------------------------------------
-
-
-# --- dropout cases (helper dropouts) -----------------------------------------------------------
-# Who sees a dropout case (docs/dropouts.md): the district staff of its district, who work it
-# (the one place where district staff see an individual child); at the case's school, the
-# coordinator, the director and the counsellor, who read it, add notes and record observations,
-# and work it when it is given to them (its owner). Everyone else, network supervisors included,
-# gets 404.
-def _dropout_place(request):
-    """("district", district) inside ``district_view``, ("school", school) inside
-    ``school_view``."""
-    if getattr(request, "district", None) is not None and hasattr(request, "districtperms"):
-        return "district", request.district
-    return "school", request.school
-
-
-def can_follow_dropout_cases(request) -> bool:
-    """See the cases of the request's place (the district's, or the school's)."""
-    place, _obj = _dropout_place(request)
-    if place == "district":
-        return Perm.WORK_DROPOUT_CASES in request.districtperms
-    perms = request.schoolperms
-    return Perm.OPEN_DROPOUT_CASE in perms or Perm.WORK_DROPOUT_CASES in perms
-
-
-def can_work_dropout_case(request, case) -> bool:
-    """Move the case along its steps, close it, add team members: the district's staff, and
-    the case's owner at the school."""
-    place, _obj = _dropout_place(request)
-    perms = request.districtperms if place == "district" else request.schoolperms
-    if Perm.WORK_DROPOUT_CASES in perms:
-        return True
-    return case.owner_id is not None and case.owner_id == request.user.pk
-
-
-def dropout_cases_for_user(request):
-    """The dropout cases of the request's district or school that the user may see."""
-    from dropouts.models import DropoutCase
-
-    place, obj = _dropout_place(request)
-    if not can_follow_dropout_cases(request):
-        return DropoutCase.objects.none()
-    if place == "district":
-        return DropoutCase.objects.filter(district=obj)
-    return DropoutCase.objects.filter(school=obj, district_id=obj.district_id)
-
-
-def dropout_case_get_for_user(request, pk: int, *, work: bool = False):
-    """A case the user may see (404 otherwise); ``work`` for moving it along (403)."""
-    case = (
-        dropout_cases_for_user(request)
-        .filter(pk=pk)
-        .select_related("district", "school", "student", "owner", "opened_by")
-        .first()
-    )
-    if case is None:
-        raise Http404
-    if work and not can_work_dropout_case(request, case):
-        raise PermissionDenied
-    return case
-
-
-# --- end dropout cases -------------------------------------------------------------------------
-
-
-# --- guardian consent (PDPA, students/consent_views.py) ----------------------------------------
-def can_record_consent(request, student) -> bool:
-    """Record or withdraw a guardian's consent (docs/privacy.md): the coordinator, the director,
-    and the student's homeroom teachers of the current year. Everyone who may see the student
-    sees the consents."""
-    from students.models import Enrolment
-
-    if Perm.RECORD_CONSENT in request.schoolperms:
-        return True
-    classroom_ids = own_classroom_ids(request)
-    if not classroom_ids:
-        return False
-    return Enrolment.objects.filter(student=student, classroom_id__in=classroom_ids).exists()
-
-
-# --- end guardian consent ----------------------------------------------------------------------
-
-
 # --- separation of duties (helper duty) --------------------------------------------------------
 # Nobody gives a role at or above their own rank at the place, nor changes the password, e-mail
 # or two-factor of someone who holds one (the ranks: carecore.models.ROLE_RANK). The director
 # and coordinator roles are given and taken only by the district administrator of the school's
-# district. The services (carecore.services) check these before every change; the forms use
+# district. The services (carecore.accounts) check these before every change; the forms use
 # them to offer only what may be done.
 def _membership_covers(m: Membership, *, school=None, network=None, district=None) -> bool:
     """Whether the membership ``m`` has authority over the place (its own place or above)."""

@@ -3,6 +3,8 @@
 Every lookup goes through ``generated_file_get_for_user``: only the person who asked gets the
 file, and only while they may still see what is in it."""
 
+from collections.abc import Callable
+
 from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -87,17 +89,25 @@ def generated_file_status(request, file_id):
     return render(request, "carecore/fragment_generated_file.html", _context(generated))
 
 
+# The student a file of one student is about, found by the students app (students/apps.py
+# ready()): ``(school_id, student_id) -> Student | None``. The foundation does not import it.
+_download_student: Callable[[int, int], object] | None = None
+
+
+def register_download_student(resolver: Callable[[int, int], object]) -> None:
+    global _download_student
+    _download_student = resolver
+
+
 def _audit_download(request, generated: GeneratedFile) -> None:
     """Every download of a printed or exported file is logged (starting the job was logged
     too, with the students it covers): the file leaves the system here, once or many times.
     A file of one student names that student."""
     student = None
     student_id = (generated.params or {}).get("student_id")
-    if generated.school_id and isinstance(student_id, int):
-        from students.models import Student
-
+    if generated.school_id and isinstance(student_id, int) and _download_student is not None:
         with scope(school=generated.school_id):
-            student = Student.objects.filter(pk=student_id, school_id=generated.school_id).first()
+            student = _download_student(generated.school_id, student_id)
     audit_record(
         action=AuditEvent.Action.EXPORT,
         user=request.user,

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from carecore.access import Perm, school_view, students_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from carecore.thai import thai_order
@@ -24,6 +24,7 @@ from dashboards.school_selectors import figure_title, school_dashboard
 from schools.models import Classroom, Grade
 from schools.selectors import term_code
 from screening import selectors as screening_selectors
+from students.access import students_for_user
 
 PAGE_SIZE = 100
 

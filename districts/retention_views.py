@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import Perm, district_view, retention_run_get_for_district
+from carecore.access import Perm, district_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
+from districts.access import retention_run_get_for_district
 from districts.models import RetentionRun
 from districts.retention import (
     REPORT_KEYS,

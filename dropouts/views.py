@@ -26,20 +26,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
-from carecore.access import (
-    Perm,
-    can_follow_dropout_cases,
-    can_work_dropout_case,
-    district_view,
-    dropout_case_get_for_user,
-    dropout_cases_for_user,
-    school_view,
-    student_get_for_user,
-)
+from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from carecore.national_id import mask_national_id
 from dropouts import selectors, services
+from dropouts.access import (
+    can_follow_dropout_cases,
+    can_work_dropout_case,
+    dropout_case_get_for_user,
+    dropout_cases_for_user,
+)
 from dropouts.forms import (
     AdvanceForm,
     CaseSettingsForm,
@@ -62,6 +59,7 @@ from dropouts.models import (
     Step,
 )
 from schools.models import School
+from students.access import student_get_for_user
 from students.models import Student
 
 ACTIONS = ("advance", "round", "observe", "close", "note", "team", "owner")

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import Perm, agency_get_for_district, district_view, school_view
+from carecore.access import Perm, district_view, school_view
 from referrals import agency_services as services
+from referrals.access import agency_get_for_district
 from referrals.agency_forms import AgencyFilterForm, AgencyForm
 from referrals.models import AgencyKind
 

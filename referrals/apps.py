@@ -7,6 +7,12 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
+        from referrals.access import referred_students_subquery
+        from students.access import register_visible_students
+
+        # The recipients of an open referral see its student until it is closed.
+        register_visible_students(referred_students_subquery)
+
         from care.coverage import register_referrals
         from referrals.selectors import referrals_in_term
 

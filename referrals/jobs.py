@@ -8,7 +8,7 @@ from carecore.jobs import BuiltFile, JobFailed, job_kind
 
 def _can_see_referral(request, generated) -> bool:
     """Still one who may see the referral (carecore.access.referrals_for_user)."""
-    from carecore.access import referrals_for_user
+    from referrals.access import referrals_for_user
 
     return referrals_for_user(request).filter(pk=generated.params.get("referral_id")).exists()
 

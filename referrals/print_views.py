@@ -7,8 +7,9 @@ an EXPORT event for the student to the audit log (``school_document_start``)."""
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import Perm, referral_get_for_user, school_view
+from carecore.access import Perm, school_view
 from carecore.file_views import school_document_start
+from referrals.access import referral_get_for_user
 
 
 @school_view(Perm.VIEW_SCHOOL)

@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from carecore.access import referral_recipient_roles, referrals_for_user
+from referrals.access import referral_recipient_roles, referrals_for_user
 from referrals.models import Referral, ReferralUpdate
 from referrals.services import overdue_q
 from students.models import Enrolment

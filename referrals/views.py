@@ -19,19 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.access import (
-    Perm,
+from carecore.access import Perm, school_view
+from carecore.audit import audit_record
+from carecore.models import AuditEvent
+from referrals import selectors, services
+from referrals.access import (
     can_manage_referral,
     can_see_referral_notes,
     is_referral_recipient,
     referral_get_for_user,
-    school_view,
-    student_get_for_user,
-    students_for_user,
 )
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
-from referrals import selectors, services
 from referrals.agency_services import agencies_for_school
 from referrals.forms import (
     AcceptForm,
@@ -45,6 +42,7 @@ from referrals.forms import (
 )
 from referrals.models import Referral
 from schools.selectors import term_from_code
+from students.access import student_get_for_user, students_for_user
 
 STALE_STATUS = 409
 # The service's field names that a form shows under another name.

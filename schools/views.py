@@ -10,15 +10,16 @@ from carecore.access import (
     Perm,
     can_grant_role,
     can_manage_account,
-    classroom_get_for_user,
     get_access,
     own_classroom_ids,
     school_view,
     user_school_scope,
+    visible_classroom_ids,
 )
 from carecore.models import SCHOOL_ROLES, Membership, Role, User
 from carecore.notifications import notifications_for_home
 from schools import selectors, services
+from schools.access import classroom_get_for_user
 from schools.forms import (
     HomeroomTeachersForm,
     SchoolRolesForm,
@@ -52,9 +53,10 @@ def school_detail(request):
         selectors.classroom_list(school=request.school, academic_year=request.academic_year)
     )
     own = set(own_classroom_ids(request))
+    visible = visible_classroom_ids(request)
     for classroom in classrooms:
         classroom.is_own = classroom.pk in own
-        classroom.can_open = Perm.VIEW_ALL_STUDENTS in request.schoolperms or classroom.is_own
+        classroom.can_open = visible is None or classroom.pk in visible
     return render(
         request,
         "schools/school_detail.html",

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecore.access import Perm, district_view, school_view, student_get_for_user
+from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening import aspects, scoring, selectors
 from screening.models import AspectResult
 from screening.services import StaleForm
+from students.access import student_get_for_user
 
 HOURS_HELP = gettext_lazy("0 to 24; leave empty if not known.")
 

@@ -20,13 +20,13 @@ def build_screening_slips(generated, progress):
 
 # --- screening summaries (screening.documents) ------------------------------------------------
 def _can_see_summary_student(request, generated) -> bool:
-    from carecore.access import students_for_user
+    from students.access import students_for_user
 
     return students_for_user(request).filter(pk=generated.params.get("student_id")).exists()
 
 
 def _can_see_summary_classroom(request, generated) -> bool:
-    from carecore.access import can_view_classroom_students
+    from schools.access import can_view_classroom_students
     from schools.models import Classroom
 
     classroom = Classroom.objects.filter(
@@ -38,14 +38,15 @@ def _can_see_summary_classroom(request, generated) -> bool:
 def _can_see_school_summary(request, generated) -> bool:
     """The whole school: still one who sees every student. A homeroom teacher's own rows: still
     the teacher of each of those classrooms (or now one who sees every student)."""
-    from carecore.access import Perm, own_classroom_ids
+    from carecore.access import visible_classroom_ids
 
-    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+    visible = visible_classroom_ids(request)
+    if visible is None:
         return True
     wanted = generated.params.get("classroom_ids")
     if wanted is None:
         return False
-    return set(wanted) <= set(own_classroom_ids(request))
+    return set(wanted) <= set(visible)
 
 
 @job_kind("screening_student_summary", check=_can_see_summary_student)

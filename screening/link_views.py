@@ -22,10 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_scopes import scope
 
-from carecore.access import form_link_get
 from carecore.audit import _client_ip, audit_record
 from carecore.models import AuditEvent
 from screening import scoring
+from screening.access import form_link_get
 from screening.forms import EqForm, SdqForm
 from screening.instrument_text import item_text
 from screening.labels import IMPACT_FIELD_LABELS

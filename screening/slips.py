@@ -17,9 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from carecore.access import Perm, classroom_get_for_user, own_classroom_ids
+from carecore.access import Perm, own_classroom_ids
 from carecore.jobs import BuiltFile, JobFailed
 from carecore.pdf import Paper, render_pdf
+from schools.access import classroom_get_for_user
 from schools.models import Classroom, Term
 from screening.links import (
     code_display,

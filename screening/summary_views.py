@@ -16,7 +16,6 @@ Viewing a page with names records a VIEW in the audit log; every PDF and XLSX re
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,18 +23,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import (
-    Perm,
-    classroom_get_for_user,
-    own_classroom_ids,
-    school_view,
-    student_get_for_user,
-)
+from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_record, audit_record_many
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
+from schools.access import classroom_get_for_user
 from schools.selectors import term_code, term_from_code, terms_of_year
 from screening import documents, selectors, summaries
+from students.access import student_get_for_user
 from students.models import Student
 
 
@@ -227,23 +222,13 @@ def classroom_summary_xlsx(request, classroom_id):
 
 
 # --- per school ---------------------------------------------------------------------------------
-def school_summary_classrooms(request) -> list[int] | None:
-    """None: every classroom; a list: only these (a homeroom teacher's own). 403 for roles
-    that see no students."""
-    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
-        return None
-    if Perm.VIEW_OWN_CLASSROOMS in request.schoolperms:
-        return own_classroom_ids(request)
-    raise PermissionDenied
-
-
 def _school_title(term) -> str:
     return _("Screening summary of the school, term %(term)s") % {"term": term}
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 def school_summary(request):
-    classroom_ids = school_summary_classrooms(request)
+    classroom_ids = visible_classroom_ids(request)
     term, choices = _school_term(request)
     summary = summaries.school_summary(
         school=request.school, term=term, classroom_ids=classroom_ids
@@ -255,10 +240,10 @@ def school_summary(request):
     )
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 @require_POST
 def school_summary_print(request):
-    classroom_ids = school_summary_classrooms(request)
+    classroom_ids = visible_classroom_ids(request)
     term = _term_from_post(request, None) or _school_term(request)[0]
     title = _school_title(term)
     return school_document_start(
@@ -270,9 +255,9 @@ def school_summary_print(request):
     )
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 def school_summary_xlsx(request):
-    classroom_ids = school_summary_classrooms(request)
+    classroom_ids = visible_classroom_ids(request)
     term, _choices = _school_term(request)
     summary = summaries.school_summary(
         school=request.school, term=term, classroom_ids=classroom_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,15 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import (
-    Perm,
-    classroom_get_for_user,
-    own_classroom_ids,
-    school_view,
-    student_get_for_user,
-)
+from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
+from schools.access import classroom_get_for_user
 from schools.selectors import classroom_list, term_code
 from screening import aspects, scoring, selectors, services
 from screening.forms import EqForm, GroupOverrideForm, SdqForm
@@ -36,6 +31,7 @@ from screening.models import (
     Source,
     Status,
 )
+from students.access import student_get_for_user
 
 
 def _term_or_404(request):
@@ -49,27 +45,17 @@ def _term_context(request, term) -> dict:
     return {"term": term, "term_code": term_code(term), "term_choices": selectors.term_choices()}
 
 
-@school_view(Perm.VIEW_SCHOOL)
+@school_view(Perm.VIEW_STUDENTS)
 def screening_home(request):
     term = selectors.term_for_request(request)
-    perms = request.schoolperms
-    if Perm.VIEW_ALL_STUDENTS in perms:
-        classrooms = list(
-            classroom_list(
-                school=request.school, academic_year=getattr(term, "academic_year", None)
-            )
+    visible = visible_classroom_ids(request)
+    classrooms = [
+        c
+        for c in classroom_list(
+            school=request.school, academic_year=getattr(term, "academic_year", None)
         )
-    elif Perm.VIEW_OWN_CLASSROOMS in perms:
-        ids = own_classroom_ids(request)
-        classrooms = [
-            c
-            for c in classroom_list(
-                school=request.school, academic_year=getattr(term, "academic_year", None)
-            )
-            if c.pk in ids
-        ]
-    else:
-        raise PermissionDenied
+        if visible is None or c.pk in visible
+    ]
     completion = {}
     if term is not None and classrooms:
         from screening.summaries import completion_by_classroom
@@ -86,8 +72,8 @@ def screening_home(request):
         {
             "school": request.school,
             "classrooms": [(c, completion.get(c.pk)) for c in classrooms],
-            "can_manage": Perm.MANAGE_SCREENING in perms,
-            "can_view_all": Perm.VIEW_ALL_STUDENTS in perms,
+            "can_manage": Perm.MANAGE_SCREENING in request.schoolperms,
+            "can_view_all": visible is None,
             **(_term_context(request, term) if term else {"term": None}),
         },
     )

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class StudentsConfig(AppConfig):
     name = "students"
     verbose_name = _("Students")
+
+    def ready(self):
+        from carecore.file_views import register_download_student
+        from students.selectors import student_of_file
+
+        # A downloaded file of one student names that student in the audit log.
+        register_download_student(student_of_file)

@@ -11,11 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carecore.access import Perm, can_record_consent, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_record
 from carecore.models import AuditEvent
 from students import consent_selectors as selectors
 from students import consent_services as services
+from students.access import can_record_consent, student_get_for_user
 from students.consent_forms import ConsentForm, WithdrawForm
 from students.consent_models import GuardianConsent
 

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecore.access import Perm, can_edit_record, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_record
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from students import record_selectors as selectors
 from students import record_services as services
+from students.access import can_edit_record, student_get_for_user
 from students.record import SECTIONS
 from students.record_forms import SECTION_FORMS, TermResultForm, term_choices
 

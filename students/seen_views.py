@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from carecore.access import Perm, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_events_for_school, audit_record
 from carecore.audit_views import PAGE_SIZE, AuditFilterForm, change_rows
 from carecore.models import AuditEvent, Membership
+from students.access import student_get_for_user
 
 
 class SeenFilterForm(AuditFilterForm):

@@ -23,3 +23,8 @@ def student_enrolments(*, student: Student) -> QuerySet[Enrolment]:
         .prefetch_related("classroom__assignments__teacher")
         .order_by("-classroom__academic_year__year")
     )
+
+
+def student_of_file(school_id: int, student_id: int) -> Student | None:
+    """The student a file made by a job is about (the download's audit entry names them)."""
+    return Student.objects.filter(pk=student_id, school_id=school_id).first()

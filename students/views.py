@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.access import Perm, classroom_get_for_user, school_view, student_get_for_user
+from carecore.access import Perm, school_view
 from carecore.audit import audit_record, model_changes
 from carecore.models import AuditEvent
+from schools.access import classroom_get_for_user
 from students import selectors, services
+from students.access import student_get_for_user
 from students.extensions import annotate_roster, student_facts
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian

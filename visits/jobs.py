@@ -12,9 +12,10 @@ students/print_views.py does (a classroom: every student enrolled in it).
 
 from django.utils.translation import gettext as _
 
-from carecore.access import can_view_classroom_students, students_for_user
 from carecore.jobs import BuiltFile, JobFailed, job_kind
+from schools.access import can_view_classroom_students
 from schools.models import Classroom
+from students.access import students_for_user
 from visits.models import HomeVisit
 
 

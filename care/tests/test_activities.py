@@ -354,7 +354,8 @@ def test_group_session_notes_need_every_student(world, login, day):
 
 
 def test_access_helper_for_counselling_notes(world, rf):
-    from carecore.access import Access, can_see_counselling_notes
+    from care.access import can_see_counselling_notes
+    from carecore.access import Access
 
     def request_for(user):
         request = rf.get("/")

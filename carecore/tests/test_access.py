@@ -4,8 +4,9 @@ import pytest
 from django.test import RequestFactory
 from django_scopes import ScopeError, scope, scopes_disabled
 
-from carecore.access import Access, Perm, students_for_user
+from carecore.access import Access, Perm
 from carecore.models import Membership, Role
+from students.access import students_for_user
 from students.models import Student
 
 

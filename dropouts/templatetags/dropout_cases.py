@@ -10,7 +10,8 @@ register = template.Library()
 @register.inclusion_tag("dropouts/_student_card.html", takes_context=True)
 def dropout_student_card(context, student):
     """For those who follow the school's cases (one query); nothing for anyone else."""
-    from carecore.access import Perm, can_follow_dropout_cases
+    from carecore.access import Perm
+    from dropouts.access import can_follow_dropout_cases
     from dropouts.services import dropout_case_open_for_student
 
     request = context["request"]

@@ -134,7 +134,8 @@ def test_a_referral_of_another_school_never_reveals_the_student(world, login):
 
 
 def test_notes_rule_in_the_access_layer(world, rf):
-    from carecore.access import can_see_referral_notes, get_access
+    from carecore.access import get_access
+    from referrals.access import can_see_referral_notes
 
     referral = refer(world)
     for key, (_status, notes) in SEES.items():

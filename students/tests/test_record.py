@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django_scopes import scope, scopes_disabled
 
-from carecore.access import _enter_school, can_edit_record, school_get_for_user
+from carecore.access import _enter_school, school_get_for_user
 from carecore.models import AuditEvent
 from conftest import make_student
 from schools.models import Classroom, Grade, Term
+from students.access import can_edit_record
 from students.models import (
     FamilyRecord,
     HealthRecord,

@@ -1,0 +1,82 @@
+"""Which students the user may see, and what they may do with one (docs/access.md), built on
+the foundation's rule (carecore/access.py): the coordinator, the director and the counsellor see
+every student of their school; a homeroom teacher the students of their own classrooms this
+year. Apps above students widen it through ``register_visible_students`` (referrals: the
+recipients of an open referral see its student)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from carecore.access import Perm, own_classroom_ids
+from students.models import Enrolment, Student
+
+# Each returns the ids of more students of the request's school the user sees, as a subquery
+# (no query of its own), or None when it adds none. Filled in the apps' AppConfig.ready().
+_VISIBLE_STUDENTS: list[Callable] = []
+
+
+def register_visible_students(subquery: Callable) -> None:
+    if subquery not in _VISIBLE_STUDENTS:
+        _VISIBLE_STUDENTS.append(subquery)
+
+
+def students_for_user(request) -> QuerySet[Student]:
+    """Every student of the request's school that the user may see."""
+    qs = Student.objects.filter(school=request.school)
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return qs
+    classroom_ids = own_classroom_ids(request)
+    extra = [
+        ids for ids in (subquery(request) for subquery in _VISIBLE_STUDENTS) if ids is not None
+    ]
+    if extra:
+        visible = Q()
+        for ids in extra:
+            visible |= Q(pk__in=ids)
+        if classroom_ids:
+            own = Enrolment.objects.filter(classroom_id__in=classroom_ids).values("student_id")
+            visible |= Q(pk__in=own)
+        return qs.filter(visible)
+    if classroom_ids:
+        return qs.filter(enrolments__classroom_id__in=classroom_ids)
+    return qs.none()
+
+
+def student_get_for_user(request, pk: int, *, permission: str | None = None) -> Student:
+    """A student the user may see (404 otherwise); ``permission`` for an action on it (403)."""
+    student = students_for_user(request).filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    if permission and permission not in request.schoolperms:
+        raise PermissionDenied
+    return student
+
+
+def _in_own_classrooms(request, student) -> bool:
+    classroom_ids = own_classroom_ids(request)
+    if not classroom_ids:
+        return False
+    return Enrolment.objects.filter(student=student, classroom_id__in=classroom_ids).exists()
+
+
+def can_edit_record(request, student) -> bool:
+    """Whether the user may change the student's cumulative record (docs/record.md): the
+    coordinator (edits students), and the student's homeroom teachers of the current year.
+    Everyone else who may see the student (counsellor, director) reads it only."""
+    if Perm.EDIT_STUDENTS in request.schoolperms:
+        return True
+    return _in_own_classrooms(request, student)
+
+
+def can_record_consent(request, student) -> bool:
+    """Record or withdraw a guardian's consent (docs/privacy.md): the coordinator, the director,
+    and the student's homeroom teachers of the current year. Everyone who may see the student
+    sees the consents."""
+    if Perm.RECORD_CONSENT in request.schoolperms:
+        return True
+    return _in_own_classrooms(request, student)
