@@ -17,6 +17,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import (
+    classroom_field,
+    school_field,
+    student_field,
+    term_field,
+    user_field,
+)
+
 
 class ActivityKind(models.TextChoices):
     HOMEROOM = "homeroom", _("Homeroom session")
@@ -60,21 +68,10 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class Activity(models.Model):
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    school = school_field()
+    term = term_field()
     # The classroom it was held for; empty for chosen students across classrooms.
-    classroom = models.ForeignKey(
-        "schools.Classroom",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("classroom"),
-    )
+    classroom = classroom_field(on_delete=models.SET_NULL, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     category = models.CharField(_("counts as"), max_length=12, choices=Category.choices)
     date = models.DateField(_("date"))
@@ -90,9 +87,7 @@ class Activity(models.Model):
         _("attachment"), upload_to=attachment_path, blank=True, max_length=200
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -153,19 +148,10 @@ class CarePlan(models.Model):
         MOVED_SCHOOL = "moved_school", _("Moved school")
         LEFT_SCHOOL = "left_school", _("Left school")
 
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="care_plans",
-        verbose_name=_("student"),
-    )
+    school = school_field()
+    student = student_field("care_plans")
     # The term the plan was opened in.
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    term = term_field()
     opened_on = models.DateField(_("opened on"))
     problem = models.TextField(_("the problem"))
     goals = models.TextField(_("goals"))
@@ -178,9 +164,7 @@ class CarePlan(models.Model):
     next_review = models.DateField(_("next review"), null=True, blank=True)
     # Bumped on every save: a co-advisor's stale form is refused instead of overwriting.
     revision = models.PositiveIntegerField(default=1)
-    opened_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    opened_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -236,9 +220,7 @@ class CarePlanFollowUp(models.Model):
     what_was_done = models.TextField(_("what was done"))
     result = models.CharField(_("improved or not"), max_length=14, choices=Result.choices)
     next_step = models.TextField(_("next step"), blank=True)
-    recorded_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(school="school")
@@ -264,18 +246,9 @@ class SupportKind(models.TextChoices):
 
 
 class Support(models.Model):
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="support",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    school = school_field()
+    student = student_field("support")
+    term = term_field()
     kind = models.CharField(_("kind"), max_length=16, choices=SupportKind.choices)
     source = models.CharField(_("source"), max_length=200)
     amount = models.DecimalField(
@@ -283,9 +256,7 @@ class Support(models.Model):
     )
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(school="school")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_fields import district_field, network_field, school_field, user_field
+
 
 class User(AbstractUser):
     """A person who logs in: teacher, school staff or district staff."""
@@ -92,6 +94,13 @@ SUPERUSER_RANK = 100
 LEADER_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 
 
+def _roles_at(roles, place: str | None) -> Q:
+    """One of ``roles``, held at ``place`` and at no other kind of place (``None``: nowhere,
+    the whole country)."""
+    others = {f"{kind}__isnull": kind != place for kind in ("school", "network", "district")}
+    return Q(role__in=sorted(roles), **others)
+
+
 class Membership(models.Model):
     """A role a user holds at exactly one school, network or district. A user may hold several."""
 
@@ -99,34 +108,11 @@ class Membership(models.Model):
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("school"),
-    )
-    network = models.ForeignKey(
-        "districts.Network",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("network"),
-    )
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("district"),
-    )
+    school = school_field("memberships", null=True, blank=True)
+    network = network_field("memberships", null=True, blank=True)
+    district = district_field("memberships", null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_field(blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -135,30 +121,10 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_place_matches_role",
                 condition=(
-                    Q(
-                        role__in=sorted(SCHOOL_ROLES),
-                        school__isnull=False,
-                        network__isnull=True,
-                        district__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(NETWORK_ROLES),
-                        school__isnull=True,
-                        network__isnull=False,
-                        district__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(DISTRICT_ROLES),
-                        school__isnull=True,
-                        network__isnull=True,
-                        district__isnull=False,
-                    )
-                    | Q(
-                        role__in=sorted(NATIONAL_ROLES),
-                        school__isnull=True,
-                        network__isnull=True,
-                        district__isnull=True,
-                    )
+                    _roles_at(SCHOOL_ROLES, "school")
+                    | _roles_at(NETWORK_ROLES, "network")
+                    | _roles_at(DISTRICT_ROLES, "district")
+                    | _roles_at(NATIONAL_ROLES, None)
                 ),
             ),
             models.UniqueConstraint(
@@ -192,17 +158,22 @@ def generated_file_path(instance, filename: str) -> str:
     return f"generated/{instance.pk}/{filename}"
 
 
+class JobStatus(models.TextChoices):
+    """Where a background job is: a generated file's, a retention run's."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class GeneratedFile(models.Model):
     """A file a job produces for one person (a PDF or a spreadsheet), with its progress.
 
     The view that starts the job creates the row; the task fills it. Only the person who asked
     may download it, and only while they still hold the permission that the job needed."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=50)
@@ -211,22 +182,8 @@ class GeneratedFile(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="generated_files", verbose_name=_("asked by")
     )
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("school"),
-    )
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    school = school_field(null=True, blank=True)
+    district = district_field(null=True, blank=True)
     permission = models.CharField(max_length=50)
     language = models.CharField(max_length=5, default="th")
     status = models.CharField(

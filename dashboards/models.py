@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from carecore.model_fields import user_field
 
 
 class SchoolFigures(models.Model):
@@ -46,9 +47,7 @@ class DistrictTargets(models.Model):
     cared = _percent(_("suitably helped (%)"), 80)
     profiles = _percent(_("profiles complete (%)"), 100)
     plans = _percent(_("problem group with a care plan (%)"), 100)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_field(blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,6 +2,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_fields import district_field, user_field
+from carecore.models import JobStatus
+
 
 class District(models.Model):
     """An Educational Service Area office (สพป./สพม.)."""
@@ -59,9 +62,7 @@ class District(models.Model):
 class Network(models.Model):
     """A school network (กลุ่มเครือข่าย) inside a district, usually one อำเภอ."""
 
-    district = models.ForeignKey(
-        District, on_delete=models.CASCADE, related_name="networks", verbose_name=_("district")
-    )
+    district = district_field("networks")
     name = models.CharField(_("name"), max_length=200)
     amphoe = models.CharField(_("amphoe"), max_length=100, blank=True)
 
@@ -84,18 +85,9 @@ class RetentionRun(models.Model):
     reading a dry run's report. The real run anonymises only students the dry run listed (and
     that are still past the retention period)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
-    district = models.ForeignKey(
-        District,
-        on_delete=models.CASCADE,
-        related_name="retention_runs",
-        verbose_name=_("district"),
-    )
+    district = district_field("retention_runs")
     dry_run = models.BooleanField(_("dry run"), default=True)
     # The dry run a real run carries out.
     confirms = models.ForeignKey(
@@ -112,13 +104,7 @@ class RetentionRun(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"))
     # Students whose last academic year ended on or before this date are past retention.
     cutoff = models.DateField(_("last year ended on or before"))
-    created_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    created_by = user_field(_("started by"))
     created_by_name = models.CharField(_("started by"), max_length=200, blank=True)
     created = models.DateTimeField(_("started"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from carecore.model_fields import district_field, school_field, student_field, user_field
 from students.models import Student
 
 
@@ -93,30 +94,11 @@ CLOSING_OUTCOMES = [o for o in Outcome if o != Outcome.BACK_IN_SCHOOL]
 
 
 class DropoutCase(models.Model):
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.PROTECT,
-        related_name="dropout_cases",
-        verbose_name=_("district"),
-    )
+    district = district_field("dropout_cases", on_delete=models.PROTECT)
     # The enrolled student's school, or the school concerned (the one a child left); empty for a
     # child who is not in any school and never was.
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dropout_cases",
-        verbose_name=_("school"),
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="dropout_cases",
-        verbose_name=_("student"),
-    )
+    school = school_field("dropout_cases", on_delete=models.PROTECT, null=True, blank=True)
+    student = student_field("dropout_cases", on_delete=models.PROTECT, null=True, blank=True)
     # A child who is not a student in the system: their details are kept on the case.
     prefix = models.CharField(
         _("prefix"), max_length=10, choices=Student.Prefix.choices, blank=True
@@ -148,20 +130,11 @@ class DropoutCase(models.Model):
     late = models.BooleanField(_("late"), default=False)
     late_since = models.DateField(_("late since"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    owner = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="dropout_cases_owned",
-        verbose_name=_("owner"),
-    )
+    owner = user_field(_("owner"), blank=True, related_name="dropout_cases_owned")
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("outcome notes"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    opened_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    opened_by = user_field(blank=True)
     # Bumped on every change of state: a form opened before someone else's change is refused.
     revision = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
@@ -234,9 +207,7 @@ class CaseLogEntry(models.Model):
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     text = models.TextField(_("what was done"))
-    by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_field(blank=True)
     by_name = models.CharField(_("by"), max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -263,12 +234,8 @@ class CaseTeamMember(models.Model):
         help_text=_("For example: village head, health centre (รพ.สต.), social development office"),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    user = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    added_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    user = user_field(blank=True)
+    added_by = user_field(blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(district="case__district")
@@ -291,9 +258,7 @@ class CaseObservation(models.Model):
     observed_on = models.DateField(_("observed on"), null=True, blank=True)
     still_in_school = models.BooleanField(_("still in school"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    by = user_field(blank=True)
 
     objects = ScopedManager(district="case__district")
 
@@ -347,9 +312,7 @@ class DistrictCaseSettings(models.Model):
         _("observations after the return (days)"), default=default_observation_offsets
     )
     modified = models.DateTimeField(auto_now=True)
-    modified_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    modified_by = user_field(blank=True)
 
     class Meta:
         verbose_name = _("dropout case settings")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import district_field, school_field, student_field, user_field
 from carecore.models import Role
 
 
@@ -43,12 +44,7 @@ class Agency(models.Model):
     """A partner agency in a district's directory. Not owned by a school: every school of the
     district refers to the same directory, which the district keeps."""
 
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.CASCADE,
-        related_name="agencies",
-        verbose_name=_("district"),
-    )
+    district = district_field("agencies")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
     contact_people = models.TextField(
@@ -125,23 +121,10 @@ class Referral(models.Model):
     # --- who, whom, when ------------------------------------------------------------------------
     # The school the referral belongs to (the student's school) and the student. ``sender`` is
     # the staff member who referred; ``sent_on`` the date on the letter.
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="referrals",
-        verbose_name=_("student"),
-    )
+    school = school_field()
+    student = student_field("referrals")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    sender = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("referred by"),
-    )
+    sender = user_field(_("referred by"))
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
     sent_on = models.DateField(_("referred on"), default=timezone.localdate)
@@ -153,14 +136,7 @@ class Referral(models.Model):
     to_role = models.CharField(
         _("to"), max_length=20, choices=ToRole.choices, blank=True, default=""
     )
-    to_user = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("to staff member"),
-    )
+    to_user = user_field(_("to staff member"), blank=True)
     agency = models.ForeignKey(
         "referrals.Agency",
         on_delete=models.PROTECT,
@@ -209,25 +185,11 @@ class Referral(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SENT
     )
-    accepted_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
+    accepted_by = user_field(_("accepted by"), blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
-    closed_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = user_field(_("closed by"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     # --- link to steps 3-4 ----------------------------------------------------------------------
@@ -336,13 +298,7 @@ class ReferralUpdate(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(_("when"), default=timezone.now)
-    by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = user_field(_("by"))
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     text = models.TextField(_("text"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)

@@ -6,6 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import (
+    academic_year_field,
+    classroom_field,
+    district_field,
+    network_field,
+    school_field,
+)
+
 BE_OFFSET = 543
 
 school_code_validator = RegexValidator(r"^\d{10}$", _("An OBEC school code has exactly 10 digits."))
@@ -29,20 +37,8 @@ class School(models.Model):
         _("OBEC school code"), max_length=10, unique=True, validators=[school_code_validator]
     )
     name = models.CharField(_("name"), max_length=200)
-    district = models.ForeignKey(
-        "districts.District",
-        on_delete=models.PROTECT,
-        related_name="schools",
-        verbose_name=_("district"),
-    )
-    network = models.ForeignKey(
-        "districts.Network",
-        on_delete=models.PROTECT,
-        related_name="schools",
-        null=True,
-        blank=True,
-        verbose_name=_("network"),
-    )
+    district = district_field("schools", on_delete=models.PROTECT)
+    network = network_field("schools", on_delete=models.PROTECT, null=True, blank=True)
     size = models.CharField(_("size"), max_length=12, choices=Size.choices, default=Size.SMALL)
     # Document settings: the emblem printed in the header of the school's documents.
     emblem = models.ImageField(_("emblem"), upload_to=emblem_upload_to, blank=True)
@@ -88,12 +84,7 @@ class AcademicYear(models.Model):
 
 
 class Term(models.Model):
-    academic_year = models.ForeignKey(
-        AcademicYear,
-        on_delete=models.CASCADE,
-        related_name="terms",
-        verbose_name=_("academic year"),
-    )
+    academic_year = academic_year_field("terms", on_delete=models.CASCADE)
     number = models.PositiveSmallIntegerField(_("term"), choices=[(1, "1"), (2, "2")])
     start = models.DateField(_("starts"))
     end = models.DateField(_("ends"))
@@ -134,15 +125,8 @@ class Grade(models.IntegerChoices):
 
 
 class Classroom(models.Model):
-    school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="classrooms", verbose_name=_("school")
-    )
-    academic_year = models.ForeignKey(
-        AcademicYear,
-        on_delete=models.PROTECT,
-        related_name="classrooms",
-        verbose_name=_("academic year"),
-    )
+    school = school_field("classrooms")
+    academic_year = academic_year_field("classrooms")
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
     room = models.PositiveSmallIntegerField(_("room"), default=1)
     teachers = models.ManyToManyField(
@@ -171,9 +155,7 @@ class Classroom(models.Model):
 class HomeroomAssignment(models.Model):
     """A homeroom teacher (ครูประจำชั้น/ครูที่ปรึกษา) of a classroom; a room often has two."""
 
-    classroom = models.ForeignKey(
-        Classroom, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("classroom")
-    )
+    classroom = classroom_field("assignments")
     teacher = models.ForeignKey(
         "carecore.User",
         on_delete=models.CASCADE,

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
-from carecore.imports.models import ImportRecord, import_school_field, import_upload_to
+from carecore.imports.models import ImportRecord, import_upload_to
+from carecore.model_fields import (
+    district_field,
+    school_field,
+    student_field,
+    term_field,
+    user_field,
+)
 
 
 class Rater(models.TextChoices):
@@ -49,29 +56,13 @@ class ScreeningPolicy(models.Model):
     """The criteria a district, or one school, chose. A school's choice wins over its district's;
     without either the defaults shipped in screening/instruments/ apply."""
 
-    district = models.OneToOneField(
-        "districts.District",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screening_policy",
-        verbose_name=_("district"),
-    )
-    school = models.OneToOneField(
-        "schools.School",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screening_policy",
-        verbose_name=_("school"),
-    )
+    district = district_field("screening_policy", one_to_one=True, null=True, blank=True)
+    school = school_field("screening_policy", one_to_one=True, null=True, blank=True)
     sdq_criteria = models.CharField(_("SDQ criteria"), max_length=40, blank=True)
     # Changes to the shipped aspect criteria: {"aspects": {code: {"off": [indicator codes],
     # "extra": [{"code", "label", "level"}], "thresholds": {indicator code: number}}}}.
     aspect_criteria = models.JSONField(_("aspect criteria"), default=dict, blank=True)
-    updated_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_field(blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -95,20 +86,11 @@ class ScreeningWindow(models.Model):
     """The days in which parents and students may answer through their links, per school and
     term."""
 
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name="screening_windows",
-        verbose_name=_("school"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    school = school_field("screening_windows")
+    term = term_field()
     opens = models.DateField(_("opens"))
     closes = models.DateField(_("closes"))
-    created_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_field(blank=True)
 
     objects = ScopedManager(school="school")
 
@@ -132,15 +114,8 @@ class ScreeningWindow(models.Model):
 class SdqResponse(models.Model):
     """One SDQ form (25 items and the impact supplement) for one student, rater and term."""
 
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="sdq_responses",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    student = student_field("sdq_responses")
+    term = term_field()
     rater = models.CharField(_("rater"), max_length=10, choices=Rater.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -168,14 +143,7 @@ class SdqResponse(models.Model):
     key_version = models.CharField(max_length=40, blank=True)
     criteria_version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    entered_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_field(_("entered by"), blank=True)
     # Bumped on every save: a form posts the revision it was opened at, and a save over a newer
     # one is refused instead of silently overwriting a colleague's answers.
     revision = models.PositiveIntegerField(default=1)
@@ -215,15 +183,8 @@ class EqResponse(models.Model):
         EQ12 = "eq12", _("EQ, ages 12–17 (self-report)")
         EQ6 = "eq6", _("EQ, ages 6–11 (parent or teacher)")
 
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="eq_responses",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    student = student_field("eq_responses")
+    term = term_field()
     instrument = models.CharField(_("form"), max_length=6, choices=Instrument.choices)
     rater = models.CharField(_("rater"), max_length=10, choices=Rater.choices)
     status = models.CharField(
@@ -237,9 +198,7 @@ class EqResponse(models.Model):
     level = models.CharField(_("result"), max_length=10, choices=Level.choices, blank=True)
     version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    entered_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    entered_by = user_field(blank=True)
     revision = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -263,24 +222,15 @@ class AspectResult(models.Model):
     """The teacher's screening of one aspect (learning, health, drugs, ...) for a student and term:
     the indicators that apply and the level they give."""
 
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="aspect_results",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    student = student_field("aspect_results")
+    term = term_field()
     aspect = models.CharField(_("aspect"), max_length=30)
     # normal, risk, problem; or "special" for the special-ability and special-needs aspects.
     level = models.CharField(_("level"), max_length=10)
     indicators = models.JSONField(_("indicators"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     criteria_version = models.CharField(max_length=40, blank=True)
-    confirmed_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = user_field(blank=True)
     confirmed = models.DateTimeField(_("confirmed"), auto_now=True)
 
     objects = ScopedManager(school="student__school")
@@ -302,19 +252,10 @@ class CareGroup(models.Model):
     """A student's care group for a term: derived from every result (the worst level wins) and
     possibly overridden by a teacher with a reason. ``level`` is what counts everywhere."""
 
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="care_groups",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    student = student_field("care_groups")
+    term = term_field()
     # Denormalised for district figures that group by school without joining students.
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
+    school = school_field()
     derived_level = models.CharField(_("derived group"), max_length=10, choices=Level.choices)
     level = models.CharField(_("group"), max_length=10, choices=Level.choices)
     special = models.BooleanField(_("special"), default=False)
@@ -323,9 +264,7 @@ class CareGroup(models.Model):
     special_reasons = models.JSONField(default=list, blank=True)
     override_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     override_reason = models.TextField(_("reason for the change"), blank=True)
-    overridden_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    overridden_by = user_field(blank=True)
     overridden_at = models.DateTimeField(null=True, blank=True)
     computed = models.DateTimeField(auto_now=True)
 
@@ -356,9 +295,7 @@ class CareGroupChange(models.Model):
     from_level = models.CharField(max_length=10, choices=Level.choices)
     to_level = models.CharField(max_length=10, choices=Level.choices)
     reason = models.TextField(_("reason"))
-    changed_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    changed_by = user_field(blank=True)
     changed = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(school="group__school")
@@ -383,15 +320,8 @@ class FormLink(models.Model):
     """A per-student code that lets a parent, or the student, fill their own form without an
     account, while the school's screening window is open."""
 
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="form_links",
-        verbose_name=_("student"),
-    )
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    student = student_field("form_links")
+    term = term_field()
     rater = models.CharField(
         _("who answers"),
         max_length=10,
@@ -427,10 +357,8 @@ class ScreeningImport(ImportRecord):
 
     upload_folder = "screening-imports"
 
-    school = import_school_field("screening_imports")
-    term = models.ForeignKey(
-        "schools.Term", on_delete=models.PROTECT, related_name="+", verbose_name=_("term")
-    )
+    school = school_field("screening_imports")
+    term = term_field()
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("screening import")

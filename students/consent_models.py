@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import school_field, student_field, user_field
+
 
 class GuardianConsent(models.Model):
     class Purpose(models.TextChoices):
@@ -26,15 +28,8 @@ class GuardianConsent(models.Model):
         IN_PERSON = "in_person", _("In person")
         PHONE = "phone", _("By phone")
 
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="consents",
-        verbose_name=_("student"),
-    )
+    school = school_field()
+    student = student_field("consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     # The guardian recorded on the student's page, when there is one; the name as given is kept
     # beside it, so the history still reads right after the guardian is edited or removed.
@@ -50,25 +45,12 @@ class GuardianConsent(models.Model):
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how it was given"), max_length=10, choices=Method.choices)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = user_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
-    withdrawn_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawal recorded by"),
-    )
+    withdrawn_by = user_field(_("withdrawal recorded by"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawal recorded"), null=True, blank=True)
 
     objects = ScopedManager(school="school")

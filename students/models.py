@@ -6,7 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from carecore.imports.models import ImportRecord, import_school_field, import_upload_to
+from carecore.imports.models import ImportRecord, import_upload_to
+from carecore.model_fields import (
+    academic_year_field,
+    classroom_field,
+    school_field,
+    student_field,
+    user_field,
+)
 from carecore.national_id import mask_national_id, validate_national_id
 
 
@@ -21,12 +28,7 @@ class Student(models.Model):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.PROTECT,
-        related_name="students",
-        verbose_name=_("school"),
-    )
+    school = school_field("students", on_delete=models.PROTECT)
     student_code = models.CharField(_("student code"), max_length=20)
     national_id = models.CharField(
         _("national ID"), max_length=13, validators=[validate_national_id]
@@ -74,22 +76,10 @@ class Student(models.Model):
 class Enrolment(models.Model):
     """A student in a classroom for one academic year, with their number in the room (เลขที่)."""
 
-    student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("student")
-    )
-    classroom = models.ForeignKey(
-        "schools.Classroom",
-        on_delete=models.CASCADE,
-        related_name="enrolments",
-        verbose_name=_("classroom"),
-    )
+    student = student_field("enrolments")
+    classroom = classroom_field("enrolments")
     # Copied from the classroom so that one enrolment per student and year can be a constraint.
-    academic_year = models.ForeignKey(
-        "schools.AcademicYear",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("academic year"),
-    )
+    academic_year = academic_year_field()
     number = models.PositiveSmallIntegerField(_("number"))
 
     objects = ScopedManager(school="classroom__school")
@@ -125,9 +115,7 @@ class Guardian(models.Model):
         FOSTER = "foster", _("Foster parent")
         OTHER = "other", _("Other")
 
-    student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("student")
-    )
+    student = student_field("guardians")
     prefix = models.CharField(_("prefix"), max_length=20, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -155,13 +143,8 @@ student_import_upload_to = import_upload_to
 class StudentImport(ImportRecord):
     """A file of students (students.imports)."""
 
-    school = import_school_field("student_imports")
-    academic_year = models.ForeignKey(
-        "schools.AcademicYear",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("academic year"),
-    )
+    school = school_field("student_imports")
+    academic_year = academic_year_field()
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("student import")
@@ -189,16 +172,9 @@ def _check_texts(values, field: str) -> None:
 
 
 class RecordSection(models.Model):
-    """What the four sections share: who changed them last, and when."""
+    """What the four sections share: who changed them last and when, and how they are named."""
 
-    updated_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    updated_by = user_field(_("changed by"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     objects = ScopedManager(school="student__school")
@@ -206,13 +182,14 @@ class RecordSection(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.student_id}"
+
 
 class AbilityRecord(RecordSection):
     """Ability (ด้านความสามารถ): talents, awards, learning. Grades are ``TermResult`` rows."""
 
-    student = models.OneToOneField(
-        Student, on_delete=models.CASCADE, related_name="record_ability", verbose_name=_("student")
-    )
+    student = student_field("record_ability", one_to_one=True)
     talents = models.TextField(_("talents and special abilities"), blank=True)
     awards = models.TextField(_("awards and achievements"), blank=True)
     learning_notes = models.TextField(_("notes on learning"), blank=True)
@@ -220,9 +197,6 @@ class AbilityRecord(RecordSection):
     class Meta:
         verbose_name = _("ability record")
         verbose_name_plural = _("ability records")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.student_id}"
 
 
 class TermResult(models.Model):
@@ -233,9 +207,7 @@ class TermResult(models.Model):
     that results from before the school used this system (copied from the transcript, ปพ.1) can
     be entered too."""
 
-    student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="term_results", verbose_name=_("student")
-    )
+    student = student_field("term_results")
     year = models.PositiveIntegerField(_("academic year (BE)"))
     term = models.PositiveSmallIntegerField(_("term"), choices=[(1, "1"), (2, "2")])
     gpa = models.DecimalField(
@@ -245,14 +217,7 @@ class TermResult(models.Model):
     incomplete_subjects = models.JSONField(
         _("subjects not completed (มส, มผ)"), default=list, blank=True
     )
-    updated_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    updated_by = user_field(_("changed by"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     objects = ScopedManager(school="student__school")
@@ -306,9 +271,7 @@ class HealthRecord(RecordSection):
         MULTIPLE = "multiple", _("Multiple disabilities")
         ADHD = "adhd", _("Attention deficit (ADHD)")
 
-    student = models.OneToOneField(
-        Student, on_delete=models.CASCADE, related_name="record_health", verbose_name=_("student")
-    )
+    student = student_field("record_health", one_to_one=True)
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
@@ -326,9 +289,6 @@ class HealthRecord(RecordSection):
     class Meta:
         verbose_name = _("health record")
         verbose_name_plural = _("health records")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.student_id}"
 
     def clean(self):
         _check_codes(self.disabilities, self.Disability, "disabilities")
@@ -358,9 +318,7 @@ class FamilyRecord(RecordSection):
         APPLIED = "applied", _("Applied")
         RECEIVING = "receiving", _("Receiving")
 
-    student = models.OneToOneField(
-        Student, on_delete=models.CASCADE, related_name="record_family", verbose_name=_("student")
-    )
+    student = student_field("record_family", one_to_one=True)
     lives_with = models.CharField(
         _("lives with"), max_length=15, choices=LivesWith.choices, blank=True
     )
@@ -388,9 +346,6 @@ class FamilyRecord(RecordSection):
     class Meta:
         verbose_name = _("family record")
         verbose_name_plural = _("family records")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.student_id}"
 
     def clean(self):
         members = self.household_members
@@ -427,12 +382,7 @@ class ProtectionRecord(RecordSection):
         BOAT = "boat", _("Boat")
         OTHER = "other", _("Other")
 
-    student = models.OneToOneField(
-        Student,
-        on_delete=models.CASCADE,
-        related_name="record_protection",
-        verbose_name=_("student"),
-    )
+    student = student_field("record_protection", one_to_one=True)
     risks = models.JSONField(_("risks seen"), default=list, blank=True)
     risk_note = models.TextField(_("notes on risks"), blank=True)
     travel_mode = models.CharField(
@@ -454,9 +404,6 @@ class ProtectionRecord(RecordSection):
         verbose_name = _("protection record")
         verbose_name_plural = _("protection records")
 
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.student_id}"
-
     def clean(self):
         _check_codes(self.risks, self.Risk, "risks")
 
@@ -472,25 +419,13 @@ class RecordRevision(models.Model):
         FAMILY = "family", _("Family")
         PROTECTION = "protection", _("Protection and other")
 
-    student = models.ForeignKey(
-        Student,
-        on_delete=models.CASCADE,
-        related_name="record_revisions",
-        verbose_name=_("student"),
-    )
+    student = student_field("record_revisions")
     section = models.CharField(_("section"), max_length=12, choices=Section.choices)
     # A part of the section: "2/2568" for the grades of one term; empty for the section itself.
     item = models.CharField(_("part"), max_length=20, blank=True)
     data = models.JSONField(_("values after the change"), default=dict)
     changes = models.JSONField(_("changes"), default=dict)
-    changed_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = user_field(_("changed by"), blank=True)
     # The name at the time, so the history reads right after the account is renamed or removed.
     changed_by_name = models.CharField(_("changed by"), max_length=200, blank=True)
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)

@@ -19,6 +19,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import (
+    academic_year_field,
+    classroom_field,
+    school_field,
+    student_field,
+    user_field,
+)
 from students.models import FamilyRecord, ProtectionRecord
 
 MAX_PHOTOS = 5
@@ -143,30 +150,11 @@ class HomeVisit(models.Model):
         DEVICE = "device", _("From the phone")
         TYPED = "typed", _("Typed")
 
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
-    )
-    student = models.ForeignKey(
-        "students.Student",
-        on_delete=models.CASCADE,
-        related_name="home_visits",
-        verbose_name=_("student"),
-    )
-    academic_year = models.ForeignKey(
-        "schools.AcademicYear",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("academic year"),
-    )
+    school = school_field()
+    student = student_field("home_visits")
+    academic_year = academic_year_field()
     # The student's classroom when the visit was recorded (progress is counted per classroom).
-    classroom = models.ForeignKey(
-        "schools.Classroom",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("classroom"),
-    )
+    classroom = classroom_field(on_delete=models.SET_NULL, null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
@@ -259,20 +247,8 @@ class HomeVisit(models.Model):
 
     revision = models.PositiveIntegerField(default=1)
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    recorded_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    updated_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    recorded_by = user_field(_("recorded by"))
+    updated_by = user_field(_("last changed by"))
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
     modified = models.DateTimeField(_("changed"), auto_now=True)
     completed_at = models.DateTimeField(_("marked done"), null=True, blank=True)
@@ -321,9 +297,7 @@ class VisitPhoto(models.Model):
     height = models.PositiveIntegerField()
     # The phone's id for the upload: a retried upload after a dropped connection lands once.
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        "carecore.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(school="school")

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_fields import user_field
+
 
 def import_upload_to(instance, filename: str) -> str:
     """<folder>/<uuid>/upload.<ext>: a random folder, and never the name the user gave (the
@@ -15,15 +17,6 @@ def import_upload_to(instance, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     ext = ext if ext.isalnum() and len(ext) <= 5 else "bin"
     return f"{instance.upload_folder}/{uuid.uuid4().hex}/upload.{ext}"
-
-
-def import_school_field(related_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        "schools.School",
-        on_delete=models.CASCADE,
-        related_name=related_name,
-        verbose_name=_("school"),
-    )
 
 
 class ImportRecord(models.Model):
@@ -43,22 +36,8 @@ class ImportRecord(models.Model):
     RUNNING = (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING)
     upload_folder = "imports"
 
-    uploaded_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    confirmed_by = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
+    uploaded_by = user_field(_("uploaded by"), blank=True)
+    confirmed_by = user_field(_("confirmed by"), blank=True)
     file = models.FileField(_("file"), upload_to=import_upload_to, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(

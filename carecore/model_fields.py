@@ -1,0 +1,61 @@
+"""The fields most models declare the same way: the place a row belongs to (school, network,
+district), the student it is about, the term or academic year it counts in, the classroom, and
+the staff member who did something.
+
+Each factory fixes what every model agrees on (the target and its verbose name, the usual
+``on_delete``) and takes what differs as arguments, so that a model reads
+``student = student_field("care_plans")``. Any other field option passes through
+(``null=True, blank=True``...), and ``one_to_one=True`` makes a OneToOneField. Targets are named
+as strings ("schools.School"), so this module imports no app above the foundation. Changing a
+default here changes the migrations of every model that uses it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _relation(to, verbose_name, related_name, on_delete, options, one_to_one=False):
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    options.setdefault("verbose_name", verbose_name)
+    return field(to, on_delete=on_delete, related_name=related_name, **options)
+
+
+def school_field(related_name="+", *, on_delete=models.CASCADE, one_to_one=False, **options):
+    """The school (the tenant) a row belongs to."""
+    return _relation("schools.School", _("school"), related_name, on_delete, options, one_to_one)
+
+
+def network_field(related_name, *, on_delete=models.CASCADE, **options):
+    return _relation("districts.Network", _("network"), related_name, on_delete, options)
+
+
+def district_field(related_name="+", *, on_delete=models.CASCADE, one_to_one=False, **options):
+    return _relation(
+        "districts.District", _("district"), related_name, on_delete, options, one_to_one
+    )
+
+
+def student_field(related_name, *, on_delete=models.CASCADE, one_to_one=False, **options):
+    """The student a record is about; ``one_to_one`` for a record a student has once."""
+    return _relation("students.Student", _("student"), related_name, on_delete, options, one_to_one)
+
+
+def term_field(related_name="+", *, on_delete=models.PROTECT, **options):
+    """The term a record counts in. Protected: a term with records is never deleted."""
+    return _relation("schools.Term", _("term"), related_name, on_delete, options)
+
+
+def academic_year_field(related_name="+", *, on_delete=models.PROTECT, **options):
+    """The academic year a record counts in. Protected like ``term_field``."""
+    return _relation("schools.AcademicYear", _("academic year"), related_name, on_delete, options)
+
+
+def classroom_field(related_name="+", *, on_delete=models.CASCADE, **options):
+    return _relation("schools.Classroom", _("classroom"), related_name, on_delete, options)
+
+
+def user_field(verbose_name=None, *, blank=False, related_name="+", **options):
+    """The staff member who did something (recorded, opened, confirmed...). The row outlives
+    their account: deleting the user empties the field."""
+    options.update(null=True, blank=blank, verbose_name=verbose_name)
+    return _relation("carecore.User", None, related_name, models.SET_NULL, options)
