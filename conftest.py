@@ -194,6 +194,36 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def term(world):
+    """The world's current term: today's, or between terms the latest that has started."""
+    from schools.selectors import current_term
+
+    with scopes_disabled():
+        return current_term()
+
+
+def _term_number(world, number: int):
+    from schools.models import Term
+
+    with scopes_disabled():
+        return Term.objects.select_related("academic_year").get(
+            academic_year=world.year, number=number
+        )
+
+
+@pytest.fixture
+def term1(world):
+    """The first term of the world's year, whatever today is (tests that name it "<year>-1")."""
+    return _term_number(world, 1)
+
+
+@pytest.fixture
+def term2(world):
+    """The second term of the world's year."""
+    return _term_number(world, 2)
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

@@ -38,12 +38,6 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
-
-
 def put_in_problem_group(world, student, term):
     with scopes_disabled():
         screening_services.sdq_response_save(

@@ -24,12 +24,6 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
-
-
 def url(world, name, **kwargs):
     return reverse(name, kwargs={"school_code": world.a.school.code, **kwargs})
 

@@ -12,7 +12,6 @@ from django_scopes import scope, scopes_disabled
 
 from carecore.spreadsheets import csv_bytes, safe_cell, safe_row, xlsx_bytes, xlsx_row
 from conftest import make_student
-from schools.selectors import current_term
 
 # What an attacker would type as a student code or name (OWASP's examples and the issue's).
 PAYLOADS = [
@@ -82,12 +81,6 @@ class TestHelpers:
         book.active.append(["@SUM(A1)", "ok"])
         values = {(c.value, c.data_type) for c in cells(xlsx_bytes(book)) if c.value}
         assert values == {("=1+1", "s"), ("@SUM(A1)", "s"), ("ok", "s")}
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
 
 
 @pytest.fixture

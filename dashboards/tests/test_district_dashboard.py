@@ -45,11 +45,6 @@ def school_order(html: str) -> list[str]:
 
 
 @pytest.fixture
-def term(world):
-    return current_term()
-
-
-@pytest.fixture
 def district(world, term):
     """District A: its own school (no figures yet, computed on the first view) and three more,
     two in network A and one in a second network."""

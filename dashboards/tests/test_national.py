@@ -10,7 +10,6 @@ from conftest import make_student, make_user
 from dashboards import national, rollups
 from districts.models import District, Network
 from schools.models import Classroom, Grade, School
-from schools.selectors import current_term
 
 
 @pytest.fixture
@@ -18,12 +17,6 @@ def obec(db):
     user = make_user("obec_officer")
     Membership.objects.create(user=user, role=Role.NATIONAL_OFFICER)
     return user
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
 
 
 def _more_schools(world, n):

@@ -15,16 +15,10 @@ from carecore.models import GeneratedFile, Membership, Role
 from dashboards import reports
 from dashboards.models import DistrictTargets, SchoolFigures
 from schools.models import School
-from schools.selectors import current_term, term_code
+from schools.selectors import term_code
 from visits.models import HomeVisit
 
 SECRET_FIRST, SECRET_LAST = "ลับเฉพาะ", "ไม่ควรปรากฏ"
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains
 
 from carecore.models import AuditEvent
-from schools.selectors import current_term, term_code
+from schools.selectors import term_code
 from screening import aspects
 from screening.models import AspectResult, CareGroup, ScreeningPolicy
 from students.record_services import record_section_update, term_result_save
@@ -27,11 +27,6 @@ def th(message: str, **params) -> str:
     with translation.override("th"):
         text = gettext(message)
     return escape(text % params if params else text)
-
-
-@pytest.fixture
-def term(world):
-    return current_term()
 
 
 def page_url(side, student, term=None) -> str:

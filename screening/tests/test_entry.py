@@ -37,12 +37,6 @@ def post_items(answers, **extra) -> dict:
     return data
 
 
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
-
-
 def entry_url(world, student, rater="teacher", term=None):
     url = reverse(
         "screening:sdq_entry",

@@ -13,7 +13,7 @@ from django_scopes import scope, scopes_disabled
 
 from carecore.models import AuditEvent, GeneratedFile
 from conftest import make_student
-from schools.models import Classroom, Grade, Term
+from schools.models import Classroom, Grade
 from screening import exports, services
 from screening.imports import import_apply
 from screening.models import SdqResponse
@@ -27,18 +27,6 @@ from screening.tests.test_import import (
 COLUMNS = ["student_code", "rater", "emotional", "conduct", "hyperactivity", "peer"]
 COLUMNS += ["prosocial", "total", "emotional_band", "conduct_band", "hyperactivity_band"]
 COLUMNS += ["peer_band", "total_band", "prosocial_band", "criteria_version"]
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return Term.objects.select_related("academic_year").get(academic_year=world.year, number=1)
-
-
-@pytest.fixture
-def term2(world):
-    with scopes_disabled():
-        return Term.objects.select_related("academic_year").get(academic_year=world.year, number=2)
 
 
 def save(student, term, rater, answers, impact=None):
@@ -64,28 +52,28 @@ def export(world, term, fmt="csv", answers=False):
 
 
 @pytest.fixture
-def screened(world, term):
+def screened(world, term1):
     """Room P.4/2's student (teacher form), room P.4/1's student (three forms, one a draft
     for another term), a draft, and school B's forms, which never appear."""
     a = world.a
-    save(a.other_student, term, "teacher", answers_for(11))
-    save(a.student, term, "student", answers_for(12))
-    save(a.student, term, "teacher", answers_for(13))
-    save(a.student, term, "parent", answers_for(14))
+    save(a.other_student, term1, "teacher", answers_for(11))
+    save(a.student, term1, "student", answers_for(12))
+    save(a.student, term1, "teacher", answers_for(13))
+    save(a.student, term1, "parent", answers_for(14))
     with scopes_disabled():
         room = Classroom.objects.get(
             school=a.school, academic_year=world.year, grade=Grade.P4, room=1
         )
         late = make_student(a.school, room, 66, 2)
-    save(late, term, "teacher", [1] * 10)  # a draft: not exported
-    save(world.b.student, term, "teacher", answers_for(15))
+    save(late, term1, "teacher", [1] * 10)  # a draft: not exported
+    save(world.b.student, term1, "teacher", answers_for(15))
     return late
 
 
 class TestExportFile:
-    def test_columns_values_and_order(self, world, term, screened):
+    def test_columns_values_and_order(self, world, term1, screened):
         a = world.a
-        content, content_type, filename, count = export(world, term)
+        content, content_type, filename, count = export(world, term1)
         assert content_type.startswith("text/csv")
         assert filename == f"sdq-{a.school.code}-{world.year.year}-1.csv"
         rows = read_csv(content)
@@ -110,9 +98,9 @@ class TestExportFile:
         assert bands <= {"normal", "risk", "problem"}
         assert {r["prosocial_band"] for r in rows} <= {"strength", "no_strength"}
 
-    def test_xlsx_has_the_same_rows(self, world, term, screened):
-        csv_rows = read_csv(export(world, term)[0])
-        content, content_type, filename, _count = export(world, term, fmt="xlsx")
+    def test_xlsx_has_the_same_rows(self, world, term1, screened):
+        csv_rows = read_csv(export(world, term1)[0])
+        content, content_type, filename, _count = export(world, term1, fmt="xlsx")
         assert filename.endswith(".xlsx") and "spreadsheetml" in content_type
         sheet = read_xlsx(content)
         assert sheet[0] == COLUMNS
@@ -122,10 +110,10 @@ class TestExportFile:
         # Student codes stay text, leading zeros and all.
         assert sheet[1][0] == world.a.student.student_code
 
-    def test_answers_option_adds_the_answers_after_the_columns(self, world, term, screened):
+    def test_answers_option_adds_the_answers_after_the_columns(self, world, term1, screened):
         impact = {"difficulties": 1, "distress": 1, "peers": 2, "classroom": 3, "burden": 0}
-        save(world.a.other_student, term, "teacher", answers_for(11), impact=impact)
-        rows = read_csv(export(world, term, answers=True)[0])
+        save(world.a.other_student, term1, "teacher", answers_for(11), impact=impact)
+        rows = read_csv(export(world, term1, answers=True)[0])
         header = list(rows[0])
         assert header[:15] == COLUMNS
         assert header[15:40] == [f"q{i}" for i in range(1, 26)]
@@ -147,19 +135,19 @@ class TestExportFile:
     def test_two_queries_whatever_the_number_of_forms(
         self,
         world,
-        term,
+        term1,
         screened,
         django_assert_num_queries,
     ):
         with django_assert_num_queries(2):  # the forms; the classrooms of their students
-            export(world, term, answers=True)
+            export(world, term1, answers=True)
         with scopes_disabled():
             room = Classroom.objects.get(pk=world.a.classroom.pk)
             for n in range(20):
                 student = make_student(world.a.school, room, 200 + n, 10 + n)
-                save(student, term, "teacher", answers_for(n))
+                save(student, term1, "teacher", answers_for(n))
         with django_assert_num_queries(2):
-            assert export(world, term)[3] == 24
+            assert export(world, term1)[3] == 24
 
     def test_empty_term_has_the_header_only(self, world, term2):
         rows = read_xlsx(export(world, term2, fmt="xlsx")[0])
@@ -167,7 +155,7 @@ class TestExportFile:
 
 
 class TestExportCommand:
-    def test_csv_to_standard_output(self, world, term, screened):
+    def test_csv_to_standard_output(self, world, term1, screened):
         out = io.StringIO()
         call_command(
             "export_screening", school=world.a.school.code, term=f"{world.year.year}-1", stdout=out
@@ -178,7 +166,7 @@ class TestExportCommand:
         event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
         assert event.school_id == world.a.school.pk and event.changes["rows"] == 4
 
-    def test_xlsx_needs_an_output_file(self, world, term, screened, tmp_path):
+    def test_xlsx_needs_an_output_file(self, world, term1, screened, tmp_path):
         with pytest.raises(CommandError, match="--output"):
             call_command(
                 "export_screening",
@@ -205,7 +193,7 @@ class TestExportCommand:
 
 
 class TestRoundTrip:
-    def test_import_export_reimport(self, world, term, term2):
+    def test_import_export_reimport(self, world, term1, term2):
         """Answers imported from a file are exported with the scores a hand computation gives;
         the export with answers, imported into another term, gives the same results."""
         a = world.a
@@ -232,11 +220,11 @@ class TestRoundTrip:
                 )
         with scope(school=a.school.pk):
             report = import_apply(
-                data=csv_bytes(rows), filename="in.csv", school=a.school, term=term
+                data=csv_bytes(rows), filename="in.csv", school=a.school, term=term1
             )
         assert report.ok, report.errors
 
-        exported = read_csv(export(world, term)[0])
+        exported = read_csv(export(world, term1)[0])
         assert len(exported) == len(rows)
         by_key = {(r["student_code"], r["rater"]): r for r in rows}
         for line in exported:
@@ -245,7 +233,7 @@ class TestRoundTrip:
             for name, value in hand_score(answers, line["rater"]).items():
                 assert line[name] == str(value)
 
-        with_answers = export(world, term, answers=True)[0]
+        with_answers = export(world, term1, answers=True)[0]
         with scope(school=a.school.pk):
             again = import_apply(
                 data=with_answers, filename="again.csv", school=a.school, term=term2
@@ -257,7 +245,7 @@ class TestRoundTrip:
         with scopes_disabled():
             first = {
                 (r.student_id, r.rater): (r.impact, r.impact_band, r.level)
-                for r in SdqResponse.objects.filter(term=term)
+                for r in SdqResponse.objects.filter(term=term1)
             }
             second = {
                 (r.student_id, r.rater): (r.impact, r.impact_band, r.level)
@@ -286,7 +274,7 @@ def file_of(client, response) -> bytes:
 class TestExportPages:
     @pytest.mark.parametrize("role", ["coordinator", "director", "counsellor"])
     def test_download_by_those_who_see_every_student(
-        self, world, term, screened, login, role, django_capture_on_commit_callbacks
+        self, world, term1, screened, login, role, django_capture_on_commit_callbacks
     ):
         client = login(world.a.users[role])
         page = client.get(url("export", world.a) + f"?term={world.year.year}-1")
@@ -315,7 +303,7 @@ class TestExportPages:
         assert event.changes["term"] == f"{world.year.year}-1"
 
     def test_xlsx_with_answers(
-        self, world, term, screened, login, django_capture_on_commit_callbacks
+        self, world, term1, screened, login, django_capture_on_commit_callbacks
     ):
         client = login(world.a.users["coordinator"])
         with django_capture_on_commit_callbacks(execute=True):
@@ -348,7 +336,7 @@ class TestExportPages:
         assert client.post(url("export_file", world.a)).status_code == 404
 
     def test_the_file_is_refused_to_one_who_lost_the_right(
-        self, world, term, screened, login, django_capture_on_commit_callbacks
+        self, world, term1, screened, login, django_capture_on_commit_callbacks
     ):
         from carecore.models import Membership, Role
 

@@ -17,7 +17,7 @@ from carecore.dates import format_date
 from carecore.models import AuditEvent
 from conftest import make_student
 from schools.models import Classroom, Grade
-from schools.selectors import current_term, term_code
+from schools.selectors import term_code
 from screening import services
 from screening.links import (
     WindowState,
@@ -47,12 +47,6 @@ def _fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
 
 
 def open_window(world, term, *, school=None, opens=-3, closes=10):

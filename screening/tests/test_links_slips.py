@@ -20,7 +20,7 @@ from carecore.models import AuditEvent, GeneratedFile
 from carecore.tests.test_pdf import _poppler, comparable, pdf_text
 from conftest import make_student
 from schools.models import Classroom, Grade, HomeroomAssignment
-from schools.selectors import current_term, term_code
+from schools.selectors import term_code
 from screening.models import FormLink, ScreeningWindow
 from screening.slips import QR_BORDER, QR_MODULE_MM, qr_svg
 from students.tests.test_documents import PUPILS, fill_classroom
@@ -33,12 +33,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
 
 
 @pytest.fixture

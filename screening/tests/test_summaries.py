@@ -124,21 +124,9 @@ def build(world, term) -> Built:
     return Built(term=term, p5=p5, p2=p2, students=s)
 
 
-def first_term(world):
-    from schools.models import Term
-
-    with scopes_disabled():
-        return Term.objects.select_related("academic_year").get(academic_year=world.year, number=1)
-
-
 @pytest.fixture
-def term(world):
-    return first_term(world)
-
-
-@pytest.fixture
-def built(world, term):
-    return build(world, term)
+def built(world, term1):
+    return build(world, term1)
 
 
 def rows_by_label(world, built, **kwargs):
@@ -175,11 +163,8 @@ class TestCompletionByClassroom:
         assert row.forms["parent"].percent is None
         assert row.groups == {"normal": 1, "risk": 0, "problem": 0}
 
-    def test_other_terms_and_other_schools_do_not_count(self, world, built):
-        from schools.models import Term
-
+    def test_other_terms_and_other_schools_do_not_count(self, world, built, term2):
         with scopes_disabled():
-            term2 = Term.objects.get(academic_year=world.year, number=2)
             services.sdq_response_save(
                 student=built.students["none"], term=term2, rater="teacher", answers=emotional(5)
             )
@@ -198,7 +183,7 @@ class TestCompletionByClassroom:
     def test_the_rows_follow_grade_and_room(self, world, built):
         assert list(rows_by_label(world, built)) == ["P.2/3", "P.4/1", "P.4/2", "P.5/3"]
 
-    def test_two_queries_whatever_the_number_of_classrooms(self, world, term):
+    def test_two_queries_whatever_the_number_of_classrooms(self, world, term1):
         def queries_for(count: int) -> int:
             with scopes_disabled():
                 rooms = [
@@ -213,11 +198,11 @@ class TestCompletionByClassroom:
                 for i, room in enumerate(rooms):
                     student = make_student(world.a.school, room, 900 + count * 10 + i, 1)
                     services.sdq_response_save(
-                        student=student, term=term, rater="teacher", answers=calm()
+                        student=student, term=term1, rater="teacher", answers=calm()
                     )
             with scope(school=world.a.school.pk), CaptureQueriesContext(connection) as ctx:
                 rows = summaries.completion_by_classroom(
-                    school=world.a.school, term=term, classroom_ids=[r.pk for r in rooms]
+                    school=world.a.school, term=term1, classroom_ids=[r.pk for r in rooms]
                 )
             assert len(rows) == count
             assert all(row.forms["teacher"].complete == 1 for row in rows)
@@ -304,7 +289,7 @@ class TestClassroomSummary:
         assert result.raters == ("teacher",)
         assert texts["สองสามcalm"][0] == ["Total 0 (Normal)", "—", "—"]
 
-    def test_same_number_of_queries_for_5_and_30_students(self, world, term):
+    def test_same_number_of_queries_for_5_and_30_students(self, world, term1):
         def queries_for(count: int) -> int:
             with scopes_disabled():
                 room = Classroom.objects.create(
@@ -314,12 +299,12 @@ class TestClassroomSummary:
                     student = make_student(world.a.school, room, 2000 + count * 40 + i, i + 1)
                     services.sdq_response_save(
                         student=student,
-                        term=term,
+                        term=term1,
                         rater="teacher",
                         answers=emotional(i % 6),
                     )
             with scope(school=world.a.school.pk), CaptureQueriesContext(connection) as ctx:
-                result = summaries.classroom_summary(classroom=room, term=term)
+                result = summaries.classroom_summary(classroom=room, term=term1)
                 # Everything a page or a document reads from the rows.
                 for row in result.rows:
                     [cell.text() for cell in row.sdq]
@@ -399,12 +384,12 @@ class TestEqApplies:
             age = Student(birth_date=born).age_on(on)
             assert (6 <= age <= 17) is applies
 
-    def test_the_database_filter_agrees(self, world, term):
+    def test_the_database_filter_agrees(self, world, term1):
         born = [
-            term.start.replace(year=term.start.year - 6),
-            term.start.replace(year=term.start.year - 6) + datetime.timedelta(days=1),
-            term.start.replace(year=term.start.year - 18) + datetime.timedelta(days=1),
-            term.start.replace(year=term.start.year - 18),
+            term1.start.replace(year=term1.start.year - 6),
+            term1.start.replace(year=term1.start.year - 6) + datetime.timedelta(days=1),
+            term1.start.replace(year=term1.start.year - 18) + datetime.timedelta(days=1),
+            term1.start.replace(year=term1.start.year - 18),
         ]
         with scopes_disabled():
             room = Classroom.objects.create(
@@ -414,9 +399,9 @@ class TestEqApplies:
                 make_student(world.a.school, room, 3000 + i, i + 1, birth_date=day)
         with scope(school=world.a.school.pk):
             (row,) = summaries.completion_by_classroom(
-                school=world.a.school, term=term, classroom_ids=[room.pk]
+                school=world.a.school, term=term1, classroom_ids=[room.pk]
             )
-        expected = sum(summaries.eq_applies(day, term.start) for day in born)
+        expected = sum(summaries.eq_applies(day, term1.start) for day in born)
         assert row.forms["eq"].applicable == expected == 2
 
 

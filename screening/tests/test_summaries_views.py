@@ -17,7 +17,7 @@ from conftest import make_student, make_user
 from schools.models import Classroom, Grade
 from schools.selectors import term_code
 from screening import documents, services
-from screening.tests.test_summaries import build, calm, emotional, first_term
+from screening.tests.test_summaries import build, calm, emotional
 
 # Roles of school A and what they get (the same roles at school B get 404: another school).
 ALL_STUDENTS = ("counsellor", "coordinator", "director")
@@ -25,13 +25,8 @@ NO_STUDENTS = ("discipline", "nurse", "network", "district_supervisor", "distric
 
 
 @pytest.fixture
-def term(world):
-    return first_term(world)
-
-
-@pytest.fixture
-def built(world, term):
-    return build(world, term)
+def built(world, term1):
+    return build(world, term1)
 
 
 def english(client, user=None):
@@ -294,7 +289,7 @@ class TestClassroomSummary:
         self,
         world,
         login,
-        term,
+        term1,
     ):
         client = login(world.a.users["coordinator"])
 
@@ -306,22 +301,22 @@ class TestClassroomSummary:
                 for i in range(count):
                     student = make_student(world.a.school, room, 5000 + count * 40 + i, i + 1)
                     services.sdq_response_save(
-                        student=student, term=term, rater="teacher", answers=emotional(i % 7)
+                        student=student, term=term1, rater="teacher", answers=emotional(i % 7)
                     )
                     services.sdq_response_save(
-                        student=student, term=term, rater="student", answers=calm()
+                        student=student, term=term1, rater="student", answers=calm()
                     )
             return url(world, "summary_classroom", classroom_id=room.pk)
 
         small, large = room_with(5), room_with(30)
-        get(client, small, term)  # warm the session and the instrument caches
+        get(client, small, term1)  # warm the session and the instrument caches
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as five:
-            assert get(client, small, term).status_code == 200
+            assert get(client, small, term1).status_code == 200
         with CaptureQueriesContext(connection) as thirty:
-            assert get(client, large, term).status_code == 200
+            assert get(client, large, term1).status_code == 200
         assert len(five.captured_queries) == len(thirty.captured_queries)
         assert len(thirty.captured_queries) <= 20
 
