@@ -224,6 +224,13 @@ def term2(world):
 
 
 @pytest.fixture
+def english(client, settings):
+    """The test client's pages in English (users see Thai unless they choose): for tests that look
+    for the English text. Use it as ``pytestmark = pytest.mark.usefixtures("english")``."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

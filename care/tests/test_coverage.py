@@ -21,17 +21,8 @@ from conftest import make_student
 from schools.models import Classroom, Grade, Term
 from screening.models import CareGroup
 
-
-@pytest.fixture
-def login(client, settings):
-    """Signed in, with the pages in English (the text the tests look for)."""
-
-    def _login(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _login
+# Signed-in pages in English (the text the tests look for).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -32,10 +32,8 @@ def problem_answers() -> list[int]:
     return [2 if n in REVERSE or n in EMOTIONAL else 0 for n in range(1, 26)]
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """Pages in English (the UI defaults to Thai; the new texts have no Thai catalog yet)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# Pages in English (the text the tests look for).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def put_in_problem_group(world, student, term):

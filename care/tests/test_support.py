@@ -19,9 +19,8 @@ from schools.selectors import current_term
 TODAY = timezone.localdate
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+# Pages in English (the text the tests look for).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def url(world, name, **kwargs):

@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -27,7 +26,7 @@ from carecore.audit import (
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from carecore.national_id import mask_national_id
-from conftest import make_national_id, make_student
+from conftest import make_national_id, make_student, th
 from schools.models import School
 from students.models import Guardian, Student
 
@@ -40,13 +39,6 @@ postgres_only = pytest.mark.skipif(
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def th(message: str, **params) -> str:
-    """A UI text as a Thai user sees it, HTML-escaped like the template does."""
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
-
-
 def student_url(side, student=None) -> str:
     return reverse(
         "students:student_detail",

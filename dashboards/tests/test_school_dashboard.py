@@ -27,16 +27,8 @@ terms = test_coverage.terms
 hand_made = test_coverage.hand_made
 
 
-@pytest.fixture
-def login(client, settings):
-    """Signed in, with the pages in English (the text the tests look for)."""
-
-    def _login(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _login
+# Signed-in pages in English (the text the tests look for).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def dashboard_url(world, term=None):
@@ -300,7 +292,8 @@ def test_the_school_page_links_to_the_dashboard_for_those_who_may_open_it(world,
     assert dashboard not in login(world.a.users["homeroom"]).get(url).content.decode()
 
 
-def test_the_dashboard_renders_in_thai(world, terms, hand_made, client):
+def test_the_dashboard_renders_in_thai(world, terms, hand_made, client, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]  # no language chosen: the default, Thai
     client.force_login(world.a.users["director"])
     response = client.get(dashboard_url(world, terms[1]))
     assert response.status_code == 200

@@ -9,26 +9,17 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from carecore.models import Membership, Role, User
-from conftest import make_student
+from conftest import make_student, th
 from schools.models import Classroom, Grade, School
 from students.models import Student
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def th(message: str, **params) -> str:
-    """A UI text as a Thai user sees it, HTML-escaped like the template does."""
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
-
-
 def district_url(side) -> str:
     return reverse("districts:district_detail", kwargs={"district_code": side.district.code})
 

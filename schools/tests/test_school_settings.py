@@ -10,20 +10,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from conftest import ROLE_KEYS
+from conftest import ROLE_KEYS, th
 
 EXIF_MAKE, EXIF_ORIENTATION = 0x010F, 0x0112
-
-
-def th(message: str, **params) -> str:
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
 
 
 def settings_url(side) -> str:

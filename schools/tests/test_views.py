@@ -11,24 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from carecore.models import Membership, Role, User
-from conftest import PASSWORD, make_student, make_user
+from conftest import PASSWORD, make_student, make_user, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import Guardian
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def th(message: str, **params) -> str:
-    """A UI text as a Thai user sees it, HTML-escaped like the template does."""
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
-
-
 def th_students(n: int) -> str:
     with translation.override("th"):
         return ngettext("%(n)s student", "%(n)s students", n) % {"n": n}

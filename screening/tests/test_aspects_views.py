@@ -12,21 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains
 
 from carecore.models import AuditEvent
+from conftest import th
 from schools.selectors import term_code
 from screening import aspects
 from screening.models import AspectResult, CareGroup, ScreeningPolicy
 from students.record_services import record_section_update, term_result_save
-
-
-def th(message: str, **params) -> str:
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
 
 
 def page_url(side, student, term=None) -> str:

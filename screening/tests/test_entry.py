@@ -11,15 +11,7 @@ from schools.models import Classroom, Grade
 from schools.selectors import current_term, term_code
 from screening import services
 from screening.models import CareGroup, CareGroupChange, SdqResponse, Source, Status
-
-# Items per scale (DESIGN.md §4). Reverse items 7, 11, 14, 21, 25 score 2 for an answer of 0.
-EMOTIONAL = (3, 8, 13, 16, 24)
-REVERSE = (7, 11, 14, 21, 25)
-
-
-def calm_answers() -> list[int]:
-    """Answers with every difficulty scale at 0: 0 everywhere, 2 on the reverse items."""
-    return [2 if n in REVERSE else 0 for n in range(1, 26)]
+from screening.tests.helpers import EMOTIONAL, calm_answers, post_items
 
 
 def with_emotional(score: int) -> list[int]:
@@ -29,12 +21,6 @@ def with_emotional(score: int) -> list[int]:
         answers[item - 1] = take
         score -= take
     return answers
-
-
-def post_items(answers, **extra) -> dict:
-    data = {f"q{n}": "" if a is None else str(a) for n, a in enumerate(answers, start=1)}
-    data.update(extra)
-    return data
 
 
 def entry_url(world, student, rater="teacher", term=None):

@@ -27,19 +27,7 @@ from screening.links import (
     window_state,
 )
 from screening.models import FormLink, ScreeningWindow, SdqResponse, Source, Status
-
-REVERSE = (7, 11, 14, 21, 25)
-
-
-def calm_answers() -> list[int]:
-    """Every difficulty scale at 0: 0 everywhere, 2 on the reverse items."""
-    return [2 if n in REVERSE else 0 for n in range(1, 26)]
-
-
-def post_items(answers, **extra) -> dict:
-    data = {f"q{n}": "" if a is None else str(a) for n, a in enumerate(answers, start=1)}
-    data.update(extra)
-    return data
+from screening.tests.helpers import calm_answers, post_items
 
 
 @pytest.fixture(autouse=True)

@@ -9,23 +9,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.translation import gettext
 from django_scopes import scope, scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from carecore.models import AuditEvent, GeneratedFile
-from conftest import make_student
+from conftest import make_student, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import FamilyRecord, HealthRecord, RecordRevision, TermResult
 from students.record_services import record_section_update, term_result_save
-
-
-def th(message: str, **params) -> str:
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
 
 
 def url(name: str, side, student, **kwargs) -> str:

@@ -10,22 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
-from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from carecore.dates import format_date
+from conftest import th
 from students.models import Guardian, Student
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def th(message: str, **params) -> str:
-    """A UI text as a Thai user sees it, HTML-escaped like the template does."""
-    with translation.override("th"):
-        text = gettext(message)
-    return escape(text % params if params else text)
-
-
 def room_name(classroom) -> str:
     with translation.override("th"):
         return str(classroom)
