@@ -654,6 +654,8 @@ class EqInstrument:
     structure_status: str  # "verified" / "third_party"
     t_levels: tuple[tuple[str, int, int], ...]
     t_tables: dict[str, dict[int, int]]  # scale/domain/"total" -> raw -> T
+    norms_source: str = ""  # where the norms come from, as the file says
+    norms_verified: bool = True  # False: not yet checked against the publisher's manual
 
     @property
     def norms_missing(self) -> bool:
@@ -711,6 +713,12 @@ def load_eq_instrument(path) -> EqInstrument:
     structure_status = data.get("structure_status", "verified")
     if structure_status not in ("verified", "third_party"):
         raise InstrumentDataError(path, "structure_status: 'verified' or 'third_party'")
+    norms_source = data.get("norms_source", "")
+    if not isinstance(norms_source, str):
+        raise InstrumentDataError(path, "norms_source: text is required")
+    norms_verified = data.get("norms_verified", True)
+    if not isinstance(norms_verified, bool):
+        raise InstrumentDataError(path, "norms_verified: true or false")
     top, bottom = max(answers), min(answers)
 
     def normal_range(table, what, count) -> tuple[int, int] | None:
@@ -833,6 +841,8 @@ def load_eq_instrument(path) -> EqInstrument:
         structure_status=structure_status,
         t_levels=t_levels,
         t_tables=t_tables,
+        norms_source=norms_source,
+        norms_verified=norms_verified,
     )
 
 

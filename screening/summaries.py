@@ -629,8 +629,13 @@ def _eq_form(response: EqResponse) -> EqForm:
 
     def line(code, label, score):
         level = levels.get(code) or ""
+        # With T-scores, a line without one has no norm table (EQ 6–11's domains and total):
+        # say so rather than leave the result blank.
+        level_label = (
+            eq_level_label(level) if level or not t_scores else _("No norms: raw score only")
+        )
         form.lines.append(
-            ScaleLine(code, str(label), score, level, eq_level_label(level), t_scores.get(code))
+            ScaleLine(code, str(label), score, level, str(level_label), t_scores.get(code))
         )
 
     # The database does not keep the order of JSON keys: follow the instrument's.

@@ -914,25 +914,144 @@ EQ6_SCALES = {
 EQ6_REVERSE = {4, 5, 6, 13, 20, 28, 29, 40, 41, 42, 47, 48, 52, 53, 54}
 
 
+# The raw → T tables of EQ 6–11 as transcribed from a 2017 PHP/MySQL EQ program (the shipped
+# file's source), written out again: a changed number in the data file fails these tests.
+EQ6_T = {
+    "emotion_control": (7, [10, 13, 16, 19, 22, 25, 28, 31, 34, 37, 40, 43, 46, 48, 51, 54, 57,
+                            60, 60, 66, 69, 72]),
+    "understanding_others": (9, [15, 17, 19, 21, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44,
+                                 45, 47, 49, 51, 53, 55, 57, 59, 61, 63, 65, 67]),
+    "accepting_fault": (7, [13, 15, 18, 20, 23, 25, 28, 30, 33, 35, 38, 40, 43, 45, 48, 50, 53,
+                            55, 58, 60, 63, 65]),
+    "perseverance": (7, [13, 16, 18, 20, 23, 25, 27, 30, 32, 34, 37, 39, 41, 44, 46, 48, 51, 53,
+                         55, 58, 60, 62]),
+    "adapting_to_problems": (6, [22, 25, 27, 30, 33, 35, 38, 41, 43, 46, 49, 51, 54, 57, 59, 62,
+                                 64, 67, 70]),
+    "assertiveness": (6, [11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 44, 47, 50, 53, 56, 59, 62,
+                          65]),
+    "self_satisfaction": (6, [11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 44, 48, 51, 54, 57, 60,
+                              63, 66]),
+    "mood_adjustment": (6, [7, 10, 14, 17, 20, 23, 27, 30, 33, 36, 40, 43, 46, 49, 53, 56, 59, 63,
+                            66]),
+    "cheerfulness": (6, [9, 12, 15, 18, 21, 24, 26, 29, 32, 35, 38, 41, 43, 46, 49, 52, 55, 58,
+                         60]),
+}  # fmt: skip
+
+
+def eq6_t(code, raw):
+    first, ts = EQ6_T[code]
+    return ts[raw - first]
+
+
+def eq6_level(t):
+    return "good" if t >= 50 else "should_develop" if t >= 40 else "must_develop"
+
+
+def eq6_band_edges():
+    """(sub-aspect, raw) of every raw score whose level differs from the raw score below it,
+    and of that raw score below: every band edge of every sub-aspect's table."""
+    edges = []
+    for code, (first, ts) in EQ6_T.items():
+        for index in range(1, len(ts)):
+            if eq6_level(ts[index - 1]) != eq6_level(ts[index]):
+                edges += [(code, first + index - 1), (code, first + index)]
+    return edges
+
+
+def eq6(targets, default=3):
+    return eq_answers(EQ6_SCALES, EQ6_REVERSE, targets, default=default)
+
+
 class TestEq6:
-    def test_norms_are_marked_missing(self):
+    def test_the_shipped_norms_and_their_source(self):
         inst = scoring.eq_instrument("eq6")
-        assert inst.norms_missing and inst.t_tables == {}
+        assert inst.version == "dmh-eq-6-11-2"
+        assert not inst.norms_missing and inst.norms == "t_scores"
+        assert inst.t_tables == {
+            code: {first + i: t for i, t in enumerate(ts)} for code, (first, ts) in EQ6_T.items()
+        }
+        assert inst.norms_verified is False
+        assert "2017 PHP/MySQL" in inst.norms_source
+        assert "not yet checked against the Department of Mental Health manual" in (
+            inst.norms_source
+        )
         assert inst.structure_status == "third_party"
         assert inst.items == 60 and set(inst.reverse) == EQ6_REVERSE
         assert [(s.code, s.items[0], s.items[-1], s.domain) for s in inst.scales] == [
             (code, *spec) for code, spec in EQ6_SCALES.items()
         ]
 
-    def test_raw_scores_without_norms(self):
+    def test_tables_cover_every_possible_raw_score(self):
+        # Nothing to clamp: the lowest listed raw is every item scoring 1, the highest every item
+        # scoring 4 (the loader refuses a table with a hole; answers are 1..4 only).
+        inst = scoring.eq_instrument("eq6")
+        for code, (first, ts) in EQ6_T.items():
+            assert inst.raw_range(code) == (first, first + len(ts) - 1)
+
+    def test_table_ends(self):
+        lowest = eq_score("eq6", eq6({}, default=1))
+        highest = eq_score("eq6", eq6({}, default=4))
+        for code, (first, ts) in EQ6_T.items():
+            assert (lowest.scales[code], lowest.t_scores[code]) == (first, ts[0])
+            assert (highest.scales[code], highest.t_scores[code]) == (first + len(ts) - 1, ts[-1])
+            assert lowest.levels[code] == "must_develop"
+            assert highest.levels[code] == "good"
+        assert lowest.care_level == "risk" and highest.care_level == "normal"
+
+    def test_a_table_without_its_lowest_raw_score_is_refused(self, tmp_path):
+        text = (INSTRUMENTS / "eq-6-11.toml").read_text(encoding="utf-8")
+        assert "emotion_control = { 7 = 10, " in text
+        path = write(
+            tmp_path,
+            "eq-6-11.toml",
+            text.replace("emotion_control = { 7 = 10, ", "emotion_control = { "),
+        )
+        with pytest.raises(InstrumentDataError, match=r"emotion_control: raw score\(s\) 7 have"):
+            load_eq_instrument(path)
+
+    @pytest.mark.parametrize(("code", "raw"), eq6_band_edges())
+    def test_every_band_edge(self, code, raw):
+        result = eq_score("eq6", eq6({code: raw}))
+        t = eq6_t(code, raw)
+        assert result.scales[code] == raw
+        assert result.t_scores[code] == t
+        assert result.levels[code] == eq6_level(t)
+
+    @pytest.mark.parametrize(
+        ("code", "raw", "t", "level"),
+        [
+            ("perseverance", 18, 39, "must_develop"),
+            ("understanding_others", 22, 40, "should_develop"),
+            ("accepting_fault", 18, 40, "should_develop"),
+            ("understanding_others", 27, 49, "should_develop"),
+            ("cheerfulness", 20, 49, "should_develop"),
+            ("assertiveness", 19, 50, "good"),
+            ("accepting_fault", 22, 50, "good"),
+        ],
+    )
+    def test_t_39_40_49_50(self, code, raw, t, level):
+        result = eq_score("eq6", eq6({code: raw}))
+        assert (result.t_scores[code], result.levels[code]) == (t, level)
+
+    def test_emotion_control_24_and_25_are_kept_as_transcribed(self):
+        # The source gives T 60 for both (its neighbours step by 3: 57, 60, 60, 66). Kept, not
+        # corrected: the manual could not be checked, and both are "good" either way.
+        for raw in (24, 25):
+            result = eq_score("eq6", eq6({"emotion_control": raw}))
+            assert result.t_scores["emotion_control"] == 60
+            assert result.levels["emotion_control"] == "good"
+            assert result.care_level == "normal"
+
+    def test_worked_example_and_no_total_norms(self):
         # every answer 1 ("ไม่เป็นเลย"): a plain item scores 1, a reverse item 5-1 = 4.
-        # emotion_control 1-7, reverse 4,5,6: 1+1+1+4+4+4+1 = 16
-        # understanding_others 8-16, reverse 13: 8*1 + 4 = 12
-        # accepting_fault 17-23, reverse 20: 6 + 4 = 10
-        # perseverance 24-30, reverse 28,29: 5 + 8 = 13
-        # adapting_to_problems 31-36: 6;  assertiveness 37-42, reverse 40,41,42: 3 + 12 = 15
-        # self_satisfaction 43-48, reverse 47,48: 4 + 8 = 12
-        # mood_adjustment 49-54, reverse 52,53,54: 3 + 12 = 15;  cheerfulness 55-60: 6
+        # emotion_control 1-7, reverse 4,5,6: 1+1+1+4+4+4+1 = 16 -> T 37
+        # understanding_others 8-16, reverse 13: 8*1 + 4 = 12 -> T 21
+        # accepting_fault 17-23, reverse 20: 6 + 4 = 10 -> T 20
+        # perseverance 24-30, reverse 28,29: 5 + 8 = 13 -> T 27
+        # adapting_to_problems 31-36: 6 -> T 22;  assertiveness 37-42, reverse 40,41,42:
+        # 3 + 12 = 15 -> T 38;  self_satisfaction 43-48, reverse 47,48: 4 + 8 = 12 -> T 29
+        # mood_adjustment 49-54, reverse 52,53,54: 3 + 12 = 15 -> T 36
+        # cheerfulness 55-60: 6 -> T 9
         # good 38, capable 34, happy 33, total 105
         result = eq_score("eq6", [1] * 60)
         assert result.scales == {
@@ -940,11 +1059,32 @@ class TestEq6:
             "perseverance": 13, "adapting_to_problems": 6, "assertiveness": 15,
             "self_satisfaction": 12, "mood_adjustment": 15, "cheerfulness": 6,
         }  # fmt: skip
+        assert result.t_scores == {
+            "emotion_control": 37, "understanding_others": 21, "accepting_fault": 20,
+            "perseverance": 27, "adapting_to_problems": 22, "assertiveness": 38,
+            "self_satisfaction": 29, "mood_adjustment": 36, "cheerfulness": 9,
+        }  # fmt: skip
         assert result.domains == {"good": 38, "capable": 34, "happy": 33}
         assert result.total == 105
-        assert result.t_scores is None
-        assert result.norms_missing is True
-        assert set(result.levels) == {*EQ6_SCALES, "good", "capable", "happy", "total"}
+        assert result.norms_missing is False
+        # The table has no domain or total norms: raw scores without a level, never invented.
+        assert [result.levels[code] for code in ("good", "capable", "happy", "total")] == [None] * 4
+        assert all(result.levels[code] == "must_develop" for code in EQ6_SCALES)
+        assert result.care_level == "risk"
+        assert result.version == "dmh-eq-6-11-2"
+
+    def test_care_level_from_the_sub_aspects(self):
+        # Without total norms, a sub-aspect that must develop (T < 40) puts the student at risk;
+        # "should develop" alone does not.
+        assert eq_score("eq6", eq6({"perseverance": 18})).care_level == "risk"  # T 39
+        assert eq_score("eq6", eq6({"perseverance": 19})).care_level == "normal"  # T 41
+        assert eq_score("eq6", eq6({"perseverance": 22})).care_level == "normal"  # T 48
+
+    def test_a_file_without_norms_gives_raw_scores_only(self, tmp_path):
+        text = eq6_structure_only().replace('norms_status = "present"', 'norms_status = "missing"')
+        inst = load_eq_instrument(write(tmp_path, "eq-6-11.toml", text))
+        result = score_eq(inst, [1] * 60)
+        assert result.total == 105 and result.t_scores is None and result.norms_missing is True
         assert all(level is None for level in result.levels.values())
         assert result.care_level == "normal"  # without norms, EQ adds nothing to the group
 
@@ -954,13 +1094,19 @@ class TestEq6:
             eq_score("eq6", [1] * 59)
 
 
+def eq6_structure_only():
+    """The shipped eq6 file without its norm tables (what a district starts a replacement from)."""
+    text = (INSTRUMENTS / "eq-6-11.toml").read_text(encoding="utf-8")
+    assert "\n[t_scores]\n" in text
+    return text.split("\n[t_scores]\n")[0] + "\n"
+
+
 FAKE_NORMS_NOTE = "# TEST ONLY: made-up T-scores (T = raw + offset), not real norms.\n"
 
 
 def eq6_with_norms(tmp_path, offset=20, total=True, drop=None, skip=()):
     """The shipped eq6 file with made-up, test-only norm tables (T = raw + offset)."""
-    text = (INSTRUMENTS / "eq-6-11.toml").read_text(encoding="utf-8")
-    text = text.replace('norms_status = "missing"', 'norms_status = "present"')
+    text = eq6_structure_only()
     tables = [FAKE_NORMS_NOTE]
     codes = [c for c in EQ6_SCALES if c not in skip] + (["total"] if total else [])
     for code in codes:

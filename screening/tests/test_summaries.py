@@ -34,8 +34,10 @@ def emotional(score: int) -> list[int]:
     return answers
 
 
-# Every EQ 6–11 item answered 2, as scored by the instrument file (some items are reversed).
-EQ6_TOTAL = scoring.eq_score("eq6", [2] * 60).total
+# EQ 6–11 answers where every item scores 3 (answer 3, or 2 on a reverse item): every
+# sub-aspect at T 43 or more, so the EQ adds nothing to the group.
+EQ6_CALM = [2 if n in scoring.eq_instrument("eq6").reverse else 3 for n in range(1, 61)]
+EQ6_TOTAL = scoring.eq_score("eq6", EQ6_CALM).total
 
 
 def draft() -> list:
@@ -98,7 +100,7 @@ def build(world, term) -> Built:
         for rater in ("teacher", "parent", "student"):
             sdq(s["normal"], rater, calm())
         services.eq_response_save(
-            student=s["normal"], term=term, instrument="eq6", rater="teacher", answers=[2] * 60
+            student=s["normal"], term=term, instrument="eq6", rater="teacher", answers=EQ6_CALM
         )
         sdq(
             s["risk"],

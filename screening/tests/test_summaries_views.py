@@ -2,6 +2,7 @@
 audit log records, and how many queries they make."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -403,6 +404,35 @@ class TestStudentSummary:
         assert ["Group", "At risk"] in [list(r[:2]) for r in rows]
         assert ["Emotional symptoms", "Teacher", 4, "At risk"] in [list(r[:4]) for r in rows]
         assert ["SDQ", "Parent", None, "incomplete"] in [list(r[:4]) for r in rows]
+
+    def test_eq_6_11_shows_t_scores_and_thai_levels(self, world, login, built):
+        from screening.tests.test_scoring import EQ6_REVERSE, EQ6_SCALES, eq_answers
+
+        student = world.a.student
+        student.birth_date = built.term.start.replace(year=built.term.start.year - 8)
+        student.save(update_fields=["birth_date"])
+        # perseverance raw 18 -> T 39, emotion_control 17 -> T 40, assertiveness 19 -> T 50
+        targets = {"perseverance": 18, "emotion_control": 17, "assertiveness": 19}
+        with scopes_disabled():
+            saved = services.eq_response_save(
+                student=student,
+                term=built.term,
+                instrument="eq6",
+                rater="teacher",
+                answers=eq_answers(EQ6_SCALES, EQ6_REVERSE, targets, default=3),
+            )
+        assert (saved.version, saved.level) == ("dmh-eq-6-11-2", "risk")
+        client = login(world.a.users["coordinator"])
+        page = get(client, url(world, "summary_student", student_id=student.pk), built.term)
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+        for cells in (
+            "มุ่งมั่นพยายาม 18 39 ต้องพัฒนา",
+            "ควบคุมอารมณ์ 17 40 ควรพัฒนา",
+            "กล้าแสดงออก 19 50 ดี",
+            "ความฉลาดทางอารมณ์โดยรวม",
+            "ไม่มีเกณฑ์ปกติ แสดงเฉพาะคะแนนดิบ",  # the domains and total have no T table
+        ):
+            assert cells in text, cells
 
 
 def test_thai_digits_on_paper_when_the_school_asks(world, built):
