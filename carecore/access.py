@@ -106,6 +106,9 @@ class Perm:
     WORK_DROPOUT_CASES = "work_dropout_cases"
     MANAGE_CASE_SETTINGS = "manage_case_settings"
     OPEN_DROPOUT_CASE = "open_dropout_case"
+    # See a place's cases (its list, and the cases of a school): held by whoever holds either
+    # of the two above.
+    FOLLOW_DROPOUT_CASES = "follow_dropout_cases"
     # The school dashboard and report (director, coordinator, counsellor: they see the students
     # behind a figure); the district's targets for its schools (docs/dashboards.md).
     VIEW_SCHOOL_DASHBOARD = "view_school_dashboard"
@@ -151,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEE_REFERRAL_NOTES,
             Perm.MANAGE_REFERRALS,
             Perm.OPEN_DROPOUT_CASE,
+            Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
         }
     ),
@@ -178,6 +182,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.READ_ALL_REFERRALS,
             Perm.MANAGE_REFERRALS,
             Perm.OPEN_DROPOUT_CASE,
+            Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
         }
     ),
@@ -195,6 +200,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.READ_ALL_REFERRALS,
             Perm.SEE_REFERRAL_NOTES,
             Perm.OPEN_DROPOUT_CASE,
+            Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
             Perm.EXPORT_SUBJECT_DATA,
         }
@@ -207,6 +213,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_DISTRICT,
             Perm.MANAGE_AGENCIES,
             Perm.WORK_DROPOUT_CASES,
+            Perm.FOLLOW_DROPOUT_CASES,
             Perm.MANAGE_TARGETS,
         }
     ),
@@ -220,6 +227,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_DISTRICT_SCREENING,
             Perm.MANAGE_AGENCIES,
             Perm.WORK_DROPOUT_CASES,
+            Perm.FOLLOW_DROPOUT_CASES,
             Perm.MANAGE_CASE_SETTINGS,
             Perm.MANAGE_TARGETS,
             Perm.MANAGE_RETENTION,
@@ -395,11 +403,42 @@ def register_current_academic_year(resolver: Callable[[], object]) -> None:
     _current_academic_year = resolver
 
 
-def _enter_school(request, school, perms) -> None:
-    """What every school-level check reads from the request."""
+def _enter_school(request, school, perms) -> int:
+    """What every school-level check reads from the request; gives the school's scope."""
     request.school = school
     request.schoolperms = perms
     request.academic_year = _current_academic_year() if _current_academic_year else None
+    return school.pk
+
+
+def _place_view(url_kwarg: str, place_get_for_user: Callable, enter: Callable, permission):
+    """The scope decorator of one kind of place: the place named by ``url_kwarg`` must be in the
+    user's scope (404), the user must hold ``permission`` there (403); ``enter`` sets the place
+    on the request and gives the schools the view's ``scope`` covers."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            place, perms = place_get_for_user(request, kwargs.pop(url_kwarg))
+            _require(perms, permission)
+            with scope(school=enter(request, place, perms)):
+                return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def _enter_network(request, network, perms) -> list[int]:
+    request.network = network
+    request.networkperms = perms
+    return list(network.schools.values_list("pk", flat=True))
+
+
+def _enter_district(request, district, perms) -> list[int]:
+    request.district = district
+    request.districtperms = perms
+    return list(district.schools.values_list("pk", flat=True))
 
 
 def school_view(permission: str | None = None) -> Callable:
@@ -409,53 +448,17 @@ def school_view(permission: str | None = None) -> Callable:
     Views must render eagerly (``render``, not ``TemplateResponse``) so that templates are
     evaluated inside the scope.
     """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, school_code, *args, **kwargs):
-            school, perms = school_get_for_user(request, school_code)
-            _require(perms, permission)
-            _enter_school(request, school, perms)
-            with scope(school=school.pk):
-                return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+    return _place_view("school_code", school_get_for_user, _enter_school, permission)
 
 
 def network_view(permission: str | None = None) -> Callable:
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, network_id, *args, **kwargs):
-            network, perms = network_get_for_user(request, network_id)
-            _require(perms, permission)
-            request.network = network
-            request.networkperms = perms
-            school_ids = list(network.schools.values_list("pk", flat=True))
-            with scope(school=school_ids):
-                return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+    """A view under a network's URL, inside the scope of the network's schools."""
+    return _place_view("network_id", network_get_for_user, _enter_network, permission)
 
 
 def district_view(permission: str | None = None) -> Callable:
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, district_code, *args, **kwargs):
-            district, perms = district_get_for_user(request, district_code)
-            _require(perms, permission)
-            request.district = district
-            request.districtperms = perms
-            school_ids = list(district.schools.values_list("pk", flat=True))
-            with scope(school=school_ids):
-                return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+    """A view under /d/<district_code>/, inside the scope of the district's schools."""
+    return _place_view("district_code", district_get_for_user, _enter_district, permission)
 
 
 def national_view(permission: str) -> Callable:
