@@ -15,10 +15,12 @@ from care.coverage import (
     coverage_for_classroom,
     coverage_for_school,
 )
-from care.models import CarePlan, CarePlanFollowUp
+from care.models import CarePlanFollowUp
+from care.tests.factories import CarePlanFactory
 from carecore.models import AuditEvent
 from conftest import make_student
 from schools.models import Classroom, Grade, Term
+from schools.tests.factories import ClassroomFactory
 from screening.models import CareGroup
 
 # Signed-in pages in English (the text the tests look for).
@@ -59,13 +61,10 @@ def activity(world, kind, day, *students, pairs=()):
 
 
 def plan(student, term, opened_on, status="open", closed_on=None, follow_ups=()):
-    p = CarePlan.objects.create(
-        school_id=student.school_id,
+    p = CarePlanFactory(
         student=student,
         term=term,
         opened_on=opened_on,
-        problem="p",
-        goals="g",
         status=status,
         outcome="improved" if status == "closed" else "",
         closed_on=closed_on,
@@ -82,10 +81,8 @@ def hand_made(world, terms):
     """A classroom of nine, counted by hand for term 2 (see each line)."""
     t1, t2 = terms
     day1, day2 = t1.start + datetime.timedelta(days=5), t2.start + datetime.timedelta(days=5)
+    room = ClassroomFactory(school=world.a.school, grade=Grade.P5, room=1)
     with scopes_disabled():
-        room = Classroom.objects.create(
-            school=world.a.school, academic_year=world.year, grade=Grade.P5, room=1
-        )
         s = [make_student(world.a.school, room, 7000 + n, n) for n in range(1, 10)]
         # s1 normal: a homeroom session in term 2 -> cared for.
         group(s[0], t2, "normal")
@@ -188,8 +185,8 @@ def test_school_totals_and_the_district_counts_agree(world, terms, hand_made):
 def test_a_referral_sent_in_the_term_counts_for_the_problem_group(world, terms):
     """Step 5: a referral (inside or outside) sent during the term is care for a problem-group
     student; one sent in another term is not."""
-    from referrals.models import Referral
     from referrals.selectors import referred_student_ids
+    from referrals.tests.factories import ReferralFactory
 
     t1, t2 = terms
     a = world.a
@@ -198,16 +195,7 @@ def test_a_referral_sent_in_the_term_counts_for_the_problem_group(world, terms):
         group(a.other_student, t2, "problem")
         assert referred_student_ids(term=t2, school_ids=[a.school.pk]) == set()
         for student, day in ((a.student, t2.start), (a.other_student, t1.start)):
-            Referral.objects.create(
-                school=a.school,
-                student=student,
-                kind="internal",
-                to_role="counsellor",
-                reason="r",
-                request="q",
-                sent_on=day,
-                answer_due=day,
-            )
+            ReferralFactory(student=student, sent_on=day, answer_due=day)
         assert referred_student_ids(term=t2, school_ids=[a.school.pk]) == {a.student.pk}
         school = coverage_for_school(school=a.school, term=t2)
         counts = coverage_counts_for_schools(school_ids=[a.school.pk], term=t2)

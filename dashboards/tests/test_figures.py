@@ -16,27 +16,17 @@ from care.tests import test_coverage
 from conftest import make_student
 from dashboards import figures, rollups
 from dashboards.models import SchoolFigures
-from referrals.models import Referral
+from referrals.tests.factories import ReferralFactory
 from schools.models import Classroom, Grade
-from screening.models import SdqResponse
+from screening.tests.factories import SdqResponseFactory
 from visits.models import HomeVisit
+from visits.tests.factories import HomeVisitFactory
 
 # The hand-made classroom of the coverage tests, counted by hand there (care/tests).
 EXPECTED = test_coverage.EXPECTED
 plan = test_coverage.plan
 terms = test_coverage.terms
 hand_made = test_coverage.hand_made
-
-
-def _done_visit(student, year, day):
-    return HomeVisit.objects.create(
-        school_id=student.school_id,
-        student=student,
-        academic_year=year,
-        status=HomeVisit.Status.DONE,
-        date=day,
-        visitors="ครูประจำชั้น",
-    )
 
 
 def _support(school, student, term, amount, source="โรงเรียน"):
@@ -48,12 +38,6 @@ def _support(school, student, term, amount, source="โรงเรียน"):
         source=source,
         amount=amount,
         date=term.start,
-    )
-
-
-def _sdq(student, term, rater, status="complete"):
-    return SdqResponse.objects.create(
-        student=student, term=term, rater=rater, status=status, source="form"
     )
 
 
@@ -85,30 +69,18 @@ def test_visits_forms_plans_referrals_and_support(world, terms):
             school=world.a.school, academic_year=world.year, grade=Grade.P2, room=9
         )
         s = [make_student(world.a.school, room, 8100 + n, n) for n in range(1, 5)]
-        _done_visit(s[0], world.year, t1.start)
-        HomeVisit.objects.create(
-            school_id=s[1].school_id,
-            student=s[1],
-            academic_year=world.year,
-            status=HomeVisit.Status.DRAFT,
-            date=t1.start,
-            visitors="ครู",
-        )  # a draft is not a visit
-        _sdq(s[0], t1, "teacher")  # term 1 counts for term 2 (screened once a year)
-        _sdq(s[1], t2, "teacher", status="draft")
-        _sdq(s[2], t2, "parent")  # P.2 gets no parent form: not counted
+        HomeVisitFactory(student=s[0], date=t1.start)
+        HomeVisitFactory(student=s[1], date=t1.start, status=HomeVisit.Status.DRAFT)  # not a visit
+        SdqResponseFactory(student=s[0], term=t1)  # term 1 counts for term 2 (screened once a year)
+        SdqResponseFactory(student=s[1], term=t2, status="draft")
+        SdqResponseFactory(student=s[2], term=t2, rater="parent")  # P.2 gets no parent form
         late = plan(s[0], t2, t2.start)
         late.next_review = today - datetime.timedelta(days=1)
         late.save()
         plan(s[1], t2, t2.start)
-        Referral.objects.create(
-            school=world.a.school,
+        ReferralFactory(
             student=s[2],
-            kind=Referral.Kind.INTERNAL,
             sender=world.a.users["homeroom"],
-            to_role="counsellor",
-            reason="r",
-            request="q",
             sent_on=t2.start,
             answer_due=today - datetime.timedelta(days=2),
         )

@@ -3,42 +3,26 @@ same way: the list shows as many referrals as the figure counts."""
 
 import datetime
 import re
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from referrals.models import Referral
-from schools.models import Term
+from referrals.tests.factories import ReferralFactory
 
 
-def _referral(world, sent_on, **extra):
-    return Referral.objects.create(
-        school=world.a.school,
-        student=world.a.student,
-        kind=Referral.Kind.INTERNAL,
-        sender=world.a.users["homeroom"],
-        to_role="counsellor",
-        reason="r",
-        request="q",
-        sent_on=sent_on,
-        answer_due=sent_on + datetime.timedelta(days=3),
-        **extra,
+def test_referrals_sent_this_term_link_to_the_same_referrals(world, term2, client):
+    term = term2
+    sent = partial(ReferralFactory, student=world.a.student, sender=world.a.users["homeroom"])
+    sent(sent_on=term.start)
+    sent(
+        sent_on=term.start + datetime.timedelta(days=1),
+        status=Referral.Status.CLOSED,
+        closed_at=timezone.now(),
+        outcome="improved",
     )
-
-
-def test_referrals_sent_this_term_link_to_the_same_referrals(world, client):
-    with scopes_disabled():
-        term = Term.objects.select_related("academic_year").get(academic_year=world.year, number=2)
-        _referral(world, term.start)
-        _referral(
-            world,
-            term.start + datetime.timedelta(days=1),
-            status=Referral.Status.CLOSED,
-            closed_at=timezone.now(),
-            outcome="improved",
-        )
-        _referral(world, term.start - datetime.timedelta(days=30))  # term 1: not counted
+    sent(sent_on=term.start - datetime.timedelta(days=30))  # term 1: not counted
     client.force_login(world.a.users["director"])
     code = f"{term.academic_year.year}-{term.number}"
     page = client.get(
