@@ -101,3 +101,19 @@ def parse_date(text: str) -> datetime.date | None:
         return datetime.date(year, month, day)
     except ValueError:
         return None
+
+
+class Paper:
+    """How one school's documents write numbers and dates: Buddhist Era years, and Thai digits
+    (๐-๙) everywhere when the school asks for them. Here rather than in carecore.pdf, which
+    loads WeasyPrint, so that pages and spreadsheets can use it too."""
+
+    def __init__(self, school=None):
+        self.thai_digits = bool(school is not None and school.document_thai_digits)
+
+    def num(self, value) -> str:
+        text = "" if value is None else str(value)
+        return to_thai_digits(text) if self.thai_digits else text
+
+    def date(self, value, style: str = "long") -> str:
+        return format_date(value, style, thai_digits=self.thai_digits)

@@ -64,6 +64,22 @@ class JobFailed(Exception):
     """A failure the builder can explain to the person who asked (shown on the page)."""
 
 
+def progress_stage(progress: Progress | None, start: int, end: int) -> Progress | None:
+    """``progress`` for one stage of a job: 0-100 of the stage maps to start-end of the job,
+    reported only when it moved by 5 or more."""
+    if progress is None:
+        return None
+    last = [start]
+
+    def report(percent: int) -> None:
+        value = start + (end - start) * percent // 100
+        if value - last[0] >= 5:
+            last[0] = value
+            progress(value)
+
+    return report
+
+
 def job_kind(name: str, *, check: Check | None = None) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
         JOB_KINDS[name] = JobKind(name=name, build=build, check=check)

@@ -49,7 +49,7 @@ from weasyprint.logger import PROGRESS_LOGGER  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-from carecore.dates import format_date, to_thai_digits  # noqa: E402
+from carecore.dates import Paper  # noqa: E402
 
 INTERNAL_BASE_URL = "https://carecare-pdf.invalid/"
 EMBLEM_SCHEME = "emblem"
@@ -149,21 +149,6 @@ def _stylesheet() -> tuple[FontConfiguration, CSS]:
 
 
 # --- numbers and dates on paper ----------------------------------------------------------------
-class Paper:
-    """How one school's documents write numbers and dates: Buddhist Era years, and Thai digits
-    (๐-๙) everywhere when the school asks for them."""
-
-    def __init__(self, school=None):
-        self.thai_digits = bool(school is not None and school.document_thai_digits)
-
-    def num(self, value) -> str:
-        text = "" if value is None else str(value)
-        return to_thai_digits(text) if self.thai_digits else text
-
-    def date(self, value, style: str = "long") -> str:
-        return format_date(value, style, thai_digits=self.thai_digits)
-
-
 def _css_string(text: str) -> str:
     """A CSS string literal; safe inside <style> whatever the translation contains."""
     escaped = (

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.dates import format_date, to_thai_digits
+from carecore.dates import Paper, format_date
 from carecore.spreadsheets import xlsx_bytes, xlsx_row
 from screening import summaries
 from screening.labels import RATER_LABELS, SCALE_LABELS
@@ -27,23 +27,6 @@ from screening.labels import RATER_LABELS, SCALE_LABELS
 Progress = Callable[[int], None]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class Paper:
-    """Numbers and dates as the school's documents write them: Buddhist Era years, and Thai
-    digits when the school asks for them. The same as ``carecore.pdf.Paper``, which is not
-    imported here: it loads WeasyPrint, which web processes do not need (the pages and the
-    spreadsheets use this module too)."""
-
-    def __init__(self, school=None):
-        self.thai_digits = bool(school is not None and school.document_thai_digits)
-
-    def num(self, value) -> str:
-        text = "" if value is None else str(value)
-        return to_thai_digits(text) if self.thai_digits else text
-
-    def date(self, value, style: str = "long") -> str:
-        return format_date(value, style, thai_digits=self.thai_digits)
 
 
 def _render_pdf(template_name: str, context: dict, **kwargs) -> bytes:

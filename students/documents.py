@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
 
+from carecore.jobs import progress_stage
 from carecore.pdf import Paper, render_pdf
 from carecore.thai import thai_order
 from schools.models import AcademicYear, Classroom, HomeroomAssignment, School
@@ -96,7 +97,7 @@ def classroom_list_pdf(*, classroom: Classroom, progress: Progress | None = None
             "students/pdf/classroom_list.html",
             context,
             school=school,
-            progress=_scaled(progress, 10, 100),
+            progress=progress_stage(progress, 10, 100),
             pages=max(1, len(rows) // 25 + 1),
         )
     if progress:
@@ -205,28 +206,12 @@ def classroom_sheets_pdf(*, classroom: Classroom, progress: Progress | None = No
             "students/pdf/student_sheet.html",
             {"sheets": sheets, "signatures": _sheet_signatures(teachers)},
             school=school,
-            progress=_scaled(progress, 10, 95),
+            progress=progress_stage(progress, 10, 95),
             pages=len(sheets),
         )
     if progress:
         progress(100)
     return pdf
-
-
-def _scaled(progress: Progress | None, start: int, end: int) -> Progress | None:
-    """``progress`` for one stage of a job: 0-100 of the stage maps to start-end of the job,
-    reported only when it moved by 5 or more."""
-    if progress is None:
-        return None
-    last = [start]
-
-    def report(percent: int) -> None:
-        value = start + (end - start) * percent // 100
-        if value - last[0] >= 5:
-            last[0] = value
-            progress(value)
-
-    return report
 
 
 # --- the cumulative record (ระเบียนสะสม) ---------------------------------------------------------

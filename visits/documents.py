@@ -28,6 +28,7 @@ from django_scopes import scope
 from PIL import Image
 from weasyprint.urls import URLFetcherResponse
 
+from carecore.jobs import progress_stage
 from carecore.models import Membership, Role
 from carecore.pdf import (
     LocalURLFetcher,
@@ -284,7 +285,7 @@ def visit_pdf(*, visit: HomeVisit, progress: Progress | None = None) -> bytes:
             {"sheets": [sheet], "title": visit.student.full_name},
             school=school,
             photos=photos,
-            progress=_scaled(progress, 10, 95),
+            progress=progress_stage(progress, 10, 95),
             pages=3,
         )
     if progress:
@@ -369,25 +370,9 @@ def classroom_visits_pdf(*, classroom: Classroom, progress: Progress | None = No
             },
             school=school,
             photos=photos,
-            progress=_scaled(progress, 10, 95),
+            progress=progress_stage(progress, 10, 95),
             pages=max(1, len(sheets) * 3 + (1 if waiting or not sheets else 0)),
         )
     if progress:
         progress(100)
     return content
-
-
-def _scaled(progress: Progress | None, start: int, end: int) -> Progress | None:
-    """``progress`` for one stage of a job: 0-100 of the stage maps to start-end of the job,
-    reported only when it moved by 5 or more."""
-    if progress is None:
-        return None
-    last = [start]
-
-    def report(percent: int) -> None:
-        value = start + (end - start) * percent // 100
-        if value - last[0] >= 5:
-            last[0] = value
-            progress(value)
-
-    return report
