@@ -19,7 +19,7 @@ from care.models import CarePlanFollowUp
 from care.tests.factories import CarePlanFactory
 from carecore.models import AuditEvent
 from conftest import make_student
-from schools.models import Classroom, Grade, Term
+from schools.models import Grade, Term
 from schools.tests.factories import ClassroomFactory
 from screening.models import CareGroup
 
@@ -209,9 +209,7 @@ def test_a_referral_sent_in_the_term_counts_for_the_problem_group(world, terms):
 
 
 def _fill(world, term, n, start):
-    room = Classroom.objects.create(
-        school=world.a.school, academic_year=world.year, grade=Grade.P6, room=start // 100
-    )
+    room = ClassroomFactory(school=world.a.school, grade=Grade.P6, room=start // 100)
     for i in range(1, n + 1):
         student = make_student(world.a.school, room, start + i, i)
         group(student, term, ["normal", "risk", "problem"][i % 3], special=i % 5 == 0)

@@ -17,7 +17,8 @@ from conftest import make_student
 from dashboards import figures, rollups
 from dashboards.models import SchoolFigures
 from referrals.tests.factories import ReferralFactory
-from schools.models import Classroom, Grade
+from schools.models import Grade
+from schools.tests.factories import ClassroomFactory
 from screening.tests.factories import SdqResponseFactory
 from visits.models import HomeVisit
 from visits.tests.factories import HomeVisitFactory
@@ -65,9 +66,7 @@ def test_visits_forms_plans_referrals_and_support(world, terms):
     t1, t2 = terms
     today = timezone.localdate()
     with scopes_disabled():
-        room = Classroom.objects.create(
-            school=world.a.school, academic_year=world.year, grade=Grade.P2, room=9
-        )
+        room = ClassroomFactory(school=world.a.school, grade=Grade.P2, room=9)
         s = [make_student(world.a.school, room, 8100 + n, n) for n in range(1, 5)]
         HomeVisitFactory(student=s[0], date=t1.start)
         HomeVisitFactory(student=s[1], date=t1.start, status=HomeVisit.Status.DRAFT)  # not a visit
@@ -112,9 +111,7 @@ def test_visits_forms_plans_referrals_and_support(world, terms):
 def _schools_with_students(world, n_students):
     with scopes_disabled():
         for school in (world.a.school, world.b.school):
-            room = Classroom.objects.create(
-                school=school, academic_year=world.year, grade=Grade.P6, room=5
-            )
+            room = ClassroomFactory(school=school, grade=Grade.P6, room=5)
             for i in range(n_students):
                 make_student(school, room, 9000 + school.pk * 100 + i, i + 1)
 

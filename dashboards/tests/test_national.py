@@ -9,7 +9,8 @@ from carecore.models import Membership, Role
 from conftest import make_student, make_user
 from dashboards import national, rollups
 from districts.models import District, Network
-from schools.models import Classroom, Grade, School
+from schools.models import Grade, School
+from schools.tests.factories import ClassroomFactory
 
 
 @pytest.fixture
@@ -29,9 +30,7 @@ def _more_schools(world, n):
                 district=world.a.district,
                 network=world.a.network,
             )
-            room = Classroom.objects.create(
-                school=school, academic_year=world.year, grade=Grade.P3, room=1
-            )
+            room = ClassroomFactory(school=school, grade=Grade.P3, room=1)
             for k in range(2):
                 make_student(school, room, 50000 + i * 10 + k, k + 1)
 

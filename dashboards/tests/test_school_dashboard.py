@@ -14,8 +14,9 @@ from carecore.models import AuditEvent
 from conftest import make_student
 from dashboards import figures
 from dashboards.school_selectors import figure_title
-from schools.models import Classroom, Grade
+from schools.models import Grade
 from schools.selectors import term_code
+from schools.tests.factories import ClassroomFactory
 from screening.models import AspectResult, SdqResponse
 from visits.models import HomeVisit
 
@@ -75,9 +76,7 @@ def more(world, terms, hand_made):
             AspectResult.objects.create(student=student, term=t1, aspect=aspect, level=level)
         # The same aspect again in term 2: the student counts once.
         AspectResult.objects.create(student=s[0], term=t2, aspect="learning", level="risk")
-        small = Classroom.objects.create(
-            school=world.a.school, academic_year=world.year, grade=Grade.P2, room=1
-        )
+        small = ClassroomFactory(school=world.a.school, grade=Grade.P2, room=1)
         young = [make_student(world.a.school, small, 7100 + n, n) for n in range(1, 3)]
         group(young[0], t2, "problem")
         SdqResponse.objects.create(
@@ -220,9 +219,7 @@ def test_a_list_names_its_students_with_their_room_and_links_to_them(world, term
 def test_a_list_is_paginated_at_one_hundred(world, terms, login):
     t2 = terms[1]
     with scopes_disabled():
-        big = Classroom.objects.create(
-            school=world.a.school, academic_year=world.year, grade=Grade.M1, room=1
-        )
+        big = ClassroomFactory(school=world.a.school, grade=Grade.M1, room=1)
         for n in range(1, 104):
             make_student(world.a.school, big, 20000 + n, n)
     client = login(world.a.users["director"])
@@ -307,12 +304,7 @@ def _grow(world, n):
         from schools.models import Term
 
         t2 = Term.objects.get(academic_year=world.year, number=2)
-        rooms = [
-            Classroom.objects.create(
-                school=world.a.school, academic_year=world.year, grade=Grade.P6, room=r
-            )
-            for r in (7, 8)
-        ]
+        rooms = [ClassroomFactory(school=world.a.school, grade=Grade.P6, room=r) for r in (7, 8)]
         for i in range(n):
             student = make_student(world.a.school, rooms[i % 2], 30000 + i, i + 1)
             group(student, t2, ("normal", "risk", "problem")[i % 3])

@@ -17,7 +17,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from carecore.models import Membership, Role, User
 from conftest import PASSWORD, make_student, make_user, th
-from schools.models import Classroom, Grade, HomeroomAssignment
+from schools.models import Grade, HomeroomAssignment
+from schools.tests.factories import ClassroomFactory
 from students.models import Guardian
 
 
@@ -214,9 +215,7 @@ class TestSchoolDetail:
         with scopes_disabled():
             n = 200
             for room in range(3, 8):
-                classroom = Classroom.objects.create(
-                    school=a.school, academic_year=world.year, grade=Grade.P5, room=room
-                )
+                classroom = ClassroomFactory(school=a.school, grade=Grade.P5, room=room)
                 for k in range(2):
                     teacher = make_user(f"teacher_{room}_{k}")
                     Membership.objects.create(user=teacher, role=Role.HOMEROOM, school=a.school)

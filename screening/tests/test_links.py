@@ -16,8 +16,9 @@ from django_scopes import scopes_disabled
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from conftest import make_student
-from schools.models import Classroom, Grade
+from schools.models import Grade
 from schools.selectors import term_code
+from schools.tests.factories import ClassroomFactory
 from screening import services
 from screening.links import (
     WindowState,
@@ -385,9 +386,7 @@ class TestForm:
 
     def test_no_form_for_a_grade_that_has_only_the_teacher_form(self, world, client, term):
         with scopes_disabled():
-            p2 = Classroom.objects.create(
-                school=world.a.school, academic_year=world.year, grade=Grade.P2, room=1
-            )
+            p2 = ClassroomFactory(school=world.a.school, grade=Grade.P2, room=1)
             young = make_student(world.a.school, p2, 9301, 1)
         link = make_link(young, term)
         content = client.get(form_url(link)).content.decode()
@@ -434,9 +433,7 @@ class TestClassroomLinks:
 
     def test_a_room_with_only_the_teacher_form_gets_no_links(self, world, term):
         with scopes_disabled():
-            p1 = Classroom.objects.create(
-                school=world.a.school, academic_year=world.year, grade=Grade.P1, room=1
-            )
+            p1 = ClassroomFactory(school=world.a.school, grade=Grade.P1, room=1)
             make_student(world.a.school, p1, 9311, 1)
             form_links_for_classroom(classroom=p1, term=term)
             assert FormLink.objects.count() == 0

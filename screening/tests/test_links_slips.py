@@ -21,6 +21,7 @@ from carecore.tests.test_pdf import _poppler, comparable, pdf_text
 from conftest import make_student
 from schools.models import Classroom, Grade, HomeroomAssignment
 from schools.selectors import term_code
+from schools.tests.factories import ClassroomFactory
 from screening.models import FormLink, ScreeningWindow
 from screening.slips import QR_BORDER, QR_MODULE_MM, qr_svg
 from students.tests.test_documents import PUPILS, fill_classroom
@@ -249,9 +250,7 @@ class TestSlips:
 
     def test_a_grade_with_only_the_teacher_form_has_no_slips(self, world, login, term):
         with scopes_disabled():
-            p2 = Classroom.objects.create(
-                school=world.a.school, academic_year=world.year, grade=Grade.P2, room=4
-            )
+            p2 = ClassroomFactory(school=world.a.school, grade=Grade.P2, room=4)
             make_student(world.a.school, p2, 9401, 1)
         client = login(world.a.users["coordinator"])
         response = client.post(slips_url(world, p2), {"term": term_code(term)}, follow=True)

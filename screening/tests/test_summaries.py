@@ -13,6 +13,7 @@ from django_scopes import scope, scopes_disabled
 
 from conftest import make_student
 from schools.models import Classroom, Grade
+from schools.tests.factories import ClassroomFactory
 from screening import scoring, services, summaries
 from screening.models import AspectResult, Status
 
@@ -59,6 +60,7 @@ def build(world, term) -> Built:
     only), with known results:
 
     ป.5/3: normal   all three forms, EQ complete                  -> normal
+           (aged 11, so the self-report applies, except to "none")
            risk     teacher emotional 4 (risk), parent draft       -> risk
            problem  teacher emotional 5 (problem), special ability -> problem + special
            none     nothing, no birth date (no EQ)                 -> not screened
@@ -68,15 +70,13 @@ def build(world, term) -> Built:
     """
     a = world.a
     teacher = a.users["homeroom"]
-    # Born ten years before the term: the EQ 6–11 form applies.
-    born = term.start.replace(year=term.start.year - 10)
+    # ป.5 born eleven years before the term: the EQ 6–11 form and the self-report apply; ป.2
+    # born ten years before: the EQ 6–11 form only.
+    born = term.start.replace(year=term.start.year - 11)
+    born_p2 = term.start.replace(year=term.start.year - 10)
     with scopes_disabled():
-        p5 = Classroom.objects.create(
-            school=a.school, academic_year=world.year, grade=Grade.P5, room=3
-        )
-        p2 = Classroom.objects.create(
-            school=a.school, academic_year=world.year, grade=Grade.P2, room=3
-        )
+        p5 = ClassroomFactory(school=a.school, grade=Grade.P5, room=3)
+        p2 = ClassroomFactory(school=a.school, grade=Grade.P2, room=3)
         s = {}
         for n, key in enumerate(["normal", "risk", "problem", "none", "override"], start=1):
             s[key] = make_student(
@@ -89,7 +89,7 @@ def build(world, term) -> Built:
             )
         for n, key in enumerate(["calm", "blank"], start=1):
             s[key] = make_student(
-                a.school, p2, 720 + n, n, first_name=f"สองสาม{key}", birth_date=born
+                a.school, p2, 720 + n, n, first_name=f"สองสาม{key}", birth_date=born_p2
             )
 
         def sdq(student, rater, answers, **extra):
@@ -189,12 +189,7 @@ class TestCompletionByClassroom:
         def queries_for(count: int) -> int:
             with scopes_disabled():
                 rooms = [
-                    Classroom.objects.create(
-                        school=world.a.school,
-                        academic_year=world.year,
-                        grade=Grade.M1,
-                        room=count * 10 + i,
-                    )
+                    ClassroomFactory(school=world.a.school, grade=Grade.M1, room=count * 10 + i)
                     for i in range(count)
                 ]
                 for i, room in enumerate(rooms):
@@ -294,9 +289,7 @@ class TestClassroomSummary:
     def test_same_number_of_queries_for_5_and_30_students(self, world, term1):
         def queries_for(count: int) -> int:
             with scopes_disabled():
-                room = Classroom.objects.create(
-                    school=world.a.school, academic_year=world.year, grade=Grade.M2, room=count
-                )
+                room = ClassroomFactory(school=world.a.school, grade=Grade.M2, room=count)
                 for i in range(count):
                     student = make_student(world.a.school, room, 2000 + count * 40 + i, i + 1)
                     services.sdq_response_save(
@@ -394,9 +387,7 @@ class TestEqApplies:
             term1.start.replace(year=term1.start.year - 18),
         ]
         with scopes_disabled():
-            room = Classroom.objects.create(
-                school=world.a.school, academic_year=world.year, grade=Grade.P1, room=9
-            )
+            room = ClassroomFactory(school=world.a.school, grade=Grade.P1, room=9)
             for i, day in enumerate(born):
                 make_student(world.a.school, room, 3000 + i, i + 1, birth_date=day)
         with scope(school=world.a.school.pk):

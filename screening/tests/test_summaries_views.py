@@ -15,8 +15,9 @@ from carecore.dates import format_date
 from carecore.models import AuditEvent, GeneratedFile, Membership, Role
 from carecore.tests.test_pdf import comparable, pdf_text
 from conftest import make_student, make_user
-from schools.models import Classroom, Grade
+from schools.models import Grade
 from schools.selectors import term_code
+from schools.tests.factories import ClassroomFactory
 from screening import documents, services
 from screening.tests.test_summaries import build, calm, emotional
 
@@ -296,9 +297,7 @@ class TestClassroomSummary:
 
         def room_with(count: int):
             with scopes_disabled():
-                room = Classroom.objects.create(
-                    school=world.a.school, academic_year=world.year, grade=Grade.M3, room=count
-                )
+                room = ClassroomFactory(school=world.a.school, grade=Grade.M3, room=count)
                 for i in range(count):
                     student = make_student(world.a.school, room, 5000 + count * 40 + i, i + 1)
                     services.sdq_response_save(
