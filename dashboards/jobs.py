@@ -9,7 +9,7 @@ from carecore.access import Perm
 from carecore.jobs import BuiltFile, JobFailed, job_kind
 from schools.jobs import job_term
 from schools.selectors import term_code
-from students.jobs import can_see_student, pdf_name
+from students.jobs import can_see_student, job_student, pdf_name
 
 
 def _still_district_staff(request, generated) -> bool:
@@ -78,12 +78,7 @@ def build_care_summary(generated, progress) -> BuiltFile:
     """The student's care summary (dashboards.care_summary); ``referral_ids`` in the parameters:
     the referrals the person who asked may see."""
     from dashboards.care_summary import care_summary_pdf
-    from students.models import Student
 
-    student = Student.objects.filter(
-        school_id=generated.school_id, pk=generated.params["student_id"]
-    ).first()
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
+    student = job_student(generated)
     content = care_summary_pdf(student=student, referral_ids=generated.params.get("referral_ids"))
     return BuiltFile(filename=pdf_name(generated.title), content=content)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 
 from carecore.jobs import JobFailed
 from carecore.models import GeneratedFile
-from schools.models import Term
+from schools.access import can_view_classroom_students
+from schools.models import Classroom, Term
 
 
 def job_term(generated: GeneratedFile):
@@ -17,3 +18,24 @@ def job_term(generated: GeneratedFile):
     if term is None:
         raise JobFailed(_("The term no longer exists."))
     return term
+
+
+def job_classroom(generated: GeneratedFile, *related: str) -> Classroom:
+    """The classroom a job was started for (``params["classroom_id"]``) with ``related`` joined,
+    or JobFailed if it is gone."""
+    classrooms = Classroom.objects.filter(
+        school_id=generated.school_id, pk=generated.params.get("classroom_id")
+    )
+    # select_related() without fields would join every relation
+    classroom = (classrooms.select_related(*related) if related else classrooms).first()
+    if classroom is None:
+        raise JobFailed(_("The classroom no longer exists."))
+    return classroom
+
+
+def can_still_see_classroom(request, generated: GeneratedFile) -> bool:
+    """A job's check: the person still sees the students of the job's classroom."""
+    classroom = Classroom.objects.filter(
+        school=request.school, pk=generated.params.get("classroom_id")
+    ).first()
+    return classroom is not None and can_view_classroom_students(request, classroom)

@@ -1,7 +1,8 @@
 """Screening documents made by jobs (see carecore.jobs). Each area keeps its own block."""
 
 from carecore.jobs import job_kind
-from schools.jobs import job_term
+from schools.jobs import can_still_see_classroom, job_classroom, job_term
+from students.jobs import can_see_student, job_student
 
 
 # --- parent and student slips (screening.slips) -----------------------------------------------
@@ -19,22 +20,6 @@ def build_screening_slips(generated, progress):
 
 
 # --- screening summaries (screening.documents) ------------------------------------------------
-def _can_see_summary_student(request, generated) -> bool:
-    from students.access import students_for_user
-
-    return students_for_user(request).filter(pk=generated.params.get("student_id")).exists()
-
-
-def _can_see_summary_classroom(request, generated) -> bool:
-    from schools.access import can_view_classroom_students
-    from schools.models import Classroom
-
-    classroom = Classroom.objects.filter(
-        school=request.school, pk=generated.params.get("classroom_id")
-    ).first()
-    return classroom is not None and can_view_classroom_students(request, classroom)
-
-
 def _can_see_school_summary(request, generated) -> bool:
     """The whole school: still one who sees every student. A homeroom teacher's own rows: still
     the teacher of each of those classrooms (or now one who sees every student)."""
@@ -49,23 +34,14 @@ def _can_see_school_summary(request, generated) -> bool:
     return set(wanted) <= set(visible)
 
 
-@job_kind("screening_student_summary", check=_can_see_summary_student)
+@job_kind("screening_student_summary", check=can_see_student)
 def build_student_summary(generated, progress):
-    from django.utils.translation import gettext as _
-
-    from carecore.jobs import BuiltFile, JobFailed
+    from carecore.jobs import BuiltFile
     from schools.selectors import term_code
     from screening import documents
-    from students.models import Student
 
     term = job_term(generated)
-    student = (
-        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
-        .select_related("school__district")
-        .first()
-    )
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
+    student = job_student(generated, "school__district")
     content = documents.student_summary_pdf(student=student, term=term)
     return BuiltFile(
         filename=documents.file_name(generated.title, term_code(term), extension="pdf"),
@@ -73,20 +49,13 @@ def build_student_summary(generated, progress):
     )
 
 
-@job_kind("screening_classroom_summary", check=_can_see_summary_classroom)
+@job_kind("screening_classroom_summary", check=can_still_see_classroom)
 def build_classroom_summary(generated, progress):
-    from django.utils.translation import gettext as _
-
-    from carecore.jobs import BuiltFile, JobFailed
-    from schools.models import Classroom
+    from carecore.jobs import BuiltFile
     from screening import documents
 
     term = job_term(generated)
-    classroom = Classroom.objects.filter(
-        school_id=generated.school_id, pk=generated.params["classroom_id"]
-    ).first()
-    if classroom is None:
-        raise JobFailed(_("The classroom no longer exists."))
+    classroom = job_classroom(generated)
     content = documents.classroom_summary_pdf(classroom=classroom, term=term, progress=progress)
     return BuiltFile(
         filename=documents.file_name(generated.title, extension="pdf"), content=content

@@ -3,28 +3,22 @@
 from django.utils.translation import gettext as _
 
 from carecore.jobs import BuiltFile, JobFailed, job_kind
-from schools.access import can_view_classroom_students
-from schools.models import Classroom
+from schools.jobs import can_still_see_classroom, job_classroom
 from students.access import students_for_user
 from students.models import Student
 
 
-def _classroom(generated) -> Classroom:
-    classroom = (
-        Classroom.objects.filter(school_id=generated.school_id, pk=generated.params["classroom_id"])
-        .select_related("school", "academic_year")
-        .first()
+def job_student(generated, *related: str) -> Student:
+    """The student a job was started for (``params["student_id"]``) with ``related`` joined, or
+    JobFailed if the record is gone."""
+    students = Student.objects.filter(
+        school_id=generated.school_id, pk=generated.params.get("student_id")
     )
-    if classroom is None:
-        raise JobFailed(_("The classroom no longer exists."))
-    return classroom
-
-
-def _can_see_classroom(request, generated) -> bool:
-    classroom = Classroom.objects.filter(
-        school=request.school, pk=generated.params.get("classroom_id")
-    ).first()
-    return classroom is not None and can_view_classroom_students(request, classroom)
+    # select_related() without fields would join every relation
+    student = (students.select_related(*related) if related else students).first()
+    if student is None:
+        raise JobFailed(_("The student's record no longer exists."))
+    return student
 
 
 def can_see_student(request, generated) -> bool:
@@ -36,21 +30,21 @@ def pdf_name(*parts) -> str:
 
 
 def _classroom_document(generated, progress, render) -> BuiltFile:
-    classroom = _classroom(generated)
+    classroom = job_classroom(generated, "school", "academic_year")
     content = render(classroom=classroom, progress=progress)
     return BuiltFile(
         filename=pdf_name(generated.title, classroom.academic_year.year), content=content
     )
 
 
-@job_kind("classroom_list", check=_can_see_classroom)
+@job_kind("classroom_list", check=can_still_see_classroom)
 def build_classroom_list(generated, progress) -> BuiltFile:
     from students import documents
 
     return _classroom_document(generated, progress, documents.classroom_list_pdf)
 
 
-@job_kind("classroom_sheets", check=_can_see_classroom)
+@job_kind("classroom_sheets", check=can_still_see_classroom)
 def build_classroom_sheets(generated, progress) -> BuiltFile:
     from students import documents
 
@@ -61,13 +55,7 @@ def build_classroom_sheets(generated, progress) -> BuiltFile:
 def build_student_sheet(generated, progress) -> BuiltFile:
     from students import documents
 
-    student = (
-        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
-        .select_related("school")
-        .first()
-    )
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
+    student = job_student(generated, "school")
     content = documents.student_sheet_pdf(student=student)
     return BuiltFile(filename=pdf_name(generated.title), content=content)
 
@@ -76,13 +64,7 @@ def build_student_sheet(generated, progress) -> BuiltFile:
 def build_cumulative_record(generated, progress) -> BuiltFile:
     from students import documents
 
-    student = (
-        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
-        .select_related("school")
-        .first()
-    )
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
+    student = job_student(generated, "school")
     content = documents.cumulative_record_pdf(student=student)
     return BuiltFile(filename=pdf_name(generated.title), content=content)
 
@@ -91,13 +73,7 @@ def build_cumulative_record(generated, progress) -> BuiltFile:
 def _subject_access(generated):
     from students.subject_access import subject_access_collect
 
-    student = (
-        Student.objects.filter(school_id=generated.school_id, pk=generated.params["student_id"])
-        .select_related("school__district")
-        .first()
-    )
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
+    student = job_student(generated, "school__district")
     params = generated.params
     return subject_access_collect(
         student=student,

@@ -13,9 +13,9 @@ students/print_views.py does (a classroom: every student enrolled in it).
 from django.utils.translation import gettext as _
 
 from carecore.jobs import BuiltFile, JobFailed, job_kind
-from schools.access import can_view_classroom_students
-from schools.models import Classroom
+from schools.jobs import can_still_see_classroom, job_classroom
 from students.access import students_for_user
+from students.jobs import pdf_name
 from visits.models import HomeVisit
 
 
@@ -23,16 +23,6 @@ def _visit(generated) -> HomeVisit | None:
     return (
         HomeVisit.objects.filter(school_id=generated.school_id, pk=generated.params.get("visit_id"))
         .select_related("student")
-        .first()
-    )
-
-
-def _classroom(generated) -> Classroom | None:
-    return (
-        Classroom.objects.filter(
-            school_id=generated.school_id, pk=generated.params.get("classroom_id")
-        )
-        .select_related("school", "academic_year")
         .first()
     )
 
@@ -46,17 +36,6 @@ def _can_see_visit(request, generated) -> bool:
     return student_id is not None and students_for_user(request).filter(pk=student_id).exists()
 
 
-def _can_see_classroom(request, generated) -> bool:
-    classroom = Classroom.objects.filter(
-        school=request.school, pk=generated.params.get("classroom_id")
-    ).first()
-    return classroom is not None and can_view_classroom_students(request, classroom)
-
-
-def _pdf_name(*parts) -> str:
-    return " ".join(str(p).replace("/", "-") for p in parts if p) + ".pdf"
-
-
 @job_kind("home_visit", check=_can_see_visit)
 def build_home_visit(generated, progress) -> BuiltFile:
     from visits import documents
@@ -65,17 +44,15 @@ def build_home_visit(generated, progress) -> BuiltFile:
     if visit is None:
         raise JobFailed(_("The home visit no longer exists."))
     content = documents.visit_pdf(visit=visit, progress=progress)
-    return BuiltFile(filename=_pdf_name(generated.title), content=content)
+    return BuiltFile(filename=pdf_name(generated.title), content=content)
 
 
-@job_kind("classroom_visits", check=_can_see_classroom)
+@job_kind("classroom_visits", check=can_still_see_classroom)
 def build_classroom_visits(generated, progress) -> BuiltFile:
     from visits import documents
 
-    classroom = _classroom(generated)
-    if classroom is None:
-        raise JobFailed(_("The classroom no longer exists."))
+    classroom = job_classroom(generated, "school", "academic_year")
     content = documents.classroom_visits_pdf(classroom=classroom, progress=progress)
     return BuiltFile(
-        filename=_pdf_name(generated.title, classroom.academic_year.year), content=content
+        filename=pdf_name(generated.title, classroom.academic_year.year), content=content
     )
