@@ -32,7 +32,7 @@ from referrals.models import Referral
 from schools.models import Grade, Term
 from screening import aspects, scoring
 from screening.models import AspectResult, EqResponse, SdqResponse, Status
-from screening.summaries import _eq_applies_q
+from screening.summaries import _eq_applies_q, _self_report_applies_q
 from students.models import Enrolment, TermResult
 from students.record import LAST_GRADE_WITHOUT_GPA, SECTIONS, _filled
 from visits.models import HomeVisit
@@ -146,7 +146,8 @@ _COUNTS = {
     "problem_with_plan": "level = 'problem' AND plan_open",
     "teacher_done": "f_teacher",
     "parent_done": "f_parent",
-    "student_done": "f_student",
+    "student_due": "self_report_applies",
+    "student_done": "f_student AND self_report_applies",
     "normal": "level = 'normal'",
     "normal_cared": "level = 'normal' AND promoted",
     "risk": "level = 'risk'",
@@ -170,6 +171,7 @@ _FACTS = (
     "has_gpa",
     *(f"r_{key}" for key in SECTIONS),
     "eq_applies",
+    "self_report_applies",
 )
 
 
@@ -192,6 +194,9 @@ def _classroom_rows(school_ids: list[int], term: Term) -> list[dict]:
             sid=F("classroom__school_id"),
             eq_applies=ExpressionWrapper(
                 _eq_applies_q(term.start, "student__"), output_field=BooleanField()
+            ),
+            self_report_applies=ExpressionWrapper(
+                _self_report_applies_q(term.start, "student__"), output_field=BooleanField()
             ),
         )
         .values("cid", "grade", "sid", *_FACTS)
@@ -246,7 +251,7 @@ def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | Non
         counts: Counts = {}
         for key, value in row.items():
             counts[key] = value
-        for rater in ("teacher", "parent", "student"):
+        for rater in ("teacher", "parent"):  # by grade; the self-report by age (counted above)
             applies = rater in forms
             counts[f"{rater}_due"] = row["students"] if applies else 0
             counts[f"{rater}_done"] = row[f"{rater}_done"] if applies else 0
@@ -449,6 +454,8 @@ def _figure_condition(key: str, term: Term, profile: Q, cared: dict[str, Q]) -> 
     for form in FORMS:
         if form == "eq":
             due = _eq_applies_q(term.start, "student__")
+        elif form == "student":  # the self-report goes by age
+            due = _self_report_applies_q(term.start, "student__")
         else:
             due = Q(classroom__grade__in=_sdq_grades(form))
         conditions[f"form_{form}_done"] = due & Q(**{f"f_{form}": True})

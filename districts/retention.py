@@ -204,15 +204,19 @@ def _terms_enrolled(student) -> list:
 
 def anonymised_birth_date(birth_date, terms) -> datetime.date | None:
     """The birth date reduced to its year: 1 January, or the first day of a month of that year
-    that keeps ``eq_applies`` the same for every term of ``terms`` (else the date unchanged)."""
-    from screening.summaries import eq_applies
+    that keeps ``eq_applies`` and ``self_report_applies`` (the forms due, which the figures
+    count) the same for every term of ``terms`` (else the date unchanged)."""
+    from screening.summaries import eq_applies, self_report_applies
+
+    def forms_due(day):
+        return [(eq_applies(day, t.start), self_report_applies(day, t.start)) for t in terms]
 
     if birth_date is None:
         return None
-    wanted = [eq_applies(birth_date, t.start) for t in terms]
+    wanted = forms_due(birth_date)
     for month in (1, 7, 4, 10, 2, 3, 5, 6, 8, 9, 11, 12):
         candidate = birth_date.replace(month=month, day=1)
-        if [eq_applies(candidate, t.start) for t in terms] == wanted:
+        if forms_due(candidate) == wanted:
             return candidate
     return birth_date
 

@@ -46,11 +46,19 @@ def code_display(code: str) -> str:
 
 # --- which forms go through links --------------------------------------------------------------
 def link_raters_for_grade(grade: int | None) -> tuple[str, ...]:
-    """The parent and self-report forms that apply to the grade (ป.1–3 and kindergarten: none,
-    only the teacher's form applies there)."""
+    """The forms that go through links in a classroom of the grade: ป.4 and up, the parent's
+    form and the self-report (which only students of age get: ``link_raters_for_student``);
+    ป.1–3 and kindergarten: none, the teacher's form is entered at school."""
     if grade is None:
         return ()
-    return tuple(r for r in scoring.sdq_forms_for_grade(grade) if r in LINK_RATERS)
+    by_grade = tuple(r for r in scoring.sdq_forms_for_grade(grade) if r in LINK_RATERS)
+    return (*by_grade, Rater.STUDENT) if by_grade else ()
+
+
+def link_raters_for_student(*, student, grade: int | None, term) -> tuple[str, ...]:
+    """The link forms one student of the grade gets in the term (the self-report by age)."""
+    forms = scoring.sdq_forms(grade, student.age_on(term.start))
+    return tuple(r for r in link_raters_for_grade(grade) if r in forms)
 
 
 def link_enrolment(link: FormLink) -> Enrolment | None:
@@ -93,9 +101,9 @@ def form_links_of_classroom(*, classroom, term) -> list[SlipRow]:
 
 @transaction.atomic
 def form_links_for_classroom(*, classroom, term) -> list[SlipRow]:
-    """Each student of the classroom with a link for every form of the grade that goes through
-    a link, creating the missing ones. Existing codes are kept, so a reprint gives the same
-    codes. A bounded number of queries, whatever the size of the room."""
+    """Each student of the classroom with a link for every form of theirs that goes through a
+    link (the self-report by age), creating the missing ones. Existing codes are kept, so a
+    reprint gives the same codes. A bounded number of queries, whatever the size of the room."""
     raters = link_raters_for_grade(classroom.grade)
     rows = form_links_of_classroom(classroom=classroom, term=term)
     if not raters or term is None:
@@ -104,7 +112,9 @@ def form_links_for_classroom(*, classroom, term) -> list[SlipRow]:
         missing = [
             FormLink(student=row.student, term=term, rater=rater)
             for row in rows
-            for rater in raters
+            for rater in link_raters_for_student(
+                student=row.student, grade=classroom.grade, term=term
+            )
             if rater not in row.links
         ]
         if not missing:

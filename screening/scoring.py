@@ -1,7 +1,7 @@
 """Scoring of the screening instruments (SDQ, EQ 12–17, EQ 6–11): exact, and driven by data.
 
 Every fact of an instrument (which item belongs to which scale, reverse items, cut-offs, norm
-tables, which grades get which forms) lives in a versioned TOML file in
+tables, which grades and ages get which forms) lives in a versioned TOML file in
 ``screening/instruments/``; this module only reads them, checks them and does the arithmetic.
 Every result carries the versions it was scored with.
 
@@ -232,6 +232,7 @@ class SdqKey:
     gate_answers: tuple[int, ...]
     impact_forms: dict[str, SdqImpactForm]
     forms: tuple[tuple[int, int, tuple[str, ...]], ...]  # (first grade, last grade, raters)
+    self_report_ages: tuple[int, int]  # inclusive: who is offered the self-report form
 
     def item_score(self, item: int, answer: int) -> int:
         """Points of one answer: the answer itself, or top - answer for a reverse item."""
@@ -362,6 +363,12 @@ def load_sdq_key(path) -> SdqKey:
             raise InstrumentDataError(
                 path, f"forms #{index}.raters: some of {', '.join(RATERS)} are required"
             )
+        if "student" in form_raters:
+            raise InstrumentDataError(
+                path,
+                f"forms #{index}.raters: the self-report goes by age (self_report_ages), "
+                "not by grade: remove 'student'",
+            )
         for grade in range(low, high + 1):
             if grade in taken:
                 raise InstrumentDataError(
@@ -369,6 +376,7 @@ def load_sdq_key(path) -> SdqKey:
                 )
             taken[grade] = index
         forms.append((low, high, form_raters))
+    self_report_ages = _span(path, data.get("self_report_ages"), "self_report_ages")
 
     return SdqKey(
         version=version,
@@ -383,6 +391,7 @@ def load_sdq_key(path) -> SdqKey:
         gate_answers=gate_answers,
         impact_forms=impact_forms,
         forms=tuple(forms),
+        self_report_ages=self_report_ages,
     )
 
 
@@ -396,11 +405,28 @@ def sdq_key() -> SdqKey:
 
 
 def sdq_forms_for_grade(grade: int) -> tuple[str, ...]:
-    """The SDQ forms a student of this grade (schools.models.Grade) gets."""
+    """The teacher's and parent's SDQ forms a student of this grade (schools.models.Grade) gets;
+    the self-report goes by age (``sdq_forms``)."""
     for low, high, raters in sdq_key().forms:
         if low <= grade <= high:
             return raters
     raise ValueError(f"no SDQ forms are defined for grade {grade!r}")
+
+
+def sdq_self_report_applies(age: int | None) -> bool:
+    """Whether a student of this age (in whole years) is offered the self-report form. No age
+    (no birth date): not offered, as the form is meant for 11 and over only."""
+    if age is None:
+        return False
+    low, high = sdq_key().self_report_ages
+    return low <= age <= high
+
+
+def sdq_forms(grade: int | None, age: int | None) -> tuple[str, ...]:
+    """The SDQ forms of a student: by grade (no classroom: the teacher's form), then the
+    self-report by age."""
+    by_grade = sdq_forms_for_grade(grade) if grade is not None else ("teacher",)
+    return (*by_grade, "student") if sdq_self_report_applies(age) else by_grade
 
 
 # --- SDQ criteria ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.models import Term
@@ -68,8 +69,13 @@ def classroom_rows(*, classroom, term) -> list[StudentRow]:
     enrolments = list(
         Enrolment.objects.filter(classroom=classroom).select_related("student").order_by("number")
     )
-    forms = scoring.sdq_forms_for_grade(classroom.grade)
-    rows = {e.student_id: StudentRow(enrolment=e, forms=forms) for e in enrolments}
+    day = term.start if term is not None else timezone.localdate()
+    rows = {
+        e.student_id: StudentRow(
+            enrolment=e, forms=scoring.sdq_forms(classroom.grade, e.student.age_on(day))
+        )
+        for e in enrolments
+    }
     ids = list(rows)
     if term is not None and ids:
         for response in SdqResponse.objects.filter(student_id__in=ids, term=term).only(

@@ -65,11 +65,12 @@ def sdq_criteria_version(*, school) -> str:
     return scoring.DEFAULT_SDQ_CRITERIA
 
 
-def sdq_forms_for_student(*, student, classroom) -> tuple[str, ...]:
-    """The raters whose SDQ forms apply, by grade (ป.1–3: the teacher's form only)."""
-    if classroom is None:
-        return (Rater.TEACHER,)
-    return scoring.sdq_forms_for_grade(classroom.grade)
+def sdq_forms_for_student(*, student, classroom, term) -> tuple[str, ...]:
+    """The raters whose SDQ forms apply in the term: the teacher's and parent's by grade (ป.1–3:
+    the teacher's only; no classroom: the teacher's), the self-report by age on the term's first
+    day (11–17; no birth date: not offered)."""
+    grade = classroom.grade if classroom is not None else None
+    return scoring.sdq_forms(grade, student.age_on(term.start))
 
 
 # --- SDQ ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from schools.models import Classroom, Term
 from screening.links import (
     code_display,
     form_links_for_classroom,
-    link_raters_for_grade,
+    link_raters_for_student,
     screening_window_get,
 )
 from screening.models import Rater
@@ -97,7 +97,6 @@ def classroom_slips_pdf(
         )
         school = classroom.school
         paper = Paper(school)
-        raters = link_raters_for_grade(classroom.grade)
         rows = form_links_for_classroom(classroom=classroom, term=term)
         window = screening_window_get(school=school, term=term)
         if progress:
@@ -112,7 +111,9 @@ def classroom_slips_pdf(
                 paper=paper,
             )
             for row in rows
-            for rater in raters
+            for rater in link_raters_for_student(
+                student=row.student, grade=classroom.grade, term=term
+            )
             if rater in row.links
         ]
         per_page = SLIPS_PER_ROW * ROWS_PER_PAGE

@@ -86,23 +86,45 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def eq_applies(birth_date: datetime.date | None, on: datetime.date) -> bool:
-    """Whether an EQ form exists for a student born on ``birth_date``, aged on ``on``."""
+def _aged(birth_date: datetime.date | None, on: datetime.date, ages: tuple[int, int]) -> bool:
+    """Whether someone born on ``birth_date`` is ``ages[0]`` to ``ages[1]`` years old on ``on``
+    (no birth date: no)."""
     if birth_date is None:
         return False
-    low, high = eq_ages()
+    low, high = ages
     return _years_before(on, high + 1) < birth_date <= _years_before(on, low)
 
 
-def _eq_applies_q(on: datetime.date, prefix: str = "") -> Q:
-    """``eq_applies`` as a filter on a student's birth date (``prefix`` leads to the student)."""
-    low, high = eq_ages()
+def _aged_q(on: datetime.date, ages: tuple[int, int], prefix: str) -> Q:
+    """``_aged`` as a filter on a student's birth date (``prefix`` leads to the student)."""
+    low, high = ages
     return Q(
         **{
             f"{prefix}birth_date__gt": _years_before(on, high + 1),
             f"{prefix}birth_date__lte": _years_before(on, low),
         }
     )
+
+
+def eq_applies(birth_date: datetime.date | None, on: datetime.date) -> bool:
+    """Whether an EQ form exists for a student born on ``birth_date``, aged on ``on``."""
+    return _aged(birth_date, on, eq_ages())
+
+
+def _eq_applies_q(on: datetime.date, prefix: str = "") -> Q:
+    """``eq_applies`` as a filter on a student's birth date (``prefix`` leads to the student)."""
+    return _aged_q(on, eq_ages(), prefix)
+
+
+def self_report_applies(birth_date: datetime.date | None, on: datetime.date) -> bool:
+    """Whether a student born on ``birth_date`` is offered the SDQ self-report on ``on`` (the
+    term's first day), by age; ``scoring.sdq_self_report_applies`` on the age in whole years."""
+    return _aged(birth_date, on, scoring.sdq_key().self_report_ages)
+
+
+def _self_report_applies_q(on: datetime.date, prefix: str = "") -> Q:
+    """``self_report_applies`` as a filter on a student's birth date."""
+    return _aged_q(on, scoring.sdq_key().self_report_ages, prefix)
 
 
 # --- completion per classroom -------------------------------------------------------------------
@@ -216,6 +238,7 @@ def completion_by_classroom(
     counts: dict[str, Count] = {
         "students": Count("pk"),
         "eq_applicable": Count("pk", filter=_eq_applies_q(term.start, "student__")),
+        "student_applicable": Count("pk", filter=_self_report_applies_q(term.start, "student__")),
         "special": Count("pk", filter=Q(group_special=True)),
     }
     for form in FORMS:
@@ -247,6 +270,11 @@ def completion_by_classroom(
         for form in FORMS:
             if form == "eq":
                 applies, applicable = True, data.get("eq_applicable", 0)
+            elif form == "student":  # by age: "—" where nobody is of age and nothing was entered
+                applicable = data.get("student_applicable", 0)
+                applies = bool(
+                    applicable or data.get("student_complete") or data.get("student_draft")
+                )
             else:
                 applies = form in raters
                 applicable = students if applies else 0
@@ -499,16 +527,28 @@ def classroom_summary(*, classroom, term) -> ClassroomSummary:
         eq[response.student_id] = response
     for group in CareGroup.objects.filter(student_id__in=ids, term=term):
         groups[group.student_id] = group
-    raters = scoring.sdq_forms_for_grade(classroom.grade)
+
+    def forms_of(student):
+        return scoring.sdq_forms(classroom.grade, student.age_on(term.start))
+
     rows = [
         ClassroomStudentRow(
             enrolment=e,
-            sdq=[SdqCell(r, r in raters, sdq.get((e.student_id, r))) for r in RATERS],
+            sdq=[SdqCell(r, r in forms_of(e.student), sdq.get((e.student_id, r))) for r in RATERS],
             eq=EqCell(eq.get(e.student_id), eq_applies(e.student.birth_date, term.start)),
             group=groups.get(e.student_id),
         )
         for e in enrolments
     ]
+    # The columns: the grade's forms, and the self-report when anyone is of age or has one.
+    raters = tuple(
+        r
+        for r in RATERS
+        if r in scoring.sdq_forms_for_grade(classroom.grade)
+        or any(
+            cell.rater == r and (cell.applies or cell.response) for row in rows for cell in row.sdq
+        )
+    )
     counts = completion_by_classroom(
         school=classroom.school, term=term, classroom_ids=[classroom.pk]
     )
@@ -679,7 +719,9 @@ def student_summary(*, student, term) -> StudentSummary:
         .select_related("classroom__academic_year")
         .first()
     )
-    raters = scoring.sdq_forms_for_grade(enrolment.classroom.grade) if enrolment else ("teacher",)
+    raters = scoring.sdq_forms(
+        enrolment.classroom.grade if enrolment else None, student.age_on(term.start)
+    )
     responses = {r.rater: r for r in SdqResponse.objects.filter(student=student, term=term)}
     sdq = [_sdq_form(responses[r]) for r in RATERS if r in responses]
     not_done = [str(RATER_LABELS[r]) for r in raters if r not in responses]

@@ -123,7 +123,7 @@ def sdq_entry(request, student_id, rater):
     term = _term_or_404(request)
     enrolment = selectors.classroom_of(student, term)
     forms = services.sdq_forms_for_student(
-        student=student, classroom=enrolment.classroom if enrolment else None
+        student=student, classroom=enrolment.classroom if enrolment else None, term=term
     )
     rater = _rater_or_404(rater, forms)
     response = SdqResponse.objects.filter(student=student, term=term, rater=rater).first()
@@ -463,7 +463,7 @@ def student_screening(request, student_id):
     term = _term_or_404(request)
     enrolment = selectors.classroom_of(student, term)
     forms = services.sdq_forms_for_student(
-        student=student, classroom=enrolment.classroom if enrolment else None
+        student=student, classroom=enrolment.classroom if enrolment else None, term=term
     )
     sdq = {r.rater: r for r in SdqResponse.objects.filter(student=student, term=term)}
     eq = list(EqResponse.objects.filter(student=student, term=term))

@@ -115,12 +115,16 @@ def test_a_colleague_save_is_never_silently_overwritten(world, login, term):
     assert saved.emotional == 10
 
 
-def test_forms_follow_the_grade(world, login, term):
+def test_forms_follow_the_grade_and_the_self_report_the_age(world, login, term):
     with scopes_disabled():
         p2 = Classroom.objects.create(
             school=world.a.school, academic_year=world.year, grade=Grade.P2, room=1
         )
-        young = make_student(world.a.school, p2, 555, 1)
+        young = make_student(
+            world.a.school, p2, 555, 1, birth_date=term.start.replace(year=term.start.year - 8)
+        )
+        world.a.student.birth_date = term.start.replace(year=term.start.year - 12)
+        world.a.student.save(update_fields=["birth_date"])
     coordinator = login(world.a.users["coordinator"])
     assert coordinator.get(entry_url(world, young, "teacher", term)).status_code == 200
     assert coordinator.get(entry_url(world, young, "student", term)).status_code == 404

@@ -423,13 +423,24 @@ class TestForm:
 class TestClassroomLinks:
     def test_links_are_made_once_and_kept(self, world, term):
         with scopes_disabled():
+            student = world.a.student
+            student.birth_date = term.start.replace(year=term.start.year - 12)
+            student.save(update_fields=["birth_date"])
             first = form_links_for_classroom(classroom=world.a.classroom, term=term)
             again = form_links_for_classroom(classroom=world.a.classroom, term=term)
             count = FormLink.objects.count()
-        assert count == 2  # one student in the room: parent and self-report
+        assert count == 2  # one student in the room, aged 12: parent and self-report
         assert {r: link.code for r, link in first[0].links.items()} == {
             r: link.code for r, link in again[0].links.items()
         }
+
+    def test_a_student_under_11_gets_no_self_report_link(self, world, term):
+        with scopes_disabled():
+            student = world.a.student
+            student.birth_date = term.start.replace(year=term.start.year - 10)
+            student.save(update_fields=["birth_date"])
+            (row,) = form_links_for_classroom(classroom=world.a.classroom, term=term)
+        assert set(row.links) == {"parent"}
 
     def test_a_room_with_only_the_teacher_form_gets_no_links(self, world, term):
         with scopes_disabled():

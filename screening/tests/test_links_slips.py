@@ -37,11 +37,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def room(world):
-    """A ป.5 room of school A with five students, taught by A's homeroom teacher."""
+def room(world, term):
+    """A ป.5 room of school A with five students aged 11 (parent form and self-report), taught
+    by A's homeroom teacher."""
     classroom, students = fill_classroom(world)
     with scopes_disabled():
         HomeroomAssignment.objects.create(classroom=classroom, teacher=world.a.users["homeroom"])
+        for student in students:
+            student.birth_date = term.start.replace(year=term.start.year - 11)
+            student.save(update_fields=["birth_date"])
     return classroom, students
 
 

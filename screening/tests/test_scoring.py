@@ -201,8 +201,35 @@ class TestSdqData:
         assert sdq_forms_for_grade(grade) == ("teacher",)
 
     @pytest.mark.parametrize("grade", range(7, 16))
-    def test_p4_and_up_get_all_three_forms(self, grade):
-        assert sdq_forms_for_grade(grade) == ("teacher", "parent", "student")
+    def test_p4_and_up_get_the_teacher_and_parent_forms(self, grade):
+        assert sdq_forms_for_grade(grade) == ("teacher", "parent")
+
+    @pytest.mark.parametrize(
+        ("age", "offered"),
+        [(None, False), (9, False), (10, False), (11, True), (17, True), (18, False)],
+    )
+    def test_the_self_report_goes_by_age(self, age, offered):
+        # 11–17 whatever the grade: a 10-year-old in ป.5 does not get it, an 11-year-old in ป.3
+        # does; no birth date (no age): not offered.
+        assert scoring.sdq_self_report_applies(age) is offered
+        student = ("student",) if offered else ()
+        assert scoring.sdq_forms(8, age) == ("teacher", "parent", *student)
+        assert scoring.sdq_forms(6, age) == ("teacher", *student)
+        assert scoring.sdq_forms(None, age) == ("teacher", *student)
+
+    def test_the_self_report_cannot_be_given_by_grade(self, tmp_path):
+        text = (INSTRUMENTS / "sdq-key.toml").read_text(encoding="utf-8")
+        old = 'raters = ["teacher", "parent"]'
+        assert old in text
+        path = write(tmp_path, "k.toml", text.replace(old, 'raters = ["teacher", "student"]'))
+        with pytest.raises(InstrumentDataError, match="self-report goes by age"):
+            load_sdq_key(path)
+
+    def test_self_report_ages_are_required(self, tmp_path):
+        text = (INSTRUMENTS / "sdq-key.toml").read_text(encoding="utf-8")
+        path = write(tmp_path, "k.toml", text.replace("self_report_ages = [11, 17]", ""))
+        with pytest.raises(InstrumentDataError, match="self_report_ages"):
+            load_sdq_key(path)
 
     def test_unknown_grade_is_refused(self):
         with pytest.raises(ValueError):

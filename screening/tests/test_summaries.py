@@ -145,7 +145,8 @@ class TestCompletionByClassroom:
         assert (f["teacher"].applicable, f["teacher"].complete, f["teacher"].draft) == (5, 3, 1)
         assert f["teacher"].not_started == 1
         assert (f["parent"].applicable, f["parent"].complete, f["parent"].draft) == (5, 1, 1)
-        assert (f["student"].applicable, f["student"].complete, f["student"].draft) == (5, 1, 0)
+        # The self-report by age: the student without a birth date is not offered it.
+        assert (f["student"].applicable, f["student"].complete, f["student"].draft) == (4, 1, 0)
         # Four students have a birth date that puts them in the EQ's ages; one form is done.
         assert (f["eq"].applicable, f["eq"].complete, f["eq"].draft) == (4, 1, 0)
         assert f["teacher"].percent == Decimal("60.00")
@@ -270,7 +271,8 @@ class TestClassroomSummary:
         assert texts["ห้าสามproblem"][0][0] == "Total 5 (Normal), Emotional symptoms (Has problems)"
         assert rows["ห้าสามnone"].level == "" and rows["ห้าสามnone"].level_label == "Not screened"
         # No birth date: the EQ does not apply (—); the others have not done it.
-        assert texts["ห้าสามnone"] == (["not done", "not done", "not done"], "—")
+        # No birth date: no self-report (and no EQ).
+        assert texts["ห้าสามnone"] == (["not done", "not done", "—"], "—")
         assert texts["ห้าสามrisk"][1] == "not done"
         override = rows["ห้าสามoverride"]
         assert override.level == "risk" and override.overridden
