@@ -162,19 +162,24 @@ def _missing(answers, impact: dict, impact_names) -> tuple[list[int], list[str]]
     return items, questions
 
 
-def _audit_link_save(request, link: FormLink, response: SdqResponse, *, draft: bool) -> None:
+def _sdq_link_summary(link: FormLink, *, draft: bool) -> str:
     if link.rater == Rater.PARENT:
-        summary = (
+        return (
             _("SDQ parent form saved as a draft through the parent's link")
             if draft
             else _("SDQ parent form sent through the parent's link")
         )
-    else:
-        summary = (
-            _("SDQ self-report saved as a draft through the student's link")
-            if draft
-            else _("SDQ self-report sent through the student's link")
-        )
+    return (
+        _("SDQ self-report saved as a draft through the student's link")
+        if draft
+        else _("SDQ self-report sent through the student's link")
+    )
+
+
+def _link_saved(request, link: FormLink, response, summary: str) -> None:
+    """A form saved through the link: when the link was last used, and the audit row (nobody
+    signed in; the link's student)."""
+    FormLink.objects.filter(pk=link.pk).update(last_used=timezone.now())
     audit_record(
         action=AuditEvent.Action.CHANGE,
         user=None,
@@ -196,6 +201,40 @@ def _render_form(request, context, form, *, missing=((), ()), status=200):
         "missing_question_codes": list(questions),
     }
     return render(request, "screening/public/form.html", context, status=status)
+
+
+def _stale(request, context, current, fresh_form, render_page):
+    """Someone saved the form after this person opened it: the newest answers, to check."""
+    messages.warning(
+        request,
+        _(
+            "Someone saved this form after you opened it (perhaps on another phone). The "
+            "answers below are the newest ones: check them, then save or send again."
+        ),
+    )
+    context["response"] = current
+    return render_page(request, context, fresh_form, status=409)
+
+
+def _not_complete(request, link, context, saved, *, page, form_for, render_page, missing):
+    """After a save that left questions open: a draft goes back to ``page`` with a message; a
+    form sent with questions left shows again, its answers kept (saved as they are) and what
+    is missing listed."""
+    if "send" not in request.POST:
+        messages.success(
+            request,
+            _(
+                "Your answers are saved. Come back with the same code to finish the form "
+                "before the form closes."
+            ),
+        )
+        return redirect(page, code=link.code)
+    data = request.POST.copy()
+    data["revision"] = str(saved.revision)
+    context["response"] = saved
+    form = form_for(data)
+    form.is_valid()
+    return render_page(request, context, form, missing=missing)
 
 
 @never_cache
@@ -238,42 +277,27 @@ def link_form(request, link: FormLink):
             revision=revision,
         )
     except StaleForm as stale:
-        messages.warning(
-            request,
-            _(
-                "Someone saved this form after you opened it (perhaps on another phone). The "
-                "answers below are the newest ones: check them, then save or send again."
-            ),
-        )
-        context["response"] = stale.current
         fresh = _sdq_form(link, initial=SdqForm.initial_from(stale.current))
-        return _render_form(request, context, fresh, status=409)
+        return _stale(request, context, stale.current, fresh, _render_form)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_form(request, context, form)
 
     missing = _missing(answers, impact, form.impact_names)
     complete = sending and not missing[0] and not missing[1]
-    FormLink.objects.filter(pk=link.pk).update(last_used=timezone.now())
-    _audit_link_save(request, link, saved, draft=not complete)
+    _link_saved(request, link, saved, _sdq_link_summary(link, draft=not complete))
     if complete:
         return redirect("screening_public:link_done", code=link.code)
-    if not sending:
-        messages.success(
-            request,
-            _(
-                "Your answers are saved. Come back with the same code to finish the form "
-                "before the form closes."
-            ),
-        )
-        return redirect("screening_public:link_form", code=link.code)
-    # Sent with questions left: the answers are kept (saved as they are) and listed.
-    data = request.POST.copy()
-    data["revision"] = str(saved.revision)
-    context["response"] = saved
-    form = _sdq_form(link, data)
-    form.is_valid()
-    return _render_form(request, context, form, missing=missing)
+    return _not_complete(
+        request,
+        link,
+        context,
+        saved,
+        page="screening_public:link_form",
+        form_for=lambda data: _sdq_form(link, data),
+        render_page=_render_form,
+        missing=missing,
+    )
 
 
 @never_cache
@@ -360,49 +384,29 @@ def link_eq(request, link: FormLink):
             revision=form.cleaned_data.get("revision") or 0,
         )
     except StaleForm as stale:
-        messages.warning(
-            request,
-            _(
-                "Someone saved this form after you opened it (perhaps on another phone). The "
-                "answers below are the newest ones: check them, then save or send again."
-            ),
-        )
-        context["response"] = stale.current
         fresh = _eq_form(initial=EqForm.initial_from(stale.current))
-        return _render_eq(request, context, fresh, status=409)
+        return _stale(request, context, stale.current, fresh, _render_eq)
     except ValidationError as error:
         form.add_error(None, error)
         return _render_eq(request, context, form)
     missing = [n for n, value in enumerate(answers, start=1) if value is None]
-    FormLink.objects.filter(pk=link.pk).update(last_used=timezone.now())
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        user=None,
-        school=link.student.school,
-        student=link.student,
-        obj=saved,
-        summary=(
-            _("EQ self-report sent through the student's link")
-            if sending and not missing
-            else _("EQ self-report saved as a draft through the student's link")
-        ),
-        request=request,
+    complete = sending and not missing
+    summary = (
+        _("EQ self-report sent through the student's link")
+        if complete
+        else _("EQ self-report saved as a draft through the student's link")
     )
-    if sending and not missing:
+    _link_saved(request, link, saved, summary)
+    if complete:
         messages.success(request, _("Your EQ answers have reached the school. Thank you."))
         return redirect("screening_public:link_done", code=link.code)
-    if not sending:
-        messages.success(
-            request,
-            _(
-                "Your answers are saved. Come back with the same code to finish the form "
-                "before the form closes."
-            ),
-        )
-        return redirect("screening_public:link_eq", code=link.code)
-    data = request.POST.copy()
-    data["revision"] = str(saved.revision)
-    context["response"] = saved
-    form = _eq_form(data)
-    form.is_valid()
-    return _render_eq(request, context, form, missing=missing)
+    return _not_complete(
+        request,
+        link,
+        context,
+        saved,
+        page="screening_public:link_eq",
+        form_for=_eq_form,
+        render_page=_render_eq,
+        missing=missing,
+    )
