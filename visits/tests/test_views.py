@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from PIL import Image
 
-from conftest import give_photo_consent, make_student, th
+from carecore.models import Membership, Role
+from conftest import give_photo_consent, make_student, make_user, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import FamilyRecord, RecordRevision
 from students.record_services import record_section_update
@@ -395,6 +396,19 @@ class TestProgress:
         rows = body.split("<tr")
         [room_row] = [r for r in rows if f">{room}</a>" in r]
         assert th("behind") in room_row and "2 / 10" in room_row
+
+    def test_a_homeroom_teacher_without_a_classroom_sees_the_empty_page(self, world, login):
+        # Before the access rule was written once, this teacher got 403 here.
+        teacher = make_user("homeroom_without_room")
+        Membership.objects.create(user=teacher, role=Role.HOMEROOM, school=world.a.school)
+        client = login(teacher)
+        url = reverse("visits:school_progress", kwargs={"school_code": world.a.school.code})
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert th("No classrooms this year.") in body
+        assert str(world.a.classroom) not in body
+        assert "0 / 0" in body
 
     def test_school_progress_queries_do_not_grow_with_classrooms(self, world, login):
         client = login(world.a.users["coordinator"])
