@@ -41,8 +41,21 @@ def with_visit_status(enrolments: QuerySet[Enrolment], academic_year) -> QuerySe
     )
 
 
+class _Share:
+    """The share of students visited, of a classroom or of the school."""
+
+    @property
+    def share(self) -> float:
+        return self.visited / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        # Rounded down: 100% only when every student was visited.
+        return int(self.share * 100)
+
+
 @dataclass
-class ClassroomProgress:
+class ClassroomProgress(_Share):
     classroom: Classroom
     total: int
     visited: int
@@ -54,18 +67,9 @@ class ClassroomProgress:
     def not_visited(self) -> int:
         return self.total - self.visited
 
-    @property
-    def share(self) -> float:
-        return self.visited / self.total if self.total else 0.0
-
-    @property
-    def percent(self) -> int:
-        # Rounded down: a classroom is 100% only when every student was visited.
-        return int(self.share * 100)
-
 
 @dataclass
-class SchoolProgress:
+class SchoolProgress(_Share):
     rows: list[ClassroomProgress] = field(default_factory=list)
 
     @property
@@ -79,14 +83,6 @@ class SchoolProgress:
     @property
     def drafts(self) -> int:
         return sum(r.drafts for r in self.rows)
-
-    @property
-    def share(self) -> float:
-        return self.visited / self.total if self.total else 0.0
-
-    @property
-    def percent(self) -> int:
-        return int(self.share * 100)
 
     @property
     def behind(self) -> list[ClassroomProgress]:

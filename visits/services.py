@@ -21,42 +21,16 @@ from students.consent_selectors import has_photo_consent
 from students.record_selectors import record_section_values
 from students.record_services import record_section_update
 from visits import photos
+from visits.display import SECTIONS
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
 
-# The fields a teacher fills in (the form's fields, in the order of the paper form).
+# The fields a teacher fills in (the form's fields, in the order of the paper form): the visit's
+# date and mode, the sections shown on the visit's page, and where it took place.
 VISIT_FIELDS: tuple[str, ...] = (
     "date",
     "mode",
     "remote_reason",
-    "visitors",
-    "met",
-    "met_other",
-    "ownership",
-    "condition",
-    "material",
-    "utilities",
-    "surroundings",
-    "safety",
-    "environment_note",
-    "lives_with",
-    "parents_status",
-    "household_size",
-    "income_per_month",
-    "main_occupations",
-    "relations",
-    "parenting",
-    "duties_at_home",
-    "travel_mode",
-    "travel_distance_km",
-    "travel_minutes",
-    "travel_cost_baht",
-    "family_requests",
-    "problems",
-    "problems_note",
-    "help_needed",
-    "help_note",
-    "summary",
-    "recommendation",
+    *(name for _section, names in SECTIONS for name in names),
     "latitude",
     "longitude",
     "location_accuracy_m",
