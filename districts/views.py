@@ -15,6 +15,7 @@ from districts.forms import DistrictStaffCreateForm, SchoolLeaderGrantForm
 from schools.forms import StaffEditForm
 from schools.models import School
 from schools.selectors import current_academic_year
+from schools.views import staff_account_created
 
 
 @district_view(Perm.VIEW_DISTRICT)
@@ -93,17 +94,7 @@ def district_staff_list(request):
 def district_staff_create(request):
     form = DistrictStaffCreateForm(request.POST or None, district=request.district)
     if request.method == "POST" and form.is_valid():
-        user = account_services.staff_account_create(
-            **form.account_fields(),
-            memberships=[form.membership()],
-            created_by=request.user,
-            request=request,
-        )
-        messages.success(
-            request,
-            _("Account %(username)s created for %(name)s.")
-            % {"username": user.username, "name": user.display_name},
-        )
+        staff_account_created(request, form, [form.membership()])
         return redirect("districts:district_staff_list", district_code=request.district.code)
     return render(
         request, "districts/staff_form.html", {"district": request.district, "form": form}

@@ -110,22 +110,30 @@ def _grantable_roles(request) -> set[str]:
     }
 
 
+def staff_account_created(request, form, memberships: list[dict]) -> User:
+    """A staff-creation page's valid POST (the school's, the district's): the account the form
+    describes, with ``memberships``, and the message that says so."""
+    user = account_services.staff_account_create(
+        **form.account_fields(),
+        memberships=memberships,
+        created_by=request.user,
+        request=request,
+    )
+    messages.success(
+        request,
+        _("Account %(username)s created for %(name)s.")
+        % {"username": user.username, "name": user.display_name},
+    )
+    return user
+
+
 @school_view(Perm.MANAGE_STAFF)
 def staff_create(request):
     form = SchoolStaffCreateForm(request.POST or None, grantable=_grantable_roles(request))
     if request.method == "POST" and form.is_valid():
-        user = account_services.staff_account_create(
-            **form.account_fields(),
-            memberships=[
-                {"role": role, "school": request.school} for role in form.cleaned_data["roles"]
-            ],
-            created_by=request.user,
-            request=request,
-        )
-        messages.success(
-            request,
-            _("Account %(username)s created for %(name)s.")
-            % {"username": user.username, "name": user.display_name},
+        roles = form.cleaned_data["roles"]
+        staff_account_created(
+            request, form, [{"role": role, "school": request.school} for role in roles]
         )
         return redirect("schools:staff_list", school_code=request.school.code)
     return render(request, "schools/staff_form.html", {"school": request.school, "form": form})
