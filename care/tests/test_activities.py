@@ -15,27 +15,12 @@ from care.models import Activity, ActivityParticipant
 from carecore.models import AuditEvent
 from conftest import make_student
 from schools.models import Term
-from schools.selectors import current_term
 
 TICKED = re.compile(r'name="students" value="\d+" checked')
 
 
-@pytest.fixture
-def login(client, settings):
-    """Signed in, with the pages in English (the text the tests look for)."""
-
-    def _login(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _login
-
-
-@pytest.fixture
-def term(world):
-    with scopes_disabled():
-        return current_term()
+# Signed-in pages in English (the text the tests look for).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
