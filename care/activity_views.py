@@ -14,7 +14,7 @@ Who (carecore.access, docs/care.md):
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -33,7 +33,8 @@ from care.access import (
 from care.activity_forms import ActivityForm, attachment_content_type
 from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
-from carecore.audit import audit_record, audit_record_many, model_changes
+from carecore.audit import audit_view, model_changes
+from carecore.form_views import form_saved
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.models import Classroom
@@ -110,25 +111,25 @@ def _save_kwargs(form) -> dict:
 
 def _audit_created(request, activity) -> None:
     students = [p.student for p in activity.participants.select_related("student")]
-    audit_record_many(
+    audit_view(
+        request,
+        _("Recorded a care activity: %(kind)s, %(topic)s")
+        % {"kind": activity.get_kind_display(), "topic": activity.topic},
+        obj=activity,
         students=students,
         action=AuditEvent.Action.CREATE,
-        user=request.user,
-        school=request.school,
-        obj=activity,
-        summary=_("Recorded a care activity: %(kind)s, %(topic)s")
-        % {"kind": activity.get_kind_display(), "topic": activity.topic},
-        request=request,
     )
 
 
-def _form_context(request, form, rows, *, mode, classroom=None, activity=None, extra=None):
+def _form_page(request, form, rows, *, mode, classroom=None, activity=None, **extra):
+    """The activity's form (``mode``: for a classroom, for chosen students, or editing), with
+    ``rows`` of students to tick."""
     ticked = set()
     if form.is_bound:
         ticked = set(_int_list(form.data.getlist("students")))
     else:
         ticked = {s.pk for s in form.initial.get("students", [])}
-    return {
+    context = {
         "school": request.school,
         "form": form,
         "mode": mode,
@@ -137,16 +138,44 @@ def _form_context(request, form, rows, *, mode, classroom=None, activity=None, e
         "kind_groups": kind_groups(),
         "rows": [(row, row["student"].pk in ticked) for row in rows],
         "pair_students": [row["student"] for row in rows],
-        **(extra or {}),
+        **extra,
     }
+    return render(request, "care/activity_form.html", context)
 
 
-def _saved_message(request, activity) -> None:
+def _saved_message(activity) -> str:
     n = activity.participants.count()
-    messages.success(
-        request,
-        ngettext("Saved: %(kind)s for %(n)s student.", "Saved: %(kind)s for %(n)s students.", n)
-        % {"kind": activity.get_kind_display(), "n": n},
+    return ngettext(
+        "Saved: %(kind)s for %(n)s student.", "Saved: %(kind)s for %(n)s students.", n
+    ) % {"kind": activity.get_kind_display(), "n": n}
+
+
+def _record(request, form, classroom=None):
+    """Record the activity, and its audit events in the same transaction."""
+    with transaction.atomic():
+        activity = services.activity_record(
+            school=request.school,
+            classroom=classroom,
+            user=request.user,
+            attachment=form.cleaned_data.get("attachment"),
+            **_save_kwargs(form),
+        )
+        _audit_created(request, activity)
+    return activity
+
+
+def _classroom_activities_url(request, classroom_id, term) -> str:
+    url = reverse(
+        "care:classroom_activities",
+        kwargs={"school_code": request.school.code, "classroom_id": classroom_id},
+    )
+    return f"{url}?term={term_code(term)}"
+
+
+def _activity_url(request, activity) -> str:
+    return reverse(
+        "care:activity_detail",
+        kwargs={"school_code": request.school.code, "activity_id": activity.pk},
     )
 
 
@@ -168,33 +197,16 @@ def classroom_activity_create(request, classroom_id):
         allowed=allowed,
         initial={"students": [e.student for e in roster], "kind": ActivityKind.HOMEROOM},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                activity = services.activity_record(
-                    school=request.school,
-                    classroom=classroom,
-                    user=request.user,
-                    attachment=form.cleaned_data.get("attachment"),
-                    **_save_kwargs(form),
-                )
-                _audit_created(request, activity)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            _saved_message(request, activity)
-            return redirect(
-                reverse(
-                    "care:classroom_activities",
-                    kwargs={"school_code": request.school.code, "classroom_id": classroom.pk},
-                )
-                + f"?term={term_code(activity.term)}"
-            )
-    return render(
+    saved = form_saved(
         request,
-        "care/activity_form.html",
-        _form_context(request, form, rows, mode="classroom", classroom=classroom),
+        form,
+        lambda _data: _record(request, form, classroom),
+        success=_saved_message,
+        then=lambda activity: _classroom_activities_url(request, classroom.pk, activity.term),
     )
+    if saved:
+        return saved
+    return _form_page(request, form, rows, mode="classroom", classroom=classroom)
 
 
 @school_view(Perm.RECORD_CARE)
@@ -271,38 +283,25 @@ def activity_create(request):
             allowed=visible,
             initial={"students": preselected},
         )
-    if request.method == "POST" and not finding and form.is_valid():
-        try:
-            with transaction.atomic():
-                activity = services.activity_record(
-                    school=request.school,
-                    user=request.user,
-                    attachment=form.cleaned_data.get("attachment"),
-                    **_save_kwargs(form),
-                )
-                _audit_created(request, activity)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            _saved_message(request, activity)
-            return redirect(
-                "care:activity_detail", school_code=request.school.code, activity_id=activity.pk
-            )
-    return render(
-        request,
-        "care/activity_form.html",
-        _form_context(
+    if not finding and (
+        saved := form_saved(
             request,
             form,
-            rows,
-            mode="chosen",
-            extra={
-                "classrooms": classrooms,
-                "chosen_classroom": chosen_classroom,
-                "query": query,
-                "search_limited": chosen_classroom is None and len(listed) >= SEARCH_LIMIT,
-            },
-        ),
+            lambda _data: _record(request, form),
+            success=_saved_message,
+            then=lambda activity: _activity_url(request, activity),
+        )
+    ):
+        return saved
+    return _form_page(
+        request,
+        form,
+        rows,
+        mode="chosen",
+        classrooms=classrooms,
+        chosen_classroom=chosen_classroom,
+        query=query,
+        search_limited=chosen_classroom is None and len(listed) >= SEARCH_LIMIT,
     )
 
 
@@ -328,15 +327,7 @@ def _notes_visible(request, activity, participant_ids) -> bool:
 
 
 def _audit_notes(request, activity, students) -> None:
-    audit_record_many(
-        students=students,
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=activity,
-        summary=_("Viewed counselling notes"),
-        request=request,
-    )
+    audit_view(request, _("Viewed counselling notes"), obj=activity, students=students)
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -347,14 +338,8 @@ def activity_detail(request, activity_id):
     notes_visible = _notes_visible(request, activity, all_ids)
     if notes_visible:
         _audit_notes(request, activity, [p.student for p in shown])
-    audit_record_many(
-        students=[p.student for p in shown],
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=activity,
-        summary=_("Viewed a care activity"),
-        request=request,
+    audit_view(
+        request, _("Viewed a care activity"), obj=activity, students=[p.student for p in shown]
     )
     return render(
         request,
@@ -420,7 +405,8 @@ def activity_edit(request, activity_id):
         pair_rows=max(len(pairs) + 2, 5),
         has_attachment=bool(activity.attachment),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(_data):
         before = Activity(
             **{f: getattr(activity, f) for f in ("kind", "date", "topic", "notes", "details")}
         )
@@ -430,46 +416,44 @@ def activity_edit(request, activity_id):
         kwargs["students"] = kwargs["students"] + hidden
         if not notes_readable:
             kwargs["sensitive_notes"] = activity.sensitive_notes
-        try:
-            with transaction.atomic():
-                saved = services.activity_update(
-                    activity=activity,
-                    attachment=form.cleaned_data.get("attachment"),
-                    remove_attachment=form.cleaned_data.get("remove_attachment", False),
-                    **kwargs,
-                )
-                changes = model_changes(before, saved, ["kind", "date", "topic", "notes"])
-                after_ids = set(saved.participants.values_list("student_id", flat=True))
-                audit_record_many(
-                    students=Student.objects.filter(pk__in=before_ids | after_ids),
-                    action=AuditEvent.Action.CHANGE,
-                    user=request.user,
-                    school=request.school,
-                    obj=saved,
-                    summary=_("Changed a care activity: %(kind)s, %(topic)s")
-                    % {"kind": saved.get_kind_display(), "topic": saved.topic},
-                    changes=changes,
-                    request=request,
-                )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Activity saved."))
-            return redirect(
-                "care:activity_detail", school_code=request.school.code, activity_id=activity.pk
+        with transaction.atomic():
+            saved = services.activity_update(
+                activity=activity,
+                attachment=form.cleaned_data.get("attachment"),
+                remove_attachment=form.cleaned_data.get("remove_attachment", False),
+                **kwargs,
             )
-    return render(
+            changes = model_changes(before, saved, ["kind", "date", "topic", "notes"])
+            after_ids = set(saved.participants.values_list("student_id", flat=True))
+            audit_view(
+                request,
+                _("Changed a care activity: %(kind)s, %(topic)s")
+                % {"kind": saved.get_kind_display(), "topic": saved.topic},
+                obj=saved,
+                students=Student.objects.filter(pk__in=before_ids | after_ids),
+                action=AuditEvent.Action.CHANGE,
+                changes=changes,
+            )
+        return saved
+
+    saved = form_saved(
         request,
-        "care/activity_form.html",
-        _form_context(
-            request,
-            form,
-            rows,
-            mode="edit",
-            classroom=activity.classroom,
-            activity=activity,
-            extra={"hidden_count": len(hidden), "notes_hidden": not notes_readable},
-        ),
+        form,
+        save,
+        success=_("Activity saved."),
+        then=_activity_url(request, activity),
+    )
+    if saved:
+        return saved
+    return _form_page(
+        request,
+        form,
+        rows,
+        mode="edit",
+        classroom=activity.classroom,
+        activity=activity,
+        hidden_count=len(hidden),
+        notes_hidden=not notes_readable,
     )
 
 
@@ -479,31 +463,23 @@ def activity_delete(request, activity_id):
     if request.method == "POST":
         students = [p.student for p in activity.participants.select_related("student")]
         with transaction.atomic():
-            audit_record_many(
-                students=students,
-                action=AuditEvent.Action.DELETE,
-                user=request.user,
-                school=request.school,
-                obj=activity,
-                summary=_("Deleted a care activity: %(kind)s, %(topic)s, %(date)s")
+            audit_view(
+                request,
+                _("Deleted a care activity: %(kind)s, %(topic)s, %(date)s")
                 % {
                     "kind": activity.get_kind_display(),
                     "topic": activity.topic,
                     "date": activity.date.isoformat(),
                 },
-                request=request,
+                obj=activity,
+                students=students,
+                action=AuditEvent.Action.DELETE,
             )
             classroom_id, term = activity.classroom_id, activity.term
             services.activity_delete(activity=activity)
         messages.success(request, _("Activity deleted."))
         if classroom_id:
-            return redirect(
-                reverse(
-                    "care:classroom_activities",
-                    kwargs={"school_code": request.school.code, "classroom_id": classroom_id},
-                )
-                + f"?term={term_code(term)}"
-            )
+            return redirect(_classroom_activities_url(request, classroom_id, term))
         return redirect("schools:school_detail", school_code=request.school.code)
     return render(
         request, "care/activity_delete.html", {"school": request.school, "activity": activity}
@@ -526,14 +502,11 @@ def activity_attachment(request, activity_id):
         handle = activity.attachment.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    audit_record_many(
-        students=Student.objects.filter(pk__in=all_ids).filter(pk__in=students_for_user(request)),
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
+    audit_view(
+        request,
+        _("Downloaded the attachment of a care activity"),
         obj=activity,
-        summary=_("Downloaded the attachment of a care activity"),
-        request=request,
+        students=Student.objects.filter(pk__in=all_ids).filter(pk__in=students_for_user(request)),
     )
     name = activity.attachment_name or activity.attachment.name.rsplit("/", 1)[-1]
     response = FileResponse(
@@ -614,23 +587,9 @@ def student_activities(request, student_id):
         everyone = set().union(*members.values())
         readable = counselling_notes_student_ids(request, everyone)
         notes_for = {a for a, ids in members.items() if ids <= readable}
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the student's care activities"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the student's care activities"), student=student)
     if notes_for:
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            user=request.user,
-            school=request.school,
-            student=student,
-            summary=_("Viewed counselling notes"),
-            request=request,
-        )
+        audit_view(request, _("Viewed counselling notes"), student=student)
     terms = []
     for row in rows:
         term = row.activity.term

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from care.activity_views import classroom_term
 from care.coverage import coverage_for_classroom, coverage_for_school
 from carecore.access import Perm, school_view, visible_classroom_ids
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
+from carecore.audit import audit_view
 from schools.access import classroom_get_for_user
 from schools.selectors import term_code
 from screening import selectors as screening_selectors
@@ -30,13 +29,10 @@ def coverage_school(request):
     if term is None:
         raise Http404
     coverage = coverage_for_school(school=request.school, term=term, classroom_ids=classroom_ids)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
+    audit_view(
+        request,
+        _("Viewed the care coverage of the school, term %(term)s") % {"term": term},
         obj=request.school,
-        summary=_("Viewed the care coverage of the school, term %(term)s") % {"term": term},
-        request=request,
     )
     return render(
         request,
@@ -57,14 +53,11 @@ def coverage_classroom(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
     term, choices = classroom_term(request, classroom)
     coverage = coverage_for_classroom(classroom=classroom, term=term)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the care coverage of %(room)s, term %(term)s")
+    audit_view(
+        request,
+        _("Viewed the care coverage of %(room)s, term %(term)s")
         % {"room": classroom, "term": term},
-        request=request,
+        obj=classroom,
     )
     return render(
         request,

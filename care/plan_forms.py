@@ -13,14 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from care.models import CarePlan, CarePlanFollowUp, SupportKind
 from care.plan_services import ActionRow
-from carecore.forms import ThaiDateField
+from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
 from students.record_forms import LooseDecimalField
-
-TEXT = {"class": "form-control"}
-
-
-def _area(rows: int = 3, **attrs):
-    return forms.Textarea(attrs={"rows": rows, "class": "form-control", **attrs})
 
 
 class PlanForm(forms.Form):
@@ -28,18 +22,12 @@ class PlanForm(forms.Form):
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_on = ThaiDateField(label=_("Opened on"))
-    problem = forms.CharField(
-        label=_("The problem"),
-        max_length=5000,
-        widget=_area(4),
+    problem = long_text(
+        _("The problem"),
+        rows=4,
         help_text=_("What the student's difficulty is, as seen by the teacher and the screening."),
     )
-    goals = forms.CharField(
-        label=_("Goals"),
-        max_length=5000,
-        widget=_area(3),
-        help_text=_("What should be different when the plan has worked."),
-    )
+    goals = long_text(_("Goals"), help_text=_("What should be different when the plan has worked."))
     next_review = ThaiDateField(
         label=_("Next review"),
         help_text=_("When the plan is looked at again. Plans past this date are flagged."),
@@ -63,15 +51,10 @@ class PlanForm(forms.Form):
 
 class ActionForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    action = forms.CharField(
-        label=pgettext_lazy("care plan", "Action"), max_length=2000, required=False, widget=_area(2)
+    action = long_text(
+        pgettext_lazy("care plan", "Action"), rows=2, max_length=2000, required=False
     )
-    who = forms.CharField(
-        label=_("Who does it"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs=TEXT),
-    )
+    who = short_text(_("Who does it"), required=False)
     due = ThaiDateField(label=_("By when"), required=False)
     done = forms.BooleanField(label=_("Done"), required=False)
     remove = forms.BooleanField(label=_("Remove"), required=False)
@@ -118,17 +101,24 @@ def action_formset(data=None, *, actions=(), empty_rows: int = 3) -> BaseActionF
     return ActionFormSet(data, initial=initial, prefix="actions")
 
 
+def _today():
+    return timezone.localdate()
+
+
 class FollowUpForm(forms.Form):
-    date = ThaiDateField(label=_("Date"))
-    what_was_done = forms.CharField(label=_("What was done"), max_length=5000, widget=_area(3))
+    # What its page says (plan_views.py, ``_plan_step_view``): the message on success, and
+    # the one when the plan is closed.
+    success = _("Follow-up added.")
+    refused = _("This plan is closed: it takes no more follow-ups.")
+
+    date = ThaiDateField(label=_("Date"), initial=_today)
+    what_was_done = long_text(_("What was done"))
     result = forms.ChoiceField(
         label=_("Improved or not"),
         choices=CarePlanFollowUp.Result.choices,
         widget=forms.RadioSelect,
     )
-    next_step = forms.CharField(
-        label=_("Next step"), max_length=5000, required=False, widget=_area(2)
-    )
+    next_step = long_text(_("Next step"), rows=2, required=False)
     next_review = ThaiDateField(
         label=_("Next review"),
         required=False,
@@ -137,26 +127,26 @@ class FollowUpForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    success = _("The care plan is closed.")
+    refused = _("This plan is already closed.")
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=CarePlan.Outcome.choices, widget=forms.RadioSelect
     )
-    closed_on = ThaiDateField(label=_("Closed on"))
-    outcome_note = forms.CharField(
-        label=_("Outcome notes"), max_length=5000, required=False, widget=_area(3)
-    )
+    closed_on = ThaiDateField(label=_("Closed on"), initial=_today)
+    outcome_note = long_text(_("Outcome notes"), required=False)
 
 
 class SupportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", "—")] + list(SupportKind.choices),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs=SELECT),
     )
-    source = forms.CharField(
-        label=_("Source"),
-        max_length=200,
-        widget=forms.TextInput(attrs={**TEXT, "list": "support-sources"}),
+    source = short_text(
+        _("Source"),
         help_text=_("Who gave it, e.g. the Equitable Education Fund, a foundation's name."),
+        list="support-sources",
     )
     amount = LooseDecimalField(
         label=_("Amount (baht)"),
@@ -169,4 +159,4 @@ class SupportForm(forms.Form):
         widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal", "autocomplete": "off"}),
     )
     date = ThaiDateField(label=_("Date received"))
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=_area(2))
+    note = long_text(_("Note"), rows=2, max_length=2000, required=False)

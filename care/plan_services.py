@@ -13,6 +13,7 @@ import copy
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,20 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from care.models import CarePlan, CarePlanAction, CarePlanFollowUp
-from carecore.audit import audit_record, model_changes
+from carecore.audit import audit_row, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
+from carecore.writes import StaleRevision, acting_user, bump_revision, refuse_stale
 from schools.selectors import current_term
 
 PLAN_FIELDS = ("opened_on", "problem", "goals", "next_review")
 
 
-class StaleForm(Exception):
+class StaleForm(StaleRevision):
     """Someone saved the plan after this person opened the form; nothing was written."""
-
-    def __init__(self, current: CarePlan):
-        super().__init__("stale form")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -48,25 +46,8 @@ class ActionRow:
     remove: bool = False
 
 
-def _audit(*, action: str, plan: CarePlan, user, summary: str, changes=None, request=None):
-    audit_record(
-        action=action,
-        user=user,
-        school=plan.school,
-        student=plan.student,
-        obj=plan,
-        summary=summary,
-        changes=changes,
-        request=request,
-    )
-
-
 def _locked(plan: CarePlan) -> CarePlan:
     return CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
-
-
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _term_for(date: datetime.date):
@@ -115,20 +96,34 @@ def _save_actions(*, plan: CarePlan, rows: Iterable[ActionRow]) -> list[str]:
     return lines
 
 
+class PlanValues(TypedDict):
+    """The plan's own fields, as its form sets them (``PLAN_FIELDS``)."""
+
+    opened_on: datetime.date
+    problem: str
+    goals: str
+    next_review: datetime.date | None
+
+
+def _set_values(plan: CarePlan, values: PlanValues) -> None:
+    plan.opened_on = values["opened_on"]
+    plan.problem = values["problem"].strip()
+    plan.goals = values["goals"].strip()
+    plan.next_review = values["next_review"]
+
+
 @transaction.atomic
 def care_plan_open(
     *,
     student,
-    opened_on: datetime.date,
-    problem: str,
-    goals: str,
-    next_review: datetime.date | None,
     actions: Iterable[ActionRow] = (),
     user,
     request=None,
+    **values: Unpack[PlanValues],
 ) -> CarePlan:
     """Open a plan for the student; the term is the one containing ``opened_on``."""
     today = timezone.localdate()
+    opened_on, next_review = values["opened_on"], values["next_review"]
     _check_dates(opened_on=opened_on, next_review=next_review, today=today)
     if next_review is not None and next_review < today:
         raise ValidationError({"next_review": _("The next review cannot be in the past.")})
@@ -136,20 +131,17 @@ def care_plan_open(
         school_id=student.school_id,
         student=student,
         term=_term_for(opened_on),
-        opened_on=opened_on,
-        problem=problem.strip(),
-        goals=goals.strip(),
-        next_review=next_review,
-        opened_by=_user(user),
+        opened_by=acting_user(user),
     )
+    _set_values(plan, values)
     plan.full_clean(exclude=["school", "student", "term", "opened_by"])
     plan.save()
     _save_actions(plan=plan, rows=actions)
-    _audit(
+    audit_row(
+        plan,
+        _("Opened an individual care plan"),
         action=AuditEvent.Action.CREATE,
-        plan=plan,
         user=user,
-        summary=_("Opened an individual care plan"),
         request=request,
     )
     return plan
@@ -160,30 +152,21 @@ def care_plan_update(
     *,
     plan: CarePlan,
     revision: int | None,
-    opened_on: datetime.date,
-    problem: str,
-    goals: str,
-    next_review: datetime.date | None,
     actions: Iterable[ActionRow] = (),
     user,
     request=None,
+    **values: Unpack[PlanValues],
 ) -> CarePlan:
     """Change the plan and its actions. ``revision`` is the one the form was opened at: when
     someone saved since, ``StaleForm`` is raised and nothing is written."""
-    locked = (
-        CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
-    )
-    if revision is not None and revision != locked.revision:
-        raise StaleForm(locked)
+    locked = refuse_stale(_locked(plan), revision, StaleForm)
     before = copy.copy(locked)
     today = timezone.localdate()
+    opened_on, next_review = values["opened_on"], values["next_review"]
     _check_dates(opened_on=opened_on, next_review=next_review, today=today)
     if next_review != before.next_review and next_review is not None and next_review < today:
         raise ValidationError({"next_review": _("The next review cannot be in the past.")})
-    locked.opened_on = opened_on
-    locked.problem = problem.strip()
-    locked.goals = goals.strip()
-    locked.next_review = next_review
+    _set_values(locked, values)
     if opened_on != before.opened_on:
         locked.term = _term_for(opened_on)
     locked.full_clean(exclude=["school", "student", "term", "opened_by"])
@@ -195,26 +178,14 @@ def care_plan_update(
     locked.save()
     if action_lines:
         changes["actions"] = ["", "; ".join(action_lines)[:500]]
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        plan=locked,
-        user=user,
-        summary=_("Changed an individual care plan"),
-        changes=changes,
-        request=request,
+    audit_row(
+        locked, _("Changed an individual care plan"), user=user, changes=changes, request=request
     )
     return locked
 
 
-def _bump(plan: CarePlan, *fields: str) -> None:
-    plan.revision += 1
-    plan.save(update_fields=["revision", "modified", *fields])
-
-
 def _open_or_refuse(plan: CarePlan) -> CarePlan:
-    locked = (
-        CarePlan.objects.select_for_update().select_related("school", "student").get(pk=plan.pk)
-    )
+    locked = _locked(plan)
     if locked.status == CarePlan.Status.CLOSED:
         raise ValidationError(_("This plan is closed."))
     return locked
@@ -254,7 +225,7 @@ def care_plan_follow_up_add(
         what_was_done=what_was_done.strip(),
         result=result,
         next_step=next_step.strip(),
-        recorded_by=_user(user),
+        recorded_by=acting_user(user),
     )
     follow_up.full_clean(exclude=["plan", "school", "recorded_by"])
     follow_up.save()
@@ -265,13 +236,12 @@ def care_plan_follow_up_add(
     if next_review is not None:
         locked.next_review = next_review
         fields.append("next_review")
-    _bump(locked, *fields)
-    _audit(
+    bump_revision(locked, *fields)
+    audit_row(
+        locked,
+        _("Added a follow-up to an individual care plan (%(date)s)") % {"date": format_date(date)},
         action=AuditEvent.Action.CREATE,
-        plan=locked,
         user=user,
-        summary=_("Added a follow-up to an individual care plan (%(date)s)")
-        % {"date": format_date(date)},
         request=request,
     )
     return follow_up
@@ -290,17 +260,16 @@ def care_plan_action_set_done(
         return action
     action.done = done
     action.save(update_fields=["done"])
-    _bump(locked)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        plan=locked,
-        user=user,
-        summary=(
+    bump_revision(locked)
+    audit_row(
+        locked,
+        (
             _("Marked an action of a care plan done: %(action)s")
             if done
             else _("Marked an action of a care plan not done: %(action)s")
         )
         % {"action": action.action[:100]},
+        user=user,
         request=request,
     )
     return action
@@ -333,13 +302,12 @@ def care_plan_close(
     locked.outcome = outcome
     locked.closed_on = closed_on
     locked.outcome_note = outcome_note.strip()
-    _bump(locked, "status", "outcome", "closed_on", "outcome_note")
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        plan=locked,
-        user=user,
-        summary=_("Closed an individual care plan: %(outcome)s")
+    bump_revision(locked, "status", "outcome", "closed_on", "outcome_note")
+    audit_row(
+        locked,
+        _("Closed an individual care plan: %(outcome)s")
         % {"outcome": locked.get_outcome_display()},
+        user=user,
         request=request,
     )
     return locked

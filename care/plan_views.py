@@ -11,7 +11,7 @@ or a student one may not see, answers 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,25 +23,13 @@ from care import selectors
 from care.models import CarePlan
 from care.plan_forms import CloseForm, FollowUpForm, PlanForm, action_formset
 from carecore.access import Perm, school_view, visible_classroom_ids
-from carecore.audit import audit_record
-from carecore.file_views import school_document_start
-from carecore.models import AuditEvent
+from carecore.audit import audit_view
+from carecore.file_views import record_print_view
+from carecore.form_views import form_saved
 from schools.selectors import classroom_list, current_term
 from screening.models import CareGroup
 from screening.selectors import reason_text
 from students.access import student_get_for_user
-
-
-def _log_view(request, student, summary: str, obj=None) -> None:
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        obj=obj,
-        summary=summary,
-        request=request,
-    )
 
 
 def _plan_url(request, plan) -> str:
@@ -50,25 +38,16 @@ def _plan_url(request, plan) -> str:
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """A rule the service enforces: shown on the form, what was typed is kept."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _can_record(request) -> bool:
     return Perm.RECORD_CARE in request.schoolperms
 
 
-def _plan_for_writing(request, plan_id) -> CarePlan:
-    """The plan (404 outside the user's students); 403 without Perm.RECORD_CARE."""
-    plan = selectors.plan_get_for_user(request, plan_id)
-    if not _can_record(request):
-        raise PermissionDenied
-    return plan
+def _refuse_closed(request, plan, message: str):
+    """Back to a closed plan's page with ``message`` (a closed plan is no longer written)."""
+    if plan.status != CarePlan.Status.CLOSED:
+        return None
+    messages.info(request, message)
+    return redirect(_plan_url(request, plan))
 
 
 def _current_group(student):
@@ -135,7 +114,7 @@ def student_plans(request, student_id):
     student = student_get_for_user(request, student_id)
     plans = selectors.student_plans(student=student)
     term, group = _current_group(student)
-    _log_view(request, student, _("Viewed the student's care plans"))
+    audit_view(request, _("Viewed the student's care plans"), student=student)
     return render(
         request,
         "care/student_plans.html",
@@ -155,7 +134,7 @@ def student_plans(request, student_id):
 def plan_detail(request, plan_id):
     plan = selectors.plan_get_for_user(request, plan_id)
     detail = selectors.plan_detail(plan=plan)
-    _log_view(request, plan.student, _("Viewed an individual care plan"), obj=plan)
+    audit_view(request, _("Viewed an individual care plan"), student=plan.student, obj=plan)
     can_record = _can_record(request) and plan.status != CarePlan.Status.CLOSED
     return render(
         request,
@@ -168,9 +147,26 @@ def plan_detail(request, plan_id):
             "reasons": [reason_text(r) for r in (detail.group.reasons if detail.group else [])],
             "can_record": can_record,
             "today": timezone.localdate(),
-            "follow_up_form": FollowUpForm(initial={"date": timezone.localdate()})
-            if can_record
-            else None,
+            "follow_up_form": FollowUpForm() if can_record else None,
+        },
+    )
+
+
+def _plan_form_page(request, student, plan, form, actions, stale=None):
+    term, group = _current_group(student)
+    return render(
+        request,
+        "care/plan_form.html",
+        {
+            "school": request.school,
+            "student": student,
+            "plan": plan,
+            "form": form,
+            "actions": actions,
+            "stale": stale,
+            "group": group,
+            "term": term,
+            "reasons": [reason_text(r) for r in (group.reasons if group else [])],
         },
     )
 
@@ -178,43 +174,27 @@ def plan_detail(request, plan_id):
 @school_view(Perm.RECORD_CARE)
 def plan_create(request, student_id):
     student = student_get_for_user(request, student_id)
-    term, group = _current_group(student)
     form = PlanForm(request.POST or None, initial=PlanForm.initial_for_new())
     actions = action_formset(request.POST or None)
-    if request.method == "POST" and form.is_valid() & actions.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.care_plan_open(
-                student=student,
-                opened_on=data["opened_on"],
-                problem=data["problem"],
-                goals=data["goals"],
-                next_review=data["next_review"],
-                actions=actions.rows(),
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The care plan is open."))
-            return redirect(_plan_url(request, plan))
-    if request.method == "GET":
-        _log_view(request, student, _("Opened a new care plan form"))
-    return render(
+    saved = form_saved(
         request,
-        "care/plan_form.html",
-        {
-            "school": request.school,
-            "student": student,
-            "plan": None,
-            "form": form,
-            "actions": actions,
-            "group": group,
-            "term": term,
-            "reasons": [reason_text(r) for r in (group.reasons if group else [])],
-        },
+        form,
+        lambda data: services.care_plan_open(
+            student=student,
+            actions=actions.rows(),
+            user=request.user,
+            request=request,
+            **{name: data[name] for name in services.PLAN_FIELDS},
+        ),
+        also=[actions],
+        success=_("The care plan is open."),
+        then=lambda plan: _plan_url(request, plan),
     )
+    if saved:
+        return saved
+    if request.method == "GET":
+        audit_view(request, _("Opened a new care plan form"), student=student)
+    return _plan_form_page(request, student, None, form, actions)
 
 
 def _stale_differences(current: CarePlan, data: dict) -> list[dict]:
@@ -231,103 +211,83 @@ def _stale_differences(current: CarePlan, data: dict) -> list[dict]:
 
 @school_view(Perm.RECORD_CARE)
 def plan_edit(request, plan_id):
-    plan = _plan_for_writing(request, plan_id)
-    if plan.status == CarePlan.Status.CLOSED:
-        messages.info(request, _("This plan is closed and can no longer be changed."))
-        return redirect(_plan_url(request, plan))
-    existing = list(plan.actions.all())
+    plan = selectors.plan_get_for_user(request, plan_id)
+    if refused := _refuse_closed(
+        request, plan, _("This plan is closed and can no longer be changed.")
+    ):
+        return refused
     form = PlanForm(request.POST or None, initial=PlanForm.initial_from(plan))
-    actions = action_formset(request.POST or None, actions=existing, empty_rows=2)
-    stale = None
-    if request.method == "POST" and form.is_valid() & actions.is_valid():
-        data = form.cleaned_data
-        try:
-            services.care_plan_update(
-                plan=plan,
-                revision=data.get("revision"),
-                opened_on=data["opened_on"],
-                problem=data["problem"],
-                goals=data["goals"],
-                next_review=data["next_review"],
-                actions=actions.rows(),
-                user=request.user,
-                request=request,
-            )
-        except services.StaleForm as error:
-            current = error.current
-            stale = {
-                "by": current.modified,
-                "differences": _stale_differences(current, data),
-            }
-            # Keep what was typed; saving again now keeps these values over the others'.
-            posted = request.POST.copy()
-            posted["revision"] = current.revision
-            form = PlanForm(posted)
-            form.is_valid()
-            actions = action_formset(posted, actions=list(current.actions.all()), empty_rows=2)
-            actions.is_valid()
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The care plan is saved."))
-            return redirect(_plan_url(request, plan))
+    actions = action_formset(request.POST or None, actions=list(plan.actions.all()), empty_rows=2)
+
+    def stale(current):
+        """Keep what was typed; saving again now keeps these values over the others'."""
+        posted = request.POST.copy()
+        posted["revision"] = current.revision
+        again = PlanForm(posted)
+        again.is_valid()
+        rows = action_formset(posted, actions=list(current.actions.all()), empty_rows=2)
+        rows.is_valid()
+        differences = {
+            "by": current.modified,
+            "differences": _stale_differences(current, form.cleaned_data),
+        }
+        return _plan_form_page(request, plan.student, plan, again, rows, stale=differences)
+
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.care_plan_update(
+            plan=plan, actions=actions.rows(), user=request.user, request=request, **data
+        ),
+        also=[actions],
+        success=_("The care plan is saved."),
+        then=_plan_url(request, plan),
+        on_stale=stale,
+    )
+    if saved:
+        return saved
     if request.method == "GET":
-        _log_view(request, plan.student, _("Opened a care plan for editing"), obj=plan)
-    term, group = _current_group(plan.student)
-    return render(
-        request,
-        "care/plan_form.html",
-        {
-            "school": request.school,
-            "student": plan.student,
-            "plan": plan,
-            "form": form,
-            "actions": actions,
-            "stale": stale,
-            "group": group,
-            "term": term,
-            "reasons": [reason_text(r) for r in (group.reasons if group else [])],
-        },
-    )
+        audit_view(request, _("Opened a care plan for editing"), student=plan.student, obj=plan)
+    return _plan_form_page(request, plan.student, plan, form, actions)
 
 
-@school_view(Perm.RECORD_CARE)
-def follow_up_create(request, plan_id):
-    plan = _plan_for_writing(request, plan_id)
-    if plan.status == CarePlan.Status.CLOSED:
-        messages.info(request, _("This plan is closed: it takes no more follow-ups."))
-        return redirect(_plan_url(request, plan))
-    form = FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.care_plan_follow_up_add(
-                plan=plan,
-                date=data["date"],
-                what_was_done=data["what_was_done"],
-                result=data["result"],
-                next_step=data["next_step"],
-                next_review=data["next_review"],
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Follow-up added."))
-            return redirect(_plan_url(request, plan) + "#follow-ups")
-    return render(
-        request,
-        "care/follow_up_form.html",
-        {"school": request.school, "student": plan.student, "plan": plan, "form": form},
-    )
+def _plan_step_view(form_class, service, template: str, anchor: str = ""):
+    """A form that adds to an open plan (a follow-up, closing it): ``service`` is called with
+    the form's values; a closed plan sends back to its page with the form's ``refused``."""
+
+    @school_view(Perm.RECORD_CARE)
+    def view(request, plan_id):
+        plan = selectors.plan_get_for_user(request, plan_id)
+        if refused := _refuse_closed(request, plan, form_class.refused):
+            return refused
+        form = form_class(request.POST or None)
+        saved = form_saved(
+            request,
+            form,
+            lambda data: service(plan=plan, user=request.user, request=request, **data),
+            success=form_class.success,
+            then=_plan_url(request, plan) + anchor,
+        )
+        return saved or render(
+            request,
+            template,
+            {"school": request.school, "student": plan.student, "plan": plan, "form": form},
+        )
+
+    return view
+
+
+follow_up_create = _plan_step_view(
+    FollowUpForm, services.care_plan_follow_up_add, "care/follow_up_form.html", "#follow-ups"
+)
+plan_close = _plan_step_view(CloseForm, services.care_plan_close, "care/plan_close.html")
 
 
 @school_view(Perm.RECORD_CARE)
 @require_POST
 def plan_action_done(request, plan_id):
     """Tick an action done (or not done again) from the plan's page."""
-    plan = _plan_for_writing(request, plan_id)
+    plan = selectors.plan_get_for_user(request, plan_id)
     action_id = request.POST.get("action") or ""
     if not action_id.isdigit() or len(action_id) > 18:
         messages.warning(request, _("Choose an action of the plan."))
@@ -351,47 +311,10 @@ def plan_action_done(request, plan_id):
     return redirect(_plan_url(request, plan) + "#actions")
 
 
-@school_view(Perm.RECORD_CARE)
-def plan_close(request, plan_id):
-    plan = _plan_for_writing(request, plan_id)
-    if plan.status == CarePlan.Status.CLOSED:
-        messages.info(request, _("This plan is already closed."))
-        return redirect(_plan_url(request, plan))
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.care_plan_close(
-                plan=plan,
-                outcome=data["outcome"],
-                closed_on=data["closed_on"],
-                outcome_note=data["outcome_note"],
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The care plan is closed."))
-            return redirect(_plan_url(request, plan))
-    return render(
-        request,
-        "care/plan_close.html",
-        {"school": request.school, "student": plan.student, "plan": plan, "form": form},
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-@require_POST
-def plan_print(request, plan_id):
-    """The individual care record (แบบบันทึกการช่วยเหลือนักเรียนรายบุคคล) as a PDF, by a job."""
-    plan = selectors.plan_get_for_user(request, plan_id)
-    title = _("Individual care record %(name)s") % {"name": plan.student.full_name}
-    return school_document_start(
-        request,
-        kind="care_plan",
-        title=title,
-        params={"plan_id": plan.pk},
-        student=plan.student,
-        obj=plan,
-    )
+# The individual care record (แบบบันทึกการช่วยเหลือนักเรียนรายบุคคล) as a PDF, by a job.
+plan_print = record_print_view(
+    kind="care_plan",
+    get_for_user=selectors.plan_get_for_user,
+    url_kwarg="plan_id",
+    title=lambda plan: _("Individual care record %(name)s") % {"name": plan.student.full_name},
+)

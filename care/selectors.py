@@ -11,24 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from care.models import CarePlan, CarePlanAction, Support, SupportKind
 from carecore.access import Perm
+from carecore.queries import true_when
 from screening.models import CareGroup
 from students.access import students_for_user
 from students.models import Enrolment
@@ -141,11 +130,7 @@ def plan_rows(
     qs = (
         qs.annotate(
             overdue_first=Case(When(overdue, then=Value(0)), default=Value(1)),
-            closed_last=Case(
-                When(status=CarePlan.Status.CLOSED, then=Value(1)),
-                default=Value(0),
-                output_field=BooleanField(),
-            ),
+            closed_last=true_when(Q(status=CarePlan.Status.CLOSED)),
         )
         .select_related("student")
         .order_by(

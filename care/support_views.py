@@ -5,9 +5,9 @@ form to record support (Perm.MANAGE_SUPPORT: the coordinator)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from care.models import Support, SupportKind
 from care.plan_forms import SupportForm
 from care.support_services import support_create
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
+from carecore.audit import audit_view
+from carecore.form_views import form_saved
 from schools.models import AcademicYear, Term
 from schools.selectors import current_term
 from students.access import student_get_for_user
@@ -60,13 +60,7 @@ def support_summary(request):
     page = Paginator(selectors.support_records(school=request.school, terms=terms), 100).get_page(
         request.GET.get("page") or 1
     )
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        summary=_("Viewed the list of support students received"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the list of support students received"))
     return render(
         request,
         "care/support_summary.html",
@@ -86,14 +80,7 @@ def support_summary(request):
 def student_support(request, student_id):
     student = student_get_for_user(request, student_id)
     records = selectors.student_support(student=student)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the support the student received"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the support the student received"), student=student)
     return render(
         request,
         "care/student_support.html",
@@ -121,31 +108,21 @@ def _known_sources(school) -> list[str]:
 def support_create_view(request, student_id):
     student = student_get_for_user(request, student_id)
     form = SupportForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            support = support_create(
-                student=student,
-                kind=data["kind"],
-                source=data["source"],
-                amount=data["amount"],
-                date=data["date"],
-                note=data["note"],
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(
-                request,
-                _("Support recorded: %(kind)s, term %(term)s.")
-                % {"kind": support.get_kind_display(), "term": support.term},
-            )
-            return redirect(
-                "care:student_support", school_code=request.school.code, student_id=student.pk
-            )
+    saved = form_saved(
+        request,
+        form,
+        lambda data: support_create(student=student, user=request.user, request=request, **data),
+        success=lambda support: (
+            _("Support recorded: %(kind)s, term %(term)s.")
+            % {"kind": support.get_kind_display(), "term": support.term}
+        ),
+        then=reverse(
+            "care:student_support",
+            kwargs={"school_code": request.school.code, "student_id": student.pk},
+        ),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "care/support_form.html",

@@ -45,6 +45,36 @@ def audit_record(**kwargs) -> AuditEvent:
     return event
 
 
+def audit_view(
+    request, summary: str, *, action: str = AuditEvent.Action.VIEW, students=None, **kwargs
+):
+    """An event written by a view, by the request's user at the request's school: by default
+    that they saw a page (``student``: whose data it shows, ``obj``: the record; any other
+    argument of ``_audit_event``). With ``students``: one event for each of them."""
+    kwargs |= {"action": action, "user": request.user, "summary": summary, "request": request}
+    kwargs.setdefault("school", getattr(request, "school", None))
+    if students is not None:
+        return audit_record_many(students=students, **kwargs)
+    return audit_record(**kwargs)
+
+
+def audit_row(
+    row, summary: str, *, user, request=None, action: str = AuditEvent.Action.CHANGE, **kwargs
+) -> AuditEvent:
+    """An event about ``row``, a record of a school's student (``row.school``, ``row.student``),
+    written by a service: by default a change (any other argument of ``_audit_event``)."""
+    return audit_record(
+        action=action,
+        user=user,
+        school=row.school,
+        student=row.student,
+        obj=row,
+        summary=summary,
+        request=request,
+        **kwargs,
+    )
+
+
 def audit_record_many(*, students: Iterable, **kwargs) -> list[AuditEvent]:
     """One event per student, written in one query (e.g. a printed class: each child's record
     on the paper). The other arguments are those of ``_audit_event``."""

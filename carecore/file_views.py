@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope
 
 from carecore import jobs
-from carecore.access import Perm, generated_file_get_for_user
+from carecore.access import Perm, generated_file_get_for_user, school_view
 from carecore.audit import audit_record, audit_record_many
 from carecore.models import AuditEvent, GeneratedFile
 
@@ -67,6 +67,28 @@ def school_document_start(
     else:
         audit_record(student=student, **audit)
     return generated_file_response(request, generated)
+
+
+def record_print_view(*, kind: str, get_for_user: Callable, url_kwarg: str, title: Callable):
+    """The view that prints one record about a student (a care plan, a referral, a home visit)
+    by a job, on a POST: the record is ``get_for_user(request, pk)`` (whoever may see it may
+    print it; anyone else does not find it), the job's parameter ``{url_kwarg: pk}`` and the
+    paper's title ``title(record)``; the student's EXPORT event goes in the audit log."""
+
+    @school_view(Perm.VIEW_SCHOOL)
+    @require_POST
+    def view(request, **kwargs):
+        record = get_for_user(request, kwargs[url_kwarg])
+        return school_document_start(
+            request,
+            kind=kind,
+            title=title(record),
+            params={url_kwarg: record.pk},
+            student=record.student,
+            obj=record,
+        )
+
+    return view
 
 
 def _context(generated: GeneratedFile) -> dict:

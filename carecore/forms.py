@@ -40,3 +40,39 @@ class ThaiDateField(forms.Field):
         if parsed is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
+
+
+# --- the fields the apps' forms share (Bootstrap classes on their widgets) ------------------------
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def text_area(rows: int = 3, **attrs) -> forms.Textarea:
+    """A text box ``rows`` lines high."""
+    return forms.Textarea(attrs={"rows": rows, "class": "form-control", **attrs})
+
+
+def long_text(
+    label, *, rows: int = 3, max_length: int = 5000, required: bool = True, help_text=""
+) -> forms.CharField:
+    """A text written in a box: a reason, what was done, a note."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=text_area(rows),
+        help_text=help_text,
+    )
+
+
+def short_text(
+    label, *, max_length: int = 200, required: bool = True, help_text="", **attrs
+) -> forms.CharField:
+    """A line of text: a name, a phone number (``attrs`` add to the input's)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.TextInput(attrs={**TEXT, **attrs}),
+        help_text=help_text,
+    )

@@ -22,21 +22,20 @@ def _dropout_place(request):
     return "school", request.school
 
 
+def _place_perms(request) -> frozenset[str]:
+    place, _obj = _dropout_place(request)
+    return request.districtperms if place == "district" else request.schoolperms
+
+
 def can_follow_dropout_cases(request) -> bool:
     """See the cases of the request's place (the district's, or the school's)."""
-    place, _obj = _dropout_place(request)
-    if place == "district":
-        return Perm.WORK_DROPOUT_CASES in request.districtperms
-    perms = request.schoolperms
-    return Perm.OPEN_DROPOUT_CASE in perms or Perm.WORK_DROPOUT_CASES in perms
+    return Perm.FOLLOW_DROPOUT_CASES in _place_perms(request)
 
 
 def can_work_dropout_case(request, case) -> bool:
     """Move the case along its steps, close it, add team members: the district's staff, and
     the case's owner at the school."""
-    place, _obj = _dropout_place(request)
-    perms = request.districtperms if place == "district" else request.schoolperms
-    if Perm.WORK_DROPOUT_CASES in perms:
+    if Perm.WORK_DROPOUT_CASES in _place_perms(request):
         return True
     return case.owner_id is not None and case.owner_id == request.user.pk
 

@@ -1,7 +1,8 @@
 """Forms of dropout cases. They validate what was typed; views hand the values to
 dropouts/services.py, which enforces the rules (steps, dates, outcomes). Dates are typed in the
 Buddhist Era (15/06/2568). Forms shown together on a case's page each have a prefix, so their
-fields never mix."""
+fields never mix. An action's form says the message once it is done (``success``, views.py
+``_act``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecore.forms import ThaiDateField
+from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
 from dropouts.models import (
     CLOSING_OUTCOMES,
     DEFAULT_STEP_DAYS,
@@ -22,16 +23,19 @@ from dropouts.models import (
 from dropouts.services import ChildDetails
 from students.models import Student
 
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-
-
-def _area(rows: int = 3, **attrs):
-    return forms.Textarea(attrs={"rows": rows, "class": "form-control", **attrs})
-
 
 def _today():
     return timezone.localdate()
+
+
+def _chosen(form, name: str, choices: dict, message: str):
+    """The object chosen in the field ``name`` (its key in ``choices``), None when empty."""
+    value = form.cleaned_data.get(name)
+    if value is None:
+        return None
+    if value not in choices:
+        raise forms.ValidationError(message)
+    return choices[value]
 
 
 class RevisionForm(forms.Form):
@@ -39,13 +43,12 @@ class RevisionForm(forms.Form):
 
 
 class AdvanceForm(RevisionForm):
+    success = _("The case moved on.")
+
     to_step = forms.ChoiceField(label=_("Move to"), widget=forms.Select(attrs=SELECT))
     date = ThaiDateField(label=_("Date"), initial=_today)
-    note = forms.CharField(
-        label=_("What was done"),
-        max_length=5000,
-        widget=_area(3),
-        help_text=_("Who was contacted, what was found, what was agreed."),
+    note = long_text(
+        _("What was done"), help_text=_("Who was contacted, what was found, what was agreed.")
     )
 
     def __init__(self, *args, steps=(), **kwargs):
@@ -57,13 +60,15 @@ class AdvanceForm(RevisionForm):
 
 
 class RoundForm(RevisionForm):
+    success = _("The case goes round again: coordinating.")
+
     date = ThaiDateField(label=_("Date"), initial=_today)
-    note = forms.CharField(
-        label=_("Why the case goes round again"), max_length=5000, widget=_area(2)
-    )
+    note = long_text(_("Why the case goes round again"), rows=2)
 
 
 class ObservationForm(RevisionForm):
+    success = _("Observation recorded.")
+
     observed_on = ThaiDateField(label=_("Observed on"), initial=_today)
     still_in_school = forms.TypedChoiceField(
         label=_("Is the child still in school?"),
@@ -71,16 +76,17 @@ class ObservationForm(RevisionForm):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=5000,
+    note = long_text(
+        _("Note"),
+        rows=2,
         required=False,
-        widget=_area(2),
         help_text=_("Needed when the child is not in school: what was found."),
     )
 
 
 class CloseForm(RevisionForm):
+    success = _("The case is closed.")
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(o.value, o.label) for o in CLOSING_OUTCOMES],
@@ -88,30 +94,27 @@ class CloseForm(RevisionForm):
         help_text=_("“Back in school” is reached through the follow-up observations."),
     )
     closed_on = ThaiDateField(label=_("Closed on"), initial=_today)
-    note = forms.CharField(label=_("Why the case is closed"), max_length=5000, widget=_area(2))
+    note = long_text(_("Why the case is closed"), rows=2)
 
 
 class NoteForm(forms.Form):
+    success = _("Added to the log.")
+
     date = ThaiDateField(label=_("Date"), initial=_today)
-    text = forms.CharField(label=_("What was done"), max_length=5000, widget=_area(2))
+    text = long_text(_("What was done"), rows=2)
 
 
 class TeamMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    role = forms.CharField(
-        label=_("Role or organisation"),
-        max_length=200,
-        widget=forms.TextInput(attrs={**TEXT, "list": "team-roles"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
-    )
+    success = _("Team member added.")
+
+    name = short_text(_("Name"))
+    role = short_text(_("Role or organisation"), list="team-roles")
+    phone = short_text(_("Phone"), max_length=20, required=False, inputmode="tel")
 
 
 class OwnerForm(RevisionForm):
+    success = _("The case has a new owner.")
+
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, widget=forms.Select(attrs=SELECT))
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -120,10 +123,9 @@ class OwnerForm(RevisionForm):
         self.fields["owner"].choices = [("", "—")] + [(u.pk, u.display_name) for u in candidates]
 
     def clean_owner(self):
-        value = self.cleaned_data["owner"]
-        if value not in self.candidates:
-            raise forms.ValidationError(_("Choose a person of the district office or school."))
-        return self.candidates[value]
+        return _chosen(
+            self, "owner", self.candidates, _("Choose a person of the district office or school.")
+        )
 
 
 class CaseFactsForm(forms.Form):
@@ -133,9 +135,7 @@ class CaseFactsForm(forms.Form):
         label=_("Situation"), choices=Situation.choices, widget=forms.RadioSelect
     )
     reported_on = ThaiDateField(label=_("Reported on"), initial=_today)
-    description = forms.CharField(
-        label=_("What is happening"), max_length=5000, required=False, widget=_area(3)
-    )
+    description = long_text(_("What is happening"), required=False)
     causes = forms.MultipleChoiceField(
         label=_("Causes"),
         choices=Cause.choices,
@@ -172,12 +172,13 @@ class DistrictCaseForm(CaseFactsForm):
         initial=KIND_CHILD,
         widget=forms.RadioSelect,
     )
-    q = forms.CharField(
-        label=_("Find the student"),
+    q = short_text(
+        _("Find the student"),
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={**TEXT, "type": "search", "autocomplete": "off"}),
         help_text=_("Part of the name, or the national ID."),
+        type="search",
+        autocomplete="off",
     )
     prefix = forms.ChoiceField(
         label=_("Prefix"),
@@ -185,34 +186,22 @@ class DistrictCaseForm(CaseFactsForm):
         required=False,
         widget=forms.Select(attrs=SELECT),
     )
-    first_name = forms.CharField(
-        label=_("First name"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
-    last_name = forms.CharField(
-        label=_("Last name"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
+    first_name = short_text(_("First name"), max_length=100, required=False)
+    last_name = short_text(_("Last name"), max_length=100, required=False)
     birth_date = ThaiDateField(label=_("Birth date"), required=False)
-    national_id = forms.CharField(
-        label=_("National ID"),
+    national_id = short_text(
+        _("National ID"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("If known: 13 digits."),
+        inputmode="numeric",
+        autocomplete="off",
     )
-    village = forms.CharField(
-        label=_("Village"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
-    address = forms.CharField(
-        label=_("Address"), max_length=300, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
-    guardian_name = forms.CharField(
-        label=_("Guardian"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
-    guardian_phone = forms.CharField(
-        label=_("Guardian's phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
+    village = short_text(_("Village"), max_length=100, required=False)
+    address = short_text(_("Address"), max_length=300, required=False)
+    guardian_name = short_text(_("Guardian"), required=False)
+    guardian_phone = short_text(
+        _("Guardian's phone"), max_length=20, required=False, inputmode="tel"
     )
     school = forms.TypedChoiceField(
         label=_("School concerned"),
@@ -228,18 +217,8 @@ class DistrictCaseForm(CaseFactsForm):
         initial=ReporterKind.VILLAGE_HEAD,
         widget=forms.Select(attrs=SELECT),
     )
-    reporter_name = forms.CharField(
-        label=_("Reporter's name"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs=TEXT),
-    )
-    reporter_contact = forms.CharField(
-        label=_("Reporter's contact"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs=TEXT),
-    )
+    reporter_name = short_text(_("Reporter's name"), required=False)
+    reporter_contact = short_text(_("Reporter's contact"), required=False)
     owner = forms.TypedChoiceField(
         label=_("Owner"),
         coerce=int,
@@ -257,20 +236,10 @@ class DistrictCaseForm(CaseFactsForm):
         self.fields["situation"].initial = Situation.DROPPED_OUT
 
     def clean_school(self):
-        value = self.cleaned_data.get("school")
-        if value is None:
-            return None
-        if value not in self.schools:
-            raise forms.ValidationError(_("Choose a school of the district."))
-        return self.schools[value]
+        return _chosen(self, "school", self.schools, _("Choose a school of the district."))
 
     def clean_owner(self):
-        value = self.cleaned_data.get("owner")
-        if value is None:
-            return None
-        if value not in self.owners:
-            raise forms.ValidationError(_("Choose a person of the district office."))
-        return self.owners[value]
+        return _chosen(self, "owner", self.owners, _("Choose a person of the district office."))
 
     def clean(self):
         data = super().clean()

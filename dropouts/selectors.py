@@ -9,21 +9,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from carecore.national_id import normalize_national_id
+from carecore.queries import true_when
 from dropouts.models import (
     IN_EDUCATION,
     CaseLogEntry,
@@ -181,13 +171,7 @@ def case_list(
         qs = qs.filter(words)
     qs = (
         qs.select_related("school", "student", "owner")
-        .annotate(
-            is_late=Case(
-                When(_late(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(is_late=true_when(_late(today)))
         .order_by(
             "-is_late",
             F("step_due").asc(nulls_last=True),

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.audit import audit_record
+from carecore.audit import audit_row
 from carecore.dates import format_date
 from carecore.models import DISTRICT_ROLES, AuditEvent, Membership, Notification, Role, User
 from carecore.national_id import normalize_national_id, validate_national_id
 from carecore.notifications import notify
+from carecore.writes import StaleRevision, acting_user, bump_revision, refuse_stale
 from dropouts.models import (
     CLOSING_OUTCOMES,
     DEFAULT_OBSERVATION_OFFSETS,
@@ -47,12 +48,8 @@ MAX_OBSERVATIONS = 6
 MAX_STEP_DAYS = 365
 
 
-class StaleCase(Exception):
+class StaleCase(StaleRevision):
     """Someone changed the case after this person opened the page; nothing was written."""
-
-    def __init__(self, current: DropoutCase):
-        super().__init__("stale case")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -71,12 +68,8 @@ class ChildDetails:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _name(user) -> str:
-    return user.display_name[:200] if _user(user) else ""
+    return user.display_name[:200] if acting_user(user) else ""
 
 
 def case_settings(district) -> DistrictCaseSettings:
@@ -110,22 +103,14 @@ def _log(case: DropoutCase, *, kind: str, text: str, date: datetime.date, user) 
         step=case.step,
         round=case.round,
         text=text.strip(),
-        by=_user(user),
+        by=acting_user(user),
         by_name=_name(user),
     )
 
 
-def _audit(*, action: str, case: DropoutCase, user, summary: str, request=None) -> None:
-    audit_record(
-        action=action,
-        user=user,
-        school=case.school,
-        district=case.district,
-        student=case.student,
-        obj=case,
-        summary=summary,
-        request=request,
-    )
+def _audit(case: DropoutCase, summary: str, **kwargs) -> None:
+    """``audit_row`` with the case's district (a case of a child in no school has no school)."""
+    audit_row(case, summary, district=case.district, **kwargs)
 
 
 def case_audit_name(case: DropoutCase) -> str:
@@ -142,14 +127,7 @@ def _locked(case: DropoutCase, revision: int | None) -> DropoutCase:
         .select_related("district", "school", "student")
         .get(pk=case.pk)
     )
-    if revision is not None and revision != locked.revision:
-        raise StaleCase(locked)
-    return locked
-
-
-def _save(case: DropoutCase, *fields: str) -> None:
-    case.revision += 1
-    case.save(update_fields=["revision", "modified", *fields])
+    return refuse_stale(locked, revision, StaleCase)
 
 
 def _check_date(value: datetime.date, *, field: str, not_before: datetime.date | None, today):
@@ -291,7 +269,7 @@ def case_open(
         causes=_clean_causes(causes),
         reported_by_school=reported_by_school,
         owner=owner,
-        opened_by=_user(user),
+        opened_by=acting_user(user),
         step_started=reported_on,
     )
     if student is None and child is not None:
@@ -315,10 +293,10 @@ def case_open(
         user=user,
     )
     _audit(
+        case,
+        _("Opened a %(case)s") % {"case": case_audit_name(case)},
         action=AuditEvent.Action.CREATE,
-        case=case,
         user=user,
-        summary=_("Opened a %(case)s") % {"case": case_audit_name(case)},
         request=request,
     )
     if reported_by_school:
@@ -395,17 +373,16 @@ def case_advance(
             ]
         )
         locked.step_due = min(o.due_on for o in observations)
-    _save(locked, "step", "step_started", "step_due", "late", "late_since")
+    bump_revision(locked, "step", "step_started", "step_due", "late", "late_since")
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=locked,
-        user=user,
-        summary=_("%(case)s: %(from)s done, now %(to)s")
+        locked,
+        _("%(case)s: %(from)s done, now %(to)s")
         % {
             "case": case_audit_name(locked),
             "from": from_step,
             "to": locked.get_step_display(),
         },
+        user=user,
         request=request,
     )
     return locked
@@ -426,13 +403,11 @@ def case_round_again(
     _log(locked, kind=CaseLogEntry.Kind.ROUND, text=note, date=date, user=user)
     locked.round += 1
     _set_step(locked, Step.COORDINATE, date)
-    _save(locked, "round", "step", "step_started", "step_due", "late", "late_since")
+    bump_revision(locked, "round", "step", "step_started", "step_due", "late", "late_since")
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=locked,
+        locked,
+        _("%(case)s: round %(round)s") % {"case": case_audit_name(locked), "round": locked.round},
         user=user,
-        summary=_("%(case)s: round %(round)s")
-        % {"case": case_audit_name(locked), "round": locked.round},
         request=request,
     )
     return locked
@@ -485,7 +460,7 @@ def case_observation_record(
     observation.observed_on = observed_on
     observation.still_in_school = still_in_school
     observation.note = note.strip()
-    observation.by = _user(user)
+    observation.by = acting_user(user)
     observation.save()
     due = format_date(observation.due_on)
     if still_in_school:
@@ -511,13 +486,13 @@ def case_observation_record(
                 date=observed_on,
                 user=user,
             )
-            _save(locked, "step", "step_due", "late", "late_since", "outcome", "closed_on")
+            bump_revision(locked, "step", "step_due", "late", "late_since", "outcome", "closed_on")
             summary = _("%(case)s: last observation, closed back in school")
         else:
             locked.step_due = following.due_on
             locked.late = False
             locked.late_since = None
-            _save(locked, "step_due", "late", "late_since")
+            bump_revision(locked, "step_due", "late", "late_since")
             summary = _("%(case)s: observation recorded, still in school")
     else:
         CaseObservation.objects.filter(case=locked, observed_on__isnull=True).delete()
@@ -531,15 +506,9 @@ def case_observation_record(
             date=observed_on,
             user=user,
         )
-        _save(locked, "round", "step", "step_started", "step_due", "late", "late_since")
+        bump_revision(locked, "round", "step", "step_started", "step_due", "late", "late_since")
         summary = _("%(case)s: not in school at the observation, reopened")
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=locked,
-        user=user,
-        summary=summary % {"case": case_audit_name(locked)},
-        request=request,
-    )
+    _audit(locked, summary % {"case": case_audit_name(locked)}, user=user, request=request)
     return observation
 
 
@@ -584,13 +553,14 @@ def case_close(
         date=closed_on,
         user=user,
     )
-    _save(locked, "step", "step_due", "late", "late_since", "outcome", "outcome_note", "closed_on")
+    bump_revision(
+        locked, "step", "step_due", "late", "late_since", "outcome", "outcome_note", "closed_on"
+    )
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=locked,
-        user=user,
-        summary=_("%(case)s: closed, %(outcome)s")
+        locked,
+        _("%(case)s: closed, %(outcome)s")
         % {"case": case_audit_name(locked), "outcome": locked.get_outcome_display()},
+        user=user,
         request=request,
     )
     return locked
@@ -615,10 +585,9 @@ def case_note_add(
         )
     entry = _log(case, kind=CaseLogEntry.Kind.NOTE, text=text, date=date, user=user)
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=case,
+        case,
+        _("%(case)s: note added") % {"case": case_audit_name(case)},
         user=user,
-        summary=_("%(case)s: note added") % {"case": case_audit_name(case)},
         request=request,
     )
     return entry
@@ -639,7 +608,11 @@ def case_team_member_add(
     if errors:
         raise ValidationError(errors)
     member = CaseTeamMember.objects.create(
-        case=case, name=name.strip(), role=role.strip(), phone=phone.strip(), added_by=_user(user)
+        case=case,
+        name=name.strip(),
+        role=role.strip(),
+        phone=phone.strip(),
+        added_by=acting_user(user),
     )
     _log(
         case,
@@ -650,10 +623,9 @@ def case_team_member_add(
         user=user,
     )
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=case,
+        case,
+        _("%(case)s: team member added") % {"case": case_audit_name(case)},
         user=user,
-        summary=_("%(case)s: team member added") % {"case": case_audit_name(case)},
         request=request,
     )
     return member
@@ -678,13 +650,12 @@ def case_owner_set(
         date=timezone.localdate(),
         user=user,
     )
-    _save(locked, "owner")
+    bump_revision(locked, "owner")
     _audit(
-        action=AuditEvent.Action.CHANGE,
-        case=locked,
-        user=user,
-        summary=_("%(case)s: owner %(name)s")
+        locked,
+        _("%(case)s: owner %(name)s")
         % {"case": case_audit_name(locked), "name": owner.display_name},
+        user=user,
         request=request,
     )
     if owner.pk != getattr(user, "pk", None):
@@ -718,7 +689,7 @@ def case_settings_save(*, district, days: dict[str, int], observation_offsets, u
             raise ValidationError({f"days_{step}": _("From 1 to 365 days.")})
         setattr(settings, f"days_{step}", int(value))
     settings.observation_offsets = offsets
-    settings.modified_by = _user(user)
+    settings.modified_by = acting_user(user)
     settings.save()
     return settings
 

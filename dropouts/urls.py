@@ -6,14 +6,21 @@ from dropouts import views
 
 app_name = "dropouts"
 
+
+def case_urls(*, in_district: bool) -> list:
+    """The URLs of one case, at the district or at the school: its page, then one per action
+    (giving the case an owner is the district's alone)."""
+    urls = []
+    for name, (at_district, at_school) in views.CASE_VIEWS.items():
+        if name == "owner" and not in_district:
+            continue
+        route = "<int:case_id>/" if name == "detail" else f"<int:case_id>/{name}/"
+        urls.append(path(route, at_district if in_district else at_school, name=f"case_{name}"))
+    return urls
+
+
 urlpatterns = [
     path("", views.school_case_list, name="case_list"),
     path("report/<int:student_id>/", views.school_case_report, name="case_report"),
-    path("<int:case_id>/", views.school_case_detail, name="case_detail"),
-    path("<int:case_id>/advance/", views.school_case_advance, name="case_advance"),
-    path("<int:case_id>/round/", views.school_case_round, name="case_round"),
-    path("<int:case_id>/observe/", views.school_case_observe, name="case_observe"),
-    path("<int:case_id>/close/", views.school_case_close, name="case_close"),
-    path("<int:case_id>/note/", views.school_case_note, name="case_note"),
-    path("<int:case_id>/team/", views.school_case_team, name="case_team"),
+    *case_urls(in_district=False),
 ]

@@ -15,10 +15,12 @@ what was typed. Every view of a case writes an audit event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +30,11 @@ from django_scopes import scope
 
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
+from carecore.form_views import form_saved
 from carecore.models import AuditEvent
 from carecore.national_id import mask_national_id
 from dropouts import selectors, services
 from dropouts.access import (
-    can_follow_dropout_cases,
     can_work_dropout_case,
     dropout_case_get_for_user,
     dropout_cases_for_user,
@@ -62,7 +64,6 @@ from schools.models import School
 from students.access import student_get_for_user
 from students.models import Student
 
-ACTIONS = ("advance", "round", "observe", "close", "note", "team", "owner")
 TEAM_ROLES = [
     "กำนัน/ผู้ใหญ่บ้าน",
     "รพ.สต.",
@@ -95,59 +96,42 @@ def _case_url(request, case, name: str = "case_detail") -> str:
     return reverse(f"{_ns(request)}:{name}", kwargs={**_place_kwargs(request), "case_id": case.pk})
 
 
+def _cases_scope(view):
+    """``view`` inside the scope of the cases of the request's district (a school page: of the
+    school's district)."""
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        district_id = request.district.pk if _is_district(request) else request.school.district_id
+        with scope(district=district_id):
+            return view(request, *args, **kwargs)
+
+    return inner
+
+
 def district_cases(permission: str = Perm.WORK_DROPOUT_CASES):
     """A district page of dropout cases: ``district_view`` plus the cases' district scope."""
-
-    def decorator(view):
-        @wraps(view)
-        def inner(request, *args, **kwargs):
-            with scope(district=request.district.pk):
-                return view(request, *args, **kwargs)
-
-        return district_view(permission)(inner)
-
-    return decorator
+    return lambda view: district_view(permission)(_cases_scope(view))
 
 
-def school_cases(permission: str | None = None):
-    """A school page of dropout cases: ``school_view``; the user must follow the school's cases
-    (403 otherwise); the cases' district scope."""
-
-    def decorator(view):
-        @wraps(view)
-        def inner(request, *args, **kwargs):
-            if not can_follow_dropout_cases(request):
-                raise PermissionDenied
-            with scope(district=request.school.district_id):
-                return view(request, *args, **kwargs)
-
-        return school_view(permission)(inner)
-
-    return decorator
+def school_cases(permission: str = Perm.FOLLOW_DROPOUT_CASES):
+    """A school page of dropout cases: ``school_view`` (by default for those who follow the
+    school's cases) plus the cases' district scope."""
+    return lambda view: school_view(permission)(_cases_scope(view))
 
 
 def _case_action(fn, *, work: bool, post: bool = True):
     """``fn(request, case)`` reachable from the district and the school; returns the pair of
-    views."""
+    views. A case the user may not see answers 404 (so a school page needs only VIEW_SCHOOL);
+    ``work``: moving it along (403)."""
 
+    @wraps(fn)
     def body(request, case_id):
-        case = dropout_case_get_for_user(request, case_id, work=work)
-        return fn(request, case)
+        return fn(request, dropout_case_get_for_user(request, case_id, work=work))
 
     if post:
         body = require_POST(body)
-
-    @wraps(fn)
-    def in_district(request, case_id):
-        with scope(district=request.district.pk):
-            return body(request, case_id)
-
-    @wraps(fn)
-    def in_school(request, case_id):
-        with scope(district=request.school.district_id):
-            return body(request, case_id)
-
-    return district_view(Perm.WORK_DROPOUT_CASES)(in_district), school_view()(in_school)
+    return district_cases()(body), school_cases(Perm.VIEW_SCHOOL)(body)
 
 
 # --- one case ----------------------------------------------------------------------------------
@@ -245,15 +229,7 @@ def _detail(request, case):
     return _render_case(request, case)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _stale(request, name: str, form, error: services.StaleCase):
+def _stale(request, name: str, form, current: DropoutCase):
     """Someone changed the case meanwhile: show it as it is now, with what was typed (its
     revision updated, so sending again applies it to the current case)."""
     messages.warning(
@@ -263,7 +239,7 @@ def _stale(request, name: str, form, error: services.StaleCase):
             "check your entry below and send it again."
         ),
     )
-    current = dropout_case_get_for_user(request, error.current.pk)
+    current = dropout_case_get_for_user(request, current.pk)
     data = request.POST.copy()
     data[f"{name}-revision"] = current.revision
     rebound = type(form)(data, prefix=name, **_form_extra(request, current, name))
@@ -279,135 +255,65 @@ def _form_extra(request, case, name: str) -> dict:
     return {}
 
 
-def _act(request, case, name: str, form_class, apply, success: str):
+@dataclass(frozen=True)
+class _Action:
+    """An action on a case, from its page: the form (prefixed with the action's name; its
+    ``success`` is the message), the service it calls with the form's values; ``work``: moving
+    the case along (its owner and the district's staff; others who see it: 403)."""
+
+    form: type
+    service: Callable
+    work: bool
+
+
+ACTIONS = {
+    "advance": _Action(AdvanceForm, services.case_advance, work=True),
+    "round": _Action(RoundForm, services.case_round_again, work=True),
+    "observe": _Action(ObservationForm, services.case_observation_record, work=False),
+    "close": _Action(CloseForm, services.case_close, work=True),
+    "note": _Action(NoteForm, services.case_note_add, work=False),
+    "team": _Action(TeamMemberForm, services.case_team_member_add, work=True),
+    # The district's page alone gives a case its owner.
+    "owner": _Action(OwnerForm, services.case_owner_set, work=True),
+}
+
+
+def _act(request, case, name: str):
     """The common path of an action: validate, call the service, redirect to the case; on a
     refusal show the case with the form as typed."""
-    form = form_class(request.POST, prefix=name, **_form_extra(request, case, name))
+    action = ACTIONS[name]
+    form = action.form(request.POST, prefix=name, **_form_extra(request, case, name))
     posted = request.POST.get(f"{name}-revision") or ""
     if "revision" in form.fields and posted.isdigit() and int(posted) != case.revision:
         # The page was opened before someone else's change: its choices may be gone too.
-        return _stale(request, name, form, services.StaleCase(case))
-    if form.is_valid():
-        try:
-            apply(form.cleaned_data)
-        except services.StaleCase as error:
-            return _stale(request, name, form, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_case_url(request, case) + f"#{name}")
-    return _render_case(request, case, bound={name: form})
-
-
-def _advance(request, case):
-    def apply(data):
-        services.case_advance(
-            case=case,
-            revision=data.get("revision"),
-            date=data["date"],
-            note=data["note"],
-            to_step=data["to_step"],
-            user=request.user,
-            request=request,
-        )
-
-    return _act(request, case, "advance", AdvanceForm, apply, _("The case moved on."))
-
-
-def _round(request, case):
-    def apply(data):
-        services.case_round_again(
-            case=case,
-            revision=data.get("revision"),
-            date=data["date"],
-            note=data["note"],
-            user=request.user,
-            request=request,
-        )
-
-    return _act(
-        request, case, "round", RoundForm, apply, _("The case goes round again: coordinating.")
+        return _stale(request, name, form, case)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: action.service(case=case, user=request.user, request=request, **data),
+        success=action.form.success,
+        then=_case_url(request, case) + f"#{name}",
+        on_stale=lambda current: _stale(request, name, form, current),
     )
+    return saved or _render_case(request, case, bound={name: form})
 
 
-def _observe(request, case):
-    def apply(data):
-        services.case_observation_record(
-            case=case,
-            revision=data.get("revision"),
-            observed_on=data["observed_on"],
-            still_in_school=data["still_in_school"],
-            note=data["note"],
-            user=request.user,
-            request=request,
-        )
+def _action_views(name: str):
+    """The district's and the school's view of the action ``name``."""
 
-    return _act(request, case, "observe", ObservationForm, apply, _("Observation recorded."))
+    def act(request, case):
+        return _act(request, case, name)
+
+    act.__name__ = act.__qualname__ = f"case_{name}"
+    return _case_action(act, work=ACTIONS[name].work)
 
 
-def _close(request, case):
-    def apply(data):
-        services.case_close(
-            case=case,
-            revision=data.get("revision"),
-            outcome=data["outcome"],
-            closed_on=data["closed_on"],
-            note=data["note"],
-            user=request.user,
-            request=request,
-        )
-
-    return _act(request, case, "close", CloseForm, apply, _("The case is closed."))
-
-
-def _note(request, case):
-    def apply(data):
-        services.case_note_add(
-            case=case, date=data["date"], text=data["text"], user=request.user, request=request
-        )
-
-    return _act(request, case, "note", NoteForm, apply, _("Added to the log."))
-
-
-def _team(request, case):
-    def apply(data):
-        services.case_team_member_add(
-            case=case,
-            name=data["name"],
-            role=data["role"],
-            phone=data["phone"],
-            user=request.user,
-            request=request,
-        )
-
-    return _act(request, case, "team", TeamMemberForm, apply, _("Team member added."))
-
-
-def _owner(request, case):
-    if not _is_district(request):
-        raise PermissionDenied
-
-    def apply(data):
-        services.case_owner_set(
-            case=case,
-            revision=data.get("revision"),
-            owner=data["owner"],
-            user=request.user,
-            request=request,
-        )
-
-    return _act(request, case, "owner", OwnerForm, apply, _("The case has a new owner."))
-
-
-district_case_detail, school_case_detail = _case_action(_detail, work=False, post=False)
-district_case_advance, school_case_advance = _case_action(_advance, work=True)
-district_case_round, school_case_round = _case_action(_round, work=True)
-district_case_observe, school_case_observe = _case_action(_observe, work=False)
-district_case_close, school_case_close = _case_action(_close, work=True)
-district_case_note, school_case_note = _case_action(_note, work=False)
-district_case_team, school_case_team = _case_action(_team, work=True)
-district_case_owner = _case_action(_owner, work=True)[0]
+# The pages of one case, each a pair: (the district's view, the school's view); the urls
+# (dropouts/urls.py ``case_urls``) give the district alone the owner.
+CASE_VIEWS = {
+    "detail": _case_action(_detail, work=False, post=False),
+    **{name: _action_views(name) for name in ACTIONS},
+}
 
 
 # --- lists -------------------------------------------------------------------------------------
@@ -487,51 +393,48 @@ def district_case_create(request):
         initial={"owner": request.user.pk if request.user in owners else None},
     )
     found: list[Student] = []
+    query = (request.POST.get("q") or "").strip()
+    student_id = request.POST.get("student") or ""
     chosen = None
-    if request.method == "POST":
-        student_id = request.POST.get("student") or ""
-        if student_id.isdigit() and len(student_id) < 18:
-            chosen = (
-                Student.objects.filter(school__district=district, pk=int(student_id))
-                .select_related("school")
-                .first()
-            )
-        query = (request.POST.get("q") or "").strip()
-        if "find" in request.POST:
-            found = _search(request, district, query)
-        elif form.is_valid():
-            data = form.cleaned_data
-            is_student = data["kind"] == DistrictCaseForm.KIND_STUDENT
-            if is_student and chosen is None:
-                form.add_error("q", _("Find the student and choose them in the list."))
-                found = _search(request, district, query)
-            else:
-                try:
-                    case = services.case_open(
-                        district=district,
-                        situation=data["situation"],
-                        reported_on=data["reported_on"],
-                        reporter_kind=data["reporter_kind"],
-                        reporter_name=data["reporter_name"],
-                        reporter_contact=data["reporter_contact"],
-                        description=data["description"],
-                        causes=data["causes"],
-                        student=chosen if is_student else None,
-                        child=None if is_student else form.child(),
-                        school=None if is_student else data["school"],
-                        owner=data["owner"],
-                        user=request.user,
-                        request=request,
-                    )
-                except ValidationError as error:
-                    _add_errors(form, error)
-                else:
-                    messages.success(request, _("The case is open."))
-                    return redirect(
-                        "dropouts_district:case_detail",
-                        district_code=district.code,
-                        case_id=case.pk,
-                    )
+    if student_id.isdigit() and len(student_id) < 18:
+        chosen = (
+            Student.objects.filter(school__district=district, pk=int(student_id))
+            .select_related("school")
+            .first()
+        )
+
+    def save(data):
+        is_student = data["kind"] == DistrictCaseForm.KIND_STUDENT
+        if is_student and chosen is None:
+            found.extend(_search(request, district, query))
+            raise ValidationError({"q": _("Find the student and choose them in the list.")})
+        return services.case_open(
+            district=district,
+            situation=data["situation"],
+            reported_on=data["reported_on"],
+            reporter_kind=data["reporter_kind"],
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            description=data["description"],
+            causes=data["causes"],
+            student=chosen if is_student else None,
+            child=None if is_student else form.child(),
+            school=None if is_student else data["school"],
+            owner=data["owner"],
+            user=request.user,
+            request=request,
+        )
+
+    if "find" in request.POST:
+        found = _search(request, district, query)
+    elif saved := form_saved(
+        request,
+        form,
+        save,
+        success=_("The case is open."),
+        then=lambda case: _case_url(request, case),
+    ):
+        return saved
     return render(
         request,
         "dropouts/case_form.html",
@@ -554,30 +457,28 @@ def school_case_report(request, student_id):
         messages.info(request, _("This student already has an open dropout case."))
         return redirect(_case_url(request, existing))
     form = SchoolReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_open(
-                district=request.school.district,
-                situation=data["situation"],
-                reported_on=data["reported_on"],
-                reporter_kind=ReporterKind.SCHOOL,
-                reporter_name=request.user.display_name,
-                reporter_contact=request.user.email or request.user.phone,
-                description=data["description"],
-                causes=data["causes"],
-                student=student,
-                reported_by_school=True,
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request, _("The case is reported to the district office, which follows it up.")
-            )
-            return redirect(_case_url(request, case))
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.case_open(
+            district=request.school.district,
+            situation=data["situation"],
+            reported_on=data["reported_on"],
+            reporter_kind=ReporterKind.SCHOOL,
+            reporter_name=request.user.display_name,
+            reporter_contact=request.user.email or request.user.phone,
+            description=data["description"],
+            causes=data["causes"],
+            student=student,
+            reported_by_school=True,
+            user=request.user,
+            request=request,
+        ),
+        success=_("The case is reported to the district office, which follows it up."),
+        then=lambda case: _case_url(request, case),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "dropouts/report_form.html",
@@ -593,20 +494,19 @@ def case_settings(request):
     initial = {f"days_{step}": current.days_for(step) for step in STEP_ORDER[:5]}
     initial["observation_offsets"] = current.observation_offsets
     form = CaseSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_settings_save(
-                district=district,
-                days=form.days(),
-                observation_offsets=form.cleaned_data["observation_offsets"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The deadlines are saved."))
-            return redirect("dropouts_district:case_list", district_code=district.code)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.case_settings_save(
+            district=district,
+            days=form.days(),
+            observation_offsets=data["observation_offsets"],
+            user=request.user,
+        ),
+        success=_("The deadlines are saved."),
+        then=reverse("dropouts_district:case_list", kwargs={"district_code": district.code}),
+    )
+    return saved or render(
         request,
         "dropouts/settings.html",
         {"district": district, "form": form, "settings": current},

@@ -12,10 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecore.forms import ThaiDateField
+from carecore.forms import SELECT, TEXT, ThaiDateField, short_text
 from referrals.models import Agency, AgencyKind
-
-TEXT = {"class": "form-control"}
 
 # One number: digits with spaces, dashes, dots or brackets, "+66" for 0, and an extension.
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]+$")
@@ -82,20 +80,19 @@ def _squash(text: str) -> str:
 class AgencyForm(forms.Form):
     """Add or edit a partner agency of ``district`` (``agency`` when editing)."""
 
-    name = forms.CharField(
-        label=_("Agency name"), max_length=200, widget=forms.TextInput(attrs=TEXT)
-    )
+    name = short_text(_("Agency name"))
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", "---------"), *AgencyKind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs=SELECT),
     )
-    phone = forms.CharField(
-        label=_("Phone"),
+    phone = short_text(
+        _("Phone"),
         max_length=50,
         required=False,
         help_text=_("For example 043-123-456 or 081-234-5678; several separated by commas."),
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel", "autocomplete": "off"}),
+        inputmode="tel",
+        autocomplete="off",
     )
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs=TEXT))
     address = forms.CharField(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, district_view, school_view
+from carecore.form_views import form_saved
 from referrals import agency_services as services
 from referrals.access import agency_get_for_district
 from referrals.agency_forms import AgencyFilterForm, AgencyForm
@@ -31,14 +32,6 @@ PAGE_SIZE = 50
 
 def _list_url(request) -> str:
     return reverse("agencies:list", kwargs={"district_code": request.district.code})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @district_view(Perm.MANAGE_AGENCIES)
@@ -63,43 +56,39 @@ def agency_list(request):
     )
 
 
-@district_view(Perm.MANAGE_AGENCIES)
-def agency_create(request):
-    form = AgencyForm(request.POST or None, district=request.district)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(
-                district=request.district, data=form.agency_fields(), user=request.user
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is in the directory.") % {"name": agency.name})
-            return redirect(_list_url(request))
-    return render(
-        request,
-        "referrals/agency_form.html",
-        {"district": request.district, "form": form, "agency": None},
-    )
-
-
-@district_view(Perm.MANAGE_AGENCIES)
-def agency_edit(request, agency_id):
-    agency = agency_get_for_district(request, agency_id)
+def _agency_form(request, agency=None):
+    """Add an agency to the directory (``agency`` None), or edit one."""
     form = AgencyForm(request.POST or None, district=request.district, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_update(agency=agency, data=form.agency_fields(), user=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is saved.") % {"name": agency.name})
-            return redirect(_list_url(request))
-    return render(
+    message = _("%(name)s is saved.") if agency is not None else _("%(name)s is in the directory.")
+
+    def save(_data):
+        fields = form.agency_fields()
+        if agency is None:
+            return services.agency_create(district=request.district, data=fields, user=request.user)
+        return services.agency_update(agency=agency, data=fields, user=request.user)
+
+    saved = form_saved(
+        request,
+        form,
+        save,
+        success=lambda saved: message % {"name": saved.name},
+        then=_list_url(request),
+    )
+    return saved or render(
         request,
         "referrals/agency_form.html",
         {"district": request.district, "form": form, "agency": agency},
     )
+
+
+@district_view(Perm.MANAGE_AGENCIES)
+def agency_create(request):
+    return _agency_form(request)
+
+
+@district_view(Perm.MANAGE_AGENCIES)
+def agency_edit(request, agency_id):
+    return _agency_form(request, agency_get_for_district(request, agency_id))
 
 
 @district_view(Perm.MANAGE_AGENCIES)

@@ -11,42 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from carecore.forms import ThaiDateField
+from carecore.forms import ThaiDateField, long_text, short_text
 from referrals.models import ANSWER_DAYS, AgencyKind, Referral
-
-TEXT = {"class": "form-control"}
-
-
-def _area(rows: int = 3, **attrs):
-    return forms.Textarea(attrs={"rows": rows, "class": "form-control", **attrs})
 
 
 class _ReferralBase(forms.Form):
     """What every referral says: the problem, the help given, what is asked, the notes."""
 
-    reason = forms.CharField(
-        label=_("Reason for referral (problem observed)"),
-        max_length=5000,
-        widget=_area(4),
-    )
-    help_given = forms.CharField(
-        label=_("Help already given"),
-        max_length=5000,
+    reason = long_text(_("Reason for referral (problem observed)"), rows=4)
+    help_given = long_text(
+        _("Help already given"),
         required=False,
-        widget=_area(3),
         help_text=_("What the school has done so far, e.g. counselling, contact with parents."),
     )
-    request = forms.CharField(
-        label=_("What is asked"),
-        max_length=5000,
-        widget=_area(3),
-        help_text=_("What you ask the recipient to do."),
-    )
-    sensitive_notes = forms.CharField(
-        label=_("Confidential notes"),
-        max_length=5000,
+    request = long_text(_("What is asked"), help_text=_("What you ask the recipient to do."))
+    sensitive_notes = long_text(
+        _("Confidential notes"),
+        rows=2,
         required=False,
-        widget=_area(2),
         help_text=_(
             "Seen only by you, the recipients, the director and the counsellor; never printed."
         ),
@@ -140,19 +122,17 @@ class ExternalReferralForm(_ReferralBase):
         choices=Referral.Consent.choices,
         widget=forms.RadioSelect,
     )
-    consent_by = forms.CharField(
-        label=_("Consent given by"),
-        max_length=200,
+    consent_by = short_text(
+        _("Consent given by"),
         required=False,
-        widget=forms.TextInput(attrs=TEXT),
         help_text=_("The guardian's name and relation to the student, e.g. Mrs Somsri, mother."),
     )
     consent_on = ThaiDateField(label=_("Consent given on"), required=False)
-    consent_not_asked_reason = forms.CharField(
-        label=_("Why consent could not be asked"),
+    consent_not_asked_reason = long_text(
+        _("Why consent could not be asked"),
+        rows=2,
         max_length=2000,
         required=False,
-        widget=_area(2),
         help_text=_("Only when the guardian could not be asked, e.g. an emergency."),
     )
 
@@ -184,39 +164,70 @@ class ExternalReferralForm(_ReferralBase):
         return data
 
 
-class _Revision(forms.Form):
+class _StepForm(forms.Form):
+    """The form of one step of a referral (referrals/views.py, ``_step_view``), made for the
+    referral: an unbound form starts from ``initial_from(referral)``. What its page says: the
+    ``title``, the message on ``success``, and the message when the referral's state
+    ``refused`` the step."""
+
+    title = success = refused = ""
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name, value in self.initial_from(referral).items():
+                self.initial.setdefault(name, value)
+
+    def initial_from(self, referral) -> dict:
+        return {}
+
+
+class _Revision(_StepForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def initial_from(self, referral) -> dict:
+        return {"revision": referral.revision}
 
 
 class AcceptForm(_Revision):
+    title = _("Accept the referral")
+    success = _("The referral is accepted; the sender has been told.")
+    refused = _("This referral was already accepted.")
+
     result_due = ThaiDateField(
         label=_("Result expected by"),
         required=False,
         help_text=_("When you expect to write the result back. Referrals past it are flagged."),
     )
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=_area(2))
+    note = long_text(_("Note"), rows=2, max_length=2000, required=False)
 
-    def __init__(self, *args, referral=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if referral is not None and not self.is_bound:
-            days = 14 if referral.kind == Referral.Kind.INTERNAL else 30
-            self.initial.setdefault("revision", referral.revision)
-            self.initial.setdefault(
-                "result_due", timezone.localdate() + datetime.timedelta(days=days)
-            )
-        if referral is not None and referral.kind == Referral.Kind.EXTERNAL:
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, referral=referral, **kwargs)
+        if referral.kind == Referral.Kind.EXTERNAL:
             self.fields["note"].label = _("Who at the agency acknowledged it")
 
+    def initial_from(self, referral) -> dict:
+        days = 14 if referral.kind == Referral.Kind.INTERNAL else 30
+        due = timezone.localdate() + datetime.timedelta(days=days)
+        return {**super().initial_from(referral), "result_due": due}
 
-class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("What was done"), max_length=5000, widget=_area(3))
+
+class ProgressForm(_StepForm):
+    title = _("Add a progress note")
+    success = _("Progress note added.")
+    refused = _("Progress notes are for accepted referrals that are not closed.")
+
+    text = long_text(_("What was done"))
 
 
 class ResultForm(_Revision):
-    result = forms.CharField(
-        label=pgettext_lazy("referral", "Result"),
-        max_length=5000,
-        widget=_area(4),
+    title = _("Write the result and close")
+    success = _("The result is written back; the sender has been told.")
+    refused = _("This referral is closed.")
+
+    result = long_text(
+        pgettext_lazy("referral", "Result"),
+        rows=4,
         help_text=_("What was done and how the student is now. The sender will read it."),
     )
     outcome = forms.ChoiceField(
@@ -225,22 +236,16 @@ class ResultForm(_Revision):
 
 
 class AgencyResultForm(_Revision):
-    received_on = ThaiDateField(label=_("Result received on"))
-    agency_person = forms.CharField(
-        label=_("Reported by (at the agency)"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs=TEXT),
-    )
-    agency_result = forms.CharField(
-        label=_("Help given by the agency"), max_length=5000, widget=_area(4)
-    )
-    recommendations = forms.CharField(
-        label=_("The agency's recommendations"), max_length=5000, required=False, widget=_area(3)
-    )
+    title = _("The agency's result")
+    success = _("The agency's result is recorded.")
+    refused = _("Only an open external referral takes an agency's result.")
 
-    @classmethod
-    def initial_from(cls, referral) -> dict:
+    received_on = ThaiDateField(label=_("Result received on"))
+    agency_person = short_text(_("Reported by (at the agency)"), required=False)
+    agency_result = long_text(_("Help given by the agency"), rows=4)
+    recommendations = long_text(_("The agency's recommendations"), required=False)
+
+    def initial_from(self, referral) -> dict:
         return {
             "revision": referral.revision,
             "received_on": referral.result_received_on or timezone.localdate(),
@@ -250,20 +255,29 @@ class AgencyResultForm(_Revision):
         }
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(_StepForm):
+    title = _("Add a follow-up")
+    success = _("Follow-up added.")
+    refused = _("This referral is closed.")
+
     date = ThaiDateField(label=_("Date"))
-    text = forms.CharField(label=_("What was done"), max_length=5000, widget=_area(3))
+    text = long_text(_("What was done"))
+
+    def initial_from(self, referral) -> dict:
+        return {"date": timezone.localdate()}
 
 
 class CloseForm(_Revision):
+    title = _("Close the referral")
+    success = _("The referral is closed.")
+    refused = _("This referral is already closed.")
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Referral.Outcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        label=_("Conclusion"),
-        max_length=5000,
+    note = long_text(
+        _("Conclusion"),
         required=False,
-        widget=_area(3),
         help_text=_("How the case ended; the sender will read it."),
     )
 

@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from carecore.audit import audit_record
+from carecore.audit import audit_row
 from carecore.dates import format_date
 from carecore.models import AuditEvent, Membership, Notification, User
 from carecore.notifications import notify
+from carecore.writes import StaleRevision, acting_user, bump_revision, refuse_stale
 from referrals.agency_services import agencies_for_school
 from referrals.models import (
     ANSWER_DAYS,
@@ -37,17 +38,11 @@ from referrals.models import (
 Status = Referral.Status
 
 
-class StaleForm(Exception):
+class StaleForm(StaleRevision):
     """Someone changed the referral after this person opened the form; nothing was written."""
-
-    def __init__(self, current: Referral):
-        super().__init__("stale form")
-        self.current = current
 
 
 # --- helpers -----------------------------------------------------------------------------------
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def referral_url(referral: Referral) -> str:
@@ -91,23 +86,10 @@ def _log(referral: Referral, kind: str, user, text: str = "", date=None) -> Refe
     return ReferralUpdate.objects.create(
         referral=referral,
         school_id=referral.school_id,
-        by=_user(user),
+        by=acting_user(user),
         kind=kind,
         text=(text or "").strip(),
         date=date,
-    )
-
-
-def _audit(*, action: str, referral: Referral, user, summary: str, request=None, changes=None):
-    audit_record(
-        action=action,
-        user=user,
-        school=referral.school,
-        student=referral.student,
-        obj=referral,
-        summary=summary,
-        changes=changes,
-        request=request,
     )
 
 
@@ -128,19 +110,12 @@ def _locked(referral: Referral, revision: int | None) -> Referral:
         .select_related("school", "student", "sender", "to_user", "agency")
         .get(pk=referral.pk)
     )
-    if revision is not None and revision != locked.revision:
-        raise StaleForm(locked)
-    return locked
+    return refuse_stale(locked, revision, StaleForm)
 
 
 def _open_or_refuse(referral: Referral) -> None:
     if referral.status == Status.CLOSED:
         raise ValidationError(_("This referral is closed."))
-
-
-def _bump(referral: Referral, *fields: str) -> None:
-    referral.revision += 1
-    referral.save(update_fields=["revision", "modified", *fields])
 
 
 def _text(value) -> str:
@@ -278,7 +253,7 @@ def referral_create(
         school=school,
         student=student,
         kind=kind,
-        sender=_user(sender),
+        sender=acting_user(sender),
         sent_on=sent_on,
         to_role=to_role or "",
         to_user=to_user,
@@ -296,11 +271,11 @@ def referral_create(
         care_plan=plan,
     )
     _log(referral, ReferralUpdate.Kind.SENT, sender)
-    _audit(
+    audit_row(
+        referral,
+        _("Referred the student to %(whom)s") % {"whom": referral.recipient_label},
         action=AuditEvent.Action.CREATE,
-        referral=referral,
         user=sender,
-        summary=_("Referred the student to %(whom)s") % {"whom": referral.recipient_label},
         request=request,
     )
     _tell(
@@ -333,18 +308,12 @@ def referral_accept(
     if result_due is not None and result_due < timezone.localdate():
         raise ValidationError({"result_due": _("The result cannot be due in the past.")})
     locked.status = Status.ACCEPTED
-    locked.accepted_by = _user(user)
+    locked.accepted_by = acting_user(user)
     locked.accepted_at = timezone.now()
     locked.result_due = result_due
-    _bump(locked, "status", "accepted_by", "accepted_at", "result_due")
+    bump_revision(locked, "status", "accepted_by", "accepted_at", "result_due")
     _log(locked, ReferralUpdate.Kind.ACCEPTED, user, note)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
-        user=user,
-        summary=_("Accepted a referral"),
-        request=request,
-    )
+    audit_row(locked, _("Accepted a referral"), user=user, request=request)
     _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_ACCEPTED, actor=user)
     return locked
 
@@ -361,15 +330,9 @@ def referral_progress_note(*, referral: Referral, user, text: str, request=None)
         raise ValidationError({"text": _("Write what was done.")})
     if locked.status == Status.ACCEPTED:
         locked.status = Status.IN_PROGRESS
-        _bump(locked, "status")
+        bump_revision(locked, "status")
     update = _log(locked, ReferralUpdate.Kind.PROGRESS, user, text)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
-        user=user,
-        summary=_("Added a progress note to a referral"),
-        request=request,
-    )
+    audit_row(locked, _("Added a progress note to a referral"), user=user, request=request)
     return update
 
 
@@ -399,21 +362,20 @@ def referral_result(
     now = timezone.now()
     fields = ["status", "result", "outcome", "closed_by", "closed_at"]
     if locked.accepted_at is None:
-        locked.accepted_by, locked.accepted_at = _user(user), now
+        locked.accepted_by, locked.accepted_at = acting_user(user), now
         fields += ["accepted_by", "accepted_at"]
     locked.status = Status.CLOSED
     locked.result = _text(result)
     locked.outcome = outcome
-    locked.closed_by = _user(user)
+    locked.closed_by = acting_user(user)
     locked.closed_at = now
-    _bump(locked, *fields)
+    bump_revision(locked, *fields)
     _log(locked, ReferralUpdate.Kind.RESULT, user, locked.result)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
-        user=user,
-        summary=_("Wrote the result of a referral: %(outcome)s")
+    audit_row(
+        locked,
+        _("Wrote the result of a referral: %(outcome)s")
         % {"outcome": locked.get_outcome_display()},
+        user=user,
         request=request,
     )
     _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
@@ -461,7 +423,7 @@ def agency_result_record(
     ]
     if locked.status in (Status.SENT, Status.ACCEPTED):
         if locked.accepted_at is None:
-            locked.accepted_by, locked.accepted_at = _user(user), timezone.now()
+            locked.accepted_by, locked.accepted_at = acting_user(user), timezone.now()
             fields += ["accepted_by", "accepted_at"]
         locked.status = Status.IN_PROGRESS
         fields.append("status")
@@ -469,15 +431,14 @@ def agency_result_record(
     locked.agency_person = _text(agency_person)
     locked.agency_result = _text(agency_result)
     locked.agency_recommendations = _text(recommendations)
-    _bump(locked, *fields)
+    bump_revision(locked, *fields)
     _log(locked, ReferralUpdate.Kind.AGENCY_RESULT, user, locked.agency_result, date=received_on)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
-        user=user,
-        summary=_("Recorded the agency's result of a referral")
+    audit_row(
+        locked,
+        _("Recorded the agency's result of a referral")
         if first
         else _("Corrected the agency's result of a referral"),
+        user=user,
         request=request,
     )
     _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
@@ -507,13 +468,12 @@ def referral_follow_up(
         raise ValidationError(errors)
     if locked.status == Status.ACCEPTED:
         locked.status = Status.IN_PROGRESS
-        _bump(locked, "status")
+        bump_revision(locked, "status")
     update = _log(locked, ReferralUpdate.Kind.FOLLOW_UP, user, text, date=date)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
+    audit_row(
+        locked,
+        _("Added a follow-up to a referral (%(date)s)") % {"date": format_date(date)},
         user=user,
-        summary=_("Added a follow-up to a referral (%(date)s)") % {"date": format_date(date)},
         request=request,
     )
     return update
@@ -541,15 +501,14 @@ def referral_close(
     locked.outcome = outcome
     if note:
         locked.result = note
-    locked.closed_by = _user(user)
+    locked.closed_by = acting_user(user)
     locked.closed_at = timezone.now()
-    _bump(locked, "status", "outcome", "result", "closed_by", "closed_at")
+    bump_revision(locked, "status", "outcome", "result", "closed_by", "closed_at")
     _log(locked, ReferralUpdate.Kind.CLOSED, user, note)
-    _audit(
-        action=AuditEvent.Action.CHANGE,
-        referral=locked,
+    audit_row(
+        locked,
+        _("Closed a referral: %(outcome)s") % {"outcome": locked.get_outcome_display()},
         user=user,
-        summary=_("Closed a referral: %(outcome)s") % {"outcome": locked.get_outcome_display()},
         request=request,
     )
     _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
@@ -624,12 +583,11 @@ def external_referrals_consent_withdrawn(*, student, user, request=None) -> list
                 "agencies. Tell the agency and decide whether the referral can go on."
             ),
         )
-        _audit(
-            action=AuditEvent.Action.CHANGE,
-            referral=referral,
-            user=user,
-            summary=_("Marked referral %(number)s: the guardian withdrew consent")
+        audit_row(
+            referral,
+            _("Marked referral %(number)s: the guardian withdrew consent")
             % {"number": referral.number},
+            user=user,
             request=request,
         )
     return referrals

@@ -13,15 +13,15 @@ view of a referral is in the audit log.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
+from carecore.audit import audit_view
+from carecore.form_views import form_saved
 from referrals import selectors, services
 from referrals.access import (
     can_manage_referral,
@@ -57,22 +57,12 @@ def _detail_url(request, referral) -> str:
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """A rule the service enforces: shown on the form, what was typed is kept."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            name = FIELD_ALIASES.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _stale(form_class, request, current: Referral, **kwargs):
+def _stale(form_class, request, current: Referral):
     """The form again with what was typed, now at the current revision (saving again applies
     it), and a message saying that someone else changed the referral meanwhile."""
     posted = request.POST.copy()
     posted["revision"] = current.revision
-    form = form_class(posted, **kwargs)
+    form = form_class(posted, referral=current)
     form.is_valid()
     form.add_error(
         None,
@@ -120,24 +110,24 @@ def _list_page(request, *, template: str, page, show: str, title_key: str, **ext
 
 # --- lists -------------------------------------------------------------------------------------
 # Inbox and sent lists: staff of the school (supervisors have no referrals here).
+def _mine(request, selector, title_key: str):
+    show = _show(request, "all")
+    page = selector(request, show=show, page=request.GET.get("page") or 1)
+    return _list_page(
+        request, template="referrals/inbox.html", page=page, show=show, title_key=title_key
+    )
+
+
 @school_view(Perm.USE_REFERRALS)
 def inbox(request):
     """Referrals to me (to one of my roles or to me by name): open first, overdue flagged."""
-    show = _show(request, "all")
-    page = selectors.inbox(request, show=show, page=request.GET.get("page") or 1)
-    return _list_page(
-        request, template="referrals/inbox.html", page=page, show=show, title_key="inbox"
-    )
+    return _mine(request, selectors.inbox, "inbox")
 
 
 @school_view(Perm.USE_REFERRALS)
 def sent(request):
     """Referrals I sent, with their status and results."""
-    show = _show(request, "all")
-    page = selectors.sent(request, show=show, page=request.GET.get("page") or 1)
-    return _list_page(
-        request, template="referrals/inbox.html", page=page, show=show, title_key="sent"
-    )
+    return _mine(request, selectors.sent, "sent")
 
 
 @school_view(Perm.READ_ALL_REFERRALS)
@@ -173,14 +163,7 @@ def student_referrals(request, student_id):
     today = timezone.localdate()
     for r in referrals:
         r.late = r.is_overdue(today)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the student's referrals"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the student's referrals"), student=student)
     return render(
         request,
         "referrals/student_referrals.html",
@@ -234,23 +217,18 @@ def _refer(request, student_id, *, kind: str):
     else:
         agencies = agencies_for_school(request.school)
         form = ExternalReferralForm(data, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = _create(request, student, form, kind)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The referral is sent."))
-            return redirect(_detail_url(request, referral))
+    saved = form_saved(
+        request,
+        form,
+        lambda _data: _create(request, student, form, kind),
+        success=_("The referral is sent."),
+        then=lambda referral: _detail_url(request, referral),
+        aliases=FIELD_ALIASES,
+    )
+    if saved:
+        return saved
     if request.method == "GET":
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            user=request.user,
-            school=request.school,
-            student=student,
-            summary=_("Opened a new referral form"),
-            request=request,
-        )
+        audit_view(request, _("Opened a new referral form"), student=student)
     return render(
         request,
         "referrals/referral_form.html",
@@ -278,10 +256,14 @@ def _abilities(request, referral) -> dict:
     is_open = referral.status != Referral.Status.CLOSED
     internal = referral.kind == Referral.Kind.INTERNAL
     sent_state = referral.status == Referral.Status.SENT
+    # The recipient accepts an internal referral; the sender, the counsellor or the
+    # coordinator records that the agency acknowledged an external one.
+    accepts = recipient if internal else manager
     return {
         "is_recipient": recipient,
         "can_manage": manager,
-        "can_accept": is_open and sent_state and (recipient if internal else manager),
+        "accepts": accepts,
+        "can_accept": is_open and sent_state and accepts,
         "can_progress": is_open and internal and recipient and not sent_state,
         "can_result": is_open and internal and recipient,
         "can_agency_result": is_open and not internal and manager,
@@ -296,16 +278,13 @@ def referral_detail(request, referral_id):
     notes = can_see_referral_notes(request, referral)
     can = _abilities(request, referral)
     can_open_student = students_for_user(request).filter(pk=referral.student_id).exists()
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=referral.student,
-        obj=referral,
-        summary=_("Viewed a referral with its confidential notes")
+    audit_view(
+        request,
+        _("Viewed a referral with its confidential notes")
         if notes and referral.sensitive_notes
         else _("Viewed a referral"),
-        request=request,
+        student=referral.student,
+        obj=referral,
     )
     today = timezone.localdate()
     return render(
@@ -321,28 +300,21 @@ def referral_detail(request, referral_id):
             "overdue": referral.is_overdue(today),
             "today": today,
             "accept_form": AcceptForm(referral=referral) if can["can_accept"] else None,
-            "result_form": ResultForm(initial={"revision": referral.revision})
-            if can["can_result"]
-            else None,
-            "progress_form": ProgressForm() if can["can_progress"] else None,
-            "follow_up_form": FollowUpForm(initial={"date": today})
-            if can["can_follow_up"]
-            else None,
+            "result_form": ResultForm(referral=referral) if can["can_result"] else None,
+            "progress_form": ProgressForm(referral=referral) if can["can_progress"] else None,
+            "follow_up_form": FollowUpForm(referral=referral) if can["can_follow_up"] else None,
             **can,
         },
     )
 
 
-def _action_page(request, referral, *, form, template_title: str, action: str, status=200):
+def _action_page(request, referral, action: str, *, form, status=200):
     if request.method == "GET":
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            user=request.user,
-            school=request.school,
+        audit_view(
+            request,
+            _("Opened a referral's form: %(form)s") % {"form": form.title},
             student=referral.student,
             obj=referral,
-            summary=_("Opened a referral's form: %(form)s") % {"form": template_title},
-            request=request,
         )
     return render(
         request,
@@ -352,243 +324,73 @@ def _action_page(request, referral, *, form, template_title: str, action: str, s
             "student": referral.student,
             "referral": referral,
             "form": form,
-            "title": template_title,
+            "title": form.title,
             "action": action,
         },
         status=status,
     )
 
 
-def _state_refused(request, referral, message: str):
-    messages.info(request, message)
-    return redirect(_detail_url(request, referral))
+# The steps of a referral after it is sent: the form (with what its page says), the service it
+# calls, and who may take the step (an ability of ``_abilities``; 403 without it).
+_STEPS = {
+    "accept": (AcceptForm, services.referral_accept, "accepts"),
+    "progress": (ProgressForm, services.referral_progress_note, "is_recipient"),
+    "result": (ResultForm, services.referral_result, "is_recipient"),
+    "agency_result": (AgencyResultForm, services.agency_result_record, "can_manage"),
+    "follow_up": (FollowUpForm, services.referral_follow_up, "can_manage"),
+    "close": (CloseForm, services.referral_close, "can_manage"),
+}
+# Steps that add to the referral's log open its page there.
+_ANCHORS = {"progress": "#log", "follow_up": "#log"}
 
 
-def _step_form(
-    request,
-    referral,
-    *,
-    form,
-    save,
-    success: str,
-    title: str,
-    action: str,
-    stale_form=None,
-    anchor: str = "",
-):
-    """A referral's step form, shared by every step: on a valid POST ``save(cleaned_data)`` runs
-    the service; a rule it enforces shows on the form with what was typed kept; a stale
-    revision gives ``stale_form(current)`` with status 409; success goes back to the referral
-    (at ``anchor``) with ``success`` as the message."""
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except services.StaleForm as error:
-            if stale_form is None:
-                raise
-            form, status = stale_form(error.current), STALE_STATUS
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_detail_url(request, referral) + anchor)
-    return _action_page(
-        request, referral, form=form, template_title=title, action=action, status=status
-    )
+def _step_view(action: str):
+    """The view of a step: 403 for whoever may not take it; while the referral's state does not
+    allow it (``can_<action>``), back to the referral with the form's ``refused``. On a valid
+    POST the service runs; a rule it enforces shows on the form with what was typed kept; a
+    stale revision gives the form again at the current one (status 409); success goes back to
+    the referral with the form's ``success``."""
+    form_class, service, who = _STEPS[action]
 
-
-@school_view(Perm.VIEW_SCHOOL)
-def referral_accept(request, referral_id):
-    """The recipient accepts (internal); the sender, counsellor or coordinator records that the
-    agency acknowledged it (external)."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    internal = referral.kind == Referral.Kind.INTERNAL
-    if not (can["is_recipient"] if internal else can["can_manage"]):
-        raise PermissionDenied
-    if not can["can_accept"]:
-        return _state_refused(request, referral, _("This referral was already accepted."))
-
-    def save(data):
-        services.referral_accept(
-            referral=referral,
-            user=request.user,
-            revision=data.get("revision"),
-            result_due=data.get("result_due"),
-            note=data.get("note") or "",
-            request=request,
+    def view(request, referral_id):
+        referral = referral_get_for_user(request, referral_id)
+        can = _abilities(request, referral)
+        if not can[who]:
+            raise PermissionDenied
+        if not can[f"can_{action}"]:
+            messages.info(request, form_class.refused)
+            return redirect(_detail_url(request, referral))
+        form = form_class(request.POST or None, referral=referral)
+        saved = form_saved(
+            request,
+            form,
+            lambda data: service(referral=referral, user=request.user, request=request, **data),
+            success=form.success,
+            then=_detail_url(request, referral) + _ANCHORS.get(action, ""),
+            on_stale=lambda current: _action_page(
+                request,
+                referral,
+                action,
+                form=_stale(form_class, request, current),
+                status=STALE_STATUS,
+            ),
         )
+        return saved or _action_page(request, referral, action, form=form)
 
-    return _step_form(
-        request,
-        referral,
-        form=AcceptForm(request.POST or None, referral=referral),
-        save=save,
-        stale_form=lambda current: _stale(AcceptForm, request, current, referral=current),
-        success=_("The referral is accepted; the sender has been told."),
-        title=_("Accept the referral"),
-        action="accept",
-    )
+    view.__name__ = view.__qualname__ = f"referral_{action}"
+    return school_view(Perm.VIEW_SCHOOL)(view)
 
 
-@school_view(Perm.VIEW_SCHOOL)
-def referral_progress(request, referral_id):
-    """A progress note by the recipient of an internal referral."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    if not can["is_recipient"]:
-        raise PermissionDenied
-    if not can["can_progress"]:
-        return _state_refused(
-            request, referral, _("Progress notes are for accepted referrals that are not closed.")
-        )
-
-    def save(data):
-        services.referral_progress_note(
-            referral=referral, user=request.user, text=data["text"], request=request
-        )
-
-    return _step_form(
-        request,
-        referral,
-        form=ProgressForm(request.POST or None),
-        save=save,
-        success=_("Progress note added."),
-        title=_("Add a progress note"),
-        action="progress",
-        anchor="#log",
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-def referral_result(request, referral_id):
-    """The recipient writes the result back and closes the referral; the sender is told."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    if not can["is_recipient"]:
-        raise PermissionDenied
-    if not can["can_result"]:
-        return _state_refused(request, referral, _("This referral is closed."))
-
-    def save(data):
-        services.referral_result(
-            referral=referral,
-            user=request.user,
-            result=data["result"],
-            outcome=data["outcome"],
-            revision=data.get("revision"),
-            request=request,
-        )
-
-    return _step_form(
-        request,
-        referral,
-        form=ResultForm(request.POST or None, initial={"revision": referral.revision}),
-        save=save,
-        stale_form=lambda current: _stale(ResultForm, request, current),
-        success=_("The result is written back; the sender has been told."),
-        title=_("Write the result and close"),
-        action="result",
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-def referral_agency_result(request, referral_id):
-    """The agency's result report (แบบรายงานแจ้งผลการช่วยเหลือ), entered when it comes back."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    if not can["can_manage"]:
-        raise PermissionDenied
-    if not can["can_agency_result"]:
-        return _state_refused(
-            request, referral, _("Only an open external referral takes an agency's result.")
-        )
-
-    def save(data):
-        services.agency_result_record(
-            referral=referral,
-            user=request.user,
-            received_on=data["received_on"],
-            agency_person=data["agency_person"],
-            agency_result=data["agency_result"],
-            recommendations=data["recommendations"],
-            revision=data.get("revision"),
-            request=request,
-        )
-
-    return _step_form(
-        request,
-        referral,
-        form=AgencyResultForm(
-            request.POST or None, initial=AgencyResultForm.initial_from(referral)
-        ),
-        save=save,
-        stale_form=lambda current: _stale(AgencyResultForm, request, current),
-        success=_("The agency's result is recorded."),
-        title=_("The agency's result"),
-        action="agency_result",
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-def referral_follow_up(request, referral_id):
-    """A dated follow-up (the sender, the counsellor or the coordinator)."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    if not can["can_manage"]:
-        raise PermissionDenied
-    if not can["can_follow_up"]:
-        return _state_refused(request, referral, _("This referral is closed."))
-
-    def save(data):
-        services.referral_follow_up(
-            referral=referral,
-            user=request.user,
-            date=data["date"],
-            text=data["text"],
-            request=request,
-        )
-
-    return _step_form(
-        request,
-        referral,
-        form=FollowUpForm(request.POST or None, initial={"date": timezone.localdate()}),
-        save=save,
-        success=_("Follow-up added."),
-        title=_("Add a follow-up"),
-        action="follow_up",
-        anchor="#log",
-    )
-
-
-@school_view(Perm.VIEW_SCHOOL)
-def referral_close(request, referral_id):
-    """Close with an outcome (the sender, the counsellor or the coordinator)."""
-    referral = referral_get_for_user(request, referral_id)
-    can = _abilities(request, referral)
-    if not can["can_manage"]:
-        raise PermissionDenied
-    if not can["can_close"]:
-        return _state_refused(request, referral, _("This referral is already closed."))
-
-    def save(data):
-        services.referral_close(
-            referral=referral,
-            user=request.user,
-            outcome=data["outcome"],
-            note=data["note"],
-            revision=data.get("revision"),
-            request=request,
-        )
-
-    return _step_form(
-        request,
-        referral,
-        form=CloseForm(request.POST or None, initial={"revision": referral.revision}),
-        save=save,
-        stale_form=lambda current: _stale(CloseForm, request, current),
-        success=_("The referral is closed."),
-        title=_("Close the referral"),
-        action="close",
-    )
+# The recipient accepts (internal); the sender, counsellor or coordinator records that the
+# agency acknowledged it (external).
+referral_accept = _step_view("accept")
+# A progress note by the recipient of an internal referral.
+referral_progress = _step_view("progress")
+# The recipient writes the result back and closes the referral; the sender is told.
+referral_result = _step_view("result")
+# The agency's result report (แบบรายงานแจ้งผลการช่วยเหลือ), entered when it comes back.
+referral_agency_result = _step_view("agency_result")
+# A dated follow-up; closing with an outcome (the sender, the counsellor or the coordinator).
+referral_follow_up = _step_view("follow_up")
+referral_close = _step_view("close")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_record
 from carecore.dates import format_date
-from carecore.file_views import school_document_start
+from carecore.file_views import record_print_view, school_document_start
 from carecore.models import AuditEvent
 from carecore.security_headers import permissions_policy
 from schools.access import classroom_get_for_user
@@ -505,19 +505,12 @@ def record_update(request, visit_id):
 
 
 # --- printing ----------------------------------------------------------------------------------
-@school_view(Perm.VIEW_SCHOOL)
-@require_POST
-def visit_print(request, visit_id):
-    visit = _visit(request, visit_id)
-    title = _("Home visit record %(name)s") % {"name": visit.student.full_name}
-    return school_document_start(
-        request,
-        kind="home_visit",
-        title=title,
-        params={"visit_id": visit.pk},
-        student=visit.student,
-        obj=visit,
-    )
+visit_print = record_print_view(
+    kind="home_visit",
+    get_for_user=_visit,
+    url_kwarg="visit_id",
+    title=lambda visit: _("Home visit record %(name)s") % {"name": visit.student.full_name},
+)
 
 
 @school_view(Perm.VIEW_SCHOOL)
