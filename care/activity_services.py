@@ -68,21 +68,19 @@ def _participants(
 ) -> list[ActivityParticipant]:
     """Rows for the students; for buddy pairs, each pair's helper and helped with their partner."""
     rows: dict[int, ActivityParticipant] = {}
+    Role = ActivityParticipant.Role
     for helper, helped in pairs:
-        rows[helper.pk] = ActivityParticipant(
-            activity=activity,
-            school_id=activity.school_id,
-            student=helper,
-            role=ActivityParticipant.Role.HELPER,
-            partner=helped,
-        )
-        rows[helped.pk] = ActivityParticipant(
-            activity=activity,
-            school_id=activity.school_id,
-            student=helped,
-            role=ActivityParticipant.Role.HELPED,
-            partner=helper,
-        )
+        for student, role, partner in (
+            (helper, Role.HELPER, helped),
+            (helped, Role.HELPED, helper),
+        ):
+            rows[student.pk] = ActivityParticipant(
+                activity=activity,
+                school_id=activity.school_id,
+                student=student,
+                role=role,
+                partner=partner,
+            )
     for student in students:
         if student.pk not in rows:
             rows[student.pk] = ActivityParticipant(

@@ -104,6 +104,10 @@ def _tell(referral: Referral, *, users, kind: str, actor) -> None:
     )
 
 
+def _tell_sender(referral: Referral, kind: str, actor) -> None:
+    _tell(referral, users=[referral.sender], kind=kind, actor=actor)
+
+
 def _locked(referral: Referral, revision: int | None) -> Referral:
     locked = (
         Referral.objects.select_for_update(of=("self",))
@@ -314,7 +318,7 @@ def referral_accept(
     bump_revision(locked, "status", "accepted_by", "accepted_at", "result_due")
     _log(locked, ReferralUpdate.Kind.ACCEPTED, user, note)
     audit_row(locked, _("Accepted a referral"), user=user, request=request)
-    _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_ACCEPTED, actor=user)
+    _tell_sender(locked, Notification.Kind.REFERRAL_ACCEPTED, user)
     return locked
 
 
@@ -378,7 +382,7 @@ def referral_result(
         user=user,
         request=request,
     )
-    _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
+    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
     return locked
 
 
@@ -441,7 +445,7 @@ def agency_result_record(
         user=user,
         request=request,
     )
-    _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
+    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
     return locked
 
 
@@ -511,7 +515,7 @@ def referral_close(
         user=user,
         request=request,
     )
-    _tell(locked, users=[locked.sender], kind=Notification.Kind.REFERRAL_RESULT, actor=user)
+    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
     return locked
 
 
