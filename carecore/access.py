@@ -321,6 +321,18 @@ def get_access(request) -> Access:
 
 
 # --- object lookups: 404 outside the user's scope ----------------------------------------------
+def _with_perms(request, place, perms_of: Callable):
+    """``place`` and the user's permissions there (``perms_of``: an ``Access`` method); 404 when
+    it does not exist or the user has none there (the same answer, so that a place's existence
+    is not revealed)."""
+    if place is None:
+        raise Http404
+    perms = perms_of(get_access(request), place)
+    if not perms:
+        raise Http404
+    return place, perms
+
+
 def school_get_for_user(request, code: str):
     school = (
         _model("schools", "School")
@@ -328,34 +340,19 @@ def school_get_for_user(request, code: str):
         .filter(code=code)
         .first()
     )
-    if school is None:
-        raise Http404
-    perms = get_access(request).school_perms(school)
-    if not perms:
-        raise Http404
-    return school, perms
+    return _with_perms(request, school, Access.school_perms)
 
 
 def network_get_for_user(request, pk: int):
     network = (
         _model("districts", "Network").objects.select_related("district").filter(pk=pk).first()
     )
-    if network is None:
-        raise Http404
-    perms = get_access(request).network_perms(network)
-    if not perms:
-        raise Http404
-    return network, perms
+    return _with_perms(request, network, Access.network_perms)
 
 
 def district_get_for_user(request, code: str):
     district = _model("districts", "District").objects.filter(code=code).first()
-    if district is None:
-        raise Http404
-    perms = get_access(request).district_perms(district)
-    if not perms:
-        raise Http404
-    return district, perms
+    return _with_perms(request, district, Access.district_perms)
 
 
 def own_classroom_ids(request) -> list[int]:

@@ -80,6 +80,17 @@ def progress_stage(progress: Progress | None, start: int, end: int) -> Progress 
     return report
 
 
+def job_row(generated: GeneratedFile, model, param: str, gone: str, *related: str):
+    """The ``model`` row a job was started for (``params[param]``, in the job's school) with
+    ``related`` joined, or JobFailed with the message ``gone``."""
+    rows = model.objects.filter(school_id=generated.school_id, pk=generated.params.get(param))
+    # select_related() without fields would join every relation
+    row = (rows.select_related(*related) if related else rows).first()
+    if row is None:
+        raise JobFailed(gone)
+    return row
+
+
 def job_kind(name: str, *, check: Check | None = None) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
         JOB_KINDS[name] = JobKind(name=name, build=build, check=check)

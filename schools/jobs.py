@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from carecore.jobs import JobFailed
+from carecore.jobs import JobFailed, job_row
 from carecore.models import GeneratedFile
 from schools.access import can_view_classroom_students
 from schools.models import Classroom, Term
@@ -23,14 +23,9 @@ def job_term(generated: GeneratedFile):
 def job_classroom(generated: GeneratedFile, *related: str) -> Classroom:
     """The classroom a job was started for (``params["classroom_id"]``) with ``related`` joined,
     or JobFailed if it is gone."""
-    classrooms = Classroom.objects.filter(
-        school_id=generated.school_id, pk=generated.params.get("classroom_id")
+    return job_row(
+        generated, Classroom, "classroom_id", _("The classroom no longer exists."), *related
     )
-    # select_related() without fields would join every relation
-    classroom = (classrooms.select_related(*related) if related else classrooms).first()
-    if classroom is None:
-        raise JobFailed(_("The classroom no longer exists."))
-    return classroom
 
 
 def can_still_see_classroom(request, generated: GeneratedFile) -> bool:

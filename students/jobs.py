@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from carecore.jobs import BuiltFile, JobFailed, job_kind
+from carecore.jobs import BuiltFile, job_kind, job_row
 from schools.jobs import can_still_see_classroom, job_classroom
 from students.access import students_for_user
 from students.models import Student
@@ -11,14 +11,9 @@ from students.models import Student
 def job_student(generated, *related: str) -> Student:
     """The student a job was started for (``params["student_id"]``) with ``related`` joined, or
     JobFailed if the record is gone."""
-    students = Student.objects.filter(
-        school_id=generated.school_id, pk=generated.params.get("student_id")
+    return job_row(
+        generated, Student, "student_id", _("The student's record no longer exists."), *related
     )
-    # select_related() without fields would join every relation
-    student = (students.select_related(*related) if related else students).first()
-    if student is None:
-        raise JobFailed(_("The student's record no longer exists."))
-    return student
 
 
 def can_see_student(request, generated) -> bool:
