@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
 from carecore.audit import audit_record
+from carecore.form_views import add_service_errors, form_saved
 from carecore.models import AuditEvent
 from students import consent_selectors as selectors
 from students import consent_services as services
@@ -21,18 +23,14 @@ from students.consent_forms import ConsentForm, WithdrawForm
 from students.consent_models import GuardianConsent
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
+def _consents_url(request, student) -> str:
+    return reverse(
+        "students:consents", kwargs={"school_code": request.school.code, "student_id": student.pk}
+    )
 
 
 def _back(request, student):
-    return redirect("students:consents", school_code=request.school.code, student_id=student.pk)
+    return redirect(_consents_url(request, student))
 
 
 @school_view(Perm.VIEW_SCHOOL)
@@ -74,25 +72,17 @@ def consent_new(request, student_id, purpose):
         )
         return _back(request, student)
     form = ConsentForm(request.POST or None, student=student)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_give(
-                student=student,
-                purpose=purpose,
-                guardian=data["guardian"],
-                given_by=data["given_by"],
-                given_on=data["given_on"],
-                method=data["method"],
-                note=data["note"],
-                user=request.user,
-                request=request,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The guardian's consent is recorded."))
-            return _back(request, student)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.consent_give(
+            student=student, purpose=purpose, user=request.user, request=request, **data
+        ),
+        success=_("The guardian's consent is recorded."),
+        then=_consents_url(request, student),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "students/consent/consent_form.html",
@@ -133,7 +123,7 @@ def consent_withdraw(request, student_id, consent_id):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The withdrawal of consent is recorded."))
             if done.photos_deleted:
