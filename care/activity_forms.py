@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import ActivityKind, ContactMethod
-from carecore.forms import ThaiDateField
+from carecore.forms import ModelMultipleChoiceField, ThaiDateField
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # What an attachment may be, by extension, and the first bytes such a file starts with.
@@ -67,7 +67,7 @@ def validate_attachment(upload) -> None:
         )
 
 
-class StudentChoiceField(forms.ModelMultipleChoiceField):
+class StudentChoiceField(ModelMultipleChoiceField):
     default_error_messages = {
         "invalid_choice": _(
             "A chosen student is not one you may record care for. Nothing was saved."

@@ -76,3 +76,26 @@ def short_text(
         widget=forms.TextInput(attrs={**TEXT, **attrs}),
         help_text=help_text,
     )
+
+
+# The widest integer a database column holds (PostgreSQL bigint, SQLite's 64-bit INTEGER).
+_BIGINT = 2**63
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing a number no primary key can be as an invalid choice: SQLite
+    raises OverflowError on it inside the ``pk__in`` query (a 500), PostgreSQL finds nothing."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # Django's own check says it is not a key
+            if not -_BIGINT <= number < _BIGINT:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

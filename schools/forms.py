@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from carecore.forms import ModelMultipleChoiceField
 from carecore.models import SCHOOL_ROLES, Role, User
 
 
@@ -203,7 +204,7 @@ class SchoolRolesForm(forms.Form):
 
 
 class HomeroomTeachersForm(forms.Form):
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = ModelMultipleChoiceField(
         label=_("Homeroom teachers"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
