@@ -224,6 +224,18 @@ def term2(world):
 
 
 @pytest.fixture
+def of_self_report_age(world):
+    """The world's ป.4 students made 12 on the academic year's first day: the SDQ self-report
+    goes by age (11-17), and a ป.4 child of the default birth date is younger."""
+    born = world.year.start.replace(year=world.year.start.year - 12, month=1, day=1)
+    with scopes_disabled():
+        for side in (world.a, world.b):
+            for student in (side.student, side.other_student):
+                Student.objects.filter(pk=student.pk).update(birth_date=born)
+                student.birth_date = born
+
+
+@pytest.fixture
 def english(client, settings):
     """The test client's pages in English (users see Thai unless they choose): for tests that look
     for the English text. Use it as ``pytestmark = pytest.mark.usefixtures("english")``."""

@@ -123,6 +123,10 @@ MESSAGES = {
     "form_not_for_grade": gettext_lazy(
         "Students in %(grade)s have no %(rater)s form (forms for this grade: %(forms)s)."
     ),
+    "self_report_not_for_age": gettext_lazy(
+        "The self-report form is for students aged %(low)s to %(high)s on the first day of the "
+        "term; this student's age is %(age)s (no age: no birth date recorded)."
+    ),
     "duplicate_form": gettext_lazy(
         "The %(rater)s form of this student is also on row %(other_row)s."
     ),
@@ -321,7 +325,21 @@ def plan_import(parsed: ParsedFile, *, school: School, term: Term) -> Plan:
             )
             continue
         grade = enrolment.classroom.grade
-        forms = tuple(scoring.sdq_forms_for_grade(grade))
+        age = student.age_on(term.start)
+        forms = scoring.sdq_forms(grade, age)
+        if row.rater == Rater.STUDENT and row.rater not in forms:
+            # The self-report goes by age on the term's first day, not by grade.
+            low, high = scoring.sdq_key().self_report_ages
+            parsed.problem(
+                row,
+                "self_report_not_for_age",
+                "rater",
+                row.rater,
+                age="—" if age is None else age,
+                low=low,
+                high=high,
+            )
+            continue
         if row.rater not in forms:
             parsed.problem(
                 row,

@@ -35,7 +35,7 @@ from screening.links import (
     code_is_well_formed,
     code_normalise,
     link_enrolment,
-    link_raters_for_grade,
+    link_raters_for_student,
     link_throttle_blocked,
     link_throttle_failure,
     screening_window_get,
@@ -121,8 +121,13 @@ def _base_context(link: FormLink) -> dict:
         "is_parent": link.rater == Rater.PARENT,
         "window": window,
         "state": window_state(window),
+        # A code printed before the self-report went by age still opens, but not the form.
         "applies": link.rater
-        in link_raters_for_grade(enrolment.classroom.grade if enrolment else None),
+        in link_raters_for_student(
+            student=link.student,
+            grade=enrolment.classroom.grade if enrolment else None,
+            term=link.term,
+        ),
     }
 
 

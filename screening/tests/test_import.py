@@ -32,6 +32,9 @@ from screening.models import (
 )
 from students.models import Student
 
+# The files hold self-reports of the world's ป.4 students: make them of the self-report's age.
+pytestmark = pytest.mark.usefixtures("of_self_report_age")
+
 # --- an independent scorer (DESIGN.md §4) ------------------------------------------------------
 SUBSCALES = {
     "emotional": (3, 8, 13, 16, 24),
@@ -133,7 +136,9 @@ def small(world):
         room = Classroom.objects.create(
             school=world.a.school, academic_year=world.year, grade=Grade.P2, room=1
         )
-        return make_student(world.a.school, room, 77, 1)
+        # Eight on the year's first day, as in ป.2: too young for the self-report (11-17).
+        born = world.year.start.replace(year=world.year.start.year - 8, month=1, day=1)
+        return make_student(world.a.school, room, 77, 1, birth_date=born)
 
 
 def check(world, term, data, filename="answers.csv"):
@@ -333,7 +338,7 @@ class TestBadRows:
             form_row("00099", "teacher"),  # 5: not in a classroom this year
             form_row(code, "parent", [0] * 4 + [3] + [0] * 20),  # 6: 3 is not an answer
             missing,  # 7: items 3 and 7 missing
-            form_row(small.student_code, "student"),  # 8: no self-report in ป.2
+            form_row(small.student_code, "student"),  # 8: no self-report at 8 (by age)
             form_row(small.student_code, "parent"),  # 9: no parent form in ป.2
             form_row(code, "grandmother"),  # 10
             form_row(code, "teacher"),  # 11: the same form as row 2
@@ -351,7 +356,7 @@ class TestBadRows:
             (5, "student_code", "not_enrolled"),
             (6, "q5", "answer_invalid"),
             (7, "q3, q7", "answers_missing"),
-            (8, "rater", "form_not_for_grade"),
+            (8, "rater", "self_report_not_for_age"),
             (9, "rater", "form_not_for_grade"),
             (10, "rater", "rater_unknown"),
             (11, "student_code", "duplicate_form"),
@@ -366,8 +371,8 @@ class TestBadRows:
         with translation.override("en"):
             assert imports.error_message(by_row[7]) == "Answers are missing for items 3, 7."
             assert imports.error_message(by_row[8]) == (
-                "Students in P.2 have no Student (self-report) form (forms for this grade: "
-                "Teacher)."
+                "The self-report form is for students aged 11 to 17 on the first day of the "
+                "term; this student's age is 8 (no age: no birth date recorded)."
             )
             assert imports.error_message(by_row[11]) == (
                 "The Teacher form of this student is also on row 2."

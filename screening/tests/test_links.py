@@ -61,7 +61,13 @@ def parent_link(world, term):
 
 @pytest.fixture
 def student_link(world, term):
-    return make_link(world.a.student, term, "student")
+    """The self-report's link of a student of eleven on the term's first day: of the
+    self-report's age (11-17), not yet of EQ 12-17's."""
+    student = world.a.student
+    student.birth_date = term.start.replace(year=term.start.year - 11, month=1, day=1)
+    with scopes_disabled():
+        student.save(update_fields=["birth_date"])
+    return make_link(student, term, "student")
 
 
 def form_url(link, name="link_form") -> str:

@@ -116,3 +116,20 @@ def test_classroom_counts_and_links_follow_the_age(world, term):
         }
     assert made[young.pk] == {"parent"}
     assert made[old.pk] == {"parent", "student"}
+
+
+def test_a_self_report_code_printed_for_a_child_too_young_opens_no_form(world, client, term):
+    """A code made before the self-report went by age still opens, but says the form is not
+    needed instead of asking a ten-year-old the questions meant for 11 and over."""
+    from screening.tests.test_links import form_url, make_link, open_window
+
+    open_window(world, term)
+    student = with_birth_date(world.a.student, born(term, 10, 6))
+    link = make_link(student, term, "student")
+    page = client.get(form_url(link))
+    assert page.status_code == 200
+    assert [t.name for t in page.templates][0] == "screening/public/not_needed.html"
+    assert 'name="q1"' not in page.content.decode()
+
+    with_birth_date(student, born(term, 12))
+    assert 'name="q1"' in client.get(form_url(link)).content.decode()
