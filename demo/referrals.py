@@ -469,6 +469,7 @@ def seed_referrals(
 
     referrals: list[Referral] = []
     logs: list[list[ReferralUpdate]] = []
+    externals = [0]  # external referrals made so far
 
     def holder(school_id, role):
         return (staff.get((school_id, role)) or [None])[0]
@@ -530,7 +531,11 @@ def seed_referrals(
             referral.reason, referral.help_given, referral.request = EXTERNAL_TEXTS.get(
                 agency.kind, EXTERNAL_TEXTS[AgencyKind.HOSPITAL]
             )
-            if rng.random() < 0.9:
+            externals[0] += 1
+            # About one in ten goes without asking (an emergency); the second one always, so
+            # the demo shows the case whatever the screening groups drew.
+            asked = rng.random() < 0.9 and externals[0] != 2
+            if asked:
                 referral.consent = Referral.Consent.GIVEN
                 referral.consent_by = guardians.get(student_id, "ผู้ปกครอง")
                 referral.consent_on = max(
