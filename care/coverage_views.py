@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from care.activity_views import classroom_term
+from care.activities.views import classroom_term
 from care.coverage import coverage_for_classroom, coverage_for_school
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view

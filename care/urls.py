@@ -5,7 +5,8 @@ app_name = "care"
 urlpatterns: list = []
 
 # --- Care activities and coverage (helper "activities") -----------------------------------------
-from care import activity_views, coverage_views  # noqa: E402
+from care import coverage_views  # noqa: E402
+from care.activities import views as activity_views  # noqa: E402
 
 urlpatterns += [
     path("activities/new/", activity_views.activity_create, name="activity_create"),
@@ -46,7 +47,8 @@ urlpatterns += [
 # --- end of the activities helper's block ------------------------------------------------------
 
 # --- Care plans (ICP), overdue reviews, printing, and support (helper "plans") ----------------
-from care import plan_views, support_views  # noqa: E402
+from care.plans import views as plan_views  # noqa: E402
+from care.support import views as support_views  # noqa: E402
 
 urlpatterns += [
     path("plans/", plan_views.plan_list, name="plan_list"),

@@ -244,7 +244,7 @@ POST_ONLY |= {
     "screening:summary_student_print",
 }
 
-# --- Care plans (ICP) and support (care/plan_views.py, care/support_views.py) ----------------
+# --- Care plans (ICP) and support (care/plans/views.py, care/support/views.py) ----------------
 # Plans are read by whoever may see the student (another's student: 404) and written with
 # RECORD_CARE (the director reads only: 403). The school's list shows a homeroom teacher their
 # own students' plans. Support: the coordinator records it (MANAGE_SUPPORT); the school's
@@ -292,7 +292,7 @@ def _care_plan(world):
 
 # --- end of the care plans block --------------------------------------------------------------
 
-# --- Care activities and coverage (care/activity_views.py, care/coverage_views.py) ------------
+# --- Care activities and coverage (care/activities/views.py, care/coverage_views.py) ------------
 # Recording needs RECORD_CARE, for students one may see (a classroom one may not open: 403). An
 # activity is seen by whoever sees one of its students (otherwise it does not exist: 404);
 # editing and deleting (GET: the confirmation page) by whoever recorded it (here the homeroom

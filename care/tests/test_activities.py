@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from care import activity_services
+from care.activities import services as activity_services
 from care.models import Activity, ActivityParticipant
 from carecore.models import AuditEvent
 from conftest import make_student
@@ -267,7 +267,7 @@ def test_attachment_must_be_what_it_says_and_not_too_large(world, login, room, d
     script = SimpleUploadedFile("run.exe", b"MZ\x90\x00")
     html = client.post(url, {**post_data(day, room), "attachment": script}).content.decode()
     assert "Attach a PDF, a picture" in html
-    monkeypatch.setattr("care.activity_forms.ATTACHMENT_MAX_BYTES", 10)
+    monkeypatch.setattr("care.activities.forms.ATTACHMENT_MAX_BYTES", 10)
     big = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     html = client.post(url, {**post_data(day, room), "attachment": big}).content.decode()
     assert "This file is too large" in html

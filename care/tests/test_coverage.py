@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from care import activity_services
+from care.activities import services as activity_services
 from care.coverage import (
     coverage_counts_for_schools,
     coverage_for_classroom,

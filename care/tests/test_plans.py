@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
-from care import plan_services as services
 from care import selectors
 from care.models import CarePlan, CarePlanFollowUp
+from care.plans import services
 from carecore.dates import format_date
 from carecore.models import AuditEvent, GeneratedFile
 from conftest import make_student

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from care.models import Support
-from care.support_services import support_create
+from care.support.services import support_create
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from schools.models import Term

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from care import plan_services as services
 from care import selectors
 from care.models import CarePlan
-from care.plan_forms import CloseForm, FollowUpForm, PlanForm, action_formset
+from care.plans import services
+from care.plans.forms import CloseForm, FollowUpForm, PlanForm, action_formset
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.file_views import record_print_view

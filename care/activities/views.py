@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from care import activity_services as services
 from care.access import (
     can_change_care_activity,
     care_activity_get_for_user,
     counselling_notes_student_ids,
 )
-from care.activity_forms import ActivityForm, attachment_content_type
+from care.activities import services
+from care.activities.forms import ActivityForm, attachment_content_type
 from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_view, model_changes

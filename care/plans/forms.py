@@ -1,6 +1,5 @@
-"""Forms of care plans and support. They validate only; views hand the values to
-care/plan_services.py and care/support_services.py. Dates are typed in the Buddhist Era
-(15/06/2568); amounts may have thousands separators or Thai digits."""
+"""Forms of care plans. They validate only; views hand the values to care/plans/services.py.
+Dates are typed in the Buddhist Era (15/06/2568)."""
 
 from __future__ import annotations
 
@@ -11,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from care.models import CarePlan, CarePlanFollowUp, SupportKind
-from care.plan_services import ActionRow
-from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
-from students.record_forms import LooseDecimalField
+from care.models import CarePlan, CarePlanFollowUp
+from care.plans.services import ActionRow
+from carecore.forms import ThaiDateField, long_text, short_text
 
 
 class PlanForm(forms.Form):
@@ -135,28 +133,3 @@ class CloseForm(forms.Form):
     )
     closed_on = ThaiDateField(label=_("Closed on"), initial=_today)
     outcome_note = long_text(_("Outcome notes"), required=False)
-
-
-class SupportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[("", "—")] + list(SupportKind.choices),
-        widget=forms.Select(attrs=SELECT),
-    )
-    source = short_text(
-        _("Source"),
-        help_text=_("Who gave it, e.g. the Equitable Education Fund, a foundation's name."),
-        list="support-sources",
-    )
-    amount = LooseDecimalField(
-        label=_("Amount (baht)"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        help_text=_("Leave empty for support in kind (lunch, uniforms)."),
-        error_messages={"min_value": _("The amount cannot be negative.")},
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal", "autocomplete": "off"}),
-    )
-    date = ThaiDateField(label=_("Date received"))
-    note = long_text(_("Note"), rows=2, max_length=2000, required=False)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from care import selectors
 from care.models import Support, SupportKind
-from care.plan_forms import SupportForm
-from care.support_services import support_create
+from care.support.forms import SupportForm
+from care.support.services import support_create
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
 from carecore.form_views import form_saved

@@ -1,0 +1,1 @@
+"""Support a student received (scholarships, funds, goods), recorded by the school."""
