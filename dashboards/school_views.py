@@ -16,8 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
+from carecore.audit import audit_view
 from carecore.thai import thai_order
 from dashboards import figures
 from dashboards.school_selectors import figure_title, school_dashboard
@@ -110,14 +109,11 @@ def students(request):
             f"{Grade(student.room_grade).label}/{student.room_number}" if student.room_grade else ""
         )
     place = str(classroom) if classroom else (Grade(grade).label if grade else "")
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=request.school,
-        summary=_("Viewed the dashboard's list: %(title)s, term %(term)s")
+    audit_view(
+        request,
+        _("Viewed the dashboard's list: %(title)s, term %(term)s")
         % {"title": f"{title} {place}".strip(), "term": term},
-        request=request,
+        obj=request.school,
     )
     query = f"figure={key}&term={term_code(term)}"
     if classroom:

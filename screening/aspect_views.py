@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecore.access import Perm, district_view, school_view
-from carecore.audit import audit_record
+from carecore.audit import audit_record, audit_view
 from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening import aspects, scoring, selectors
@@ -177,14 +177,12 @@ def aspect_screening(request, student_id):
             except StaleForm as error:
                 stale = error.current
             else:
-                audit_record(
+                audit_view(
+                    request,
+                    _("Saved the aspect screening, term %(term)s") % {"term": term},
                     action=AuditEvent.Action.CHANGE,
-                    user=request.user,
-                    school=request.school,
                     student=student,
-                    summary=_("Saved the aspect screening, term %(term)s") % {"term": term},
                     changes=saved.changes,
-                    request=request,
                 )
                 messages.success(request, _("Aspect screening saved."))
                 return redirect(_student_page_url(request, student, term))
@@ -193,14 +191,7 @@ def aspect_screening(request, student_id):
             criteria=criteria, initial={**AspectScreeningForm.initial_from(results)}
         )
         posted = None
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            user=request.user,
-            school=request.school,
-            student=student,
-            summary=_("Opened the aspect screening"),
-            request=request,
-        )
+        audit_view(request, _("Opened the aspect screening"), student=student)
     return render(
         request,
         "screening/aspects/screening.html",

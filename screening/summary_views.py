@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view, visible_classroom_ids
-from carecore.audit import audit_record, audit_record_many
+from carecore.audit import audit_record_many, audit_view
 from carecore.file_views import school_document_start
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
@@ -92,14 +92,7 @@ def student_summary(request, student_id):
     student = student_get_for_user(request, student_id)
     term, choices = _school_term(request)
     summary = summaries.student_summary(student=student, term=term)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the screening summary"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the screening summary"), student=student)
     return render(
         request,
         "screening/summary/student.html",
@@ -134,13 +127,11 @@ def student_summary_xlsx(request, student_id):
     term, _choices = _school_term(request)
     summary = summaries.student_summary(student=student, term=term)
     title = _("Individual screening summary %(name)s") % {"name": student.full_name}
-    audit_record(
+    audit_view(
+        request,
+        _("%(title)s (XLSX)") % {"title": title},
         action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         student=student,
-        summary=_("%(title)s (XLSX)") % {"title": title},
-        request=request,
     )
     return _xlsx_response(
         documents.student_summary_xlsx(summary),
@@ -158,13 +149,8 @@ def classroom_summary(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
     term, choices = _classroom_term(request, classroom)
     summary = summaries.classroom_summary(classroom=classroom, term=term)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the screening summary of %(room)s") % {"room": classroom},
-        request=request,
+    audit_view(
+        request, _("Viewed the screening summary of %(room)s") % {"room": classroom}, obj=classroom
     )
     return render(
         request,
@@ -263,13 +249,11 @@ def school_summary_xlsx(request):
         school=request.school, term=term, classroom_ids=classroom_ids
     )
     title = _school_title(term)
-    audit_record(
+    audit_view(
+        request,
+        _("%(title)s (XLSX)") % {"title": title},
         action=AuditEvent.Action.EXPORT,
-        user=request.user,
-        school=request.school,
         obj=request.school,
-        summary=_("%(title)s (XLSX)") % {"title": title},
-        request=request,
     )
     return _xlsx_response(
         documents.school_summary_xlsx(summary), documents.file_name(title, extension="xlsx")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
-from carecore.audit import audit_record
+from carecore.audit import audit_view
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.selectors import classroom_list, term_code
@@ -161,15 +161,13 @@ def sdq_entry(request, student_id, rater):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            audit_record(
+            audit_view(
+                request,
+                _("Saved the SDQ %(rater)s form (%(status)s)")
+                % {"rater": RATER_LABELS[rater], "status": saved.get_status_display()},
                 action=AuditEvent.Action.CHANGE,
-                user=request.user,
-                school=request.school,
                 student=student,
                 obj=saved,
-                summary=_("Saved the SDQ %(rater)s form (%(status)s)")
-                % {"rater": RATER_LABELS[rater], "status": saved.get_status_display()},
-                request=request,
             )
             if saved.status == Status.COMPLETE:
                 messages.success(
@@ -414,14 +412,12 @@ def eq_entry(request, student_id):
                 student=student, term=term, instrument=instrument
             ).revision
         else:
-            audit_record(
+            audit_view(
+                request,
+                _("Saved the EQ form"),
                 action=AuditEvent.Action.CHANGE,
-                user=request.user,
-                school=request.school,
                 student=student,
                 obj=saved,
-                summary=_("Saved the EQ form"),
-                request=request,
             )
             if saved.status == Status.COMPLETE:
                 messages.success(request, _("EQ saved."))
@@ -471,14 +467,7 @@ def student_screening(request, student_id):
     groups = selectors.student_groups(student=student)
     group = next((g for g in groups if g.term_id == term.pk), None)
     can_enter = Perm.ENTER_SCREENING in request.schoolperms
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the screening results"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the screening results"), student=student)
     return render(
         request,
         "screening/student.html",
@@ -538,15 +527,13 @@ def group_override(request, student_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(target)
-    audit_record(
+    audit_view(
+        request,
+        _("Changed the care group to %(level)s") % {"level": group.get_level_display()},
         action=AuditEvent.Action.CHANGE,
-        user=request.user,
-        school=request.school,
         student=student,
         obj=group,
-        summary=_("Changed the care group to %(level)s") % {"level": group.get_level_display()},
         changes={"level": [before.level if before else "", group.level]},
-        request=request,
     )
     messages.success(
         request,

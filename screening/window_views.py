@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
+from carecore.audit import audit_view
 from carecore.file_views import school_document_start
 from carecore.forms import ThaiDateField, ThaiDateInput
-from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening.links import (
     code_display,
@@ -151,14 +150,7 @@ def classroom_links(request, classroom_id):
         for row in rows
     ]
     window = screening_window_get(school=request.school, term=term)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the form codes of %(room)s") % {"room": classroom},
-        request=request,
-    )
+    audit_view(request, _("Viewed the form codes of %(room)s") % {"room": classroom}, obj=classroom)
     return render(
         request,
         "screening/window/classroom_links.html",

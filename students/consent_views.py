@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
+from carecore.audit import audit_view
 from carecore.form_views import add_service_errors, form_saved
-from carecore.models import AuditEvent
 from students import consent_selectors as selectors
 from students import consent_services as services
 from students.access import can_record_consent, student_get_for_user
@@ -37,14 +36,7 @@ def _back(request, student):
 def consents(request, student_id):
     student = student_get_for_user(request, student_id)
     history = list(selectors.consent_history(student=student))
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the guardian consents"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the guardian consents"), student=student)
     return render(
         request,
         "students/consent/consent_list.html",

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record
+from carecore.audit import audit_view
 from carecore.file_views import school_document_start
-from carecore.models import AuditEvent
 from students import record_selectors as selectors
 from students import record_services as services
 from students.access import can_edit_record, student_get_for_user
@@ -40,17 +39,6 @@ def _section(section: str) -> str:
     return section
 
 
-def _log_view(request, student, summary: str) -> None:
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=summary,
-        request=request,
-    )
-
-
 def _context(request, record, can_edit: bool, **extra) -> dict:
     return {
         "school": request.school,
@@ -66,7 +54,7 @@ def _context(request, record, can_edit: bool, **extra) -> dict:
 def record_overview(request, student_id):
     student, can_edit = _student(request, student_id)
     record = selectors.record_load(student=student, academic_year=request.academic_year)
-    _log_view(request, student, _("Viewed the cumulative record"))
+    audit_view(request, _("Viewed the cumulative record"), student=student)
     return render(request, "students/record/overview.html", _context(request, record, can_edit))
 
 
@@ -75,10 +63,10 @@ def record_section(request, student_id, section):
     section = _section(section)
     student, can_edit = _student(request, student_id)
     record = selectors.record_load(student=student, academic_year=request.academic_year)
-    _log_view(
+    audit_view(
         request,
-        student,
         _("Viewed the cumulative record: %(section)s") % {"section": SECTIONS[section].label},
+        student=student,
     )
     return render(
         request,
@@ -125,11 +113,11 @@ def record_section_edit(request, student_id, section):
                 section=section,
             )
     if request.method == "GET":
-        _log_view(
+        audit_view(
             request,
-            student,
             _("Opened the cumulative record for editing: %(section)s")
             % {"section": SECTIONS[section].label},
+            student=student,
         )
     return render(
         request,
@@ -180,7 +168,7 @@ def record_term_result(request, student_id):
         if term_key not in choices:
             term_key = choices[_last_ended_term(timezone.localdate())]
         form = TermResultForm(initial=_term_initial(student, term_key))
-        _log_view(request, student, _("Opened the grades of a term for editing"))
+        audit_view(request, _("Opened the grades of a term for editing"), student=student)
     if request.method == "POST" and form.is_valid():
         year, term = form.cleaned_data["term"]
         try:

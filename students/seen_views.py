@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_events_for_school, audit_record
+from carecore.audit import audit_events_for_school, audit_view
 from carecore.audit_views import PAGE_SIZE, AuditFilterForm, change_rows
-from carecore.models import AuditEvent, Membership
+from carecore.models import Membership
 from students.access import student_get_for_user
 
 
@@ -53,14 +53,7 @@ def _roles_now(school, user_ids) -> dict[int, str]:
 @school_view(Perm.VIEW_AUDIT_LOG)
 def seen_by(request, student_id):
     student = student_get_for_user(request, student_id)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed who has seen the student record"),
-        request=request,
-    )
+    audit_view(request, _("Viewed who has seen the student record"), student=student)
     form = SeenFilterForm(request.GET or None)
     filters = {**_filters(form), "student": str(student.pk)}
     events = audit_events_for_school(school=request.school, filters=filters)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_record, model_changes
+from carecore.audit import audit_view, model_changes
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from students import selectors, services
@@ -35,14 +35,7 @@ def student_detail(request, student_id):
         ),
         None,
     )
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=_("Viewed the student record"),
-        request=request,
-    )
+    audit_view(request, _("Viewed the student record"), student=student)
     return render(
         request,
         "students/student_detail.html",
@@ -71,14 +64,12 @@ def student_edit(request, student_id):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = services.student_save(student=form.save(commit=False))
-            audit_record(
+            audit_view(
+                request,
+                _("Edited the student record"),
                 action=AuditEvent.Action.CHANGE,
-                user=request.user,
-                school=request.school,
                 student=saved,
-                summary=_("Edited the student record"),
                 changes=model_changes(student, saved, StudentForm.Meta.fields),
-                request=request,
             )
         messages.success(request, _("Student record saved."))
         return redirect(
@@ -86,14 +77,7 @@ def student_edit(request, student_id):
         )
     if request.method == "GET":
         # The edit form shows the national ID in full: opening it is a view of the record.
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            user=request.user,
-            school=request.school,
-            student=student,
-            summary=_("Opened the student record for editing"),
-            request=request,
-        )
+        audit_view(request, _("Opened the student record for editing"), student=student)
     return render(
         request,
         "students/student_form.html",
@@ -116,18 +100,14 @@ def guardian_edit(request, student_id, guardian_id=None):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = services.guardian_save(guardian=form.save(commit=False))
-            audit_record(
+            audit_view(
+                request,
+                (_("Edited a guardian: %(name)s") if before else _("Added a guardian: %(name)s"))
+                % {"name": saved},
                 action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
-                user=request.user,
-                school=request.school,
                 student=student,
                 obj=saved,
-                summary=(
-                    _("Edited a guardian: %(name)s") if before else _("Added a guardian: %(name)s")
-                )
-                % {"name": saved},
                 changes=model_changes(before, saved, GuardianForm.Meta.fields),
-                request=request,
             )
         messages.success(request, _("Guardian saved."))
         return redirect(
@@ -154,14 +134,7 @@ def classroom_detail(request, classroom_id):
     for e in enrolments:
         e.record_status = record_status.get(e.student_id)
     # One event for the class list (names, codes, guardians of every student in the room).
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the class list of %(room)s") % {"room": classroom},
-        request=request,
-    )
+    audit_view(request, _("Viewed the class list of %(room)s") % {"room": classroom}, obj=classroom)
     return render(
         request,
         "students/classroom_detail.html",

@@ -22,10 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view, visible_classroom_ids
-from carecore.audit import audit_record
+from carecore.audit import audit_view
 from carecore.dates import format_date
 from carecore.file_views import record_print_view, school_document_start
-from carecore.models import AuditEvent
 from carecore.security_headers import permissions_policy
 from schools.access import classroom_get_for_user
 from students.access import student_get_for_user
@@ -70,17 +69,6 @@ def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "visit-form"
 
 
-def _log_view(request, student, summary) -> None:
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        student=student,
-        summary=summary,
-        request=request,
-    )
-
-
 # --- progress ----------------------------------------------------------------------------------
 @school_view(Perm.VIEW_STUDENTS)
 def school_progress(request):
@@ -116,13 +104,8 @@ def classroom_progress(request, classroom_id):
         )
     )
     visited = sum(1 for e in enrolments if e.visit_id)
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
-        obj=classroom,
-        summary=_("Viewed the home visits of %(room)s") % {"room": classroom},
-        request=request,
+    audit_view(
+        request, _("Viewed the home visits of %(room)s") % {"room": classroom}, obj=classroom
     )
     return render(
         request,
@@ -144,7 +127,7 @@ def classroom_progress(request, classroom_id):
 def student_visits(request, student_id):
     student = student_get_for_user(request, student_id)
     visits = list(selectors.student_visits(student=student))
-    _log_view(request, student, _("Viewed the home visits"))
+    audit_view(request, _("Viewed the home visits"), student=student)
     enrolment = _current_enrolment(request, student)
     return render(
         request,
@@ -162,10 +145,10 @@ def student_visits(request, student_id):
 @school_view(Perm.VIEW_SCHOOL)
 def visit_detail(request, visit_id):
     visit = _visit(request, visit_id)
-    _log_view(
+    audit_view(
         request,
-        visit.student,
         _("Viewed the home visit of %(date)s") % {"date": format_date(visit.date)},
+        student=visit.student,
     )
     differences = (
         services.visit_record_differences(visit=visit)
@@ -414,14 +397,11 @@ def photo(request, visit_id, photo_id):
         content = photos.thumbnail(content)
     # A photo of a child's home is personal data: every time its bytes leave, it is logged
     # (the small size too: the browser keeps either for an hour, so this is once a page).
-    audit_record(
-        action=AuditEvent.Action.VIEW,
-        user=request.user,
-        school=request.school,
+    audit_view(
+        request,
+        _("Viewed a home-visit photo (small)") if small else _("Viewed a home-visit photo"),
         student=item.visit.student,
         obj=item,
-        summary=_("Viewed a home-visit photo (small)") if small else _("Viewed a home-visit photo"),
-        request=request,
     )
     response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
