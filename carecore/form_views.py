@@ -11,7 +11,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from carecore.audit import audit_view
+from carecore.models import AuditEvent
 from carecore.writes import StaleRevision
 
 
@@ -57,3 +60,33 @@ def form_saved(
         return None
     messages.success(request, success(saved) if callable(success) else success)
     return redirect(then(saved) if callable(then) else then)
+
+
+def settings_saved(
+    request,
+    form,
+    save: Callable[[], tuple[object, dict]],
+    *,
+    summary: str,
+    success: str,
+    then: str,
+    **where,
+) -> HttpResponse | None:
+    """The end of a settings page's POST (a district's targets, its account security): on a
+    valid form, ``save()`` writes and returns the row and its ``{field: [old, new]}`` changes;
+    the changes, if there are any, go in the audit log with ``summary`` (``where``: the place
+    they are about, e.g. ``district=``), then the ``success`` message and a redirect to
+    ``then``. An invalid form gets a message above it; None, as on a GET: the view renders
+    its page again."""
+    if request.method != "POST":
+        return None
+    if not form.is_valid():
+        messages.error(request, _("Some values need fixing; see the marked fields."))
+        return None
+    saved, changes = save()
+    if changes:
+        audit_view(
+            request, summary, action=AuditEvent.Action.CHANGE, obj=saved, changes=changes, **where
+        )
+    messages.success(request, success)
+    return redirect(then)

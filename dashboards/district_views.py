@@ -3,15 +3,14 @@ district's targets (docs/dashboards.md)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view, network_view
-from carecore.audit import audit_record
-from carecore.models import AuditEvent
+from carecore.form_views import settings_saved
 from dashboards import selectors
 from dashboards.forms import TargetsForm
 from schools.selectors import current_term, term_code, term_from_code
@@ -280,25 +279,25 @@ def district_targets(request):
     district = request.district
     targets = selectors.district_targets(district)
     form = TargetsForm(request.POST or None, instance=targets)
-    if request.method == "POST":
-        if form.is_valid():
-            changes = form.changes()
-            saved = form.save(commit=False)
-            saved.updated_by = request.user
-            saved.save()
-            if changes:
-                audit_record(
-                    action=AuditEvent.Action.CHANGE,
-                    user=request.user,
-                    district=district,
-                    obj=saved,
-                    summary=_("Changed the district's targets"),
-                    changes=changes,
-                    request=request,
-                )
-            messages.success(request, _("The targets are saved."))
-            return redirect("dash_district:dashboard", district_code=district.code)
-        messages.error(request, _("Some values need fixing; see the marked fields."))
+
+    def save():
+        changes = form.changes()
+        saved = form.save(commit=False)
+        saved.updated_by = request.user
+        saved.save()
+        return saved, changes
+
+    response = settings_saved(
+        request,
+        form,
+        save,
+        summary=_("Changed the district's targets"),
+        success=_("The targets are saved."),
+        then=reverse("dash_district:dashboard", kwargs={"district_code": district.code}),
+        district=district,
+    )
+    if response:
+        return response
     return render(
         request,
         "dashboards/district_targets.html",

@@ -2,13 +2,13 @@
 authentication (carecore/mfa.py). The district administrator's, as are the district's accounts."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view
-from carecore.audit import audit_record, model_changes
-from carecore.models import AuditEvent
+from carecore.audit import model_changes
+from carecore.form_views import settings_saved
 from districts.forms import DistrictSecurityForm
 from districts.models import District
 
@@ -20,23 +20,22 @@ def district_security(request):
     # A form of one checkbox: unticked, it posts nothing of its own.
     data = request.POST if request.method == "POST" else None
     form = DistrictSecurityForm(data, instance=district)
-    if request.method == "POST":
-        if form.is_valid():
-            saved = form.save()
-            changes = model_changes(before, saved, form.changed_data)
-            if changes:
-                audit_record(
-                    action=AuditEvent.Action.CHANGE,
-                    user=request.user,
-                    district=district,
-                    obj=saved,
-                    summary=_("Changed the district's account security settings"),
-                    changes=changes,
-                    request=request,
-                )
-            messages.success(request, _("The account security settings are saved."))
-            return redirect("districts:district_security", district_code=district.code)
-        messages.error(request, _("Some values need fixing; see the marked fields."))
+
+    def save():
+        saved = form.save()
+        return saved, model_changes(before, saved, form.changed_data)
+
+    response = settings_saved(
+        request,
+        form,
+        save,
+        summary=_("Changed the district's account security settings"),
+        success=_("The account security settings are saved."),
+        then=reverse("districts:district_security", kwargs={"district_code": district.code}),
+        district=district,
+    )
+    if response:
+        return response
     return render(
         request,
         "districts/district_security.html",
