@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +17,7 @@ from schools.selectors import term_code
 from screening import aspects, scoring, selectors
 from screening.models import AspectResult
 from screening.services import StaleForm
+from screening.views import student_page_url
 from students.access import student_get_for_user
 
 HOURS_HELP = gettext_lazy("0 to 24; leave empty if not known.")
@@ -132,16 +132,6 @@ def _sections(criteria, form, results, suggested, posted):
     return sections
 
 
-def _student_page_url(request, student, term) -> str:
-    return (
-        reverse(
-            "screening:student",
-            kwargs={"school_code": request.school.code, "student_id": student.pk},
-        )
-        + f"?term={term_code(term)}"
-    )
-
-
 @school_view(Perm.ENTER_SCREENING)
 def aspect_screening(request, student_id):
     """All eleven aspects of one student on one page. Indicators the record suggests are
@@ -185,7 +175,7 @@ def aspect_screening(request, student_id):
                     changes=saved.changes,
                 )
                 messages.success(request, _("Aspect screening saved."))
-                return redirect(_student_page_url(request, student, term))
+                return redirect(student_page_url(request, student, term))
     else:
         form = AspectScreeningForm(
             criteria=criteria, initial={**AspectScreeningForm.initial_from(results)}
@@ -205,7 +195,7 @@ def aspect_screening(request, student_id):
             "token": token,
             "stale": stale,
             "saved": bool(results),
-            "student_page": _student_page_url(request, student, term),
+            "student_page": student_page_url(request, student, term),
             "term": term,
             "term_code": term_code(term),
             "term_choices": selectors.term_choices(),

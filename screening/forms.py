@@ -7,31 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from screening import scoring
 from screening.labels import SCALE_LABELS
 
-SDQ_CHOICES = [("0", _("Not true")), ("1", _("Somewhat true")), ("2", _("Certainly true"))]
-EQ_CHOICES = [
-    ("1", _("Not true")),
-    ("2", _("Sometimes true")),
-    ("3", _("Fairly true")),
-    ("4", _("Very true")),
-]
-IMPACT_GATE_CHOICES = [
-    ("0", _("No")),
-    ("1", _("Yes, minor difficulties")),
-    ("2", _("Yes, definite difficulties")),
-    ("3", _("Yes, severe difficulties")),
-]
-IMPACT_CHRONICITY_CHOICES = [
-    ("0", _("Less than a month")),
-    ("1", _("1–5 months")),
-    ("2", _("6–12 months")),
-    ("3", _("Over a year")),
-]
-IMPACT_CHOICES = [
-    ("0", _("Not at all")),
-    ("1", _("Only a little")),
-    ("2", _("Quite a lot")),
-    ("3", _("A great deal")),
-]
+
+def _numbered(*labels, start: int = 0) -> list[tuple[str, str]]:
+    """Choices whose keys are the answers' scores, counted from ``start``."""
+    return [(str(number), label) for number, label in enumerate(labels, start=start)]
+
+
+SDQ_CHOICES = _numbered(_("Not true"), _("Somewhat true"), _("Certainly true"))
+EQ_CHOICES = _numbered(
+    _("Not true"), _("Sometimes true"), _("Fairly true"), _("Very true"), start=1
+)
+IMPACT_GATE_CHOICES = _numbered(
+    _("No"),
+    _("Yes, minor difficulties"),
+    _("Yes, definite difficulties"),
+    _("Yes, severe difficulties"),
+)
+IMPACT_CHRONICITY_CHOICES = _numbered(
+    _("Less than a month"), _("1–5 months"), _("6–12 months"), _("Over a year")
+)
+IMPACT_CHOICES = _numbered(_("Not at all"), _("Only a little"), _("Quite a lot"), _("A great deal"))
 IMPACT_LABELS = {
     "difficulties": _(
         "Overall, are there difficulties in emotions, concentration, behaviour or "

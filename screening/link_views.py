@@ -140,6 +140,28 @@ def _gate(context, request):
     return None
 
 
+def _fillable(view):
+    """A page of the form itself: the window open and the form meant for this child (else the
+    page that says why), the view given the page's context."""
+
+    @wraps(view)
+    def wrapped(request, link: FormLink, *args, **kwargs):
+        context = _base_context(link)
+        closed = _gate(context, request)
+        if closed is not None:
+            return closed
+        return view(request, link, context, *args, **kwargs)
+
+    return wrapped
+
+
+def _link_sdq(link: FormLink) -> SdqResponse | None:
+    """The SDQ form of the link's student, term and rater, if one is saved."""
+    return SdqResponse.objects.filter(
+        student=link.student, term=link.term, rater=link.rater
+    ).first()
+
+
 def _sdq_form(link: FormLink, *args, **kwargs) -> SdqForm:
     def text(number):
         return item_text("sdq", link.rater, number)
@@ -245,16 +267,11 @@ def _not_complete(request, link, context, saved, *, page, form_for, render_page,
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @_public_link
-def link_form(request, link: FormLink):
+@_fillable
+def link_form(request, link: FormLink, context: dict):
     """The parent's or the student's SDQ form: save a draft and come back later, or send it.
     While the window is open it can be corrected after sending."""
-    context = _base_context(link)
-    closed = _gate(context, request)
-    if closed is not None:
-        return closed
-    current = SdqResponse.objects.filter(
-        student=link.student, term=link.term, rater=link.rater
-    ).first()
+    current = _link_sdq(link)
     context["response"] = current
     if request.method != "POST":
         initial = SdqForm.initial_from(current) or {"revision": 0}
@@ -308,15 +325,10 @@ def link_form(request, link: FormLink):
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 @_public_link
-def link_done(request, link: FormLink):
+@_fillable
+def link_done(request, link: FormLink, context: dict):
     """Thank you; the form can still be corrected while the window is open."""
-    context = _base_context(link)
-    closed = _gate(context, request)
-    if closed is not None:
-        return closed
-    response = SdqResponse.objects.filter(
-        student=link.student, term=link.term, rater=link.rater
-    ).first()
+    response = _link_sdq(link)
     if response is None or response.status != Status.COMPLETE:
         return redirect("screening_public:link_form", code=link.code)
     context["response"] = response
@@ -355,13 +367,10 @@ def _render_eq(request, context, form, *, missing=(), status=200):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @_public_link
-def link_eq(request, link: FormLink):
+@_fillable
+def link_eq(request, link: FormLink, context: dict):
     """The EQ self-report (52 items), offered on the thank-you page of a student aged 12 to 17.
     Saved like the SDQ: drafts, sending, missing items listed, a newer save never overwritten."""
-    context = _base_context(link)
-    closed = _gate(context, request)
-    if closed is not None:
-        return closed
     if _eq_instrument(link) is None:
         return redirect("screening_public:link_form", code=link.code)
     instrument = EqResponse.Instrument.EQ12

@@ -369,6 +369,16 @@ def eq_level_label(level: str | None) -> str:
     return str(EQ_LEVEL_LABELS.get(level, level or ""))
 
 
+def _unfinished_text(status: str) -> str:
+    """A form's cell before the form is complete: not used for the grade, not done, or a
+    draft."""
+    if status == "":
+        return "—"
+    if status == "missing":
+        return _("not done")
+    return _("incomplete")
+
+
 @dataclass
 class SdqCell:
     """One SDQ form in a summary row."""
@@ -407,12 +417,8 @@ class SdqCell:
 
     def total_text(self) -> str:
         """ "Total 16 (At risk)" for a complete form, else what is missing."""
-        if self.status == "":
-            return "—"
-        if self.status == "missing":
-            return _("not done")
-        if self.status == Status.DRAFT:
-            return _("incomplete")
+        if self.status != Status.COMPLETE:
+            return _unfinished_text(self.status)
         return _("Total %(score)s (%(band)s)") % {
             "score": self.response.total,
             "band": band_label(self.response.total_band),
@@ -441,12 +447,8 @@ class EqCell:
         return self.response.status
 
     def text(self) -> str:
-        if self.status == "":
-            return "—"
-        if self.status == "missing":
-            return _("not done")
-        if self.status == Status.DRAFT:
-            return _("incomplete")
+        if self.status != Status.COMPLETE:
+            return _unfinished_text(self.status)
         response = self.response
         if response.total_level:
             return _("%(level)s (total %(score)s)") % {

@@ -117,6 +117,31 @@ def _stale_differences(current: SdqResponse, answers: list) -> list[dict]:
     ]
 
 
+def student_page_url(request, student, term) -> str:
+    """The student's screening page at ``term``."""
+    return (
+        reverse(
+            "screening:student",
+            kwargs={"school_code": request.school.code, "student_id": student.pk},
+        )
+        + f"?term={term_code(term)}"
+    )
+
+
+def _entry_saved(request, student, saved, summary: str, *, complete: str, missing) -> None:
+    """A form typed in by the staff is saved: the audit row, and the message: ``complete``, or
+    for a draft the items still ``missing``."""
+    audit_view(request, summary, action=AuditEvent.Action.CHANGE, student=student, obj=saved)
+    if saved.status == Status.COMPLETE:
+        messages.success(request, complete)
+    else:
+        messages.warning(
+            request,
+            _("Saved as a draft. Items still missing: %(items)s.")
+            % {"items": ", ".join(str(n) for n in missing)},
+        )
+
+
 @school_view(Perm.ENTER_SCREENING)
 def sdq_entry(request, student_id, rater):
     student = student_get_for_user(request, student_id)
@@ -161,25 +186,16 @@ def sdq_entry(request, student_id, rater):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            audit_view(
+            _entry_saved(
                 request,
+                student,
+                saved,
                 _("Saved the SDQ %(rater)s form (%(status)s)")
                 % {"rater": RATER_LABELS[rater], "status": saved.get_status_display()},
-                action=AuditEvent.Action.CHANGE,
-                student=student,
-                obj=saved,
+                complete=_("SDQ saved: %(result)s.")
+                % {"result": LEVEL_LABELS.get(saved.level, "")},
+                missing=saved.missing_items(),
             )
-            if saved.status == Status.COMPLETE:
-                messages.success(
-                    request,
-                    _("SDQ saved: %(result)s.") % {"result": LEVEL_LABELS.get(saved.level, "")},
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("Saved as a draft. Items still missing: %(items)s.")
-                    % {"items": ", ".join(str(n) for n in saved.missing_items())},
-                )
             next_url = _next_student_url(request, enrolment, term, rater, student)
             if request.POST.get("next") and next_url:
                 return redirect(next_url)
@@ -365,13 +381,7 @@ def eq_entry(request, student_id):
     instrument = scoring.eq_instrument_for_age(age)
     if instrument is None:
         messages.info(request, _("The EQ forms are for ages 6 to 17."))
-        return redirect(
-            reverse(
-                "screening:student",
-                kwargs={"school_code": request.school.code, "student_id": student.pk},
-            )
-            + f"?term={term_code(term)}"
-        )
+        return redirect(student_page_url(request, student, term))
     count = 52 if instrument == EqResponse.Instrument.EQ12 else 60
     response = EqResponse.objects.filter(student=student, term=term, instrument=instrument).first()
     rater_choices = (
@@ -412,29 +422,15 @@ def eq_entry(request, student_id):
                 student=student, term=term, instrument=instrument
             ).revision
         else:
-            audit_view(
+            _entry_saved(
                 request,
+                student,
+                saved,
                 _("Saved the EQ form"),
-                action=AuditEvent.Action.CHANGE,
-                student=student,
-                obj=saved,
+                complete=_("EQ saved."),
+                missing=[n for n, v in enumerate(saved.answers, start=1) if v is None],
             )
-            if saved.status == Status.COMPLETE:
-                messages.success(request, _("EQ saved."))
-            else:
-                missing = [n for n, v in enumerate(saved.answers, start=1) if v is None]
-                messages.warning(
-                    request,
-                    _("Saved as a draft. Items still missing: %(items)s.")
-                    % {"items": ", ".join(str(n) for n in missing)},
-                )
-            return redirect(
-                reverse(
-                    "screening:student",
-                    kwargs={"school_code": request.school.code, "student_id": student.pk},
-                )
-                + f"?term={term_code(term)}"
-            )
+            return redirect(student_page_url(request, student, term))
     return render(
         request,
         "screening/eq_entry.html",
@@ -503,13 +499,7 @@ def group_override(request, student_id):
     student = student_get_for_user(request, student_id)
     term = _term_or_404(request)
     form = GroupOverrideForm(request.POST)
-    target = (
-        reverse(
-            "screening:student",
-            kwargs={"school_code": request.school.code, "student_id": student.pk},
-        )
-        + f"?term={term_code(term)}"
-    )
+    target = student_page_url(request, student, term)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
