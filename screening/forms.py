@@ -51,10 +51,47 @@ def sdq_item_scale(number: int) -> str:
     return ""
 
 
-class SdqForm(forms.Form):
-    """The 25 items and the impact supplement of one SDQ form, for one rater."""
+class _ItemsForm(forms.Form):
+    """A questionnaire of numbered items (q1, q2, …), each left empty or answered with a score,
+    and the revision of the saved form it was opened at."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def _item_field(self, number: int, text: str | None, choices) -> str:
+        name = f"q{number}"
+        self.fields[name] = forms.ChoiceField(
+            label=text or _("Item %(number)s") % {"number": number},
+            choices=choices,
+            widget=forms.RadioSelect,
+            required=False,
+        )
+        return name
+
+    def item_fields(self):
+        for item in self.items:
+            yield item, self[item["name"]]
+
+    def _score(self, name: str) -> int | None:
+        value = self.cleaned_data.get(name)
+        return None if value in (None, "") else int(value)
+
+    def answers(self) -> list[int | None]:
+        return [self._score(item["name"]) for item in self.items]
+
+    @classmethod
+    def initial_from(cls, response) -> dict:
+        """A saved form's revision and answers as initial values ({} when none is saved)."""
+        if response is None:
+            return {}
+        initial = {"revision": response.revision}
+        for number, value in enumerate(response.answers or [], start=1):
+            if value is not None:
+                initial[f"q{number}"] = str(value)
+        return initial
+
+
+class SdqForm(_ItemsForm):
+    """The 25 items and the impact supplement of one SDQ form, for one rater."""
 
     def __init__(self, *args, rater: str, item_text=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,14 +100,8 @@ class SdqForm(forms.Form):
         self.items = []
         for number in range(1, 26):
             scale = sdq_item_scale(number)
-            name = f"q{number}"
             text = item_text(number) if item_text else None
-            self.fields[name] = forms.ChoiceField(
-                label=text or _("Item %(number)s") % {"number": number},
-                choices=SDQ_CHOICES,
-                widget=forms.RadioSelect,
-                required=False,
-            )
+            name = self._item_field(number, text, SDQ_CHOICES)
             self.items.append(
                 {
                     "number": number,
@@ -96,84 +127,32 @@ class SdqForm(forms.Form):
                 required=False,
             )
 
-    def item_fields(self):
-        for item in self.items:
-            yield item, self[item["name"]]
-
     def impact_fields(self):
         for name in self.impact_names:
             yield name, self[f"impact_{name}"]
 
-    def answers(self) -> list[int | None]:
-        return [
-            None
-            if self.cleaned_data.get(f"q{n}") in (None, "")
-            else int(self.cleaned_data[f"q{n}"])
-            for n in range(1, 26)
-        ]
-
     def impact(self) -> dict[str, int | None]:
-        return {
-            name: (
-                None
-                if self.cleaned_data.get(f"impact_{name}") in (None, "")
-                else int(self.cleaned_data[f"impact_{name}"])
-            )
-            for name in self.impact_names
-        }
+        return {name: self._score(f"impact_{name}") for name in self.impact_names}
 
     @classmethod
     def initial_from(cls, response) -> dict:
-        if response is None:
-            return {}
-        initial = {"revision": response.revision}
-        for number, value in enumerate(response.answers or [], start=1):
-            if value is not None:
-                initial[f"q{number}"] = str(value)
-        for name, value in (response.impact_answers or {}).items():
+        initial = super().initial_from(response)
+        impact = response.impact_answers if response is not None else None
+        for name, value in (impact or {}).items():
             if value is not None:
                 initial[f"impact_{name}"] = str(value)
         return initial
 
 
-class EqForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class EqForm(_ItemsForm):
     def __init__(self, *args, count: int, item_text=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count = count
         self.items = []
         for number in range(1, count + 1):
             text = item_text(number) if item_text else None
-            self.fields[f"q{number}"] = forms.ChoiceField(
-                label=text or _("Item %(number)s") % {"number": number},
-                choices=EQ_CHOICES,
-                widget=forms.RadioSelect,
-                required=False,
-            )
-            self.items.append({"number": number, "name": f"q{number}", "text": text})
-
-    def item_fields(self):
-        for item in self.items:
-            yield item, self[item["name"]]
-
-    def answers(self) -> list[int | None]:
-        return [
-            None
-            if self.cleaned_data.get(f"q{n}") in (None, "")
-            else int(self.cleaned_data[f"q{n}"])
-            for n in range(1, self.count + 1)
-        ]
-
-    @classmethod
-    def initial_from(cls, response) -> dict:
-        if response is None:
-            return {}
-        initial = {"revision": response.revision}
-        for number, value in enumerate(response.answers or [], start=1):
-            if value is not None:
-                initial[f"q{number}"] = str(value)
-        return initial
+            name = self._item_field(number, text, EQ_CHOICES)
+            self.items.append({"number": number, "name": name, "text": text})
 
 
 class GroupOverrideForm(forms.Form):

@@ -243,10 +243,15 @@ def _stale(request, context, current, fresh_form, render_page):
     return render_page(request, context, fresh_form, status=409)
 
 
-def _not_complete(request, link, context, saved, *, page, form_for, render_page, missing):
-    """After a save that left questions open: a draft goes back to ``page`` with a message; a
-    form sent with questions left shows again, its answers kept (saved as they are) and what
-    is missing listed."""
+def _link_form_saved(
+    request, link, context, saved, summary, *, complete, page, form_for, render_page, missing
+):
+    """After a save through the link (``_link_saved``): a form sent complete goes to the
+    thank-you page; a draft goes back to ``page`` with a message; a form sent with questions
+    left shows again, its answers kept (saved as they are) and what is missing listed."""
+    _link_saved(request, link, saved, summary)
+    if complete:
+        return redirect("screening_public:link_done", code=link.code)
     if "send" not in request.POST:
         messages.success(
             request,
@@ -307,14 +312,13 @@ def link_form(request, link: FormLink, context: dict):
 
     missing = _missing(answers, impact, form.impact_names)
     complete = sending and not missing[0] and not missing[1]
-    _link_saved(request, link, saved, _sdq_link_summary(link, draft=not complete))
-    if complete:
-        return redirect("screening_public:link_done", code=link.code)
-    return _not_complete(
+    return _link_form_saved(
         request,
         link,
         context,
         saved,
+        _sdq_link_summary(link, draft=not complete),
+        complete=complete,
         page="screening_public:link_form",
         form_for=lambda data: _sdq_form(link, data),
         render_page=_render_form,
@@ -410,15 +414,15 @@ def link_eq(request, link: FormLink, context: dict):
         if complete
         else _("EQ self-report saved as a draft through the student's link")
     )
-    _link_saved(request, link, saved, summary)
     if complete:
         messages.success(request, _("Your EQ answers have reached the school. Thank you."))
-        return redirect("screening_public:link_done", code=link.code)
-    return _not_complete(
+    return _link_form_saved(
         request,
         link,
         context,
         saved,
+        summary,
+        complete=complete,
         page="screening_public:link_eq",
         form_for=_eq_form,
         render_page=_render_eq,
