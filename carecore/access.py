@@ -122,6 +122,20 @@ class Perm:
     MANAGE_RETENTION = "manage_retention"
 
 
+# What the counsellor and the director both hold: a child's whole case, the counselling notes and
+# every referral with its notes, and referring outside the school.
+WHOLE_CASE = frozenset(
+    {
+        Perm.READ_COUNSELLING_NOTES,
+        Perm.REFER,
+        Perm.REFER_EXTERNAL,
+        Perm.USE_REFERRALS,
+        Perm.READ_ALL_REFERRALS,
+        Perm.SEE_REFERRAL_NOTES,
+    }
+)
+
+
 # What each role may do. External referrals are the counsellor's, the discipline office's and
 # the leaders' ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง"); school roles hold their permissions at
 # their school only, network and district roles at every school below them.
@@ -146,18 +160,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ENTER_SCREENING,
             Perm.RECORD_VISITS,
             Perm.RECORD_CARE,
-            Perm.READ_COUNSELLING_NOTES,
-            Perm.REFER,
-            Perm.REFER_EXTERNAL,
-            Perm.USE_REFERRALS,
-            Perm.READ_ALL_REFERRALS,
-            Perm.SEE_REFERRAL_NOTES,
             Perm.MANAGE_REFERRALS,
             Perm.OPEN_DROPOUT_CASE,
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
         }
-    ),
+    )
+    | WHOLE_CASE,
     Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL, Perm.REFER_EXTERNAL, Perm.USE_REFERRALS}),
     Role.NURSE: frozenset({Perm.VIEW_SCHOOL, Perm.USE_REFERRALS}),
     Role.COORDINATOR: frozenset(
@@ -193,18 +202,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_STUDENTS,
             Perm.VIEW_AUDIT_LOG,
             Perm.RECORD_CONSENT,
-            Perm.READ_COUNSELLING_NOTES,
-            Perm.REFER,
-            Perm.REFER_EXTERNAL,
-            Perm.USE_REFERRALS,
-            Perm.READ_ALL_REFERRALS,
-            Perm.SEE_REFERRAL_NOTES,
             Perm.OPEN_DROPOUT_CASE,
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
             Perm.EXPORT_SUBJECT_DATA,
         }
-    ),
+    )
+    | WHOLE_CASE,
     Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
     Role.DISTRICT_SUPERVISOR: frozenset(
         {

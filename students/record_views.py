@@ -7,7 +7,7 @@ may change it is decided by carecore.access.can_edit_record (docs/record.md).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
 from carecore.file_views import school_document_start
+from carecore.form_views import add_service_errors
 from students import record_selectors as selectors
 from students import record_services as services
 from students.access import can_edit_record, student_get_for_user
@@ -81,6 +82,29 @@ def record_section(request, student_id, section):
     )
 
 
+def _record_saved(request, form, save, *, student, section: str, success) -> HttpResponse | None:
+    """The end of a record form's POST: ``save()`` calls the service; a rule of the model the
+    form does not know shows on the form with the input kept (None: the page again). Saved:
+    the message ``success(saved)`` gives (None when nothing changed, and the page says so) and
+    the section's page."""
+    try:
+        saved = save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    message = success(saved)
+    if message:
+        messages.success(request, message)
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(
+        "students:record_section",
+        school_code=request.school.code,
+        student_id=student.pk,
+        section=section,
+    )
+
+
 @school_view(Perm.VIEW_SCHOOL)
 def record_section_edit(request, student_id, section):
     section = _section(section)
@@ -89,29 +113,22 @@ def record_section_edit(request, student_id, section):
     current = SECTIONS[section].model.objects.filter(student=student).first()
     form = form_class(request.POST or None, record=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.record_section_update(
+        response = _record_saved(
+            request,
+            form,
+            lambda: services.record_section_update(
                 student=student,
                 section=section,
                 data=form.section_data(),
                 user=request.user,
                 request=request,
-            )
-        except ValidationError as error:
-            # A rule of the model the form does not know: show it on the form, keep the input.
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            if saved.changed or saved.created:
-                messages.success(request, _("Saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect(
-                "students:record_section",
-                school_code=request.school.code,
-                student_id=student.pk,
-                section=section,
-            )
+            ),
+            student=student,
+            section=section,
+            success=lambda saved: _("Saved.") if saved.changed or saved.created else None,
+        )
+        if response:
+            return response
     if request.method == "GET":
         audit_view(
             request,
@@ -171,8 +188,10 @@ def record_term_result(request, student_id):
         audit_view(request, _("Opened the grades of a term for editing"), student=student)
     if request.method == "POST" and form.is_valid():
         year, term = form.cleaned_data["term"]
-        try:
-            saved = services.term_result_save(
+        response = _record_saved(
+            request,
+            form,
+            lambda: services.term_result_save(
                 student=student,
                 year=year,
                 term=term,
@@ -181,24 +200,17 @@ def record_term_result(request, student_id):
                 incomplete_subjects=form.cleaned_data["incomplete_subjects"],
                 user=request.user,
                 request=request,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            if saved.changed:
-                messages.success(
-                    request,
-                    _("Grades of term %(term)s saved.") % {"term": saved.record},
-                )
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect(
-                "students:record_section",
-                school_code=request.school.code,
-                student_id=student.pk,
-                section="ability",
-            )
+            ),
+            student=student,
+            section="ability",
+            success=lambda saved: (
+                _("Grades of term %(term)s saved.") % {"term": saved.record}
+                if saved.changed
+                else None
+            ),
+        )
+        if response:
+            return response
     return render(
         request,
         "students/record/term_result_form.html",
