@@ -15,16 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from schools.models import Grade
-from students.models import (
-    AbilityRecord,
-    FamilyRecord,
-    HealthRecord,
-    ProtectionRecord,
-    RecordRevision,
-    Student,
-    TermResult,
-)
-from students.record import stored
+from students.models import RecordRevision, Student, TermResult
+from students.record import SECTIONS, stored
 
 OCCUPATIONS = ["ทำนา", "รับจ้างทั่วไป", "ค้าขาย", "ทำไร่มันสำปะหลัง", "ทำไร่อ้อย", "ลูกจ้างโรงงาน"]
 TALENTS = ["ร้องเพลง", "ฟุตบอล", "วาดภาพ", "วิ่ง", "รำไทย", "เล่นดนตรีพื้นบ้าน (พิณ แคน)", "คณิตคิดเร็ว"]
@@ -151,8 +143,7 @@ def records_fill(
     ``entries``: (student, grade of their classroom, their homeroom teacher). A few records are
     left partly filled, as in a real school in June. Returns how many students got a record.
     """
-    rows: dict[type, list] = {m: [] for m in (AbilityRecord, HealthRecord, FamilyRecord)}
-    rows[ProtectionRecord] = []
+    rows: dict[type, list] = {spec.model: [] for spec in SECTIONS.values()}
     rows[TermResult] = []
     revisions = []
     now = timezone.now()
@@ -164,21 +155,19 @@ def records_fill(
         filled += 1
         name = teacher.display_name if teacher is not None else ""
         sections = {
-            "family": (FamilyRecord, household_values(rng)),
-            "health": (HealthRecord, health_values(rng, student, today)),
-            "protection": (ProtectionRecord, protection_values(rng, rng.random() < 0.4)),
-            "ability": (
-                AbilityRecord,
-                {
-                    "talents": rng.choice(TALENTS) if rng.random() < 0.5 else "",
-                    "awards": rng.choice(AWARDS) if rng.random() < 0.1 else "",
-                    "learning_notes": "",
-                },
-            ),
+            "family": household_values(rng),
+            "health": health_values(rng, student, today),
+            "protection": protection_values(rng, rng.random() < 0.4),
+            "ability": {
+                "talents": rng.choice(TALENTS) if rng.random() < 0.5 else "",
+                "awards": rng.choice(AWARDS) if rng.random() < 0.1 else "",
+                "learning_notes": "",
+            },
         }
         if rng.random() < 0.15:  # started, not finished
             sections.pop(rng.choice(["health", "protection"]))
-        for section, (model, values) in sections.items():
+        for section, values in sections.items():
+            model = SECTIONS[section].model
             rows[model].append(model(student=student, updated_by=teacher, **values))
             data = {k: stored(v) for k, v in values.items()}
             changes = {k: [None, v] for k, v in data.items() if v not in (None, "", [])}

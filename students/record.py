@@ -12,7 +12,7 @@ import csv
 import datetime
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -27,6 +27,7 @@ from carecore.dates import format_date
 from schools.models import Grade
 from students.models import (
     AbilityRecord,
+    Enrolment,
     FamilyRecord,
     HealthRecord,
     ProtectionRecord,
@@ -471,3 +472,35 @@ def revision_changes(revision: RecordRevision) -> list[Change]:
             )
         )
     return result
+
+
+# --- one student's record as the pages and the PDF show it (record_selectors.record_load) ---
+@dataclass
+class SectionView:
+    key: str
+    label: str
+    record: object | None
+    complete: bool
+    missing: list[str]
+    rows: list = field(default_factory=list)
+    summary: list = field(default_factory=list)
+    changed_at: datetime.datetime | None = None
+    changed_by: str = ""
+
+
+@dataclass
+class StudentRecord:
+    student: Student
+    enrolment: Enrolment | None
+    ability: AbilityRecord | None
+    health: HealthRecord | None
+    family: FamilyRecord | None
+    protection: ProtectionRecord | None
+    term_results: list[TermResult]
+    completeness: Completeness
+    bmi: BmiAssessment | None
+    sections: dict[str, SectionView]
+
+    @property
+    def grade(self) -> int | None:
+        return self.enrolment.classroom.grade if self.enrolment else None

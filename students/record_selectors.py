@@ -4,28 +4,21 @@ query, the history of a section, and the facts screening uses (``record_facts``)
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from schools.models import Classroom
-from students.models import (
-    AbilityRecord,
-    Enrolment,
-    FamilyRecord,
-    HealthRecord,
-    ProtectionRecord,
-    RecordRevision,
-    Student,
-    TermResult,
-)
+from students.models import Enrolment, RecordRevision, Student, TermResult
 from students.record import (
     SECTIONS,
     SUMMARY_FIELDS,
-    BmiAssessment,
     Completeness,
+    Section,
+    SectionView,
+    StudentRecord,
     completeness_annotations,
     completeness_from_annotations,
     health_bmi,
@@ -66,37 +59,6 @@ def current_grade(student: Student, academic_year) -> int | None:
 
 
 # --- one student's record ----------------------------------------------------------------------
-@dataclass
-class SectionView:
-    key: str
-    label: str
-    record: object | None
-    complete: bool
-    missing: list[str]
-    rows: list = field(default_factory=list)
-    summary: list = field(default_factory=list)
-    changed_at: datetime.datetime | None = None
-    changed_by: str = ""
-
-
-@dataclass
-class StudentRecord:
-    student: Student
-    enrolment: Enrolment | None
-    ability: AbilityRecord | None
-    health: HealthRecord | None
-    family: FamilyRecord | None
-    protection: ProtectionRecord | None
-    term_results: list[TermResult]
-    completeness: Completeness
-    bmi: BmiAssessment | None
-    sections: dict[str, SectionView]
-
-    @property
-    def grade(self) -> int | None:
-        return self.enrolment.classroom.grade if self.enrolment else None
-
-
 def _one_to_one(student: Student, related_name: str):
     try:
         return getattr(student, related_name)
@@ -207,10 +169,10 @@ def record_facts(student: Student, term=None, *, today: datetime.date | None = N
     if term is not None:
         results = results.filter(year=term.academic_year.year, term=term.number)
     result = results.first()
-    health = HealthRecord.objects.filter(student=student).first()
-    family = FamilyRecord.objects.filter(student=student).first()
-    protection = ProtectionRecord.objects.filter(student=student).first()
-    ability = AbilityRecord.objects.filter(student=student).first()
+    health, family, protection, ability = (
+        SECTIONS[key].model.objects.filter(student=student).first()
+        for key in (Section.HEALTH, Section.FAMILY, Section.PROTECTION, Section.ABILITY)
+    )
     bmi = health_bmi(health, student, today)
     return {
         "gpa": result.gpa if result else None,
