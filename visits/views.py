@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -33,30 +33,13 @@ from students.models import Enrolment, Student
 from students.record import display_value, field_label, section_model
 from students.selectors import classroom_roster
 from visits import photos, selectors, services
+from visits.access import require_record_visits, visit_get_for_user
 from visits.display import field_text, visit_sections
 from visits.forms import PhotoForm, RecordUpdateForm, VisitForm
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
 
 
 # --- lookups -----------------------------------------------------------------------------------
-def _visit(request, visit_id) -> HomeVisit:
-    """A visit of a student the user may see; 404 otherwise."""
-    visit = (
-        HomeVisit.objects.filter(school=request.school, pk=visit_id)
-        .select_related("student", "classroom", "academic_year", "recorded_by", "updated_by")
-        .first()
-    )
-    if visit is None:
-        raise Http404
-    student_get_for_user(request, visit.student_id)
-    return visit
-
-
-def _require_record(request) -> None:
-    if Perm.RECORD_VISITS not in request.schoolperms:
-        raise PermissionDenied
-
-
 def _current_enrolment(request, student) -> Enrolment | None:
     return (
         Enrolment.objects.filter(student=student, classroom__academic_year=request.academic_year)
@@ -144,7 +127,7 @@ def student_visits(request, student_id):
 
 @school_view(Perm.VIEW_SCHOOL)
 def visit_detail(request, visit_id):
-    visit = _visit(request, visit_id)
+    visit = visit_get_for_user(request, visit_id)
     audit_view(
         request,
         _("Viewed the home visit of %(date)s") % {"date": format_date(visit.date)},
@@ -218,7 +201,7 @@ def _revision(request):
 def _visit_form(request, *, student, visit):
     """The form of a new visit (``visit`` None) or an existing one: validate, save the visit and
     its photos in one transaction (all or nothing), answer JSON to the phone's script."""
-    _require_record(request)
+    require_record_visits(request)
     enrolment = _current_enrolment(request, student)
     if request.method != "POST":
         initial = {}
@@ -366,13 +349,13 @@ def visit_new(request, student_id):
 @school_view(Perm.VIEW_SCHOOL)
 @permissions_policy("geolocation", "camera")
 def visit_edit(request, visit_id):
-    visit = _visit(request, visit_id)
+    visit = visit_get_for_user(request, visit_id)
     return _visit_form(request, student=visit.student, visit=visit)
 
 
 # --- photos ------------------------------------------------------------------------------------
 def _photo(request, visit_id, photo_id) -> VisitPhoto:
-    visit = _visit(request, visit_id)
+    visit = visit_get_for_user(request, visit_id)
     photo = (
         VisitPhoto.objects.filter(visit=visit, pk=photo_id)
         .select_related("visit", "visit__student")
@@ -413,7 +396,7 @@ def photo(request, visit_id, photo_id):
 def photo_delete(request, visit_id, photo_id):
     """Asks first; removes the photo on a POST that confirms."""
     item = _photo(request, visit_id, photo_id)
-    _require_record(request)
+    require_record_visits(request)
     if request.method == "POST" and request.POST.get("confirm"):
         services.photo_delete(photo=item, user=request.user, request=request)
         messages.success(request, _("The photo is removed."))
@@ -435,8 +418,8 @@ def photo_delete(request, visit_id, photo_id):
 def record_update(request, visit_id):
     """What the visit found that the cumulative record says otherwise: the teacher ticks what to
     copy (all ticked), or leaves the record as it is."""
-    visit = _visit(request, visit_id)
-    _require_record(request)
+    visit = visit_get_for_user(request, visit_id)
+    require_record_visits(request)
     differences = services.visit_record_differences(visit=visit)
     form = RecordUpdateForm(request.POST or None, differences=differences)
     if request.method == "POST" and form.is_valid():
@@ -487,7 +470,7 @@ def record_update(request, visit_id):
 # --- printing ----------------------------------------------------------------------------------
 visit_print = record_print_view(
     kind="home_visit",
-    get_for_user=_visit,
+    get_for_user=visit_get_for_user,
     url_kwarg="visit_id",
     title=lambda visit: _("Home visit record %(name)s") % {"name": visit.student.full_name},
 )
