@@ -15,7 +15,12 @@ from screening.models import CareGroup, SdqResponse
 from screening.tests.test_import import HEADER, answers_for
 from tests.browser.test_teacher_journey import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The file holds a self-report of the world's ป.4 student: make them of its age (11-17).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("of_self_report_age"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,12 @@ from screening.links import form_links_for_classroom
 from screening.models import CareGroup, ScreeningWindow
 from tests.browser.test_teacher_journey import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The student answers the self-report, offered from 11: make the world's ป.4 student of its age.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("of_self_report_age"),
+]
 
 REVERSE = (7, 11, 14, 21, 25)
 PEER = (6, 11, 14, 19, 23)
