@@ -99,7 +99,7 @@ def care_summary_load(
 ) -> CareSummary:
     """Everything the summary prints, in a fixed number of queries (run inside the school's
     scope). ``referral_ids``: the referrals to print (None: every referral of the student)."""
-    from students.record_selectors import record_facts
+    from students.record.selectors import record_facts
 
     today = today or timezone.localdate()
     student = Student.objects.select_related("school__district").get(pk=student.pk)
@@ -204,7 +204,7 @@ def _yes_no(value: bool) -> str:
 
 def _facts(facts: dict, paper: Paper) -> list[tuple[str, str]]:
     """Key facts of the cumulative record, those that are filled in (codes as words)."""
-    from students.record import BmiBand
+    from students.record.sections import BmiBand
 
     rows = []
     if facts["gpa"] is not None:

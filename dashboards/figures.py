@@ -34,7 +34,7 @@ from screening import aspects, scoring
 from screening.models import AspectResult, EqResponse, SdqResponse, Status
 from screening.summaries import _eq_applies_q, _self_report_applies_q
 from students.models import Enrolment, TermResult
-from students.record import LAST_GRADE_WITHOUT_GPA, SECTIONS, _filled
+from students.record.sections import LAST_GRADE_WITHOUT_GPA, SECTIONS, _filled
 from visits.models import HomeVisit
 
 Counts = dict[str, int]

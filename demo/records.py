@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from schools.models import Grade
 from students.models import RecordRevision, Student, TermResult
-from students.record import SECTIONS, stored
+from students.record.sections import SECTIONS, stored
 
 OCCUPATIONS = ["ทำนา", "รับจ้างทั่วไป", "ค้าขาย", "ทำไร่มันสำปะหลัง", "ทำไร่อ้อย", "ลูกจ้างโรงงาน"]
 TALENTS = ["ร้องเพลง", "ฟุตบอล", "วาดภาพ", "วิ่ง", "รำไทย", "เล่นดนตรีพื้นบ้าน (พิณ แคน)", "คณิตคิดเร็ว"]

@@ -692,10 +692,10 @@ def screening_policy_save(
 
 # --- suggestions from the record ---------------------------------------------------------------
 def record_facts_for(student, term=None) -> dict:
-    """The cumulative record's facts about the student (students.record_selectors); an empty
+    """The cumulative record's facts about the student (students.record.selectors); an empty
     dict while that module is not there."""
     try:
-        from students.record_selectors import record_facts
+        from students.record.selectors import record_facts
     except ImportError:
         return {}
     facts = record_facts(student, term=term)
@@ -706,7 +706,7 @@ def _value_labels() -> dict[str, dict[str, str]]:
     """Display names of the record's codes (lives_with, risks, …), when the record has them."""
     try:
         from students.models import FamilyRecord, HealthRecord, ProtectionRecord
-        from students.record import BmiBand
+        from students.record.sections import BmiBand
     except ImportError:
         return {}
     return {

@@ -227,7 +227,7 @@ def _record_rows(section, paper: Paper, extra: dict | None = None) -> list[dict]
     [(label, value)]} printed after that field (the BMI after the height)."""
     from django.db import models
 
-    from students.record import SECTIONS
+    from students.record.sections import SECTIONS
 
     spec = SECTIONS[section.key]
     items = []
@@ -265,7 +265,7 @@ def cumulative_record_pdf(*, student: Student, academic_year: AcademicYear | Non
     the grades of every term, health with BMI and its band, family with the household, protection
     and travel), each with when it was last changed and by whom; signature lines for the homeroom
     teachers. A fixed number of queries."""
-    from students.record_selectors import record_load
+    from students.record.selectors import record_load
 
     with scope(school=student.school_id):
         academic_year = academic_year or current_academic_year()

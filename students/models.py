@@ -154,8 +154,8 @@ class StudentImport(ImportRecord):
 # --- the cumulative record (ระเบียนสะสม) -------------------------------------------------------
 # One model per aspect of the care process, each describing the child now (OneToOne), plus the
 # grade-point average per term and an append-only history of every change. Rules that cross
-# models (BMI band, completeness, facts for screening) are in students/record.py and
-# students/record_selectors.py; writes go through students/record_services.py. See docs/record.md.
+# models (BMI band, completeness, facts for screening) are in students/record/sections.py and
+# students/record/selectors.py; writes go through students/record/services.py. See docs/record.md.
 
 
 def _check_codes(values, choices, field: str) -> None:

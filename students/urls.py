@@ -1,6 +1,7 @@
 from django.urls import path
 
-from students import consent_views, import_views, print_views, record_views, seen_views, views
+from students import consent_views, import_views, print_views, seen_views, views
+from students.record import views as record_views
 from students.subject_access_views import subject_access, subject_access_start
 
 app_name = "students"

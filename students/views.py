@@ -16,7 +16,7 @@ from students.access import student_get_for_user
 from students.extensions import annotate_roster, student_facts
 from students.forms import GuardianForm, StudentForm
 from students.models import Guardian
-from students.record_selectors import (
+from students.record.selectors import (
     record_completeness_for_classroom,
     record_completeness_for_student,
 )

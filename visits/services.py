@@ -18,8 +18,8 @@ from carecore.audit import audit_record, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from students.consent_selectors import has_photo_consent
-from students.record_selectors import record_section_values
-from students.record_services import record_section_update
+from students.record.selectors import record_section_values
+from students.record.services import record_section_update
 from visits import photos
 from visits.display import SECTIONS
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
@@ -279,7 +279,7 @@ def visit_record_differences(*, visit: HomeVisit) -> list[RecordDifference]:
     """Facts the visit recorded that the cumulative record has otherwise (or not at all).
 
     A fact the visit left empty never empties the record."""
-    from students.record import stored
+    from students.record.sections import stored
 
     differences = []
     for section, fields in RECORD_FIELDS.items():

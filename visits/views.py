@@ -30,7 +30,7 @@ from schools.access import classroom_get_for_user
 from students.access import student_get_for_user
 from students.consent_selectors import has_photo_consent
 from students.models import Enrolment, Student
-from students.record import display_value, field_label, section_model
+from students.record.sections import display_value, field_label, section_model
 from students.selectors import classroom_roster
 from visits import photos, selectors, services
 from visits.access import require_record_visits, visit_get_for_user

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from care.models import SupportKind
 from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
-from students.record_forms import LooseDecimalField
+from students.record.forms import LooseDecimalField
 
 
 class SupportForm(forms.Form):

@@ -20,7 +20,7 @@ from conftest import th
 from schools.selectors import term_code
 from screening import aspects
 from screening.models import AspectResult, CareGroup, ScreeningPolicy
-from students.record_services import record_section_update, term_result_save
+from students.record.services import record_section_update, term_result_save
 
 
 def page_url(side, student, term=None) -> str:

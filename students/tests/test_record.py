@@ -20,7 +20,7 @@ from students.models import (
     RecordRevision,
     TermResult,
 )
-from students.record import (
+from students.record.sections import (
     BmiBand,
     bmi_assess,
     bmi_band_for_z,
@@ -28,13 +28,13 @@ from students.record import (
     bmi_z,
     months_between,
 )
-from students.record_selectors import (
+from students.record.selectors import (
     record_completeness_for_classroom,
     record_facts,
     record_history,
     record_section_values,
 )
-from students.record_services import record_section_update, term_result_save
+from students.record.services import record_section_update, term_result_save
 
 HEALTH_COMPLETE = {
     "weight_kg": Decimal("30.0"),

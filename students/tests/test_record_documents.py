@@ -13,7 +13,7 @@ from carecore.dates import format_date, to_thai_digits
 from carecore.tests.test_pdf import comparable, pdf_pages, pdf_text
 from students.documents import cumulative_record_pdf
 from students.models import Student
-from students.record_services import record_section_update, term_result_save
+from students.record.services import record_section_update, term_result_save
 
 
 def th(message: str) -> str:

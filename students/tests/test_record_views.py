@@ -16,7 +16,7 @@ from carecore.models import AuditEvent, GeneratedFile
 from conftest import make_student, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import FamilyRecord, HealthRecord, RecordRevision, TermResult
-from students.record_services import record_section_update, term_result_save
+from students.record.services import record_section_update, term_result_save
 
 
 def url(name: str, side, student, **kwargs) -> str:

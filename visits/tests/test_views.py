@@ -18,7 +18,7 @@ from carecore.models import Membership, Role
 from conftest import give_photo_consent, make_student, make_user, th
 from schools.models import Classroom, Grade, HomeroomAssignment
 from students.models import FamilyRecord, RecordRevision
-from students.record_services import record_section_update
+from students.record.services import record_section_update
 from visits.models import HomeVisit, VisitPhoto
 from visits.services import visit_save
 

@@ -17,11 +17,10 @@ from carecore.access import Perm, school_view
 from carecore.audit import audit_view
 from carecore.file_views import school_document_start
 from carecore.form_views import add_service_errors
-from students import record_selectors as selectors
-from students import record_services as services
 from students.access import can_edit_record, student_get_for_user
-from students.record import SECTIONS
-from students.record_forms import SECTION_FORMS, TermResultForm, term_choices
+from students.record import selectors, services
+from students.record.forms import SECTION_FORMS, TermResultForm, term_choices
+from students.record.sections import SECTIONS
 
 
 def _student(request, student_id, *, edit: bool = False):

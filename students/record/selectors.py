@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schools.models import Classroom
 from students.models import Enrolment, RecordRevision, Student, TermResult
-from students.record import (
+from students.record.sections import (
     SECTIONS,
     SUMMARY_FIELDS,
     Completeness,
@@ -206,5 +206,5 @@ def record_facts(student: Student, term=None, *, today: datetime.date | None = N
 
 
 def students_with_record(qs: QuerySet[Student]) -> QuerySet[Student]:
-    """``qs`` annotated for completeness (see students.record.completeness_annotations)."""
+    """``qs`` annotated for completeness (see students.record.sections.completeness_annotations)."""
     return qs.annotate(**completeness_annotations())

@@ -33,7 +33,7 @@ from students.models import (
     Student,
     TermResult,
 )
-from students.record import SECTIONS, TERM_RESULT_FIELDS, stored
+from students.record.sections import SECTIONS, TERM_RESULT_FIELDS, stored
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Forms of the cumulative record: one per section, and one for a term's grades.
 
-They validate only; the views hand ``section_data()`` to students.record_services. Numbers may be
+They validate only; the views hand ``section_data()`` to students.record.services. Numbers may be
 typed with Thai digits or thousands separators (8,500 or ๘๕๐๐), as people write them.
 """
 
@@ -23,7 +23,7 @@ from students.models import (
     HealthRecord,
     ProtectionRecord,
 )
-from students.record import SECTIONS, bmi_value
+from students.record.sections import SECTIONS, bmi_value
 
 BMI_POSSIBLE = (Decimal(8), Decimal(70))
 
