@@ -232,7 +232,7 @@ def missing_fields(section: str, record, *, has_gpa: bool = True, grade=None) ->
 
 
 # --- BMI and its band for age and sex ----------------------------------------------------------
-DATA_FILE = Path(__file__).resolve().parent / "data" / "who2007_bmi_for_age.tsv"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "who2007_bmi_for_age.tsv"
 BMI_REFERENCE = "WHO 2007 BMI-for-age, 5-19 years"
 FIRST_MONTH, LAST_MONTH = 61, 228
 
