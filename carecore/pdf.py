@@ -16,9 +16,10 @@ reused, with the same FontConfiguration, by every later document.
 
 Documents render in the current language: callers wrap them in ``translation.override(lang)``.
 
-Known limit of WeasyPrint 70: the PDF's text layer (copy and paste, search) maps each glyph to one
-text, the first it meets. HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA, so copied Thai text
-may show า for ำ or the reverse; the printed page itself is right.
+The PDF's text layer (copy and paste, search) maps each glyph to one text, the first WeasyPrint
+meets; HarfBuzz draws SARA AM (ำ) with the SARA AA glyph, so the fetcher serves TrueType fonts
+with a separate copy of that glyph for ำ (carecore.pdf_fonts) and the text layer reads back the
+Thai that was rendered.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 from carecore.dates import Paper  # noqa: E402
+from carecore.pdf_fonts import pdf_font_bytes  # noqa: E402
 
 INTERNAL_BASE_URL = "https://carecare-pdf.invalid/"
 EMBLEM_SCHEME = "emblem"
@@ -118,7 +120,9 @@ class LocalURLFetcher(URLFetcher):
         if found is None:
             raise FileNotFoundError(f"No static file {path!r}")
         content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, found.read_bytes(), headers={"Content-Type": content_type})
+        # TrueType fonts get the glyphs that keep SARA AM right in the text layer (pdf_fonts).
+        content = pdf_font_bytes(found) if found.suffix.lower() == ".ttf" else found.read_bytes()
+        return URLFetcherResponse(url, content, headers={"Content-Type": content_type})
 
     def _emblem(self, url: str) -> URLFetcherResponse:
         school = self.school

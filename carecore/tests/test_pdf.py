@@ -100,10 +100,16 @@ class TestLocalURLFetcher:
         with pytest.raises(FatalURLFetchingError, match="Refused"):
             LocalURLFetcher()(url)
 
-    def test_serves_the_vendored_font_from_disk(self):
+    def test_serves_the_vendored_font_from_disk_with_the_sara_am_glyphs(self):
+        # The vendored font, with copies of SARA AA for the text layer (carecore.pdf_fonts).
+        from fontTools.ttLib import TTFont
+
         url = f"{INTERNAL_BASE_URL}static/fonts/Sarabun-Regular.ttf"
-        response = LocalURLFetcher()(url)
-        assert response.read() == FONT.read_bytes()
+        served = TTFont(io.BytesIO(LocalURLFetcher()(url).read()))
+        original = TTFont(FONT)
+        assert served.getBestCmap() == original.getBestCmap()
+        assert served.getGlyphOrder()[: len(original.getGlyphOrder())] == original.getGlyphOrder()
+        assert "uni0E32.am" in served.getGlyphOrder()
 
     def test_a_missing_static_file_or_a_path_out_of_static_is_not_found(self):
         fetcher = LocalURLFetcher()
