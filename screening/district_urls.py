@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import aspect_views
+from screening.aspects import views as aspect_views
 
 app_name = "screening_district"
 

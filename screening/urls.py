@@ -1,6 +1,7 @@
 from django.urls import path
 
-from screening import aspect_views, import_views, summary_views, views, window_views
+from screening import import_views, summary_views, views, window_views
+from screening.aspects import views as aspect_views
 
 app_name = "screening"
 
@@ -38,7 +39,7 @@ urlpatterns = [
         window_views.classroom_slips,
         name="classroom_slips",
     ),
-    # --- aspect screening and the school's criteria (aspect_views.py)
+    # --- aspect screening and the school's criteria (aspects/views.py)
     path(
         "students/<int:student_id>/aspects/",
         aspect_views.aspect_screening,
