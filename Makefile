@@ -7,6 +7,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# axe-core (package.json, pinned by package-lock.json), which the browser tests load into the
+# pages they check for accessibility; npm ci installs exactly the locked versions.
+NODE_STAMP := node_modules/.installed-stamp
 ADDR ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= demo-2568
 # The demo always runs on its embedded defaults, whatever the developer's environment: a SQLite
@@ -27,7 +30,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
