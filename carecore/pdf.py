@@ -14,6 +14,9 @@ Everything a document needs is read from disk, never over the network:
 Fonts and the shared stylesheet (``templates/pdf/document.css``) are parsed once per thread and
 reused, with the same FontConfiguration, by every later document.
 
+Thai compounds the documents use (ตัวชี้วัด, ครอบครัว, ...) are kept on one line
+(carecore.pdf_thai).
+
 Documents render in the current language: callers wrap them in ``translation.override(lang)``.
 
 The PDF's text layer (copy and paste, search) maps each glyph to one text, the first WeasyPrint
@@ -52,6 +55,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from carecore.dates import Paper  # noqa: E402
 from carecore.pdf_fonts import pdf_font_bytes  # noqa: E402
+from carecore.pdf_thai import keep_thai_words  # noqa: E402
 
 INTERNAL_BASE_URL = "https://carecare-pdf.invalid/"
 EMBLEM_SCHEME = "emblem"
@@ -230,7 +234,7 @@ def html_to_pdf(
     LocalURLFetcher that serves more (e.g. a visit's photos); the school's by default."""
     font_config, css = _stylesheet()
     document = HTML(
-        string=html,
+        string=keep_thai_words(html),
         base_url=INTERNAL_BASE_URL,
         url_fetcher=url_fetcher or LocalURLFetcher(school=school),
     )
