@@ -291,6 +291,17 @@ def referral_create(
     return referral
 
 
+def _result_saved(locked, fields, kind: str, summary: str, user, request, date=None) -> Referral:
+    """Save the result just written on the referral (its ``fields``), log it as ``kind``, audit
+    it and tell the sender."""
+    bump_revision(locked, *fields)
+    text = locked.result if kind == ReferralUpdate.Kind.RESULT else locked.agency_result
+    _log(locked, kind, user, text, date=date)
+    audit_row(locked, summary, user=user, request=request)
+    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
+    return locked
+
+
 # --- the recipient's steps ---------------------------------------------------------------------
 @transaction.atomic
 def referral_accept(
@@ -373,17 +384,10 @@ def referral_result(
     locked.outcome = outcome
     locked.closed_by = acting_user(user)
     locked.closed_at = now
-    bump_revision(locked, *fields)
-    _log(locked, ReferralUpdate.Kind.RESULT, user, locked.result)
-    audit_row(
-        locked,
-        _("Wrote the result of a referral: %(outcome)s")
-        % {"outcome": locked.get_outcome_display()},
-        user=user,
-        request=request,
-    )
-    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
-    return locked
+    summary = _("Wrote the result of a referral: %(outcome)s") % {
+        "outcome": locked.get_outcome_display()
+    }
+    return _result_saved(locked, fields, ReferralUpdate.Kind.RESULT, summary, user, request)
 
 
 # --- external referrals: the agency's result, follow-ups, closing --------------------------------
@@ -435,18 +439,13 @@ def agency_result_record(
     locked.agency_person = _text(agency_person)
     locked.agency_result = _text(agency_result)
     locked.agency_recommendations = _text(recommendations)
-    bump_revision(locked, *fields)
-    _log(locked, ReferralUpdate.Kind.AGENCY_RESULT, user, locked.agency_result, date=received_on)
-    audit_row(
-        locked,
+    summary = (
         _("Recorded the agency's result of a referral")
         if first
-        else _("Corrected the agency's result of a referral"),
-        user=user,
-        request=request,
+        else _("Corrected the agency's result of a referral")
     )
-    _tell_sender(locked, Notification.Kind.REFERRAL_RESULT, user)
-    return locked
+    kind = ReferralUpdate.Kind.AGENCY_RESULT
+    return _result_saved(locked, fields, kind, summary, user, request, date=received_on)
 
 
 @transaction.atomic

@@ -96,6 +96,22 @@ def _clean_answers(answers: Sequence, count: int, allowed: range) -> list[int | 
     return cleaned
 
 
+def _form_to_save(model, key: dict, answers: list, user, source: str, revision: int | None):
+    """The form ``key`` names, locked for the save (a new one when there is none) and holding the
+    new answers; StaleForm when someone saved it after ``revision`` was opened."""
+    response = model.objects.select_for_update().filter(**key).first()
+    if response is None:
+        response = model(**key, source=source)
+    elif revision is not None and response.revision != revision:
+        raise StaleForm(response)
+    else:
+        response.revision += 1
+        response.source = source
+    response.answers = answers
+    response.entered_by = user if getattr(user, "is_authenticated", False) else None
+    return response
+
+
 def _apply_sdq_result(response: SdqResponse, result) -> None:
     for scale in SdqResponse.SCALES:
         setattr(response, scale, getattr(result, scale))
@@ -145,21 +161,9 @@ def sdq_response_save(
     impact_clean = {
         key: (None if value in (None, "") else int(value)) for key, value in (impact or {}).items()
     }
-    response = (
-        SdqResponse.objects.select_for_update()
-        .filter(student=student, term=term, rater=rater)
-        .first()
-    )
-    if response is None:
-        response = SdqResponse(student=student, term=term, rater=rater, source=source)
-    elif revision is not None and response.revision != revision:
-        raise StaleForm(response)
-    else:
-        response.revision += 1
-        response.source = source
-    response.answers = cleaned
+    key = {"student": student, "term": term, "rater": rater}
+    response = _form_to_save(SdqResponse, key, cleaned, user, source, revision)
     response.impact_answers = impact_clean
-    response.entered_by = user if getattr(user, "is_authenticated", False) else None
     if None in cleaned:
         _clear_sdq_result(response)
     else:
@@ -193,21 +197,9 @@ def eq_response_save(
         raise ValidationError(_("Unknown form."))
     count = 52 if instrument == EqResponse.Instrument.EQ12 else 60
     cleaned = _clean_answers(answers, count, range(1, 5))
-    response = (
-        EqResponse.objects.select_for_update()
-        .filter(student=student, term=term, instrument=instrument)
-        .first()
-    )
-    if response is None:
-        response = EqResponse(student=student, term=term, instrument=instrument, source=source)
-    elif revision is not None and response.revision != revision:
-        raise StaleForm(response)
-    else:
-        response.revision += 1
-        response.source = source
+    key = {"student": student, "term": term, "instrument": instrument}
+    response = _form_to_save(EqResponse, key, cleaned, user, source, revision)
     response.rater = rater
-    response.answers = cleaned
-    response.entered_by = user if getattr(user, "is_authenticated", False) else None
     if None in cleaned:
         response.status = Status.DRAFT
         response.scores, response.total, response.total_level, response.level = {}, None, "", ""

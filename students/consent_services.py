@@ -49,6 +49,27 @@ def _purpose_label(purpose: str) -> str:
     return str(Purpose(purpose).label)
 
 
+def _audit(consent: GuardianConsent, before: GuardianConsent | None, user, request) -> None:
+    """The audit row of a consent recorded (``before`` None) or withdrawn."""
+    if before is None:
+        action, fields = AuditEvent.Action.CREATE, GIVE_FIELDS
+        summary = _("Recorded the guardian's consent: %(purpose)s")
+    else:
+        action, fields = AuditEvent.Action.CHANGE, WITHDRAW_FIELDS
+        summary = _("Recorded that the guardian withdrew consent: %(purpose)s")
+    student = consent.student
+    audit_record(
+        action=action,
+        user=user,
+        school=student.school,
+        student=student,
+        obj=consent,
+        summary=summary % {"purpose": _purpose_label(consent.purpose)},
+        changes=model_changes(before, consent, fields),
+        request=request,
+    )
+
+
 @transaction.atomic
 def consent_give(
     *,
@@ -103,17 +124,7 @@ def consent_give(
     except IntegrityError:
         # Someone recorded the same consent at the same moment.
         raise ValidationError(already_recorded_message()) from None
-    audit_record(
-        action=AuditEvent.Action.CREATE,
-        user=user,
-        school=student.school,
-        student=student,
-        obj=consent,
-        summary=_("Recorded the guardian's consent: %(purpose)s")
-        % {"purpose": _purpose_label(purpose)},
-        changes=model_changes(None, consent, GIVE_FIELDS),
-        request=request,
-    )
+    _audit(consent, None, user, request)
     return consent
 
 
@@ -154,18 +165,8 @@ def consent_withdraw(
     locked.withdrawn_by = user
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["withdrawn_on", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    _audit(locked, before, user, request)
     student = locked.student
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        user=user,
-        school=student.school,
-        student=student,
-        obj=locked,
-        summary=_("Recorded that the guardian withdrew consent: %(purpose)s")
-        % {"purpose": _purpose_label(locked.purpose)},
-        changes=model_changes(before, locked, WITHDRAW_FIELDS),
-        request=request,
-    )
     done: dict = {}
     for use in consent_uses(locked.purpose):
         done |= use.stop(student=student, user=user, request=request)

@@ -171,6 +171,20 @@ def photo_consent_missing_message() -> str:
     )
 
 
+def _audit_photo(photo: VisitPhoto, action: str, summary: str, user, request) -> None:
+    """The audit row of a change to a visit's photos; ``summary`` names the visit's date."""
+    visit = photo.visit
+    audit_record(
+        action=action,
+        user=user,
+        school=visit.school,
+        student=visit.student,
+        obj=photo,
+        summary=summary % {"date": format_date(visit.date)},
+        request=request,
+    )
+
+
 @transaction.atomic
 def photo_add(
     *, visit: HomeVisit, upload, kind: str, user, client_key=None, request=None
@@ -211,31 +225,24 @@ def photo_add(
     except IntegrityError:
         photo.image.delete(save=False)
         return VisitPhoto.objects.get(client_key=client_key)
-    audit_record(
-        action=AuditEvent.Action.CREATE,
-        user=user,
-        school=visit.school,
-        student=visit.student,
-        obj=photo,
-        summary=_("Added a photo to the home visit of %(date)s")
-        % {"date": format_date(visit.date)},
-        request=request,
+    _audit_photo(
+        photo,
+        AuditEvent.Action.CREATE,
+        _("Added a photo to the home visit of %(date)s"),
+        user,
+        request,
     )
     return photo
 
 
 @transaction.atomic
 def photo_delete(*, photo: VisitPhoto, user, request=None) -> None:
-    visit = photo.visit
-    audit_record(
-        action=AuditEvent.Action.DELETE,
-        user=user,
-        school=visit.school,
-        student=visit.student,
-        obj=photo,
-        summary=_("Removed a photo from the home visit of %(date)s")
-        % {"date": format_date(visit.date)},
-        request=request,
+    _audit_photo(
+        photo,
+        AuditEvent.Action.DELETE,
+        _("Removed a photo from the home visit of %(date)s"),
+        user,
+        request,
     )
     photo.delete()
 
@@ -248,18 +255,12 @@ def student_photos_delete_on_withdrawal(*, student, user, request=None) -> int:
     for photo in VisitPhoto.objects.filter(
         visit__student=student, school_id=student.school_id
     ).select_related("visit", "visit__school"):
-        visit = photo.visit
-        audit_record(
-            action=AuditEvent.Action.DELETE,
-            user=user,
-            school=visit.school,
-            student=student,
-            obj=photo,
-            summary=_(
-                "Deleted a photo of the home visit of %(date)s: the guardian withdrew consent"
-            )
-            % {"date": format_date(visit.date)},
-            request=request,
+        _audit_photo(
+            photo,
+            AuditEvent.Action.DELETE,
+            _("Deleted a photo of the home visit of %(date)s: the guardian withdrew consent"),
+            user,
+            request,
         )
         photo.delete()
         removed += 1
