@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -81,6 +82,20 @@ PLAN_ACTIONS = [
     ("จัดเพื่อนช่วยเพื่อน", "ครูประจำชั้น"),
     ("ส่งพบครูแนะแนว", "ครูแนะแนว"),
 ]
+# Support by the student's draw (from 0 to 1): from, to, kind, source, the amounts (one drawn
+# where there are several), given in term 1 only.
+SUPPORT = [
+    (
+        0.0,
+        0.08,
+        SupportKind.EQUITY_SCHOLARSHIP,
+        "กองทุนเพื่อความเสมอภาคทางการศึกษา (กสศ.)",
+        (1000, 1500),
+        False,
+    ),
+    (0.08, 0.11, SupportKind.UNIFORM, "มูลนิธิเพื่อเด็กในชุมชน", (450, 600, 800), True),
+    (0.11, 0.13, SupportKind.TRANSPORT, "กองทุนโรงเรียน", (500,), False),
+]
 FOLLOW_UPS = [
     ("พูดคุยกับนักเรียนและผู้ปกครอง นักเรียนมาเรียนสม่ำเสมอขึ้น", "partly"),
     ("ติดตามพฤติกรรมในห้องเรียน ยังมีปัญหาบ้าง", "not_improved"),
@@ -90,6 +105,21 @@ FOLLOW_UPS = [
 
 def _dates(term: Term, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return term.start, min(term.end, today)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where care is recorded: the school, the term and its days so far (``first`` to ``last``),
+    and the teacher recorded as the one who held it."""
+
+    school_id: int
+    term: Term
+    by: int | None
+    first: datetime.date
+    last: datetime.date
+
+    def day(self, rng: random.Random) -> datetime.date:
+        return _day(rng, self.first, self.last)
 
 
 def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -158,21 +188,25 @@ def seed_care(
     activities: list[Activity] = []
     members: list[list[tuple[int, str, int | None]]] = []  # per activity: (student, role, partner)
 
-    def add(*, school_id, term, kind, date, topic, students, classroom_id=None, **extra):
+    def add(place: _Place, *, kind, date, topic, students, classroom_id=None, **extra):
         activities.append(
             Activity(
-                school_id=school_id,
-                term=term,
+                school_id=place.school_id,
+                term=place.term,
                 classroom_id=classroom_id,
                 kind=kind,
                 category=ACTIVITY_CATEGORY[kind],
                 date=date,
                 topic=topic,
-                recorded_by_id=recorders.get(classroom_id) if classroom_id else extra.pop("by"),
+                recorded_by_id=place.by,
                 **extra,
             )
         )
         members.append(students)
+
+    def open_plan(place: _Place, student_id: int, *, follow: bool) -> None:
+        plans.append(_plan(rng, place, student_id, follow=follow, today=today))
+        planned.add(student_id)
 
     plans: list[tuple[CarePlan, list, list]] = []
     planned: set[int] = set()
@@ -180,14 +214,14 @@ def seed_care(
         first, last = _dates(term, today)
         talent_by_school: dict[int, list[int]] = {}
         for room, student_ids in rooms.items():
-            school_id, habit, by = school_of_room[room], habits[room], recorders.get(room)
+            school_id, habit = school_of_room[room], habits[room]
+            place = _Place(school_id, term, recorders.get(room), first, last)
             for n in range(habit["sessions"]):
                 present = [s for s in student_ids if rng.random() > habit["absent"]]
                 add(
-                    school_id=school_id,
-                    term=term,
+                    place,
                     kind=ActivityKind.HOMEROOM,
-                    date=_day(rng, first, last),
+                    date=place.day(rng),
                     topic=HOMEROOM_TOPICS[(room + n + term.number) % len(HOMEROOM_TOPICS)],
                     students=[(s, "participant", None) for s in present],
                     classroom_id=room,
@@ -195,10 +229,9 @@ def seed_care(
             if rng.random() < 0.5:
                 present = [s for s in student_ids if rng.random() < 0.7]
                 add(
-                    school_id=school_id,
-                    term=term,
+                    place,
                     kind=ActivityKind.PARENT_MEETING,
-                    date=_day(rng, first, last),
+                    date=place.day(rng),
                     topic="ประชุมผู้ปกครองชั้นเรียน",
                     students=[(s, "participant", None) for s in present],
                     classroom_id=room,
@@ -219,17 +252,12 @@ def seed_care(
                     calm.append(s)
                 elif group.level == "risk":
                     if rng.random() < 0.07 and s not in planned:
-                        plans.append(
-                            _plan(
-                                rng, school_id, s, term, by, first, last, follow=False, today=today
-                            )
-                        )
-                        planned.add(s)
+                        open_plan(place, s, follow=False)
                     if rng.random() < habit["prevention"]:
-                        _prevention(rng, add, school_id, term, s, calm, by, first, last)
+                        _prevention(rng, add, place, s, calm)
                 elif group.level == "problem":
                     if rng.random() < 0.6:
-                        _prevention(rng, add, school_id, term, s, [], by, first, last)
+                        _prevention(rng, add, place, s, [])
                     keep_free = room in teacher1_rooms and not any(
                         _group_of(groups, o, term) is not None
                         and _group_of(groups, o, term).level == "problem"
@@ -240,28 +268,17 @@ def seed_care(
                     if s in planned or keep_free:
                         continue
                     if rng.random() < habit["plans"]:
-                        plans.append(
-                            _plan(
-                                rng, school_id, s, term, by, first, last, follow=True, today=today
-                            )
-                        )
-                        planned.add(s)
+                        open_plan(place, s, follow=True)
                     elif rng.random() < 0.5:
-                        plans.append(
-                            _plan(
-                                rng, school_id, s, term, by, first, last, follow=False, today=today
-                            )
-                        )
-                        planned.add(s)
+                        open_plan(place, s, follow=False)
         for school_id, talented in talent_by_school.items():
+            place = _Place(school_id, term, None, first, last)
             add(
-                school_id=school_id,
-                term=term,
+                place,
                 kind=ActivityKind.TALENT,
-                date=_day(rng, first, last),
+                date=place.day(rng),
                 topic=rng.choice(TALENT_TOPICS),
                 students=[(s, "participant", None) for s in talented if rng.random() < 0.8],
-                by=None,
             )
     # Plans opened in an earlier term get follow-ups in the later ones too.
     for plan, _actions, follow_ups in plans:
@@ -309,7 +326,7 @@ def _bind(rows, plan):
         yield row
 
 
-def _prevention(rng, add, school_id, term, student_id, calm, by, first, last) -> None:
+def _prevention(rng, add, place: _Place, student_id, calm) -> None:
     kind = rng.choices(list(PREVENTION), weights=[30, 15 if calm else 0, 20, 25, 10])[0]
     extra: dict = {}
     students = [(student_id, "participant", None)]
@@ -324,36 +341,34 @@ def _prevention(rng, add, school_id, term, student_id, calm, by, first, last) ->
     elif kind == ActivityKind.COUNSELLING:
         extra["sensitive_notes"] = rng.choice(COUNSELLING_NOTES)
     add(
-        school_id=school_id,
-        term=term,
+        place,
         kind=kind,
-        date=_day(rng, first, last),
+        date=place.day(rng),
         topic=rng.choice(PREVENTION[kind]),
         students=students,
-        by=by,
         **extra,
     )
 
 
-def _plan(rng, school_id, student_id, term, by, first, last, *, follow: bool, today):
-    opened = _day(rng, first, last)
+def _plan(rng, place: _Place, student_id, *, follow: bool, today):
+    opened = place.day(rng)
     problem, goals = rng.choice(PLAN_PROBLEMS)
     # About one plan in ten is overdue for review; the others were reviewed and have their next
     # review ahead (a plan of term 1 still open in term 2 too).
     review = opened + datetime.timedelta(days=rng.choice([14, 30, 45]))
     if rng.random() < 0.1:
-        review = max(opened, last - datetime.timedelta(days=3))
+        review = max(opened, place.last - datetime.timedelta(days=3))
     elif review < today:
         review = today + datetime.timedelta(days=rng.choice([7, 14, 21, 30]))
     plan = CarePlan(
-        school_id=school_id,
+        school_id=place.school_id,
         student_id=student_id,
-        term=term,
+        term=place.term,
         opened_on=opened,
         problem=problem,
         goals=goals,
         next_review=review,
-        opened_by_id=by,
+        opened_by_id=place.by,
     )
     actions = []
     for action, who in rng.sample(PLAN_ACTIONS, 2):
@@ -361,12 +376,12 @@ def _plan(rng, school_id, student_id, term, by, first, last, *, follow: bool, to
         # Most actions whose date has passed are done; a few are late.
         done = rng.random() < (0.93 if due < today else 0.3)
         actions.append(
-            CarePlanAction(school_id=school_id, action=action, who=who, due=due, done=done)
+            CarePlanAction(school_id=place.school_id, action=action, who=who, due=due, done=done)
         )
     follow_ups = []
     if follow:
         for _n in range(rng.choice([1, 1, 2])):
-            follow_ups.append(_follow_up(rng, plan, _day(rng, opened, last)))
+            follow_ups.append(_follow_up(rng, plan, _day(rng, opened, place.last)))
     return plan, actions, follow_ups
 
 
@@ -414,41 +429,17 @@ def _support(rng, enrolments, school_of_room, terms, today, recorders) -> list[S
         roll = rng.random()
         for term in terms:
             first, last = _dates(term, today)
-            if roll < 0.08:
+            for low, high, kind, source, amounts, term1_only in SUPPORT:
+                if not low <= roll < high or (term1_only and term.number != 1):
+                    continue
                 rows.append(
                     Support(
                         school_id=school_id,
                         student_id=student_id,
                         term=term,
-                        kind=SupportKind.EQUITY_SCHOLARSHIP,
-                        source="กองทุนเพื่อความเสมอภาคทางการศึกษา (กสศ.)",
-                        amount=Decimal(rng.choice([1000, 1500])),
-                        date=_day(rng, first, last),
-                        recorded_by_id=recorders.get(classroom_id),
-                    )
-                )
-            if 0.08 <= roll < 0.11 and term.number == 1:
-                rows.append(
-                    Support(
-                        school_id=school_id,
-                        student_id=student_id,
-                        term=term,
-                        kind=SupportKind.UNIFORM,
-                        source="มูลนิธิเพื่อเด็กในชุมชน",
-                        amount=Decimal(rng.choice([450, 600, 800])),
-                        date=_day(rng, first, last),
-                        recorded_by_id=recorders.get(classroom_id),
-                    )
-                )
-            if 0.11 <= roll < 0.13:
-                rows.append(
-                    Support(
-                        school_id=school_id,
-                        student_id=student_id,
-                        term=term,
-                        kind=SupportKind.TRANSPORT,
-                        source="กองทุนโรงเรียน",
-                        amount=Decimal(500),
+                        kind=kind,
+                        source=source,
+                        amount=Decimal(amounts[0] if len(amounts) == 1 else rng.choice(amounts)),
                         date=_day(rng, first, last),
                         recorded_by_id=recorders.get(classroom_id),
                     )
