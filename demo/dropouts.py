@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from carecore.models import Membership, Notification, Role, User
 from dropouts.models import (
@@ -61,8 +62,205 @@ TEAM = [
 ]
 
 
+DISTRICT1 = "district1"
+ADMIN1 = "districtadmin1"
+COORDINATOR = "coordinator"  # the coordinator of the student's school (else coordinator1)
+
+
+@dataclass(frozen=True)
+class _Case:
+    """One case of the demo: reported ``ago`` days ago, about an enrolled student reported by
+    their school (``student``: the index among the students picked, 0 being of coordinator1's
+    school) or a child told by someone else (``child``: the reporter's kind and name, the index
+    of the school concerned or None); worked ``by`` someone up to a step, owned by ``owner``."""
+
+    ago: int
+    situation: str
+    causes: tuple[str, ...]  # with ``draw_cause``: the choices, one of them drawn
+    description: str
+    student: int | None = None
+    child: tuple[str, str, int | None] | None = None
+    # (the step reached, days from the report to the first move, days between the moves)
+    walk: tuple[str, int, int] | None = None
+    by: str = DISTRICT1
+    observations: tuple[tuple[bool, str], ...] = ()  # (still in school, note), from the first
+    close: tuple[str, int, str] | None = None  # (outcome, days ago, note)
+    owner: str | None = DISTRICT1
+    team: int = 0  # how many of TEAM
+    draw_cause: bool = False
+
+
+STILL_THRICE = ((True, ""),) * 3
+KAMNAN = (ReporterKind.VILLAGE_HEAD, "กำนันตำบล")
+CASES = [
+    # 1. Report, just in: a child not in any school, told by a village head (district1).
+    _Case(
+        1,
+        Situation.DROPPED_OUT,
+        ("poverty", "work"),
+        "ไม่ได้ไปโรงเรียนตั้งแต่เปิดเทอม ช่วยพ่อแม่รับจ้างตัดอ้อย",
+        child=(ReporterKind.VILLAGE_HEAD, "นายสมชาย ใจดี ผู้ใหญ่บ้าน", None),
+    ),
+    # 2. Report, late and without an owner: a school's student at risk.
+    _Case(
+        6,
+        Situation.AT_RISK,
+        ("family",),
+        "ขาดเรียนบ่อย อยู่กับยาย พ่อแม่ไปทำงานต่างจังหวัด",
+        student=1,
+        owner=None,
+    ),
+    # 3. Coordinate: a student who dropped out (district1).
+    _Case(
+        5,
+        Situation.DROPPED_OUT,
+        ("migration",),
+        "ครอบครัวย้ายไปทำงานในเมือง ไม่ได้ย้ายโรงเรียน",
+        student=2,
+        walk=(Step.COORDINATE, 2, 1),
+        team=1,
+    ),
+    # 4. Coordinate, round 2 and late: back in school, then found out of school (admin).
+    _Case(
+        150,
+        Situation.NEVER_ENROLLED,
+        ("health", "poverty"),
+        "เด็กอายุเกณฑ์ไม่ได้เข้าเรียน ผู้ปกครองไม่มีเอกสาร",
+        child=(ReporterKind.HEALTH, "รพ.สต. บ้านโคกสี", 1),
+        walk=(Step.BACK_IN_SCHOOL, 4, 12),
+        by=ADMIN1,
+        observations=((True, ""), (False, "ย้ายตามผู้ปกครองไปต่างอำเภอ")),
+        owner=ADMIN1,
+        team=3,
+    ),
+    # 5. Field visit: a child who left school, told by a parent (district1).
+    _Case(
+        9,
+        Situation.DROPPED_OUT,
+        ("behaviour",),
+        "ไม่ยอมไปโรงเรียน ติดเกม ออกจากบ้านกลางคืน",
+        child=(ReporterKind.PARENT, "ป้าของเด็ก", 2),
+        walk=(Step.VISIT, 2, 3),
+        team=2,
+    ),
+    # 6. Meeting: a school's student at risk, owned by the school's coordinator.
+    _Case(
+        20,
+        Situation.AT_RISK,
+        ("poverty", "family"),
+        "ไม่มีค่าเดินทางมาโรงเรียน ขาดเรียนเกือบทุกวันศุกร์",
+        student=0,
+        walk=(Step.MEETING, 3, 5),
+        owner=COORDINATOR,
+        team=2,
+    ),
+    # 7. Refer help, late: a child told by a hospital (district1).
+    _Case(
+        70,
+        Situation.DROPPED_OUT,
+        ("pregnancy",),
+        "ตั้งครรภ์ ออกจากโรงเรียนกลางภาคเรียน",
+        child=(ReporterKind.HEALTH, "โรงพยาบาลพระยืน", None),
+        walk=(Step.REFER_HELP, 4, 7),
+        team=3,
+    ),
+    # 8. Back in school, one observation recorded, the next in the future (district1).
+    _Case(
+        75,
+        Situation.DROPPED_OUT,
+        ("work",),
+        "หยุดเรียนไปช่วยงานร้านอาหารของญาติ",
+        student=3,
+        walk=(Step.BACK_IN_SCHOOL, 3, 4),
+        observations=((True, ""),),
+        team=2,
+    ),
+    # 9. Back in school, one observation recorded, the next overdue (admin): late.
+    _Case(
+        110,
+        Situation.DROPPED_OUT,
+        ("family", "poverty"),
+        "พ่อแม่แยกทาง เด็กไม่ได้ไปโรงเรียน",
+        child=(ReporterKind.COMMUNITY, "อบต. บ้านเม็ง", 3),
+        walk=(Step.BACK_IN_SCHOOL, 5, 5),
+        by=ADMIN1,
+        observations=((True, ""),),
+        owner=ADMIN1,
+        team=1,
+    ),
+    # 10-13. Closed, back in school after three observations.
+    _Case(
+        260,
+        Situation.DROPPED_OUT,
+        ("poverty", "migration"),
+        "ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
+        child=(*KAMNAN, 0),
+        walk=(Step.BACK_IN_SCHOOL, 3, 8),
+        observations=STILL_THRICE,
+        team=2,
+        draw_cause=True,
+    ),
+    _Case(
+        230,
+        Situation.DROPPED_OUT,
+        ("poverty", "family", "work"),
+        "ออกกลางคันระหว่างภาคเรียน",
+        student=4,
+        walk=(Step.BACK_IN_SCHOOL, 3, 8),
+        observations=STILL_THRICE,
+        team=2,
+        draw_cause=True,
+    ),
+    _Case(
+        200,
+        Situation.DROPPED_OUT,
+        ("poverty", "migration"),
+        "ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
+        child=(*KAMNAN, 2),
+        walk=(Step.BACK_IN_SCHOOL, 3, 8),
+        observations=STILL_THRICE,
+        team=2,
+        draw_cause=True,
+    ),
+    _Case(
+        170,
+        Situation.DROPPED_OUT,
+        ("poverty", "family", "work"),
+        "ออกกลางคันระหว่างภาคเรียน",
+        student=5,
+        walk=(Step.BACK_IN_SCHOOL, 3, 8),
+        observations=STILL_THRICE,
+        owner=ADMIN1,
+        team=2,
+        draw_cause=True,
+    ),
+    # 14. Closed: in non-formal education.
+    _Case(
+        140,
+        Situation.DROPPED_OUT,
+        ("work",),
+        "อายุเกินชั้น ไม่ต้องการกลับโรงเรียนเดิม",
+        child=(ReporterKind.COMMUNITY, "สกร. อำเภอ", None),
+        walk=(Step.REFER_HELP, 5, 10),
+        close=(Outcome.NON_FORMAL, 80, "เรียนต่อ กศน. ภาคเรียนนี้"),
+        team=1,
+    ),
+    # 15. Closed: contact lost after a failed observation.
+    _Case(
+        240,
+        Situation.DROPPED_OUT,
+        ("migration",),
+        "ครอบครัวย้ายตามฤดูเก็บเกี่ยว",
+        student=6,
+        walk=(Step.BACK_IN_SCHOOL, 4, 6),
+        by=ADMIN1,
+        observations=((False, "ครอบครัวย้ายออกจากหมู่บ้าน"),),
+        close=(Outcome.LOST_CONTACT, 150, "ติดต่อผู้ปกครองไม่ได้ เบอร์โทรศัพท์ยกเลิก"),
+        owner=ADMIN1,
+    ),
+]
 # Cases about enrolled students (the others are children not in any school).
-STUDENT_CASES = 7
+STUDENT_CASES = sum(1 for case in CASES if case.child is None)
 
 
 class _Builder:
@@ -210,10 +408,9 @@ class _Builder:
 def seed_dropouts(*, district, schools, rng: random.Random, today: datetime.date) -> int:
     """Fifteen cases in ``district``; returns how many."""
     users = {
-        u.username: u
-        for u in User.objects.filter(username__in=["district1", "districtadmin1", "coordinator1"])
+        u.username: u for u in User.objects.filter(username__in=[DISTRICT1, ADMIN1, "coordinator1"])
     }
-    district1, admin1 = users.get("district1"), users.get("districtadmin1")
+    district1, admin1 = users.get(DISTRICT1), users.get(ADMIN1)
     coordinator1 = users.get("coordinator1")
     if district1 is None or admin1 is None:
         return 0
@@ -234,27 +431,29 @@ def seed_dropouts(*, district, schools, rng: random.Random, today: datetime.date
     rng.shuffle(children)
     build = _Builder(district=district, today=today, users=users)
 
-    def student_case(student, *, situation, ago, causes, description, by_school=True):
-        by = coordinators.get(student.school_id) if by_school else district1
+    def student_case(spec: _Case, causes: list[str]):
+        student = picked[spec.student]
+        by = coordinators.get(student.school_id)
         return build.open(
-            ago=ago,
+            ago=spec.ago,
             by=by,
             school=student.school,
             student=student,
-            situation=situation,
+            situation=spec.situation,
             reporter_kind=ReporterKind.SCHOOL,
             reporter_name=by.display_name if by else "",
-            description=description,
+            description=spec.description,
             causes=causes,
-            reported_by_school=by_school,
+            reported_by_school=True,
         )
 
-    def child_case(*, situation, ago, reporter, reporter_name, causes, description, school=None):
+    def child_case(spec: _Case, causes: list[str]):
+        reporter_kind, reporter_name, school = spec.child
         prefix, first, last, village = children.pop()
         return build.open(
-            ago=ago,
+            ago=spec.ago,
             by=district1,
-            school=school,
+            school=None if school is None else schools[school % len(schools)],
             prefix=prefix,
             first_name=first,
             last_name=last,
@@ -263,187 +462,34 @@ def seed_dropouts(*, district, schools, rng: random.Random, today: datetime.date
             address=f"{rng.randint(1, 180)} หมู่ {rng.randint(1, 12)} ต.{village[3:]}",
             guardian_name=f"นาง{rng.choice(['สมศรี', 'บุญเรือน', 'ทองใบ'])} {last}",
             guardian_phone=f"08{rng.randint(10000000, 99999999)}",
-            situation=situation,
-            reporter_kind=reporter,
+            situation=spec.situation,
+            reporter_kind=reporter_kind,
             reporter_name=reporter_name,
             reporter_contact=f"09{rng.randint(10000000, 99999999)}",
-            description=description,
+            description=spec.description,
             causes=causes,
         )
 
-    count = 0
-    s = iter(picked[1:])  # picked[0] is case 6's, owned by their school's coordinator
-
-    # 1. Report, just in: a child not in any school, told by a village head (district1).
-    case, log = child_case(
-        situation=Situation.DROPPED_OUT,
-        ago=1,
-        reporter=ReporterKind.VILLAGE_HEAD,
-        reporter_name="นายสมชาย ใจดี ผู้ใหญ่บ้าน",
-        causes=["poverty", "work"],
-        description="ไม่ได้ไปโรงเรียนตั้งแต่เปิดเทอม ช่วยพ่อแม่รับจ้างตัดอ้อย",
-    )
-    build.finish(case, log, owner=district1)
-    count += 1
-    # 2. Report, late and without an owner: a school's student at risk.
-    case, log = student_case(
-        next(s),
-        situation=Situation.AT_RISK,
-        ago=6,
-        causes=["family"],
-        description="ขาดเรียนบ่อย อยู่กับยาย พ่อแม่ไปทำงานต่างจังหวัด",
-    )
-    build.finish(case, log)
-    count += 1
-    # 3. Coordinate: a student who dropped out (district1).
-    case, log = student_case(
-        next(s),
-        situation=Situation.DROPPED_OUT,
-        ago=5,
-        causes=["migration"],
-        description="ครอบครัวย้ายไปทำงานในเมือง ไม่ได้ย้ายโรงเรียน",
-    )
-    build.walk(case, log, to=Step.COORDINATE, start_ago=3, every=1, by=district1)
-    build.finish(case, log, owner=district1, team=1)
-    count += 1
-    # 4. Coordinate, round 2 and late: back in school, then found out of school (admin).
-    case, log = child_case(
-        situation=Situation.NEVER_ENROLLED,
-        ago=150,
-        reporter=ReporterKind.HEALTH,
-        reporter_name="รพ.สต. บ้านโคกสี",
-        causes=["health", "poverty"],
-        description="เด็กอายุเกณฑ์ไม่ได้เข้าเรียน ผู้ปกครองไม่มีเอกสาร",
-        school=schools[1 % len(schools)],
-    )
-    build.walk(case, log, to=Step.BACK_IN_SCHOOL, start_ago=146, every=12, by=admin1)
-    build.observe(case, log, index=0, still=True, by=admin1)
-    build.observe(case, log, index=1, still=False, by=admin1, note="ย้ายตามผู้ปกครองไปต่างอำเภอ")
-    build.finish(case, log, owner=admin1, team=3)
-    count += 1
-    # 5. Field visit: a child who left school, told by a parent (district1).
-    case, log = child_case(
-        situation=Situation.DROPPED_OUT,
-        ago=9,
-        reporter=ReporterKind.PARENT,
-        reporter_name="ป้าของเด็ก",
-        causes=["behaviour"],
-        description="ไม่ยอมไปโรงเรียน ติดเกม ออกจากบ้านกลางคืน",
-        school=schools[2 % len(schools)],
-    )
-    build.walk(case, log, to=Step.VISIT, start_ago=7, every=3, by=district1)
-    build.finish(case, log, owner=district1, team=2)
-    count += 1
-    # 6. Meeting: a school's student at risk, owned by the school's coordinator.
-    student = picked[0]
-    case, log = student_case(
-        student,
-        situation=Situation.AT_RISK,
-        ago=20,
-        causes=["poverty", "family"],
-        description="ไม่มีค่าเดินทางมาโรงเรียน ขาดเรียนเกือบทุกวันศุกร์",
-    )
-    build.walk(case, log, to=Step.MEETING, start_ago=17, every=5, by=district1)
-    build.finish(case, log, owner=coordinators.get(student.school_id) or coordinator1, team=2)
-    count += 1
-    # 7. Refer help, late: a child told by a hospital (district1).
-    case, log = child_case(
-        situation=Situation.DROPPED_OUT,
-        ago=70,
-        reporter=ReporterKind.HEALTH,
-        reporter_name="โรงพยาบาลพระยืน",
-        causes=["pregnancy"],
-        description="ตั้งครรภ์ ออกจากโรงเรียนกลางภาคเรียน",
-    )
-    build.walk(case, log, to=Step.REFER_HELP, start_ago=66, every=7, by=district1)
-    build.finish(case, log, owner=district1, team=3)
-    count += 1
-    # 8. Back in school, one observation recorded, the next in the future (district1).
-    case, log = student_case(
-        next(s),
-        situation=Situation.DROPPED_OUT,
-        ago=75,
-        causes=["work"],
-        description="หยุดเรียนไปช่วยงานร้านอาหารของญาติ",
-    )
-    build.walk(case, log, to=Step.BACK_IN_SCHOOL, start_ago=72, every=4, by=district1)
-    build.observe(case, log, index=0, still=True, by=district1)
-    build.finish(case, log, owner=district1, team=2)
-    count += 1
-    # 9. Back in school, one observation recorded, the next overdue (admin): late.
-    case, log = child_case(
-        situation=Situation.DROPPED_OUT,
-        ago=110,
-        reporter=ReporterKind.COMMUNITY,
-        reporter_name="อบต. บ้านเม็ง",
-        causes=["family", "poverty"],
-        description="พ่อแม่แยกทาง เด็กไม่ได้ไปโรงเรียน",
-        school=schools[3 % len(schools)],
-    )
-    build.walk(case, log, to=Step.BACK_IN_SCHOOL, start_ago=105, every=5, by=admin1)
-    build.observe(case, log, index=0, still=True, by=admin1)
-    build.finish(case, log, owner=admin1, team=1)
-    count += 1
-    # 10-13. Closed, back in school after three observations.
-    for n, ago in enumerate((260, 230, 200, 170)):
-        if n % 2:
-            case, log = student_case(
-                next(s),
-                situation=Situation.DROPPED_OUT,
-                ago=ago,
-                causes=[rng.choice(["poverty", "family", "work"])],
-                description="ออกกลางคันระหว่างภาคเรียน",
-            )
+    for spec in CASES:
+        causes = [rng.choice(spec.causes)] if spec.draw_cause else list(spec.causes)
+        if spec.child is None:
+            case, log = student_case(spec, causes)
         else:
-            case, log = child_case(
-                situation=Situation.DROPPED_OUT,
-                ago=ago,
-                reporter=ReporterKind.VILLAGE_HEAD,
-                reporter_name="กำนันตำบล",
-                causes=[rng.choice(["poverty", "migration"])],
-                description="ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
-                school=schools[n % len(schools)],
-            )
-        build.walk(case, log, to=Step.BACK_IN_SCHOOL, start_ago=ago - 3, every=8, by=district1)
-        for index in range(3):
-            build.observe(case, log, index=index, still=True, by=district1)
-        build.finish(case, log, owner=district1 if n < 3 else admin1, team=2)
-        count += 1
-    # 14. Closed: in non-formal education.
-    case, log = child_case(
-        situation=Situation.DROPPED_OUT,
-        ago=140,
-        reporter=ReporterKind.COMMUNITY,
-        reporter_name="สกร. อำเภอ",
-        causes=["work"],
-        description="อายุเกินชั้น ไม่ต้องการกลับโรงเรียนเดิม",
-    )
-    build.walk(case, log, to=Step.REFER_HELP, start_ago=135, every=10, by=district1)
-    build.close(
-        case, log, outcome=Outcome.NON_FORMAL, ago=80, note="เรียนต่อ กศน. ภาคเรียนนี้", by=district1
-    )
-    build.finish(case, log, owner=district1, team=1)
-    count += 1
-    # 15. Closed: contact lost after a failed observation.
-    case, log = student_case(
-        next(s),
-        situation=Situation.DROPPED_OUT,
-        ago=240,
-        causes=["migration"],
-        description="ครอบครัวย้ายตามฤดูเก็บเกี่ยว",
-    )
-    build.walk(case, log, to=Step.BACK_IN_SCHOOL, start_ago=236, every=6, by=admin1)
-    build.observe(case, log, index=0, still=False, by=admin1, note="ครอบครัวย้ายออกจากหมู่บ้าน")
-    build.close(
-        case,
-        log,
-        outcome=Outcome.LOST_CONTACT,
-        ago=150,
-        note="ติดต่อผู้ปกครองไม่ได้ เบอร์โทรศัพท์ยกเลิก",
-        by=admin1,
-    )
-    build.finish(case, log, owner=admin1)
-    count += 1
+            case, log = child_case(spec, causes)
+        by = users[spec.by]
+        if spec.walk is not None:
+            to, after, every = spec.walk
+            build.walk(case, log, to=to, start_ago=spec.ago - after, every=every, by=by)
+        for index, (still, note) in enumerate(spec.observations):
+            build.observe(case, log, index=index, still=still, by=by, note=note)
+        if spec.close is not None:
+            outcome, ago, note = spec.close
+            build.close(case, log, outcome=outcome, ago=ago, note=note, by=by)
+        if spec.owner == COORDINATOR:
+            owner = coordinators.get(case.student.school_id) or coordinator1
+        else:
+            owner = users.get(spec.owner)
+        build.finish(case, log, owner=owner, team=spec.team)
 
     # What waits for district1 on their home page.
     late_case = DropoutCase.objects.filter(district=district, late=True, owner=district1).first()
@@ -461,4 +507,4 @@ def seed_dropouts(*, district, schools, rng: random.Random, today: datetime.date
             for kind, c, place in rows
         ]
     )
-    return count
+    return len(CASES)
