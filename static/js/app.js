@@ -10,4 +10,78 @@
       target.form.submit();
     }
   });
+
+  // Thai compounds kept on one line. Chromium breaks Thai where ICU's dictionary sees words, and
+  // it splits these: ครัว|เรือน, มัน|สำปะหลัง, ตัว|ชี้|วัด. Each one in the page's text is wrapped in
+  // <span class="th-word"> (white-space: nowrap, app.css): a line may break before or after it,
+  // never inside, and the text is unchanged (copying, searching, screen readers). The list is
+  // carecore/pdf_thai.py's THAI_COMPOUNDS, which the PDFs keep whole (a test compares the two).
+  var THAI_WORDS = [
+    "ตัวชี้วัด",
+    "ครอบครัว",
+    "ไม่กี่นาที",
+    "ครัวเรือน",
+    "ครูประจำชั้น",
+    "ครูที่ปรึกษา",
+    "ผู้ปกครอง",
+    "ผู้อำนวยการ",
+    "ผู้รับผิดชอบ",
+    "ผู้ส่งต่อ",
+    "ปีการศึกษา",
+    "เยี่ยมบ้าน",
+    "ส่งต่อ",
+    "คัดกรอง",
+    "กลุ่มเสี่ยง",
+    "ประถมศึกษา",
+    "มัธยมศึกษา",
+    "บิดามารดา",
+    "ปู่ย่า",
+    "ตายาย",
+    "ลายมือชื่อ",
+    "ค่าใช้จ่าย",
+    "ระยะทาง",
+    "สารเสพติด",
+    "มันสำปะหลัง",
+    "มั่นรักษ์",
+    "จุดแข็ง",
+    "สมาธิสั้น"
+  ];
+  var thaiWords = new RegExp(THAI_WORDS.slice().sort(function (a, b) { return b.length - a.length; }).join("|"), "g");
+  var SKIPPED = { SCRIPT: 1, STYLE: 1, TEXTAREA: 1, SELECT: 1, OPTION: 1, NOSCRIPT: 1, TEMPLATE: 1, PRE: 1, CODE: 1 };
+
+  function skipped(node, root) {
+    for (var el = node.parentElement; el; el = el.parentElement) {
+      if (SKIPPED[el.tagName] || el.isContentEditable || el.classList.contains("th-word")) return true;
+      if (el === root) break;
+    }
+    return false;
+  }
+
+  function keepThaiWords(root) {
+    if (!root || !root.ownerDocument) return;
+    var found = [];
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      thaiWords.lastIndex = 0;
+      if (thaiWords.test(node.data) && !skipped(node, root)) found.push(node);
+    }
+    found.forEach(function (text) {
+      var data = text.data, fragment = document.createDocumentFragment(), last = 0, match;
+      thaiWords.lastIndex = 0;
+      while ((match = thaiWords.exec(data))) {
+        if (match.index > last) fragment.appendChild(document.createTextNode(data.slice(last, match.index)));
+        var word = document.createElement("span");
+        word.className = "th-word";
+        word.textContent = match[0];
+        fragment.appendChild(word);
+        last = match.index + match[0].length;
+      }
+      if (last < data.length) fragment.appendChild(document.createTextNode(data.slice(last)));
+      text.parentNode.replaceChild(fragment, text);
+    });
+  }
+
+  keepThaiWords(document.body);
+  // Content that htmx brings in later (filters, fragments).
+  document.addEventListener("htmx:load", function (event) { keepThaiWords(event.target); });
 })();
