@@ -63,26 +63,50 @@ def _require_manage(actor: User | None, target: User) -> None:
         raise PermissionDenied(f"User {actor.pk} may not change the account of user {target.pk}.")
 
 
+def _audit_account(
+    user: User,
+    summary: str,
+    by: User,
+    place: dict,
+    request,
+    *,
+    action: str = AuditEvent.Action.CHANGE,
+    changes: dict | None = None,
+) -> None:
+    """The audit row of a change ``by`` made to ``user``'s account (by default a change);
+    ``summary`` names the account with %(name)s and %(username)s."""
+    from carecore.audit import audit_record
+
+    audit_record(
+        action=action,
+        user=by,
+        obj=user,
+        summary=summary % {"name": user.display_name, "username": user.username},
+        changes=changes,
+        request=request,
+        **place,
+    )
+
+
 def _password_set_by_other(
     *, user: User, by: User, created: bool, place: dict, request=None
 ) -> None:
     """A password that ``by`` chose for ``user``: to be changed at the next log-in, audited
     (who, whose, when, from where; never the password), and announced to the owner."""
-    from carecore.audit import audit_record
     from carecore.notifications import notify
 
     if created:
         summary = _("Created the account %(username)s of %(name)s with an initial password")
     else:
         summary = _("Set the password of %(name)s (%(username)s)")
-    audit_record(
+    _audit_account(
+        user,
+        summary,
+        by,
+        place,
+        request,
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
-        user=by,
-        obj=user,
-        summary=summary % {"name": user.display_name, "username": user.username},
         changes={"must_change_password": ["", "True"] if created else ["False", "True"]},
-        request=request,
-        **place,
     )
     where = place.get("school") or place.get("district") or ""
     notify(
@@ -151,7 +175,7 @@ def staff_account_update(
     """Change an account's details and, with ``new_password``, its password. ``changed_by`` may
     change only their own account or one whose every role they outrank; ``school`` or
     ``district`` is where the change was made (the audit log it goes to)."""
-    from carecore.audit import audit_record, model_changes
+    from carecore.audit import model_changes
 
     _require_manage(changed_by, user)
     before = User(**{f: getattr(user, f) for f in DETAIL_FIELDS})
@@ -167,16 +191,8 @@ def staff_account_update(
     place = _audit_place(school=school, district=district)
     changes = model_changes(before, user, DETAIL_FIELDS)
     if changed_by is not None and changes:
-        audit_record(
-            action=AuditEvent.Action.CHANGE,
-            user=changed_by,
-            obj=user,
-            summary=_("Changed the account details of %(name)s (%(username)s)")
-            % {"name": user.display_name, "username": user.username},
-            changes=changes,
-            request=request,
-            **place,
-        )
+        summary = _("Changed the account details of %(name)s (%(username)s)")
+        _audit_account(user, summary, changed_by, place, request, changes=changes)
     if new_password and by_other:
         _password_set_by_other(
             user=user, by=changed_by, created=False, place=place, request=request
@@ -184,8 +200,12 @@ def staff_account_update(
     return user
 
 
-def _audit_role(*, action: str, membership: Membership, changed_by: User, request) -> None:
+def _audit_role(action: str, membership: Membership, changed_by: User | None, request) -> None:
+    """The audit row of a role given or taken (none when the system did it)."""
     from carecore.audit import audit_record
+
+    if changed_by is None:
+        return
 
     if action == AuditEvent.Action.CREATE:
         summary = _("Gave %(name)s the role %(role)s")
@@ -221,25 +241,13 @@ def school_roles_set(
     for membership in Membership.objects.filter(
         user=user, school=school, role__in=current - roles
     ).select_related("user", "school"):
-        if changed_by is not None:
-            _audit_role(
-                action=AuditEvent.Action.DELETE,
-                membership=membership,
-                changed_by=changed_by,
-                request=request,
-            )
+        _audit_role(AuditEvent.Action.DELETE, membership, changed_by, request)
         membership.delete()
     for role in sorted(roles - current):
         membership = Membership.objects.create(
             user=user, school=school, role=role, created_by=changed_by
         )
-        if changed_by is not None:
-            _audit_role(
-                action=AuditEvent.Action.CREATE,
-                membership=membership,
-                changed_by=changed_by,
-                request=request,
-            )
+        _audit_role(AuditEvent.Action.CREATE, membership, changed_by, request)
     if "homeroom" not in roles:
         user.homeroom_assignments.filter(classroom__school=school).delete()
 
@@ -274,8 +282,6 @@ def staff_two_factor_reset(
     many were removed."""
     from allauth.mfa.models import Authenticator
 
-    from carecore.audit import audit_record
-
     if changed_by.pk == user.pk:
         raise PermissionDenied("Manage your own two-factor authentication on its own page.")
     _require_manage(changed_by, user)
@@ -285,15 +291,9 @@ def staff_two_factor_reset(
         authenticator.delete()
         removed += 1
     if removed:
-        audit_record(
-            action=AuditEvent.Action.CHANGE,
-            user=changed_by,
-            obj=user,
-            summary=_("Turned off the two-factor authentication of %(name)s (%(username)s)")
-            % {"name": user.display_name, "username": user.username},
-            request=request,
-            **_audit_place(school=school, district=district),
-        )
+        summary = _("Turned off the two-factor authentication of %(name)s (%(username)s)")
+        place = _audit_place(school=school, district=district)
+        _audit_account(user, summary, changed_by, place, request)
     return removed
 
 

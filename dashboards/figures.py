@@ -336,6 +336,11 @@ def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | Non
 
 
 # --- reading a figure set -----------------------------------------------------------------------
+def _share_property(part: str, whole: str) -> property:
+    """A View's share of the count ``part`` in the count ``whole``."""
+    return property(lambda view: share(view._n(part), view._n(whole)))
+
+
 @dataclass
 class View:
     """A figure set with the shares the pages show (``counts`` may be any sum of sets)."""
@@ -361,26 +366,12 @@ class View:
     def students(self) -> int:
         return self._n("students")
 
-    @property
-    def screened_share(self):
-        return share(self._n("screened"), self._n("students"))
-
-    @property
-    def visited_share(self):
-        return share(self._n("visited"), self._n("students"))
-
-    @property
-    def profile_share(self):
-        return share(self._n("profile_done"), self._n("students"))
-
-    @property
-    def cared_share(self):
-        """Students suitably helped: of the screened, those cared for as their group asks."""
-        return share(self._n("cared"), self._n("screened"))
-
-    @property
-    def plan_share(self):
-        return share(self._n("problem_with_plan"), self._n("problem"))
+    screened_share = _share_property("screened", "students")
+    visited_share = _share_property("visited", "students")
+    profile_share = _share_property("profile_done", "students")
+    # Students suitably helped: of the screened, those cared for as their group asks.
+    cared_share = _share_property("cared", "screened")
+    plan_share = _share_property("problem_with_plan", "problem")
 
     def form_share(self, form: str):
         return share(self._n(f"{form}_done"), self._n(f"{form}_due"))

@@ -108,9 +108,19 @@ def _log(case: DropoutCase, *, kind: str, text: str, date: datetime.date, user) 
     )
 
 
-def _audit(case: DropoutCase, summary: str, **kwargs) -> None:
-    """``audit_row`` with the case's district (a case of a child in no school has no school)."""
-    audit_row(case, summary, district=case.district, **kwargs)
+def _audit(
+    case: DropoutCase,
+    summary: str,
+    user,
+    request,
+    values: dict | None = None,
+    *,
+    action: str = AuditEvent.Action.CHANGE,
+) -> None:
+    """``audit_row`` with the case's district (a case of a child in no school has no school);
+    ``summary`` names the case as %(case)s, ``values`` fill in the rest."""
+    summary %= {"case": case_audit_name(case), **(values or {})}
+    audit_row(case, summary, user=user, request=request, action=action, district=case.district)
 
 
 def case_audit_name(case: DropoutCase) -> str:
@@ -190,6 +200,17 @@ def _owner_url(case: DropoutCase, owner: User) -> str:
 
 def _place(case: DropoutCase) -> str:
     return case.school.name if case.school_id else case.district.name
+
+
+def _tell_owner(case: DropoutCase, owner: User, user) -> None:
+    """Tell ``owner`` that the case is theirs now (not when they took it themselves)."""
+    if owner.pk != getattr(user, "pk", None):
+        notify(
+            users=[owner],
+            kind=Notification.Kind.CASE_ASSIGNED,
+            url=_owner_url(case, owner),
+            place=_place(case),
+        )
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -292,13 +313,7 @@ def case_open(
         date=reported_on,
         user=user,
     )
-    _audit(
-        case,
-        _("Opened a %(case)s") % {"case": case_audit_name(case)},
-        action=AuditEvent.Action.CREATE,
-        user=user,
-        request=request,
-    )
+    _audit(case, _("Opened a %(case)s"), user, request, action=AuditEvent.Action.CREATE)
     if reported_by_school:
         notify(
             users=[u for u in district_staff(district) if u.pk != getattr(user, "pk", None)],
@@ -306,13 +321,8 @@ def case_open(
             url=case_url(case),
             place=_place(case),
         )
-    if owner is not None and owner.pk != getattr(user, "pk", None):
-        notify(
-            users=[owner],
-            kind=Notification.Kind.CASE_ASSIGNED,
-            url=_owner_url(case, owner),
-            place=_place(case),
-        )
+    if owner is not None:
+        _tell_owner(case, owner, user)
     return case
 
 
@@ -374,17 +384,8 @@ def case_advance(
         )
         locked.step_due = min(o.due_on for o in observations)
     bump_revision(locked, "step", "step_started", "step_due", "late", "late_since")
-    _audit(
-        locked,
-        _("%(case)s: %(from)s done, now %(to)s")
-        % {
-            "case": case_audit_name(locked),
-            "from": from_step,
-            "to": locked.get_step_display(),
-        },
-        user=user,
-        request=request,
-    )
+    summary = _("%(case)s: %(from)s done, now %(to)s")
+    _audit(locked, summary, user, request, {"from": from_step, "to": locked.get_step_display()})
     return locked
 
 
@@ -404,12 +405,7 @@ def case_round_again(
     locked.round += 1
     _set_step(locked, Step.COORDINATE, date)
     bump_revision(locked, "round", "step", "step_started", "step_due", "late", "late_since")
-    _audit(
-        locked,
-        _("%(case)s: round %(round)s") % {"case": case_audit_name(locked), "round": locked.round},
-        user=user,
-        request=request,
-    )
+    _audit(locked, _("%(case)s: round %(round)s"), user, request, {"round": locked.round})
     return locked
 
 
@@ -508,7 +504,7 @@ def case_observation_record(
         )
         bump_revision(locked, "round", "step", "step_started", "step_due", "late", "late_since")
         summary = _("%(case)s: not in school at the observation, reopened")
-    _audit(locked, summary % {"case": case_audit_name(locked)}, user=user, request=request)
+    _audit(locked, summary, user, request)
     return observation
 
 
@@ -556,13 +552,8 @@ def case_close(
     bump_revision(
         locked, "step", "step_due", "late", "late_since", "outcome", "outcome_note", "closed_on"
     )
-    _audit(
-        locked,
-        _("%(case)s: closed, %(outcome)s")
-        % {"case": case_audit_name(locked), "outcome": locked.get_outcome_display()},
-        user=user,
-        request=request,
-    )
+    summary = _("%(case)s: closed, %(outcome)s")
+    _audit(locked, summary, user, request, {"outcome": locked.get_outcome_display()})
     return locked
 
 
@@ -584,12 +575,7 @@ def case_note_add(
             }
         )
     entry = _log(case, kind=CaseLogEntry.Kind.NOTE, text=text, date=date, user=user)
-    _audit(
-        case,
-        _("%(case)s: note added") % {"case": case_audit_name(case)},
-        user=user,
-        request=request,
-    )
+    _audit(case, _("%(case)s: note added"), user, request)
     return entry
 
 
@@ -622,12 +608,7 @@ def case_team_member_add(
         date=timezone.localdate(),
         user=user,
     )
-    _audit(
-        case,
-        _("%(case)s: team member added") % {"case": case_audit_name(case)},
-        user=user,
-        request=request,
-    )
+    _audit(case, _("%(case)s: team member added"), user, request)
     return member
 
 
@@ -651,20 +632,8 @@ def case_owner_set(
         user=user,
     )
     bump_revision(locked, "owner")
-    _audit(
-        locked,
-        _("%(case)s: owner %(name)s")
-        % {"case": case_audit_name(locked), "name": owner.display_name},
-        user=user,
-        request=request,
-    )
-    if owner.pk != getattr(user, "pk", None):
-        notify(
-            users=[owner],
-            kind=Notification.Kind.CASE_ASSIGNED,
-            url=_owner_url(locked, owner),
-            place=_place(locked),
-        )
+    _audit(locked, _("%(case)s: owner %(name)s"), user, request, {"name": owner.display_name})
+    _tell_owner(locked, owner, user)
     return locked
 
 

@@ -282,6 +282,21 @@ class SdqKey:
         return self.impact_forms[rater]
 
 
+def _claim_items(
+    path, seen: dict[int, str], members, scale: str, items: int, where: str, prefix: str = ""
+) -> None:
+    """Mark ``members`` as ``scale``'s in ``seen``: each must be one of the form's ``items`` and
+    in no other scale (``where`` and ``prefix`` place the error in the file)."""
+    for item in members:
+        if not 1 <= item <= items:
+            raise InstrumentDataError(path, f"{where}: no item {item}")
+        if item in seen:
+            raise InstrumentDataError(
+                path, f"{prefix}item {item} is in both {seen[item]} and {scale}"
+            )
+        seen[item] = scale
+
+
 def load_sdq_key(path) -> SdqKey:
     """Read and check an SDQ key file."""
     path = Path(path)
@@ -303,14 +318,7 @@ def load_sdq_key(path) -> SdqKey:
     subscales = {name: _int_list(path, table[name], f"subscales.{name}") for name in SDQ_SUBSCALES}
     seen: dict[int, str] = {}
     for name, members in subscales.items():
-        for item in members:
-            if not 1 <= item <= items:
-                raise InstrumentDataError(path, f"subscales.{name}: no item {item}")
-            if item in seen:
-                raise InstrumentDataError(
-                    path, f"subscales: item {item} is in both {seen[item]} and {name}"
-                )
-            seen[item] = name
+        _claim_items(path, seen, members, name, items, f"subscales.{name}", "subscales: ")
     unassigned = sorted(set(range(1, items + 1)) - set(seen))
     if unassigned:
         raise InstrumentDataError(
@@ -775,14 +783,7 @@ def load_eq_instrument(path) -> EqInstrument:
         what = f"scales.{scale_code}"
         first, last = _span(path, row.get("items"), f"{what}.items")
         members = tuple(range(first, last + 1))
-        for item in members:
-            if not 1 <= item <= items:
-                raise InstrumentDataError(path, f"{what}.items: no item {item}")
-            if item in seen:
-                raise InstrumentDataError(
-                    path, f"item {item} is in both {seen[item]} and {scale_code}"
-                )
-            seen[item] = scale_code
+        _claim_items(path, seen, members, scale_code, items, f"{what}.items")
         domain = row.get("domain")
         if domain not in domain_codes:
             raise InstrumentDataError(path, f"{what}.domain: one of {', '.join(domain_codes)}")
