@@ -14,8 +14,8 @@ characters, so copying and searching are unchanged).
 
 ``keep_thai_words`` wraps the words of ``THAI_COMPOUNDS`` in the text of a whole HTML document;
 carecore.pdf applies it to every document before rendering. Only text between tags in the body is
-touched (not the title, styles, scripts or inline SVG, nor attribute values). Keep the entries
-short: an inline block wider than its column overflows it instead of breaking.
+touched (not the title, styles, scripts or inline SVG, nor attribute values). A word wider than
+its whole column still breaks inside (the block wraps), as it did before, rather than overflow.
 """
 
 from __future__ import annotations
