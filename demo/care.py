@@ -31,8 +31,9 @@ from care.models import (
     Support,
     SupportKind,
 )
+from demo.screening import group_override
 from schools.models import HomeroomAssignment, Term
-from screening.models import CareGroup, CareGroupChange
+from screening.models import CareGroup
 from students.models import Enrolment
 
 BATCH = 2000
@@ -409,17 +410,10 @@ def _ensure_problem_student(groups, rooms, teacher1_rooms, terms, recorders, rng
             continue
         group = next((g for g in in_room if g.level == "risk"), in_room[-1])
         reason = "ครูประจำชั้นสังเกตพฤติกรรมต่อเนื่อง พบว่าแยกตัวจากเพื่อนบ่อย ขอให้ติดตามใกล้ชิด"
-        CareGroupChange.objects.create(
-            group=group,
-            from_level=group.level,
-            to_level="problem",
-            reason=reason,
-            changed_by_id=recorders.get(room),
+        change = group_override(
+            group, "problem", reason, by_id=recorders.get(room), at=timezone.now()
         )
-        group.level = group.override_level = "problem"
-        group.override_reason = reason
-        group.overridden_by_id = recorders.get(room)
-        group.overridden_at = timezone.now()
+        change.save()
         group.save()
 
 

@@ -94,6 +94,19 @@ def _impact(rng: random.Random, key, rater: str, profile: dict[str, str]) -> dic
     return impact
 
 
+def group_override(group: CareGroup, level: str, reason: str, *, by_id, at) -> CareGroupChange:
+    """Move ``group`` to ``level`` by hand, as a teacher does (screening.services.
+    care_group_override, without saving): returns the change row, not saved either."""
+    change = CareGroupChange(
+        group=group, from_level=group.level, to_level=level, reason=reason, changed_by_id=by_id
+    )
+    group.level = group.override_level = level
+    group.override_reason = reason
+    group.overridden_by_id = by_id
+    group.overridden_at = at
+    return change
+
+
 def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, int]) -> dict:
     """Screen term 1 of ``academic_year`` for every enrolled child from อ.2 up.
 
@@ -206,7 +219,7 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
     for row in eq_rows:
         eq_by_student.setdefault(row.student_id, []).append(row)
     groups: list[CareGroup] = []
-    overrides: list[tuple[CareGroup, str, str, int | None]] = []
+    changes: list[CareGroupChange] = []
     now = timezone.now()
     for student, mine, teacher_id in per_student.values():
         derived = care_group_derive(
@@ -216,42 +229,18 @@ def seed_screening(*, academic_year, rng: random.Random, reviewers: dict[int, in
         )
         if derived is None:
             continue
-        level, reasons, special, special_reasons = derived
-        group = CareGroup(
-            student=student,
-            term=term,
-            school_id=student.school_id,
-            derived_level=level,
-            level=level,
-            special=special,
-            reasons=reasons,
-            special_reasons=special_reasons,
-        )
+        group = CareGroup(student=student, term=term, school_id=student.school_id)
+        group.derived_level, group.reasons, group.special, group.special_reasons = derived
+        level = group.level = group.derived_level
         if rng.random() < 0.006:
             new_level = {"normal": "risk", "risk": "problem", "problem": "risk"}[level]
             if level == "problem":
                 new_level = "normal" if rng.random() < 0.3 else "risk"
             reason = rng.choice(OVERRIDE_REASONS)
-            group.override_level = new_level
-            group.override_reason = reason
-            group.overridden_by_id = teacher_id
-            group.overridden_at = now
-            group.level = new_level
-            overrides.append((group, level, reason, teacher_id))
+            changes.append(group_override(group, new_level, reason, by_id=teacher_id, at=now))
         groups.append(group)
     CareGroup.objects.bulk_create(groups, batch_size=2000)
-    CareGroupChange.objects.bulk_create(
-        [
-            CareGroupChange(
-                group=group,
-                from_level=before,
-                to_level=group.level,
-                reason=reason,
-                changed_by_id=by,
-            )
-            for group, before, reason, by in overrides
-        ]
-    )
+    CareGroupChange.objects.bulk_create(changes)
     counts = {"normal": 0, "risk": 0, "problem": 0}
     for group in groups:
         counts[group.level] += 1
