@@ -475,17 +475,17 @@ def seed_referrals(
         return (staff.get((school_id, role)) or [None])[0]
 
     def make(
+        pupil: tuple[int, int, int],
         *,
-        student_id,
-        classroom_id,
-        school_id,
         status,
-        kind,
+        kind=Referral.Kind.INTERNAL,
         overdue=False,
         sender=None,
         to_role="",
         agency=None,
     ) -> Referral:
+        """A referral of ``pupil`` (student, classroom and school ids) in ``status``."""
+        student_id, classroom_id, school_id = pupil
         school = schools[school_id]
         sender = sender or teacher_of.get(classroom_id)
         pool = [a for a in by_district.get(school.district_id, []) if a.active]
@@ -625,9 +625,7 @@ def seed_referrals(
                 continue
             status = rng.choices(STATUSES, weights=STATUS_WEIGHTS)[0]
             make(
-                student_id=student_id,
-                classroom_id=classroom_id,
-                school_id=school_id,
+                (student_id, classroom_id, school_id),
                 status=status,
                 kind=Referral.Kind.EXTERNAL if rng.random() < 0.4 else Referral.Kind.INTERNAL,
                 overdue=status != Status.CLOSED and rng.random() < 0.3,
@@ -647,30 +645,16 @@ def seed_referrals(
     ]
     have = {(r.kind, r.status, r.is_overdue(today)) for r in referrals}
     for i, (kind, status, overdue) in enumerate(w for w in wanted if w not in have):
-        student_id, classroom_id, school_id = in_need[(i * 7) % len(in_need)]
-        make(
-            student_id=student_id,
-            classroom_id=classroom_id,
-            school_id=school_id,
-            status=status,
-            kind=kind,
-            overdue=overdue,
-        )
+        make(in_need[(i * 7) % len(in_need)], status=status, kind=kind, overdue=overdue)
 
     roles_seen = {r.to_role for r in referrals}
     for role in (Role.COUNSELLOR, Role.DISCIPLINE, Role.NURSE):
         if role in roles_seen:
             continue
-        for student_id, classroom_id, school_id in in_need:
+        for pupil in in_need:
+            _student_id, classroom_id, school_id = pupil
             if holder(school_id, role) not in (None, teacher_of.get(classroom_id)):
-                make(
-                    student_id=student_id,
-                    classroom_id=classroom_id,
-                    school_id=school_id,
-                    status=Status.CLOSED,
-                    kind=Referral.Kind.INTERNAL,
-                    to_role=role,
-                )
+                make(pupil, status=Status.CLOSED, to_role=role)
                 break
 
     # An agency no longer in use stays on the old referrals that named it.
@@ -680,9 +664,7 @@ def seed_referrals(
         student_id, school_id = by_room[room][-1]
         if schools[school_id].district_id == retired[0].district_id:
             make(
-                student_id=student_id,
-                classroom_id=room,
-                school_id=school_id,
+                (student_id, room, school_id),
                 status=Status.CLOSED,
                 kind=Referral.Kind.EXTERNAL,
                 agency=retired[0],
@@ -703,11 +685,8 @@ def seed_referrals(
             if status not in have and len(students) > i:
                 student_id, school_id = students[i]
                 make(
-                    student_id=student_id,
-                    classroom_id=room,
-                    school_id=school_id,
+                    (student_id, room, school_id),
                     status=status,
-                    kind=Referral.Kind.INTERNAL,
                     sender=teacher1,
                     to_role=Role.COUNSELLOR,
                 )
@@ -733,11 +712,8 @@ def seed_referrals(
             room = rooms[(i * 3 + 1) % len(rooms)]
             student_id, school_id = by_room[room][-1]
             make(
-                student_id=student_id,
-                classroom_id=room,
-                school_id=school_id,
+                (student_id, room, school_id),
                 status=Status.SENT,
-                kind=Referral.Kind.INTERNAL,
                 overdue=overdue,
                 to_role=Role.COUNSELLOR,
             )
