@@ -107,9 +107,5 @@ def care_plan_context(plan: CarePlan, paper) -> dict:
 def care_plan_pdf(*, plan: CarePlan) -> bytes:
     from carecore.pdf import Paper, render_pdf
 
-    paper = Paper(plan.school)
-    return render_pdf(
-        "care/pdf/care_plan.html",
-        {"sheet": care_plan_context(plan, paper)},
-        school=plan.school,
-    )
+    sheet = care_plan_context(plan, Paper(plan.school))
+    return render_pdf("care/pdf/care_plan.html", {"sheet": sheet}, school=plan.school)

@@ -186,15 +186,18 @@ def referral_letter_context(referral: Referral, paper) -> dict:
     }
 
 
-def referral_letter_pdf(*, referral: Referral) -> bytes:
+def _referral_pdf(referral: Referral, template_name: str, name: str, build) -> bytes:
+    """A document of the referral on its school's paper: ``build(referral, paper)`` is the
+    template's ``name``."""
     from carecore.pdf import Paper, render_pdf
 
-    paper = Paper(referral.school)
-    return render_pdf(
-        "referrals/pdf/referral_letter.html",
-        {"letter": referral_letter_context(referral, paper)},
-        school=referral.school,
-    )
+    context = {name: build(referral, Paper(referral.school))}
+    return render_pdf(template_name, context, school=referral.school)
+
+
+def referral_letter_pdf(*, referral: Referral) -> bytes:
+    template_name = "referrals/pdf/referral_letter.html"
+    return _referral_pdf(referral, template_name, "letter", referral_letter_context)
 
 
 def referral_result_context(referral: Referral, paper) -> dict:
@@ -269,11 +272,5 @@ def referral_result_context(referral: Referral, paper) -> dict:
 
 
 def referral_result_pdf(*, referral: Referral) -> bytes:
-    from carecore.pdf import Paper, render_pdf
-
-    paper = Paper(referral.school)
-    return render_pdf(
-        "referrals/pdf/referral_result.html",
-        {"report": referral_result_context(referral, paper)},
-        school=referral.school,
-    )
+    template_name = "referrals/pdf/referral_result.html"
+    return _referral_pdf(referral, template_name, "report", referral_result_context)
