@@ -78,6 +78,14 @@ def short_text(
     )
 
 
+def refuse_too_large(upload, max_bytes: int, message) -> None:
+    """Refuse an uploaded file over ``max_bytes``; ``message`` says its size as %(size)s MB."""
+    if upload.size > max_bytes:
+        raise forms.ValidationError(
+            message, code="too_large", params={"size": f"{upload.size / 1024 / 1024:.1f}"}
+        )
+
+
 # The widest integer a database column holds (PostgreSQL bigint, SQLite's 64-bit INTEGER).
 _BIGINT = 2**63
 

@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from carecore.forms import ModelMultipleChoiceField
+from carecore.forms import ModelMultipleChoiceField, refuse_too_large
 from carecore.models import SCHOOL_ROLES, Role, User
 
 
@@ -233,12 +233,11 @@ def emblem_normalize(upload) -> ContentFile:
         _("This file is not a PNG or JPEG image. Choose a picture of the emblem."),
         code="not_image",
     )
-    if upload.size > EMBLEM_MAX_BYTES:
-        raise forms.ValidationError(
-            _("This file is too large (%(size)s MB). An emblem may be at most 2 MB."),
-            code="too_large",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
-        )
+    refuse_too_large(
+        upload,
+        EMBLEM_MAX_BYTES,
+        _("This file is too large (%(size)s MB). An emblem may be at most 2 MB."),
+    )
     try:
         with Image.open(upload) as image:
             if image.format not in ("PNG", "JPEG"):

@@ -51,6 +51,11 @@ def sdq_item_scale(number: int) -> str:
     return ""
 
 
+def _answered(prefix: str, answers) -> dict[str, str]:
+    """The answered ones of (key, answer) pairs as initial values, named ``prefix`` + key."""
+    return {f"{prefix}{key}": str(value) for key, value in answers if value is not None}
+
+
 class _ItemsForm(forms.Form):
     """A questionnaire of numbered items (q1, q2, …), each left empty or answered with a score,
     and the revision of the saved form it was opened at."""
@@ -83,11 +88,8 @@ class _ItemsForm(forms.Form):
         """A saved form's revision and answers as initial values ({} when none is saved)."""
         if response is None:
             return {}
-        initial = {"revision": response.revision}
-        for number, value in enumerate(response.answers or [], start=1):
-            if value is not None:
-                initial[f"q{number}"] = str(value)
-        return initial
+        answers = enumerate(response.answers or [], start=1)
+        return {"revision": response.revision, **_answered("q", answers)}
 
 
 class SdqForm(_ItemsForm):
@@ -136,12 +138,8 @@ class SdqForm(_ItemsForm):
 
     @classmethod
     def initial_from(cls, response) -> dict:
-        initial = super().initial_from(response)
         impact = response.impact_answers if response is not None else None
-        for name, value in (impact or {}).items():
-            if value is not None:
-                initial[f"impact_{name}"] = str(value)
-        return initial
+        return super().initial_from(response) | _answered("impact_", (impact or {}).items())
 
 
 class EqForm(_ItemsForm):

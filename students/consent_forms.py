@@ -7,8 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecore.forms import ThaiDateField
+from carecore.forms import ThaiDateField, long_text
 from students.consent_models import GuardianConsent
+
+
+def _optional_note(label, help_text):
+    return long_text(label, rows=2, max_length=2000, required=False, help_text=help_text)
 
 
 class ConsentForm(forms.Form):
@@ -26,23 +30,15 @@ class ConsentForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text=_("The guardian's name and relation to the student, e.g. Mrs Somsri, mother."),
     )
-    given_on = ThaiDateField(label=_("Consent given on"))
+    given_on = ThaiDateField(label=_("Consent given on"), initial=timezone.localdate)
     method = forms.ChoiceField(
         label=_("How it was given"),
         choices=GuardianConsent.Method.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-        help_text=_("For example where the signed form is filed."),
-    )
+    note = _optional_note(_("Note"), _("For example where the signed form is filed."))
 
     def __init__(self, *args, student, **kwargs):
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         guardians = student.guardians.all()
         self.fields["guardian"].queryset = guardians
@@ -61,20 +57,12 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = ThaiDateField(label=_("Withdrawn on"))
-    reason = forms.CharField(
-        label=_("Reason (if the guardian gave one)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-        help_text=_("A guardian does not have to give a reason to withdraw consent."),
+    withdrawn_on = ThaiDateField(label=_("Withdrawn on"), initial=timezone.localdate)
+    reason = _optional_note(
+        _("Reason (if the guardian gave one)"),
+        _("A guardian does not have to give a reason to withdraw consent."),
     )
     confirm = forms.BooleanField(
         label=_("I understand what will happen and want to record the withdrawal"),
         error_messages={"required": _("Tick the box to confirm.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("withdrawn_on", timezone.localdate())
-        super().__init__(*args, **kwargs)

@@ -36,23 +36,22 @@ class StudentForm(forms.ModelForm):
             {"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"}
         )
 
+    def _unique_in_school(self, name: str, value: str, message) -> str:
+        """``value`` unless another student of the school has it as their ``name``."""
+        others = Student.objects.filter(school=self.instance.school).exclude(pk=self.instance.pk)
+        if others.filter(**{name: value}).exists():
+            raise forms.ValidationError(message)
+        return value
+
     def clean_national_id(self):
         value = normalize_national_id(self.cleaned_data["national_id"])
-        clash = Student.objects.filter(school=self.instance.school, national_id=value).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise forms.ValidationError(_("Another student of this school has this national ID."))
-        return value
+        message = _("Another student of this school has this national ID.")
+        return self._unique_in_school("national_id", value, message)
 
     def clean_student_code(self):
         value = self.cleaned_data["student_code"].strip()
-        clash = Student.objects.filter(school=self.instance.school, student_code=value).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise forms.ValidationError(_("Another student of this school has this student code."))
-        return value
+        message = _("Another student of this school has this student code.")
+        return self._unique_in_school("student_code", value, message)
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import ActivityKind, ContactMethod
-from carecore.forms import ModelMultipleChoiceField, ThaiDateField
+from carecore.forms import ModelMultipleChoiceField, ThaiDateField, refuse_too_large
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # What an attachment may be, by extension, and the first bytes such a file starts with.
@@ -50,12 +50,11 @@ def validate_attachment(upload) -> None:
             ),
             code="type",
         )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise forms.ValidationError(
-            _("This file is too large (%(size)s MB). An attachment may be at most 10 MB."),
-            code="too_large",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}"},
-        )
+    refuse_too_large(
+        upload,
+        ATTACHMENT_MAX_BYTES,
+        _("This file is too large (%(size)s MB). An attachment may be at most 10 MB."),
+    )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -18,7 +18,6 @@ from carecore.dates import ARABIC_DIGITS
 from carecore.forms import ThaiDateField
 from schools.models import AcademicYear
 from students.models import (
-    AbilityRecord,
     FamilyRecord,
     HealthRecord,
     ProtectionRecord,
@@ -51,38 +50,48 @@ class LooseIntegerField(NumberInputMixin, forms.IntegerField):
     widget = forms.TextInput
 
 
-def _number(label, *, low, high, message, decimals=None, help_text="", integer=False):
-    """A number field with one clear message for anything out of range."""
-    errors = {"min_value": message, "max_value": message}
-    attrs = {"inputmode": "numeric" if integer else "decimal", "autocomplete": "off"}
-    if integer:
-        return LooseIntegerField(
-            label=label,
-            required=False,
-            min_value=low,
-            max_value=high,
-            error_messages=errors,
-            help_text=help_text,
-            widget=forms.TextInput(attrs=attrs),
-        )
+# The fields below take their label from the model's field of the same name (SectionForm) unless
+# one is given.
+def _number_options(message, inputmode: str, *, label=None, help_text="") -> dict:
+    return {
+        "label": label,
+        "required": False,
+        "error_messages": {"min_value": message, "max_value": message},
+        "help_text": help_text,
+        "widget": forms.TextInput(attrs={"inputmode": inputmode, "autocomplete": "off"}),
+    }
+
+
+def _whole(low: int, high: int, message, **options) -> LooseIntegerField:
+    """A whole number from ``low`` to ``high``, with one clear ``message`` for anything else."""
+    return LooseIntegerField(
+        min_value=low, max_value=high, **_number_options(message, "numeric", **options)
+    )
+
+
+def _decimal(low, high, message, *, places: int = 1, **options) -> LooseDecimalField:
+    """A number from ``low`` to ``high`` with up to ``places`` decimals (see ``_whole``)."""
     return LooseDecimalField(
-        label=label,
-        required=False,
         min_value=low,
         max_value=high,
-        decimal_places=decimals,
-        error_messages=errors,
-        help_text=help_text,
-        widget=forms.TextInput(attrs=attrs),
+        decimal_places=places,
+        **_number_options(message, "decimal", **options),
     )
+
+
+def _text_line(max_length: int, help_text="") -> forms.CharField:
+    return forms.CharField(required=False, max_length=max_length, help_text=help_text)
+
+
+def _text_box(help_text="") -> forms.CharField:
+    return forms.CharField(required=False, widget=forms.Textarea, help_text=help_text)
 
 
 YES_NO = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 
-def _yes_no(label, **kwargs):
+def _yes_no(**kwargs):
     return forms.TypedChoiceField(
-        label=label,
         required=False,
         choices=YES_NO,
         coerce=lambda v: v == "true",
@@ -102,14 +111,15 @@ def _radio(model, name, *, label=None):
     )
 
 
-def _ticks(choices, label):
+def _ticks(choices):
     return forms.MultipleChoiceField(
-        label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+        required=False, choices=choices, widget=forms.CheckboxSelectMultiple
     )
 
 
 class SectionForm(forms.Form):
-    """A section's form, filled from its record (or empty)."""
+    """A section's form, filled from its record (or empty). A field without a label has the
+    name of the record's field."""
 
     section: str
 
@@ -117,10 +127,12 @@ class SectionForm(forms.Form):
         if record is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(record)
         super().__init__(*args, **kwargs)
-        for name in self.fields:
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
+        model = SECTIONS[self.section].model
+        for name, field in self.fields.items():
+            if field.label is None:
+                field.label = _label(model, name)
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
 
     def initial_from(self, record) -> dict:
         initial = {}
@@ -145,63 +157,27 @@ class SectionForm(forms.Form):
 class AbilityForm(SectionForm):
     section = "ability"
 
-    talents = forms.CharField(
-        label=_label(AbilityRecord, "talents"),
-        required=False,
-        widget=forms.Textarea,
-        help_text=_("Sports, music, art, academic... Leave empty if none was seen yet."),
-    )
-    awards = forms.CharField(
-        label=_label(AbilityRecord, "awards"),
-        required=False,
-        widget=forms.Textarea,
-        help_text=_("One per line, with the level (school, network, district, country)."),
-    )
-    learning_notes = forms.CharField(
-        label=_label(AbilityRecord, "learning_notes"),
-        required=False,
-        widget=forms.Textarea,
-        help_text=_("Strong and weak subjects, reading and writing, how the student learns."),
+    talents = _text_box(_("Sports, music, art, academic... Leave empty if none was seen yet."))
+    awards = _text_box(_("One per line, with the level (school, network, district, country)."))
+    learning_notes = _text_box(
+        _("Strong and weak subjects, reading and writing, how the student learns.")
     )
 
 
 class HealthForm(SectionForm):
     section = "health"
 
-    weight_kg = _number(
-        _label(HealthRecord, "weight_kg"),
-        low=5,
-        high=200,
-        decimals=1,
-        message=_("Enter the weight in kilograms, between 5 and 200."),
-    )
-    height_cm = _number(
-        _label(HealthRecord, "height_cm"),
-        low=50,
-        high=230,
-        decimals=1,
-        message=_("Enter the height in centimetres, between 50 and 230."),
-    )
-    measured_on = ThaiDateField(
-        label=_label(HealthRecord, "measured_on"),
-        required=False,
-        help_text=_("Empty: today."),
-    )
+    weight_kg = _decimal(5, 200, _("Enter the weight in kilograms, between 5 and 200."))
+    height_cm = _decimal(50, 230, _("Enter the height in centimetres, between 50 and 230."))
+    measured_on = ThaiDateField(required=False, help_text=_("Empty: today."))
     eyesight = _radio(HealthRecord, "eyesight")
     hearing = _radio(HealthRecord, "hearing")
-    has_chronic_illness = _yes_no(_label(HealthRecord, "has_chronic_illness"))
-    chronic_illness = forms.CharField(
-        label=_label(HealthRecord, "chronic_illness"),
-        required=False,
-        widget=forms.Textarea,
-        help_text=_("For example asthma, allergy, thalassaemia; medicines the school should know."),
+    has_chronic_illness = _yes_no()
+    chronic_illness = _text_box(
+        _("For example asthma, allergy, thalassaemia; medicines the school should know.")
     )
-    disabilities = _ticks(HealthRecord.Disability.choices, _label(HealthRecord, "disabilities"))
-    mind_behaviour_notes = forms.CharField(
-        label=_label(HealthRecord, "mind_behaviour_notes"),
-        required=False,
-        widget=forms.Textarea,
-    )
+    disabilities = _ticks(HealthRecord.Disability.choices)
+    mind_behaviour_notes = _text_box()
 
     def clean_measured_on(self):
         value = self.cleaned_data["measured_on"]
@@ -237,41 +213,25 @@ class FamilyForm(SectionForm):
     section = "family"
 
     lives_with = _radio(FamilyRecord, "lives_with")
-    lives_with_other = forms.CharField(
-        label=_label(FamilyRecord, "lives_with_other"),
-        required=False,
-        max_length=100,
-        help_text=_("Whom, when you chose “Other”."),
-    )
+    lives_with_other = _text_line(100, _("Whom, when you chose “Other”."))
     parents_status = _radio(FamilyRecord, "parents_status")
-    working_away_place = forms.CharField(
-        label=_label(FamilyRecord, "working_away_place"),
-        required=False,
-        max_length=100,
-        help_text=_("When the parents work away from home, for example Bangkok."),
+    working_away_place = _text_line(
+        100, _("When the parents work away from home, for example Bangkok.")
     )
-    household_size = _number(
-        _label(FamilyRecord, "household_size"),
-        low=1,
-        high=50,
-        integer=True,
-        message=_("A household has 1 to 50 people, the student included."),
+    household_size = _whole(
+        1,
+        50,
+        _("A household has 1 to 50 people, the student included."),
         help_text=_("Everyone who lives and eats in the house, the student included."),
     )
-    income_per_month = _number(
-        _label(FamilyRecord, "income_per_month"),
-        low=0,
-        high=10_000_000,
-        integer=True,
-        message=_("Enter the income in baht a month: 0 or more, at most 10,000,000."),
+    income_per_month = _whole(
+        0,
+        10_000_000,
+        _("Enter the income in baht a month: 0 or more, at most 10,000,000."),
         help_text=_("All earners together. The income per person is worked out from it."),
     )
-    main_occupations = forms.CharField(
-        label=_label(FamilyRecord, "main_occupations"),
-        required=False,
-        max_length=200,
-    )
-    welfare_card = _yes_no(_label(FamilyRecord, "welfare_card"))
+    main_occupations = _text_line(200)
+    welfare_card = _yes_no()
     equity_scholarship = _radio(FamilyRecord, "equity_scholarship")
 
     def __init__(self, *args, record=None, **kwargs):
@@ -315,9 +275,7 @@ class HouseholdMemberForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. grandmother")}),
     )
-    age = _number(
-        _("Age"), low=0, high=120, integer=True, message=_("An age is between 0 and 120.")
-    )
+    age = _whole(0, 120, _("An age is between 0 and 120."), label=_("Age"))
     occupation = forms.CharField(label=_("Occupation"), required=False, max_length=100)
 
     def clean(self):
@@ -337,50 +295,21 @@ HouseholdMemberFormSet = forms.formset_factory(
 class ProtectionForm(SectionForm):
     section = "protection"
 
-    risks = _ticks(ProtectionRecord.Risk.choices, _label(ProtectionRecord, "risks"))
-    risk_note = forms.CharField(
-        label=_label(ProtectionRecord, "risk_note"),
-        required=False,
-        widget=forms.Textarea,
-        help_text=_(
-            "What was seen or heard, and by whom. Only people who care for the student can read it."
-        ),
+    risks = _ticks(ProtectionRecord.Risk.choices)
+    risk_note = _text_box(
+        _("What was seen or heard, and by whom. Only people who care for the student can read it.")
     )
     travel_mode = _radio(ProtectionRecord, "travel_mode")
-    travel_distance_km = _number(
-        _label(ProtectionRecord, "travel_distance_km"),
-        low=0,
-        high=300,
-        decimals=1,
-        message=_("Enter the distance in kilometres, between 0 and 300."),
-    )
-    travel_minutes = _number(
-        _label(ProtectionRecord, "travel_minutes"),
-        low=0,
-        high=600,
-        integer=True,
-        message=_("Enter the time in minutes, between 0 and 600."),
+    travel_distance_km = _decimal(0, 300, _("Enter the distance in kilometres, between 0 and 300."))
+    travel_minutes = _whole(
+        0,
+        600,
+        _("Enter the time in minutes, between 0 and 600."),
         help_text=_("One way, from home to school."),
     )
-    travel_cost_baht = _number(
-        _label(ProtectionRecord, "travel_cost_baht"),
-        low=0,
-        high=10_000,
-        integer=True,
-        message=_("Enter baht a day, between 0 and 10,000."),
-    )
-    pocket_money_baht = _number(
-        _label(ProtectionRecord, "pocket_money_baht"),
-        low=0,
-        high=10_000,
-        integer=True,
-        message=_("Enter baht a day, between 0 and 10,000."),
-    )
-    other_notes = forms.CharField(
-        label=_label(ProtectionRecord, "other_notes"),
-        required=False,
-        widget=forms.Textarea,
-    )
+    travel_cost_baht = _whole(0, 10_000, _("Enter baht a day, between 0 and 10,000."))
+    pocket_money_baht = _whole(0, 10_000, _("Enter baht a day, between 0 and 10,000."))
+    other_notes = _text_box()
 
     def clean(self):
         cleaned = super().clean()
@@ -421,12 +350,12 @@ def _subject_list(text: str) -> list[str]:
 
 class TermResultForm(forms.Form):
     term = forms.ChoiceField(label=_("Term"))
-    gpa = _number(
-        _("Grade-point average"),
-        low=0,
-        high=4,
-        decimals=2,
-        message=_("A grade-point average is between 0.00 and 4.00."),
+    gpa = _decimal(
+        0,
+        4,
+        _("A grade-point average is between 0.00 and 4.00."),
+        places=2,
+        label=_("Grade-point average"),
         help_text=_("For example 3.25. Leave empty when the grades are not out yet."),
     )
     failed_subjects = forms.CharField(
