@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from carecore.models import Membership, Notification, Role, User
 from dropouts.models import (
@@ -90,8 +90,26 @@ class _Case:
     draw_cause: bool = False
 
 
-STILL_THRICE = ((True, ""),) * 3
+# Back in school, closed after three observations: a child told by the kamnan, a student.
 KAMNAN = (ReporterKind.VILLAGE_HEAD, "กำนันตำบล")
+_KAMNAN_TOLD = _Case(
+    0,
+    Situation.DROPPED_OUT,
+    ("poverty", "migration"),
+    "ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
+    child=(*KAMNAN, 0),
+    walk=(Step.BACK_IN_SCHOOL, 3, 8),
+    observations=((True, ""),) * 3,
+    team=2,
+    draw_cause=True,
+)
+_LEFT_SCHOOL = replace(
+    _KAMNAN_TOLD,
+    causes=("poverty", "family", "work"),
+    description="ออกกลางคันระหว่างภาคเรียน",
+    child=None,
+    student=4,
+)
 CASES = [
     # 1. Report, just in: a child not in any school, told by a village head (district1).
     _Case(
@@ -188,52 +206,11 @@ CASES = [
         owner=ADMIN1,
         team=1,
     ),
-    # 10-13. Closed, back in school after three observations.
-    _Case(
-        260,
-        Situation.DROPPED_OUT,
-        ("poverty", "migration"),
-        "ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
-        child=(*KAMNAN, 0),
-        walk=(Step.BACK_IN_SCHOOL, 3, 8),
-        observations=STILL_THRICE,
-        team=2,
-        draw_cause=True,
-    ),
-    _Case(
-        230,
-        Situation.DROPPED_OUT,
-        ("poverty", "family", "work"),
-        "ออกกลางคันระหว่างภาคเรียน",
-        student=4,
-        walk=(Step.BACK_IN_SCHOOL, 3, 8),
-        observations=STILL_THRICE,
-        team=2,
-        draw_cause=True,
-    ),
-    _Case(
-        200,
-        Situation.DROPPED_OUT,
-        ("poverty", "migration"),
-        "ไม่ได้เรียนต่อหลังย้ายกลับภูมิลำเนา",
-        child=(*KAMNAN, 2),
-        walk=(Step.BACK_IN_SCHOOL, 3, 8),
-        observations=STILL_THRICE,
-        team=2,
-        draw_cause=True,
-    ),
-    _Case(
-        170,
-        Situation.DROPPED_OUT,
-        ("poverty", "family", "work"),
-        "ออกกลางคันระหว่างภาคเรียน",
-        student=5,
-        walk=(Step.BACK_IN_SCHOOL, 3, 8),
-        observations=STILL_THRICE,
-        owner=ADMIN1,
-        team=2,
-        draw_cause=True,
-    ),
+    # 10-13. Closed, back in school after three observations (one cause drawn for each).
+    replace(_KAMNAN_TOLD, ago=260),
+    replace(_LEFT_SCHOOL, ago=230),
+    replace(_KAMNAN_TOLD, ago=200, child=(*KAMNAN, 2)),
+    replace(_LEFT_SCHOOL, ago=170, student=5, owner=ADMIN1),
     # 14. Closed: in non-formal education.
     _Case(
         140,
