@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from carecore.model_fields import (
+    Revisioned,
     classroom_field,
+    closed_has_outcome,
     school_field,
     student_field,
     term_field,
@@ -136,7 +138,7 @@ class ActivityParticipant(models.Model):
         return f"{self.student} · {self.activity}"
 
 
-class CarePlan(models.Model):
+class CarePlan(Revisioned):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -162,8 +164,6 @@ class CarePlan(models.Model):
     outcome_note = models.TextField(_("outcome notes"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     next_review = models.DateField(_("next review"), null=True, blank=True)
-    # Bumped on every save: a co-advisor's stale form is refused instead of overwriting.
-    revision = models.PositiveIntegerField(default=1)
     opened_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -178,12 +178,7 @@ class CarePlan(models.Model):
             models.Index(fields=["school", "status", "next_review"]),
             models.Index(fields=["student", "term"]),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
-                name="careplan_closed_has_outcome",
-            )
-        ]
+        constraints = [closed_has_outcome("careplan_closed_has_outcome")]
 
     def __str__(self):
         return f"{self.student} · {self.opened_on}"

@@ -1,6 +1,8 @@
 """The fields most models declare the same way: the place a row belongs to (school, network,
-district), the student it is about, the term or academic year it counts in, the classroom, and
-the staff member who did something.
+district), the student it is about, the term or academic year it counts in, the classroom, the
+staff member who did something or the person a row exists for, and an optional link to another
+record; the ``revision`` of a record several people edit (``Revisioned``); and the checks
+several models make (``both_or_none``, ``closed_has_outcome``, ``ends_after_start``).
 
 Each factory fixes what every model agrees on (the target and its verbose name, the usual
 ``on_delete``) and takes what differs as arguments, so that a model reads
@@ -59,3 +61,50 @@ def user_field(verbose_name=None, *, blank=False, related_name="+", **options):
     their account: deleting the user empties the field."""
     options.update(null=True, blank=blank, verbose_name=verbose_name)
     return _relation("carecore.User", None, related_name, models.SET_NULL, options)
+
+
+def account_field(related_name, **options):
+    """The person a row exists for (their membership, notification, generated file, homeroom
+    assignment): the row goes when their account is deleted."""
+    return _relation("carecore.User", _("user"), related_name, models.CASCADE, options)
+
+
+def optional_link(to, verbose_name, related_name="+", *, on_delete=models.SET_NULL, **options):
+    """A link to another record that may be empty (the guardian who consented, the care plan a
+    referral came from). Deleting that record empties the link unless ``on_delete`` says
+    otherwise."""
+    options.update(null=True, blank=True)
+    return _relation(to, verbose_name, related_name, on_delete, options)
+
+
+class Revisioned(models.Model):
+    """A record several people edit (a care plan, a referral, a dropout case, a screening form,
+    a home visit). ``revision`` is bumped on every save; a form posts the revision it was opened
+    at, and a save over a newer one is refused instead of silently overwriting a colleague's
+    (``carecore.writes``)."""
+
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+def both_or_none(first: str, second: str, *, name: str) -> models.CheckConstraint:
+    """Two fields filled in together: both empty or both set."""
+
+    def empty(value: bool) -> models.Q:
+        return models.Q(**{f"{first}__isnull": value, f"{second}__isnull": value})
+
+    return models.CheckConstraint(condition=empty(True) | empty(False), name=name)
+
+
+def closed_has_outcome(name: str) -> models.CheckConstraint:
+    """A row whose ``status`` is "closed" names its ``outcome``."""
+    return models.CheckConstraint(
+        condition=~models.Q(status="closed") | ~models.Q(outcome=""), name=name
+    )
+
+
+def ends_after_start(name: str) -> models.CheckConstraint:
+    """A period's ``end`` comes after its ``start``."""
+    return models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name=name)

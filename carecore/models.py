@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carecore.model_fields import district_field, network_field, school_field, user_field
+from carecore.model_fields import (
+    account_field,
+    district_field,
+    network_field,
+    school_field,
+    user_field,
+)
 
 
 class User(AbstractUser):
@@ -104,9 +110,7 @@ def _roles_at(roles, place: str | None) -> Q:
 class Membership(models.Model):
     """A role a user holds at exactly one school, network or district. A user may hold several."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
+    user = account_field("memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     school = school_field("memberships", null=True, blank=True)
     network = network_field("memberships", null=True, blank=True)
@@ -179,9 +183,7 @@ class GeneratedFile(models.Model):
     kind = models.CharField(_("kind"), max_length=50)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    created_by = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="generated_files", verbose_name=_("asked by")
-    )
+    created_by = account_field("generated_files", verbose_name=_("asked by"))
     school = school_field(null=True, blank=True)
     district = district_field(null=True, blank=True)
     permission = models.CharField(max_length=50)
@@ -335,9 +337,7 @@ class Notification(models.Model):
             _("Someone else set your password: choose your own at your next log-in"),
         )
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
-    )
+    user = account_field("notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     url = models.CharField(_("link"), max_length=300)
     # Where it comes from, for the list ("at <school>"); never the child.

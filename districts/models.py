@@ -2,7 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecore.model_fields import district_field, user_field
+from carecore.model_fields import district_field, optional_link, user_field
 from carecore.models import JobStatus
 
 
@@ -90,14 +90,7 @@ class RetentionRun(models.Model):
     district = district_field("retention_runs")
     dry_run = models.BooleanField(_("dry run"), default=True)
     # The dry run a real run carries out.
-    confirms = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="real_runs",
-        verbose_name=_("dry run confirmed"),
-    )
+    confirms = optional_link("self", _("dry run confirmed"), "real_runs")
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

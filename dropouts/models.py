@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
-from carecore.model_fields import district_field, school_field, student_field, user_field
+from carecore.model_fields import (
+    Revisioned,
+    both_or_none,
+    district_field,
+    school_field,
+    student_field,
+    user_field,
+)
 from students.models import Student
 
 
@@ -93,7 +100,7 @@ IN_EDUCATION = [Outcome.BACK_IN_SCHOOL, Outcome.NON_FORMAL]
 CLOSING_OUTCOMES = [o for o in Outcome if o != Outcome.BACK_IN_SCHOOL]
 
 
-class DropoutCase(models.Model):
+class DropoutCase(Revisioned):
     district = district_field("dropout_cases", on_delete=models.PROTECT)
     # The enrolled student's school, or the school concerned (the one a child left); empty for a
     # child who is not in any school and never was.
@@ -135,8 +142,6 @@ class DropoutCase(models.Model):
     outcome_note = models.TextField(_("outcome notes"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     opened_by = user_field(blank=True)
-    # Bumped on every change of state: a form opened before someone else's change is refused.
-    revision = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -267,11 +272,7 @@ class CaseObservation(models.Model):
         verbose_name_plural = _("observations")
         ordering = ["due_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                name="caseobservation_recorded_whole",
-                condition=Q(observed_on__isnull=True, still_in_school__isnull=True)
-                | Q(observed_on__isnull=False, still_in_school__isnull=False),
-            )
+            both_or_none("observed_on", "still_in_school", name="caseobservation_recorded_whole")
         ]
 
     def __str__(self):

@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from carecore.model_fields import district_field, school_field, student_field, user_field
+from carecore.model_fields import (
+    Revisioned,
+    closed_has_outcome,
+    district_field,
+    optional_link,
+    school_field,
+    student_field,
+    user_field,
+)
 from carecore.models import Role
 
 
@@ -84,7 +92,7 @@ INTERNAL_ROLES = (Role.COUNSELLOR, Role.DISCIPLINE, Role.NURSE, Role.DIRECTOR)
 ANSWER_DAYS = {"internal": 3, "external": 7}
 
 
-class Referral(models.Model):
+class Referral(Revisioned):
     class Kind(models.TextChoices):
         INTERNAL = "internal", _("Internal referral")
         EXTERNAL = "external", _("External referral")
@@ -137,14 +145,7 @@ class Referral(models.Model):
         _("to"), max_length=20, choices=ToRole.choices, blank=True, default=""
     )
     to_user = user_field(_("to staff member"), blank=True)
-    agency = models.ForeignKey(
-        "referrals.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("agency"),
-    )
+    agency = optional_link("referrals.Agency", _("agency"), "referrals", on_delete=models.PROTECT)
 
     # --- what the sender writes -----------------------------------------------------------------
     # ``reason``: the problem observed; ``help_given``: what was done already; ``request``: what
@@ -194,23 +195,13 @@ class Referral(models.Model):
 
     # --- link to steps 3-4 ----------------------------------------------------------------------
     # The student's open care plan when the referral was made (if any).
-    care_plan = models.ForeignKey(
-        "care.CarePlan",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("care plan"),
-    )
+    care_plan = optional_link("care.CarePlan", _("care plan"), "referrals")
 
     # --- the agency's result (external, แบบรายงานแจ้งผลการช่วยเหลือ) ------------------------------
     result_received_on = models.DateField(_("result received on"), null=True, blank=True)
     agency_person = models.CharField(_("reported by (at the agency)"), max_length=200, blank=True)
     agency_result = models.TextField(_("help given by the agency"), blank=True)
     agency_recommendations = models.TextField(_("the agency's recommendations"), blank=True)
-
-    # Bumped on every change: a stale form is refused instead of overwriting.
-    revision = models.PositiveIntegerField(default=1)
 
     objects = ScopedManager(school="school")
 
@@ -241,10 +232,7 @@ class Referral(models.Model):
                 | models.Q(consent="given")
                 | (models.Q(consent="not_asked") & ~models.Q(consent_not_asked_reason="")),
             ),
-            models.CheckConstraint(
-                name="referral_closed_has_outcome",
-                condition=~models.Q(status="closed") | ~models.Q(outcome=""),
-            ),
+            closed_has_outcome("referral_closed_has_outcome"),
         ]
 
     def __str__(self):

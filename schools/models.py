@@ -8,8 +8,10 @@ from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     academic_year_field,
+    account_field,
     classroom_field,
     district_field,
+    ends_after_start,
     network_field,
     school_field,
 )
@@ -68,11 +70,7 @@ class AcademicYear(models.Model):
         verbose_name = _("academic year")
         verbose_name_plural = _("academic years")
         ordering = ["-year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="year_ends_after_start"
-            ),
-        ]
+        constraints = [ends_after_start("year_ends_after_start")]
 
     def __str__(self):
         return str(self.year)
@@ -95,9 +93,7 @@ class Term(models.Model):
         ordering = ["academic_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "number"], name="term_unique_number"),
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="term_ends_after_start"
-            ),
+            ends_after_start("term_ends_after_start"),
         ]
 
     def __str__(self):
@@ -156,12 +152,7 @@ class HomeroomAssignment(models.Model):
     """A homeroom teacher (ครูประจำชั้น/ครูที่ปรึกษา) of a classroom; a room often has two."""
 
     classroom = classroom_field("assignments")
-    teacher = models.ForeignKey(
-        "carecore.User",
-        on_delete=models.CASCADE,
-        related_name="homeroom_assignments",
-        verbose_name=_("teacher"),
-    )
+    teacher = account_field("homeroom_assignments", verbose_name=_("teacher"))
 
     objects = ScopedManager(school="classroom__school")
 

@@ -15,6 +15,7 @@ from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord, import_upload_to
 from carecore.model_fields import (
+    Revisioned,
     district_field,
     school_field,
     student_field,
@@ -111,7 +112,7 @@ class ScreeningWindow(models.Model):
         return self.opens <= day <= self.closes
 
 
-class SdqResponse(models.Model):
+class SdqResponse(Revisioned):
     """One SDQ form (25 items and the impact supplement) for one student, rater and term."""
 
     student = student_field("sdq_responses")
@@ -144,9 +145,6 @@ class SdqResponse(models.Model):
     criteria_version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     entered_by = user_field(_("entered by"), blank=True)
-    # Bumped on every save: a form posts the revision it was opened at, and a save over a newer
-    # one is refused instead of silently overwriting a colleague's answers.
-    revision = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -175,7 +173,7 @@ class SdqResponse(models.Model):
         return [i + 1 for i, value in enumerate(answers[:25]) if value is None]
 
 
-class EqResponse(models.Model):
+class EqResponse(Revisioned):
     """One EQ form: the 12–17 self-report (52 items) or the 6–11 form a parent or teacher fills
     (60 items)."""
 
@@ -199,7 +197,6 @@ class EqResponse(models.Model):
     version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     entered_by = user_field(blank=True)
-    revision = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

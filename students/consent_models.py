@@ -15,7 +15,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from carecore.model_fields import school_field, student_field, user_field
+from carecore.model_fields import (
+    both_or_none,
+    optional_link,
+    school_field,
+    student_field,
+    user_field,
+)
 
 
 class GuardianConsent(models.Model):
@@ -33,14 +39,7 @@ class GuardianConsent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     # The guardian recorded on the student's page, when there is one; the name as given is kept
     # beside it, so the history still reads right after the guardian is edited or removed.
-    guardian = models.ForeignKey(
-        "students.Guardian",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consents",
-        verbose_name=_("guardian"),
-    )
+    guardian = optional_link("students.Guardian", _("guardian"), "consents")
     given_by = models.CharField(_("given by"), max_length=200)
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how it was given"), max_length=10, choices=Method.choices)
@@ -67,11 +66,7 @@ class GuardianConsent(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="consent_one_current_per_purpose",
             ),
-            models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True, withdrawn_on__isnull=True)
-                | models.Q(withdrawn_at__isnull=False, withdrawn_on__isnull=False),
-                name="consent_withdrawn_both_or_none",
-            ),
+            both_or_none("withdrawn_at", "withdrawn_on", name="consent_withdrawn_both_or_none"),
         ]
 
     def __str__(self):

@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from carecore.model_fields import (
+    Revisioned,
     academic_year_field,
+    both_or_none,
     classroom_field,
     school_field,
     student_field,
@@ -136,7 +138,7 @@ def photo_path(instance, filename: str) -> str:
     return f"visits/{instance.school_id}/{uuid.uuid4().hex}.jpg"
 
 
-class HomeVisit(models.Model):
+class HomeVisit(Revisioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         DONE = "done", _("Done")
@@ -245,7 +247,6 @@ class HomeVisit(models.Model):
         _("location from"), max_length=8, choices=LocationSource.choices, blank=True
     )
 
-    revision = models.PositiveIntegerField(default=1)
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_by = user_field(_("recorded by"))
     updated_by = user_field(_("last changed by"))
@@ -271,11 +272,7 @@ class HomeVisit(models.Model):
                 condition=models.Q(mode="home") | ~models.Q(remote_reason=""),
                 name="visit_remote_has_reason",
             ),
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(latitude__isnull=False, longitude__isnull=False),
-                name="visit_location_both_or_none",
-            ),
+            both_or_none("latitude", "longitude", name="visit_location_both_or_none"),
         ]
 
     def __str__(self):
