@@ -6,10 +6,16 @@ from django.contrib.auth.forms import AdminUserCreationForm as BaseAdminUserCrea
 from carecore.models import AuditEvent, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class CompactInline(admin.TabularInline):
+    """The admin's inline tables: the rows there are, and no blank ones ("Add another" adds
+    one)."""
+
+    extra = 0
+
+
+class MembershipInline(CompactInline):
     model = Membership
     fk_name = "user"
-    extra = 0
     raw_id_fields = ["school", "network", "district", "created_by"]
 
 

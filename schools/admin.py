@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from carecore.admin import CompactInline
 from schools.models import AcademicYear, Classroom, School, Term
 
 
@@ -10,9 +11,8 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class TermInline(admin.TabularInline):
+class TermInline(CompactInline):
     model = Term
-    extra = 0
 
 
 @admin.register(AcademicYear)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
+from carecore.admin import CompactInline
 from students.models import Guardian, Student
 
 
-class GuardianInline(admin.TabularInline):
+class GuardianInline(CompactInline):
     model = Guardian
-    extra = 0
 
 
 @admin.register(Student)
