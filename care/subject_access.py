@@ -60,29 +60,23 @@ def care_sections(collector: Collector) -> None:
         .select_related("term__academic_year", "opened_by")
         .order_by("opened_on", "pk")
     )
-    collector.add("care_plans", gettext_lazy("Care plans"), plans, CarePlan)
-    collector.add(
-        "care_plan_actions",
-        gettext_lazy("Care plan actions"),
-        CarePlanAction.objects.filter(plan__in=plans).order_by("plan_id", "pk"),
-        CarePlanAction,
-    )
-    collector.add(
-        "care_plan_follow_ups",
-        gettext_lazy("Care plan follow-ups"),
+    actions = CarePlanAction.objects.filter(plan__in=plans).order_by("plan_id", "pk")
+    follow_ups = (
         CarePlanFollowUp.objects.filter(plan__in=plans)
         .select_related("recorded_by")
-        .order_by("plan_id", "date", "pk"),
-        CarePlanFollowUp,
+        .order_by("plan_id", "date", "pk")
     )
-    collector.add(
-        "support",
-        gettext_lazy("Support received"),
+    support = (
         Support.objects.filter(student=student)
         .select_related("term__academic_year", "recorded_by")
-        .order_by("date", "pk"),
-        Support,
+        .order_by("date", "pk")
     )
+    collector.add("care_plans", gettext_lazy("Care plans"), plans, CarePlan)
+    collector.add("care_plan_actions", gettext_lazy("Care plan actions"), actions, CarePlanAction)
+    collector.add(
+        "care_plan_follow_ups", gettext_lazy("Care plan follow-ups"), follow_ups, CarePlanFollowUp
+    )
+    collector.add("support", gettext_lazy("Support received"), support, Support)
     # The attachment of an activity with this student alone is theirs; a shared one is not.
     collector.attachments += [
         Attachment(name=_attachment_name(a), file=a.attachment)

@@ -53,36 +53,29 @@ class ChainReport:
             self.problems.append({"kind": kind, **details})
 
 
+# What each kind of problem says, for the people who run the server (in English, as the other
+# management commands write; the district's page shows only how many).
+PROBLEM_TEXTS = {
+    "changed": "Entry {seq} (id {id}) was changed after it was written.",
+    "missing": "Entries {first} to {last} are missing (deleted).",
+    "link": "Entry {seq} (id {id}) does not follow the entry before it (the chain was rewritten "
+    "or an entry was replaced).",
+    "tail": "The chain should end at entry {expected} but ends at entry {found} (the last entries "
+    "were deleted or changed).",
+    "unchained": "{count} entries are outside the chain (written while its trigger was off), for "
+    "example id {example}.",
+    "anchor": "Entry {seq} no longer has the hash that the verification of {when} recorded (the "
+    "chain was rewritten).",
+}
+
+
 def problem_text(problem: dict) -> str:
-    """One problem as a sentence for the people who run the server (in English, as the other
-    management commands write; the district's page shows only how many)."""
+    """One problem as a sentence (PROBLEM_TEXTS)."""
     kind = problem.get("kind")
-    if kind == "changed":
-        return "Entry {seq} (id {id}) was changed after it was written.".format(**problem)
-    if kind == "missing":
-        if problem["first"] == problem["last"]:
-            return "Entry {first} is missing (deleted).".format(**problem)
-        return "Entries {first} to {last} are missing (deleted).".format(**problem)
-    if kind == "link":
-        return (
-            "Entry {seq} (id {id}) does not follow the entry before it (the chain was "
-            "rewritten or an entry was replaced)."
-        ).format(**problem)
-    if kind == "tail":
-        return (
-            "The chain should end at entry {expected} but ends at entry {found} (the last "
-            "entries were deleted or changed)."
-        ).format(**problem)
-    if kind == "unchained":
-        return (
-            "{count} entries are outside the chain (written while its trigger was off), "
-            "for example id {example}."
-        ).format(**problem)
-    if kind == "anchor":
-        return (
-            "Entry {seq} no longer has the hash that the verification of {when} recorded "
-            "(the chain was rewritten)."
-        ).format(**problem)
+    if kind == "missing" and problem["first"] == problem["last"]:
+        return "Entry {first} is missing (deleted).".format(**problem)
+    if kind in PROBLEM_TEXTS:
+        return PROBLEM_TEXTS[kind].format(**problem)
     return str(problem)
 
 

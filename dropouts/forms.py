@@ -6,6 +6,8 @@ fields never mix. An action's form says the message once it is done (``success``
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -254,18 +256,11 @@ class DistrictCaseForm(CaseFactsForm):
         return data
 
     def child(self) -> ChildDetails:
+        """The child's details as typed (the fields of the form that ChildDetails names)."""
         data = self.cleaned_data
-        return ChildDetails(
-            prefix=data.get("prefix") or "",
-            first_name=data.get("first_name") or "",
-            last_name=data.get("last_name") or "",
-            birth_date=data.get("birth_date"),
-            national_id=data.get("national_id") or "",
-            address=data.get("address") or "",
-            village=data.get("village") or "",
-            guardian_name=data.get("guardian_name") or "",
-            guardian_phone=data.get("guardian_phone") or "",
-        )
+        details = {f.name: data.get(f.name) or "" for f in dataclasses.fields(ChildDetails)}
+        details["birth_date"] = data.get("birth_date")
+        return ChildDetails(**details)
 
 
 class OffsetsField(forms.CharField):

@@ -172,18 +172,16 @@ class AgencyForm(forms.Form):
             )
         return data
 
+    # What the services take as it was cleaned (agency_fields).
+    CLEANED_FIELDS = ("name", "kind", "phone", "email", "contact_people", "mou_signed")
+
     def agency_fields(self) -> dict:
         """What the services take."""
         data = self.cleaned_data
         return {
-            "name": data["name"],
-            "kind": data["kind"],
-            "phone": data["phone"],
-            "email": data["email"],
+            **{name: data[name] for name in self.CLEANED_FIELDS},
             "address": data["address"].strip(),
-            "contact_people": data["contact_people"],
             "services": data["services"].strip(),
-            "mou_signed": data["mou_signed"],
             "mou_date": data["mou_date"] if data["mou_signed"] else None,
         }
 

@@ -1,48 +1,36 @@
 """Screening in the subject-access export (the engine: students/subject_access.py): answers,
 scores and results with the versions that scored them, care groups and their changes."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from screening.models import AspectResult, CareGroup, CareGroupChange, EqResponse, SdqResponse
 from students.subject_access import Collector, register_sections
 
 
+def _by_term(model, student, recorder: str, *order: str):
+    """The student's rows of ``model``, term by term (then by ``order``), with who recorded
+    them."""
+    return (
+        model.objects.filter(student=student)
+        .select_related("term__academic_year", recorder)
+        .order_by("term__academic_year__year", "term__number", *order)
+    )
+
+
 @register_sections("screening", order=30, linked=(CareGroup,))
 def screening_sections(collector: Collector) -> None:
     student = collector.student
-    collector.add(
-        "sdq_responses",
-        gettext_lazy("SDQ forms"),
-        SdqResponse.objects.filter(student=student)
-        .select_related("term__academic_year", "entered_by")
-        .order_by("term__academic_year__year", "term__number", "rater"),
-        SdqResponse,
-    )
-    collector.add(
-        "eq_responses",
-        gettext_lazy("EQ forms"),
-        EqResponse.objects.filter(student=student)
-        .select_related("term__academic_year", "entered_by")
-        .order_by("term__academic_year__year", "term__number"),
-        EqResponse,
-    )
-    collector.add(
-        "aspect_results",
-        gettext_lazy("Aspect screening"),
-        AspectResult.objects.filter(student=student)
-        .select_related("term__academic_year", "confirmed_by")
-        .order_by("term__academic_year__year", "term__number", "aspect"),
-        AspectResult,
-    )
-    groups = list(
-        CareGroup.objects.filter(student=student)
-        .select_related("term__academic_year", "overridden_by")
-        .order_by("term__academic_year__year", "term__number")
-    )
-    collector.add("care_groups", gettext_lazy("Care groups"), groups, CareGroup)
+    for key, title, model, recorder, *order in (
+        ("sdq_responses", _("SDQ forms"), SdqResponse, "entered_by", "rater"),
+        ("eq_responses", _("EQ forms"), EqResponse, "entered_by"),
+        ("aspect_results", _("Aspect screening"), AspectResult, "confirmed_by", "aspect"),
+    ):
+        collector.add(key, title, _by_term(model, student, recorder, *order), model)
+    groups = list(_by_term(CareGroup, student, "overridden_by"))
+    collector.add("care_groups", _("Care groups"), groups, CareGroup)
     collector.add(
         "care_group_changes",
-        gettext_lazy("Care group changes"),
+        _("Care group changes"),
         CareGroupChange.objects.filter(group__in=groups).select_related("changed_by"),
         CareGroupChange,
     )

@@ -137,13 +137,8 @@ def care_plan_open(
     plan.full_clean(exclude=["school", "student", "term", "opened_by"])
     plan.save()
     _save_actions(plan=plan, rows=actions)
-    audit_row(
-        plan,
-        _("Opened an individual care plan"),
-        action=AuditEvent.Action.CREATE,
-        user=user,
-        request=request,
-    )
+    summary = _("Opened an individual care plan")
+    audit_row(plan, summary, action=AuditEvent.Action.CREATE, user=user, request=request)
     return plan
 
 
@@ -237,13 +232,10 @@ def care_plan_follow_up_add(
         locked.next_review = next_review
         fields.append("next_review")
     bump_revision(locked, *fields)
-    audit_row(
-        locked,
-        _("Added a follow-up to an individual care plan (%(date)s)") % {"date": format_date(date)},
-        action=AuditEvent.Action.CREATE,
-        user=user,
-        request=request,
-    )
+    summary = _("Added a follow-up to an individual care plan (%(date)s)") % {
+        "date": format_date(date)
+    }
+    audit_row(locked, summary, action=AuditEvent.Action.CREATE, user=user, request=request)
     return follow_up
 
 
