@@ -25,65 +25,56 @@
     return document.querySelector('canvas[data-chart="' + name + '"]');
   }
 
-  var groups = canvas("groups");
-  if (groups && data.groups) {
-    new Chart(groups, {
-      type: "doughnut",
-      data: {
-        labels: data.groups.labels,
-        datasets: [{ data: data.groups.values, backgroundColor: GROUP_COLOURS }],
+  // The options of a chart in percent (0 to 100): the axis and the tooltips in %. A new object
+  // for each chart: Chart.js writes its own defaults into the options it is given.
+  function percentOptions() {
+    return {
+      scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + percent(c.raw); } } },
       },
-      options: { plugins: { legend: { position: "bottom" } } },
+    };
+  }
+
+  // Draw the chart data[name] into its canvas when the page has both: its labels, and the
+  // datasets that datasetsOf makes of it.
+  function draw(name, type, datasetsOf, options) {
+    var target = canvas(name);
+    var chart = data[name];
+    if (!target || !chart) {
+      return;
+    }
+    new Chart(target, {
+      type: type,
+      data: { labels: chart.labels, datasets: datasetsOf(chart) },
+      options: options,
     });
   }
 
-  var places = canvas("places");
-  if (places && data.places) {
-    new Chart(places, {
-      type: "bar",
-      data: {
-        labels: data.places.labels,
-        datasets: data.places.datasets.map(function (set, i) {
-          return { label: set.label, data: set.data, backgroundColor: SERIES_COLOURS[i % SERIES_COLOURS.length] };
-        }),
-      },
-      options: {
-        scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } },
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + percent(c.raw); } } },
-        },
-      },
-    });
-  }
+  draw("groups", "doughnut", function (chart) {
+    return [{ data: chart.values, backgroundColor: GROUP_COLOURS }];
+  }, { plugins: { legend: { position: "bottom" } } });
 
-  var trend = canvas("trend");
-  if (trend && data.trend) {
-    new Chart(trend, {
-      type: "line",
-      data: {
-        labels: data.trend.labels,
-        datasets: data.trend.datasets.map(function (set, i) {
-          var colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
-          return {
-            label: set.label,
-            data: set.data,
-            borderColor: colour,
-            backgroundColor: colour,
-            // The group shares dashed, the completion shares solid.
-            borderDash: i >= 3 ? [5, 4] : [],
-            spanGaps: true,
-            tension: 0.2,
-          };
-        }),
-      },
-      options: {
-        scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } },
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + percent(c.raw); } } },
-        },
-      },
+  draw("places", "bar", function (chart) {
+    return chart.datasets.map(function (set, i) {
+      return { label: set.label, data: set.data, backgroundColor: SERIES_COLOURS[i % SERIES_COLOURS.length] };
     });
-  }
+  }, percentOptions());
+
+  draw("trend", "line", function (chart) {
+    return chart.datasets.map(function (set, i) {
+      var colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+      return {
+        label: set.label,
+        data: set.data,
+        borderColor: colour,
+        backgroundColor: colour,
+        // The group shares dashed, the completion shares solid.
+        borderDash: i >= 3 ? [5, 4] : [],
+        spanGaps: true,
+        tension: 0.2,
+      };
+    });
+  }, percentOptions());
 })();
