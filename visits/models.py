@@ -10,7 +10,8 @@ their metadata (visits/photos.py), served only through permission-checked views.
 A visit is a draft until the teacher marks it done; only a done visit counts in the progress
 figures. ``revision`` grows with every save, so that two co-advisors editing the same visit never
 silently overwrite each other; ``client_key`` makes a save that the phone retried after a dropped
-connection land once.
+connection land once, and ``last_save_key`` (the key of the form that saved it last) lets a change
+that the phone sent again, or sent later from its offline queue, land once too.
 """
 
 import uuid
@@ -248,6 +249,9 @@ class HomeVisit(Revisioned):
     )
 
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The key of the form (one opening of it on a phone) whose save is the visit's last: the same
+    # form's save arriving again is not a co-advisor's stale copy (visits.services.visit_save).
+    last_save_key = models.UUIDField(null=True, blank=True, editable=False)
     recorded_by = user_field(_("recorded by"))
     updated_by = user_field(_("last changed by"))
     created = models.DateTimeField(_("recorded"), auto_now_add=True)

@@ -94,9 +94,11 @@ def visit_save(
     """Create or change a visit of ``student`` with the form's ``data``.
 
     ``revision`` is the revision the form was opened at: when someone else saved since, the
-    save is refused with ``StaleVisit`` (naming the fields where the two differ). A new visit
-    carries the phone's ``client_key``: when the same key arrives again (the phone retried after
-    the connection dropped), the earlier save is found and updated instead of a second visit."""
+    save is refused with ``StaleVisit`` (naming the fields where the two differ). ``client_key``
+    names the form (one opening of it on the phone): when the same key arrives again (the phone
+    retried after the connection dropped, or sent its offline queue twice), the earlier save is
+    found and updated, never a second visit, and the form's own earlier save is not taken for a
+    co-advisor's."""
     if visit is None and client_key is not None:
         visit = HomeVisit.objects.filter(client_key=client_key, student=student).first()
         if visit is not None and revision is None:
@@ -121,7 +123,8 @@ def visit_save(
             setattr(visit, name, data[name])
     if visit.mode == HomeVisit.Mode.HOME:
         visit.remote_reason = ""
-    if before is not None and revision is not None and before.revision != revision:
+    own_save = client_key is not None and before is not None and before.last_save_key == client_key
+    if before is not None and revision is not None and before.revision != revision and not own_save:
         raise StaleVisit(before, _differing(before, visit, VISIT_FIELDS))
     was_done = before is not None and before.status == HomeVisit.Status.DONE
     visit.status = HomeVisit.Status.DONE if done else HomeVisit.Status.DRAFT
@@ -133,9 +136,12 @@ def visit_save(
     if not changed:
         return VisitSaved(visit=before, created=False, completed=False)
     visit.updated_by = user
+    visit.last_save_key = client_key
     if before is not None:
         visit.revision = before.revision + 1
-    visit.full_clean(exclude=["school", "student", "academic_year", "classroom", "client_key"])
+    visit.full_clean(
+        exclude=["school", "student", "academic_year", "classroom", "client_key", "last_save_key"]
+    )
     try:
         with transaction.atomic():
             visit.save()
@@ -158,6 +164,23 @@ def visit_save(
         request=request,
     )
     return VisitSaved(visit=visit, created=created, completed=done and not was_done)
+
+
+def photo_key(form_key: uuid.UUID | None, kind: str) -> uuid.UUID | None:
+    """The key of the photo of ``kind`` sent with the form ``form_key``: the same form sent again
+    (a retry, the phone's offline queue) carries the same photo, which then lands once."""
+    return uuid.uuid5(form_key, kind) if form_key is not None else None
+
+
+def photos_already_added(form_key: uuid.UUID | None) -> set[str]:
+    """The kinds of photo this form's earlier send already added (none for a new form)."""
+    if form_key is None:
+        return set()
+    keys = {photo_key(form_key, kind): kind for kind in VisitPhoto.Kind.values}
+    return {
+        keys[k]
+        for k in VisitPhoto.objects.filter(client_key__in=keys).values_list("client_key", flat=True)
+    }
 
 
 class PhotoConsentMissing(ValidationError):

@@ -29,7 +29,13 @@ def visit_sections(collector: Collector) -> None:
         .select_related("academic_year", "classroom", "recorded_by", "updated_by")
         .order_by("date", "pk")
     )
-    collector.add("home_visits", gettext_lazy("Home visits"), visits, HomeVisit)
+    collector.add(
+        "home_visits",
+        gettext_lazy("Home visits"),
+        visits,
+        HomeVisit,
+        skip={"last_save_key"},  # a technical key of the phone's form, like client_key
+    )
     photos = list(VisitPhoto.objects.filter(visit__in=visits).order_by("visit_id", "pk"))
     collector.add(
         "visit_photos",
