@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
 from carecore.audit import audit_row
@@ -34,6 +35,7 @@ from referrals.models import (
     Referral,
     ReferralUpdate,
 )
+from students.consent_services import consent_giver_errors
 
 Status = Referral.Status
 
@@ -160,12 +162,7 @@ def _check_internal_recipient(*, school, sender, to_role: str, to_user) -> dict:
 def _check_consent(*, consent, consent_by, consent_on, not_asked_reason, sent_on) -> dict:
     errors = {}
     if consent == Referral.Consent.GIVEN:
-        if not consent_by:
-            errors["consent_by"] = _("Write who gave consent (name and relation to the student).")
-        if consent_on is None:
-            errors["consent_on"] = _("Write the day consent was given.")
-        elif consent_on > timezone.localdate():
-            errors["consent_on"] = _("Consent cannot be dated in the future.")
+        errors |= consent_giver_errors(consent_by, consent_on, "consent_by", "consent_on")
     elif consent == Referral.Consent.NOT_ASKED:
         if not not_asked_reason:
             errors["consent_not_asked_reason"] = _(
@@ -391,6 +388,34 @@ def referral_result(
 
 
 # --- external referrals: the agency's result, follow-ups, closing --------------------------------
+# What is wrong with a day written about a sent referral, by field: none written, after today,
+# before the referral was sent (%(date)s).
+DAY_PROBLEMS = {
+    "received_on": (
+        gettext_lazy("Write the day the result came back."),
+        gettext_lazy("The result cannot be received in the future."),
+        gettext_lazy("The result cannot come back before the referral was sent (%(date)s)."),
+    ),
+    "date": (
+        gettext_lazy("Write the day of the follow-up."),
+        gettext_lazy("A follow-up cannot be recorded for a day in the future."),
+        gettext_lazy("The follow-up is dated before the referral was sent (%(date)s)."),
+    ),
+}
+
+
+def _day_problem(field: str, day: datetime.date | None, referral: Referral) -> dict:
+    """``{field: what is wrong with the day}`` (DAY_PROBLEMS), or {} when it is fine."""
+    missing, future, early = DAY_PROBLEMS[field]
+    if day is None:
+        return {field: missing}
+    if day > timezone.localdate():
+        return {field: future}
+    if day < referral.sent_on:
+        return {field: early % {"date": format_date(referral.sent_on)}}
+    return {}
+
+
 @transaction.atomic
 def agency_result_record(
     *,
@@ -409,15 +434,7 @@ def agency_result_record(
     _open_or_refuse(locked)
     if locked.kind != Referral.Kind.EXTERNAL:
         raise ValidationError(_("Only an external referral has an agency's result."))
-    errors: dict = {}
-    if received_on is None:
-        errors["received_on"] = _("Write the day the result came back.")
-    elif received_on > timezone.localdate():
-        errors["received_on"] = _("The result cannot be received in the future.")
-    elif received_on < locked.sent_on:
-        errors["received_on"] = _(
-            "The result cannot come back before the referral was sent (%(date)s)."
-        ) % {"date": format_date(locked.sent_on)}
+    errors = _day_problem("received_on", received_on, locked)
     if not _text(agency_result):
         errors["agency_result"] = _("Write the help the agency gave.")
     if errors:
@@ -456,15 +473,7 @@ def referral_follow_up(
     is doing). Once the referral was accepted, it is in progress."""
     locked = _locked(referral, None)
     _open_or_refuse(locked)
-    errors = {}
-    if date is None:
-        errors["date"] = _("Write the day of the follow-up.")
-    elif date > timezone.localdate():
-        errors["date"] = _("A follow-up cannot be recorded for a day in the future.")
-    elif date < locked.sent_on:
-        errors["date"] = _("The follow-up is dated before the referral was sent (%(date)s).") % {
-            "date": format_date(locked.sent_on)
-        }
+    errors = _day_problem("date", date, locked)
     if not _text(text):
         errors["text"] = _("Write what was done.")
     if errors:

@@ -45,6 +45,19 @@ def already_recorded_message() -> str:
     )
 
 
+def consent_giver_errors(given_by: str, given_on, by_field: str, on_field: str) -> dict[str, str]:
+    """What is missing or wrong in who gave a guardian's consent and when (a consent recorded
+    here, a referral's), by the form's field names."""
+    errors = {}
+    if not given_by:
+        errors[by_field] = _("Write who gave consent (name and relation to the student).")
+    if given_on is None:
+        errors[on_field] = _("Write the day consent was given.")
+    elif given_on > timezone.localdate():
+        errors[on_field] = _("Consent cannot be dated in the future.")
+    return errors
+
+
 def _purpose_label(purpose: str) -> str:
     return str(Purpose(purpose).label)
 
@@ -95,12 +108,7 @@ def consent_give(
     if guardian is not None and guardian.student_id != student.pk:
         errors["guardian"] = _("Choose one of this student's guardians.")
     given_by = (given_by or "").strip() or (str(guardian) if guardian is not None else "")
-    if not given_by:
-        errors["given_by"] = _("Write who gave consent (name and relation to the student).")
-    if given_on is None:
-        errors["given_on"] = _("Write the day consent was given.")
-    elif given_on > timezone.localdate():
-        errors["given_on"] = _("Consent cannot be dated in the future.")
+    errors |= consent_giver_errors(given_by, given_on, "given_by", "given_on")
     if errors:
         raise ValidationError(errors)
     if GuardianConsent.objects.filter(
