@@ -36,7 +36,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
-demo: install
+demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
 	rm -rf $(DEMO_BROKER)/processed
@@ -57,7 +57,7 @@ demo: install
 test: install
 	$(BIN)/pytest
 
-lint: install
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
