@@ -22,7 +22,11 @@ Documents render in the current language: callers wrap them in ``translation.ove
 The PDF's text layer (copy and paste, search) maps each glyph to one text, the first WeasyPrint
 meets; HarfBuzz draws SARA AM (ำ) with the SARA AA glyph, so the fetcher serves TrueType fonts
 with a separate copy of that glyph for ำ (carecore.pdf_fonts) and the text layer reads back the
-Thai that was rendered.
+Thai that was rendered (in drawing order: what copy and paste and ``pdftotext -raw`` read).
+Known limit: a reader that re-orders letters by position (``pdftotext`` without ``-raw``, the
+search of poppler-based viewers) may put a zero-width tone mark after the next consonant (รุ่ง
+as รุง่), and around a tall consonant (ปั่น) may see a space: WeasyPrint writes the marks at the
+consonant's right edge. Moving the marks' origins in the font made poppler split the words.
 """
 
 from __future__ import annotations
