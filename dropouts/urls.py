@@ -1,10 +1,9 @@
-"""The school's dropout cases, under /s/<school_code>/cases/ (namespace "dropouts")."""
+"""The dropout cases: the school's under s/<school_code>/cases/ (namespace "dropouts") and the
+district's under d/<district_code>/cases/ (namespace "dropouts_district")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from dropouts import views
-
-app_name = "dropouts"
 
 
 def case_urls(*, in_district: bool) -> list:
@@ -19,8 +18,20 @@ def case_urls(*, in_district: bool) -> list:
     return urls
 
 
-urlpatterns = [
+school_urls = [
     path("", views.school_case_list, name="case_list"),
     path("report/<int:student_id>/", views.school_case_report, name="case_report"),
     *case_urls(in_district=False),
+]
+
+district_urls = [
+    path("", views.district_case_list, name="case_list"),
+    path("new/", views.district_case_create, name="case_create"),
+    path("settings/", views.case_settings, name="case_settings"),
+    *case_urls(in_district=True),
+]
+
+urlpatterns = [
+    path("s/<school_code:school_code>/cases/", include((school_urls, "dropouts"))),
+    path("d/<district_code:district_code>/cases/", include((district_urls, "dropouts_district"))),
 ]

@@ -1,83 +1,83 @@
-from django.urls import path
+"""Screening: a school's under s/<school_code>/screening/ (namespace "screening"), the district's
+criteria under d/<district_code>/screening/ (namespace "screening_district"), and the forms
+parents and students answer without an account under f/ (namespace "screening_public")."""
 
-from screening import import_views, summary_views, views, window_views
+from django.urls import include, path
+
+from screening import import_views, link_views, summary_views, views, window_views
 from screening.aspects import views as aspect_views
 
-app_name = "screening"
+# One classroom: its screening, the SDQ grid of one rater, and the codes and slips of the parent
+# and student forms.
+classroom_urls = [
+    path("", views.classroom_screening, name="classroom"),
+    path("sdq/<str:rater>/", views.sdq_grid, name="sdq_grid"),
+    path("links/", window_views.classroom_links, name="classroom_links"),
+    path("slips/", window_views.classroom_slips, name="classroom_slips"),
+]
 
-# Under /s/<school_code>/screening/. Each area keeps its own block; add to your block only.
-urlpatterns = [
-    # --- entering answers and the care group (views.py)
+# One student: the screening, the SDQ of one rater, the EQ, the care group and the aspects.
+student_urls = [
+    path("", views.student_screening, name="student"),
+    path("sdq/<str:rater>/", views.sdq_entry, name="sdq_entry"),
+    path("eq/", views.eq_entry, name="eq_entry"),
+    path("group/", views.group_override, name="group_override"),
+    path("aspects/", aspect_views.aspect_screening, name="aspects"),
+]
+
+# The summaries of the school, a classroom and a student, each on screen, in PDF and in XLSX.
+school_summary_urls = [
+    path("", summary_views.school_summary, name="summary_school"),
+    path("pdf/", summary_views.school_summary_print, name="summary_school_print"),
+    path("xlsx/", summary_views.school_summary_xlsx, name="summary_school_xlsx"),
+]
+classroom_summary_urls = [
+    path("", summary_views.classroom_summary, name="summary_classroom"),
+    path("pdf/", summary_views.classroom_summary_print, name="summary_classroom_print"),
+    path("xlsx/", summary_views.classroom_summary_xlsx, name="summary_classroom_xlsx"),
+]
+student_summary_urls = [
+    path("", summary_views.student_summary, name="summary_student"),
+    path("pdf/", summary_views.student_summary_print, name="summary_student_print"),
+    path("xlsx/", summary_views.student_summary_xlsx, name="summary_student_xlsx"),
+]
+summary_urls = [
+    path("", include(school_summary_urls)),
+    path("classrooms/<int:classroom_id>/", include(classroom_summary_urls)),
+    path("students/<int:student_id>/", include(student_summary_urls)),
+]
+
+school_urls = [
     path("", views.screening_home, name="home"),
-    path(
-        "classrooms/<int:classroom_id>/",
-        views.classroom_screening,
-        name="classroom",
-    ),
-    path(
-        "classrooms/<int:classroom_id>/sdq/<str:rater>/",
-        views.sdq_grid,
-        name="sdq_grid",
-    ),
-    path("students/<int:student_id>/", views.student_screening, name="student"),
-    path("students/<int:student_id>/sdq/<str:rater>/", views.sdq_entry, name="sdq_entry"),
-    path("students/<int:student_id>/eq/", views.eq_entry, name="eq_entry"),
-    path("students/<int:student_id>/group/", views.group_override, name="group_override"),
-    # --- import and export of SDQ answers (import_views.py)
+    path("classrooms/<int:classroom_id>/", include(classroom_urls)),
+    path("students/<int:student_id>/", include(student_urls)),
+    # The import and export of SDQ answers.
     *import_views.urlpatterns,
     path("export/", import_views.screening_export, name="export"),
     path("export/file/", import_views.screening_export_file, name="export_file"),
-    # --- parent and student forms: the window, a classroom's codes and slips (window_views.py)
+    # When parents and students may answer their forms.
     path("window/", window_views.screening_window, name="window"),
-    path(
-        "classrooms/<int:classroom_id>/links/",
-        window_views.classroom_links,
-        name="classroom_links",
-    ),
-    path(
-        "classrooms/<int:classroom_id>/slips/",
-        window_views.classroom_slips,
-        name="classroom_slips",
-    ),
-    # --- aspect screening and the school's criteria (aspects/views.py)
-    path(
-        "students/<int:student_id>/aspects/",
-        aspect_views.aspect_screening,
-        name="aspects",
-    ),
     path("aspects/criteria/", aspect_views.school_criteria, name="aspect_criteria"),
-    # --- summaries per school, classroom and student: screen, PDF, XLSX (summary_views.py)
-    path("summary/", summary_views.school_summary, name="summary_school"),
-    path("summary/pdf/", summary_views.school_summary_print, name="summary_school_print"),
-    path("summary/xlsx/", summary_views.school_summary_xlsx, name="summary_school_xlsx"),
+    path("summary/", include(summary_urls)),
+]
+
+district_urls = [
+    path("criteria/", aspect_views.district_criteria, name="criteria"),
+]
+
+# Parents and students answer their own form with the code of their slip (docs/screening.md,
+# "Parent and student forms").
+public_urls = [
+    path("", link_views.code_entry, name="code_entry"),
+    path("<str:code>/", link_views.link_form, name="link_form"),
+    path("<str:code>/thanks/", link_views.link_done, name="link_done"),
+    path("<str:code>/eq/", link_views.link_eq, name="link_eq"),
+]
+
+urlpatterns = [
+    path("s/<school_code:school_code>/screening/", include((school_urls, "screening"))),
     path(
-        "summary/classrooms/<int:classroom_id>/",
-        summary_views.classroom_summary,
-        name="summary_classroom",
+        "d/<district_code:district_code>/screening/", include((district_urls, "screening_district"))
     ),
-    path(
-        "summary/classrooms/<int:classroom_id>/pdf/",
-        summary_views.classroom_summary_print,
-        name="summary_classroom_print",
-    ),
-    path(
-        "summary/classrooms/<int:classroom_id>/xlsx/",
-        summary_views.classroom_summary_xlsx,
-        name="summary_classroom_xlsx",
-    ),
-    path(
-        "summary/students/<int:student_id>/",
-        summary_views.student_summary,
-        name="summary_student",
-    ),
-    path(
-        "summary/students/<int:student_id>/pdf/",
-        summary_views.student_summary_print,
-        name="summary_student_print",
-    ),
-    path(
-        "summary/students/<int:student_id>/xlsx/",
-        summary_views.student_summary_xlsx,
-        name="summary_student_xlsx",
-    ),
+    path("f/", include((public_urls, "screening_public"))),
 ]
