@@ -11,6 +11,23 @@
     }
   });
 
+  // <details data-keep-open>: its summary looks like the action's button ("Write the result and
+  // close"), so it is used as one: a click opens the form if folded and never folds it when it is
+  // shown; either way the form's first field comes into view with the focus.
+  document.addEventListener("click", function (event) {
+    var summary = event.target instanceof Element ? event.target.closest("summary") : null;
+    var details = summary && summary.parentElement;
+    if (!details || details.tagName !== "DETAILS" || !details.hasAttribute("data-keep-open")) return;
+    if (summary !== details.querySelector(":scope > summary")) return;
+    event.preventDefault();
+    details.open = true;
+    var field = details.querySelector("textarea, select, input:not([type=hidden])");
+    if (field) {
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "center" });
+    }
+  });
+
   // Thai compounds kept on one line. Chromium breaks Thai where ICU's dictionary sees words, and
   // it splits these: ครัว|เรือน, มัน|สำปะหลัง, ตัว|ชี้|วัด. Each one in the page's text is wrapped in
   // <span class="th-word"> (white-space: nowrap, app.css): a line may break before or after it,

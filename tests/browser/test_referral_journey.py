@@ -62,6 +62,14 @@ def test_teacher_refers_counsellor_accepts_and_writes_the_result(
     counsellor.wait_for_load_state()
     assert counsellor.locator("#referral").get_attribute("data-status") == "accepted"
     assert counsellor.locator("#write-result[open]").count() == 1
+    # The big green "Write the result and close" button above the open form is clicked, as anyone
+    # would: the form stays shown and its first field has the focus (a plain <details> folded it).
+    counsellor.click("#write-result > summary")
+    assert counsellor.locator("#write-result[open]").count() == 1
+    assert counsellor.locator("#write-result textarea[name=result]").is_visible()
+    assert counsellor.evaluate("() => document.activeElement.name") == "result"
+    counsellor.click("#write-result > summary")
+    assert counsellor.locator("#write-result textarea[name=result]").is_visible()
     counsellor.fill("#write-result textarea[name=result]", RESULT)
     counsellor.check("#write-result input[name=outcome][value=improved]")
     screenshot(counsellor, "referral-result-form-phone")
