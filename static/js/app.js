@@ -32,37 +32,10 @@
   // it splits these: ครัว|เรือน, มัน|สำปะหลัง, ตัว|ชี้|วัด. Each one in the page's text is wrapped in
   // <span class="th-word"> (white-space: nowrap, app.css): a line may break before or after it,
   // never inside, and the text is unchanged (copying, searching, screen readers). The list is
-  // carecore/pdf_thai.py's THAI_COMPOUNDS, which the PDFs keep whole (a test compares the two).
-  var THAI_WORDS = [
-    "ตัวชี้วัด",
-    "ครอบครัว",
-    "ไม่กี่นาที",
-    "ครัวเรือน",
-    "ครูประจำชั้น",
-    "ครูที่ปรึกษา",
-    "ผู้ปกครอง",
-    "ผู้อำนวยการ",
-    "ผู้รับผิดชอบ",
-    "ผู้ส่งต่อ",
-    "ปีการศึกษา",
-    "เยี่ยมบ้าน",
-    "ส่งต่อ",
-    "คัดกรอง",
-    "กลุ่มเสี่ยง",
-    "ประถมศึกษา",
-    "มัธยมศึกษา",
-    "บิดามารดา",
-    "ปู่ย่า",
-    "ตายาย",
-    "ลายมือชื่อ",
-    "ค่าใช้จ่าย",
-    "ระยะทาง",
-    "สารเสพติด",
-    "มันสำปะหลัง",
-    "มั่นรักษ์",
-    "จุดแข็ง",
-    "สมาธิสั้น"
-  ];
+  // carecore/pdf_thai.py's THAI_COMPOUNDS, which the PDFs keep whole; the base template hands it
+  // over as a JSON script (the thai_compounds_script tag).
+  var listed = document.getElementById("thai-compounds");
+  var THAI_WORDS = listed ? JSON.parse(listed.textContent) : [];
   var thaiWords = new RegExp(THAI_WORDS.slice().sort(function (a, b) { return b.length - a.length; }).join("|"), "g");
   var SKIPPED = { SCRIPT: 1, STYLE: 1, TEXTAREA: 1, SELECT: 1, OPTION: 1, NOSCRIPT: 1, TEMPLATE: 1, PRE: 1, CODE: 1 };
 
@@ -75,7 +48,7 @@
   }
 
   function keepThaiWords(root) {
-    if (!root || !root.ownerDocument) return;
+    if (!root || !root.ownerDocument || !THAI_WORDS.length) return;
     var found = [];
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
