@@ -372,6 +372,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "connect-src": ["'self'"],
+        # The service worker of the home-visit pages (/sw.js, static/root/sw.js).
+        "worker-src": ["'self'"],
         "font-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
