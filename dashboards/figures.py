@@ -262,17 +262,22 @@ def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | Non
         add(by_grade, {k: v for k, v in counts.items() if k != "grade"})
         add(school.total, {k: v for k, v in counts.items() if k != "grade"})
 
-    # Aspects: how many students each aspect puts at risk, with problems, or special.
+    # Aspects: how many students each aspect puts at risk, with problems, or special; and
+    # aspect_screened, the screenings of the aspects by level (normal ones too, one per student
+    # and aspect), so that "none at risk in any aspect" is said only when aspects were screened.
     aspect_rows = (
         AspectResult.objects.filter(_year_to(term), student__school_id__in=school_ids)
-        .exclude(level="normal")
         .values("student__school_id", "aspect", "level")
         .annotate(n=Count("student_id", distinct=True))
         .order_by()
     )
     for row in aspect_rows:
-        key = f"aspect_{row['aspect']}_{row['level']}"
         total = result[row["student__school_id"]].total
+        if row["aspect"] in LEVEL_ASPECTS:
+            total["aspect_screened"] = total.get("aspect_screened", 0) + row["n"]
+        if row["level"] == "normal":
+            continue
+        key = f"aspect_{row['aspect']}_{row['level']}"
         total[key] = total.get(key, 0) + row["n"]
 
     late_actions = Exists(

@@ -289,6 +289,34 @@ def test_the_school_page_links_to_the_dashboard_for_those_who_may_open_it(world,
     assert dashboard not in login(world.a.users["homeroom"]).get(url).content.decode()
 
 
+NO_ASPECT_AT_RISK = "No student at risk or with problems in any aspect."
+NO_ASPECT_SCREENING = "No aspect screening yet"
+
+
+def test_the_aspect_table_says_none_at_risk_only_when_aspects_were_screened(
+    world, terms, hand_made, login
+):
+    """Issue 19: students at risk and with problems (from the SDQ) but no aspect screened by
+    level (a special-ability one does not count): the table says no aspect was screened, not that
+    no student is at risk in any aspect. Aspects screened, all normal: then that is what it says."""
+    t1, t2 = terms
+    room, s = hand_made
+    client = login(world.a.users["director"])
+    with scopes_disabled():
+        AspectResult.objects.create(
+            student=s[0], term=t2, aspect="special_ability", level="special"
+        )
+    response = client.get(dashboard_url(world, t2))
+    assert response.context["dash"].total["risk"] > 0
+    page = response.content.decode()
+    assert NO_ASPECT_SCREENING in page and NO_ASPECT_AT_RISK not in page
+    with scopes_disabled():
+        AspectResult.objects.create(student=s[1], term=t1, aspect="learning", level="normal")
+    page = client.get(dashboard_url(world, t2)).content.decode()
+    assert NO_ASPECT_AT_RISK in page and NO_ASPECT_SCREENING not in page
+    assert 'data-aspect="learning"' not in page  # a normal result is no row of the table
+
+
 def test_the_dashboard_renders_in_thai(world, terms, hand_made, client, settings):
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]  # no language chosen: the default, Thai
     client.force_login(world.a.users["director"])
