@@ -18,6 +18,8 @@ var STATE = "carecare-sw-state";
 var STATE_URL = "/__sw/state";
 var MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 var NETWORK_TIMEOUT_MS = 10000;
+// Old hashed files pile up as the site changes: past this many, the static cache starts afresh.
+var MAX_STATIC_FILES = 200;
 // The pages worth having with no signal (path only, no query string).
 var KEPT_PAGE = /^\/s\/[^/]+\/visits\/(classrooms\/\d+\/|students\/\d+\/(new\/)?|\d+\/edit\/)?$/;
 var SESSION_CHANGE = /^\/accounts\/(login|logout)\//;
@@ -76,6 +78,15 @@ function dropOld() {
           });
         });
       }));
+  });
+}
+
+function trimStatic() {
+  return caches.open(STATIC).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      if (requests.length > MAX_STATIC_FILES) return caches.delete(STATIC);
+      return null;
+    });
   });
 }
 
@@ -223,7 +234,7 @@ self.addEventListener("install", function () {
 });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(Promise.all([self.clients.claim(), dropOld()]));
+  event.waitUntil(Promise.all([self.clients.claim(), dropOld(), trimStatic()]));
 });
 
 self.addEventListener("message", function (event) {
@@ -233,7 +244,7 @@ self.addEventListener("message", function (event) {
     event.waitUntil(readUser().then(function (previous) {
       if (previous === data.user) return null;
       return forgetPages(data.user).then(function () { return writeUser(data.user); });
-    }).then(function () {
+    }).then(trimStatic).then(function () {
       return Promise.all([
         keepStatic(data.assets || []),
         keepPages(data.user, data.pages || []),

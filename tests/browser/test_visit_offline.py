@@ -33,6 +33,15 @@ QUEUE = """() => new Promise((resolve, reject) => {
   };
 })"""
 
+KEPT_PAGES = """async () => {
+  const pages = [];
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("carecare-pages-")) continue;
+    for (const request of await (await caches.open(name)).keys()) pages.push(request.url);
+  }
+  return pages;
+}"""
+
 
 def camera_photo(path) -> Path:
     """A phone camera's photo: 4000 x 3000, a few MB (noise does not compress), with EXIF."""
@@ -134,6 +143,16 @@ def test_a_visit_recorded_with_no_signal_is_sent_once_when_the_signal_returns(
     with scopes_disabled():
         assert HomeVisit.objects.count() == 1 and VisitPhoto.objects.count() == 1
     assert again.locator("#visit-progress .progress-count").get_attribute("data-visited") == "1"
+
+    # Logging out deletes the pages kept on the phone.
+    assert again.evaluate(KEPT_PAGES)
+    again.evaluate("document.querySelector(\"form[action$='/accounts/logout/']\").submit()")
+    again.wait_for_url(re.compile(r"/accounts/login/"))
+    for _ in range(25):  # the worker deletes them while the login page loads
+        if again.evaluate(KEPT_PAGES) == []:
+            break
+        again.wait_for_timeout(200)
+    assert again.evaluate(KEPT_PAGES) == []
 
 
 def test_the_form_online_on_a_phone(world, live_server, page_factory, tmp_path):
