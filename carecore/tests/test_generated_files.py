@@ -174,6 +174,44 @@ class TestPages:
         assert "every 1s" in fragment
         assert "<html" not in fragment
 
+    @pytest.mark.usefixtures("english")
+    def test_the_waiting_page_heading_follows_the_state_also_when_polled(
+        self, world, teacher, login
+    ):
+        """Issue 19: the heading said "Preparing your file" beside "The file is ready". It says
+        the job's state on the page, and each poll from the page (htmx, heading=1) sends it again
+        out of band; polls from elsewhere (a print button's job on a record) do not."""
+        import re
+
+        def heading(html):
+            found = re.findall(
+                r'<h1 class="h3" id="generated-file-heading"[^>]*>([^<]*)</h1>', html
+            )
+            return found[0] if len(found) == 1 else found
+
+        generated = start(teacher, world.a.school)  # stays queued
+        client = login(teacher)
+        url, status = f"/files/{generated.pk}/", f"/files/{generated.pk}/status/"
+        page = client.get(url).content.decode()
+        assert heading(page) == "Preparing your file"
+        assert "hx-swap-oob" not in page and """hx-vals='{"heading": "1"}'""" in page
+        poll = client.get(status, {"heading": "1"}, HTTP_HX_REQUEST="true").content.decode()
+        assert heading(poll) == "Preparing your file" and 'hx-swap-oob="true"' in poll
+
+        GeneratedFile.objects.filter(pk=generated.pk).update(
+            status=GeneratedFile.Status.DONE, progress=100, filename="a.txt"
+        )
+        poll = client.get(status, {"heading": "1"}, HTTP_HX_REQUEST="true").content.decode()
+        assert heading(poll) == "Your file is ready" and "The file is ready." in poll
+        assert heading(client.get(url).content.decode()) == "Your file is ready"
+        # A job polled from another page: no heading.
+        assert heading(client.get(status, HTTP_HX_REQUEST="true").content.decode()) == []
+
+        GeneratedFile.objects.filter(pk=generated.pk).update(status=GeneratedFile.Status.FAILED)
+        poll = client.get(status, {"heading": "1"}, HTTP_HX_REQUEST="true").content.decode()
+        assert heading(poll) == "Your file could not be made"
+        assert heading(client.get(url).content.decode()) == "Your file could not be made"
+
     def test_finished_fragment_stops_polling_and_links_the_download(
         self, world, teacher, login, django_capture_on_commit_callbacks
     ):
