@@ -71,9 +71,12 @@
     };
   }
 
+  // Resolves true when the form is kept on the phone.
   function save() {
-    if (!store) return Promise.resolve();
-    return store.put(entry()).catch(function () { /* storage full or refused: the form still works */ });
+    if (!store) return Promise.resolve(false);
+    return store.put(entry()).then(function () { return true; }, function () {
+      return false; // storage full or refused: the form still works as an ordinary form
+    });
   }
 
   var timer = null;
@@ -227,7 +230,7 @@
     if (!serverRefused && JSON.stringify(kept.fields) !== initial) apply(kept.fields);
     fileInputs.forEach(function (input) { attach(input); showPhoto(input); });
     if (restoredBanner && !serverRefused && state === "draft") restoredBanner.classList.remove("d-none");
-    if (kept.state === "refused") save();
+    if (kept.state === "refused") save().then(function () { store.show(); });
   }
 
   if (restoredBanner) {
@@ -373,7 +376,10 @@
     event.preventDefault();
     pendingSubmitter = event.submitter || pendingSubmitter;
     state = "queued";
-    save().then(send);
+    save().then(function (kept) {
+      if (kept) send();
+      else submitOrdinarily(); // nothing can be kept on this phone: the browser's own way
+    });
   }
   form.addEventListener("submit", onSubmit);
 

@@ -27,6 +27,9 @@ var SESSION_CHANGE = /^\/accounts\/(login|logout)\//;
 var HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 
 var currentUser = null;
+// A page fetched before the worker knew whose it is (right after logging in): kept when that
+// page itself names its account (the "user" message).
+var pending = {};
 
 function readUser() {
   if (currentUser !== null) return Promise.resolve(currentUser);
@@ -129,6 +132,10 @@ function pageNetworkFirst(event) {
     event.waitUntil(network.then(function (response) {
       var url = new URL(response.url || request.url);
       if (response.redirected && SESSION_CHANGE.test(url.pathname)) return forgetSession();
+      if (!user) {
+        pending[request.url] = response.clone();
+        return null;
+      }
       return keepPage(user, request, response.clone());
     }).catch(function () { /* offline: nothing to keep */ }));
     return withTimeout(network).catch(function (error) {
@@ -241,9 +248,14 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "user" && typeof data.user === "string" && data.user) {
     var reply = event.ports && event.ports[0];
+    var source = event.source && event.source.url;
+    var fetched = source && pending[source];
+    pending = {};
     event.waitUntil(readUser().then(function (previous) {
       if (previous === data.user) return null;
       return forgetPages(data.user).then(function () { return writeUser(data.user); });
+    }).then(function () {
+      return fetched ? keepPage(data.user, new Request(source), fetched) : null;
     }).then(trimStatic).then(function () {
       return Promise.all([
         keepStatic(data.assets || []),
