@@ -62,14 +62,14 @@ def mark_signs() -> dict[bool, str]:
     }
 
 
-def figure_cells(view, marks, signs: dict[bool, str]) -> str:
-    """The figure cells of a table row, as HTML: each column's value with its target mark
+def figure_cells(view, marks, signs: dict[bool, str], columns=selectors.COLUMNS) -> str:
+    """The figure cells of a table row, as HTML: each of ``columns``' value with its target mark
     (``signs``: ``mark_signs()``).
 
     Built here rather than in the template: a district of 300 schools has some 6,000 cells, and
     the template language would take most of the page's time on them."""
     parts = []
-    for column in selectors.COLUMNS:
+    for column in columns:
         text = fmt(column.value(view), column.kind)
         mark = marks.get(column.target) if column.target else None
         sign = "" if mark is None or mark.met is None else signs[mark.met]
@@ -85,10 +85,49 @@ def _int_or_none(value):
         return None
 
 
+def _column_set(request) -> str:
+    """The part of the figures the tables show (``?show=``, a COLUMN_SETS key)."""
+    show = request.GET.get("show")
+    return show if show in dict(selectors.COLUMN_SETS) else selectors.COLUMN_SETS[0][0]
+
+
+def header_rows(headers: list[dict]) -> list[list[dict]]:
+    """The header rows of a table of ``headers`` (each with its ``band``, or None): a band's
+    label over its columns in the first row, their short headers in the second; a column
+    without a band spans both rows. One row when no column has a band."""
+    if not any(h["band"] for h in headers):
+        return [[{"header": h, "rowspan": 1} for h in headers]]
+    top, bottom = [], []
+    for h in headers:
+        if h["band"] is None:
+            top.append({"header": h, "rowspan": 2})
+        elif top and top[-1].get("band") == h["band"]:
+            top[-1]["colspan"] += 1
+            bottom.append({"header": h, "rowspan": 1})
+        else:
+            top.append({"band": h["band"], "colspan": 1})
+            bottom.append({"header": h, "rowspan": 1})
+    return [top, bottom]
+
+
+def _column_choices(params, show: str, sort: str) -> list[dict]:
+    """The links to each part of the figures, keeping the filters, and the sort when the part
+    has its column."""
+    choices = []
+    for key, label in selectors.COLUMN_SETS:
+        keys = {"name", "network", *(c.key for c in selectors.columns_of(key))}
+        kept = {} if sort in keys else {"sort": None, "dir": None}
+        url = _query(params, show=key, **kept)
+        choices.append({"key": key, "label": label, "url": url, "current": key == show})
+    return choices
+
+
 def _table(request, overview, *, with_networks: bool) -> dict:
     """The school table: the filters and sort of the query string, the header links, the rows
     with their formatted cells and marks."""
     params = request.GET.copy()
+    show = _column_set(request)
+    columns = selectors.columns_of(show)
     sort = params.get("sort", selectors.DEFAULT_SORT)
     if sort not in selectors.SORT_KEYS:
         sort = selectors.DEFAULT_SORT
@@ -100,12 +139,14 @@ def _table(request, overview, *, with_networks: bool) -> dict:
     rows = selectors.filter_rows(overview.schools, network_id=network_id, size=size, below=below)
     rows = selectors.sort_rows(rows, sort, descending=descending)
 
-    def header(key, label, target=None):
+    def header(key, label, target=None, column=None):
         current = key == sort
         direction = "asc" if not current or descending else "desc"
         return {
             "key": key,
             "label": label,
+            "short": column.header if column else label,
+            "band": column.band if column else None,
             "url": _query(params, sort=key, dir=direction),
             "sorted": ("descending" if descending else "ascending") if current else "",
             "target": target,
@@ -114,14 +155,19 @@ def _table(request, overview, *, with_networks: bool) -> dict:
     headers = [header("name", _("School"))]
     if with_networks:
         headers.append(header("network", _("Network")))
-    for column in selectors.COLUMNS:
+    for column in columns:
         target = getattr(overview.targets, column.target) if column.target else None
-        headers.append(header(column.key, column.label, target))
+        headers.append(header(column.key, column.label, target, column))
 
     signs = mark_signs()
-    table = [(row, figure_cells(row.view, row.marks, signs)) for row in rows]
+    table = [(row, figure_cells(row.view, row.marks, signs, columns)) for row in rows]
     return {
         "headers": headers,
+        "header_rows": header_rows(headers),
+        "legend": [c for c in columns if c.short],
+        "with_targets": any(c.target for c in columns),
+        "show": show,
+        "column_choices": _column_choices(params, show, sort),
         "table": table,
         "sort": sort,
         "dir": "desc" if descending else "asc",
@@ -201,6 +247,7 @@ def _trend_table(points) -> list:
 
 def _dashboard(request, overview, *, with_networks: bool) -> dict:
     signs = mark_signs()
+    columns = selectors.columns_of(_column_set(request))
     points = selectors.trend(
         [r.school.pk for r in overview.schools], selectors.trend_terms(overview.term)
     )
@@ -215,8 +262,19 @@ def _dashboard(request, overview, *, with_networks: bool) -> dict:
         "term": overview.term,
         "term_code": term_code(overview.term),
         "term_choices": term_choices(),
-        "network_rows": [(n, figure_cells(n.view, n.marks, signs)) for n in overview.networks],
-        "columns": selectors.COLUMNS,
+        "network_rows": [
+            (n, figure_cells(n.view, n.marks, signs, columns)) for n in overview.networks
+        ],
+        "network_header_rows": header_rows(
+            [
+                {"key": "network", "label": _("Network"), "band": None},
+                {"key": "schools", "label": _("Schools"), "band": None},
+                *(
+                    {"key": c.key, "label": c.label, "short": c.header, "band": c.band}
+                    for c in columns
+                ),
+            ]
+        ),
         "trend_series": [label for _k, label, _v in selectors.TREND_SERIES],
         "trend_rows": _trend_table(points),
         "charts": _charts(overview, points, places),

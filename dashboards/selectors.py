@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carecore.thai import thai_sort_key
 from dashboards import figures, rollups
@@ -222,13 +223,24 @@ def network_overview(network, term: Term, *, targets: DistrictTargets | None = N
 @dataclass(frozen=True)
 class Column:
     """A figure column of the school table. ``kind``: "share" (percent, one decimal), "count"
-    or "baht"; ``target``: the TARGET_FIGURES key it is marked against, if any."""
+    or "baht"; ``target``: the TARGET_FIGURES key it is marked against, if any.
+
+    The tables show one COLUMN_SETS part at a time (``part``; None: every part), so they fit a
+    laptop's screen: ``short`` is the header (the full ``label`` in its title and the legend),
+    ``band`` the grouped header above it."""
 
     key: str
     label: str
     value: Callable[[View], float | int | None]
     kind: str = "count"
     target: str | None = None
+    short: str | None = None
+    part: str | None = None
+    band: str | None = None
+
+    @property
+    def header(self) -> str:
+        return self.short or self.label
 
 
 def _share(name: str) -> Callable[[View], float | None]:
@@ -243,26 +255,123 @@ def _count(key: str) -> Callable[[View], int]:
     return lambda view: view[key]
 
 
+TARGETS, GROUPS, FOLLOW_UP = "targets", "groups", "follow_up"
+_TARGETS_BAND = _("Target figures, %")
+_GROUPS_BAND = _("Care groups, % of the screened")
+_PLANS_BAND, _REFERRALS_BAND = _("Care plans"), _("Referrals")
+_DROPOUT_BAND, _SUPPORT_BAND = _("Dropout and out-of-school"), _("Support given")
+
+
+def _target(key, label, share, short):
+    return Column(key, label, _share(share), "share", key, short, TARGETS, _TARGETS_BAND)
+
+
+def _follow_up(key, label, short, band, kind="count"):
+    return Column(key, label, _count(key), kind, None, short, FOLLOW_UP, band)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("students", _("Students"), _count("students")),
-    Column("screened", _("Screened"), _share("screened_share"), "share", "screened"),
-    Column("visited", _("Home visits"), _share("visited_share"), "share", "visited"),
-    Column("profiles", _("Profiles complete"), _share("profile_share"), "share", "profiles"),
-    Column("cared", _("Suitably helped"), _share("cared_share"), "share", "cared"),
-    Column("plans", _("Problem group with a care plan"), _share("plan_share"), "share", "plans"),
-    *(Column(g, LEVEL_LABELS[g], _group(g), "share") for g in figures.LEVELS),
-    Column("special", _("Special"), _group("special"), "share"),
-    Column("not_screened", _("Not screened"), lambda view: view.not_screened),
-    Column("plans_open", _("Plans open"), _count("plans_open")),
-    Column("plans_overdue", _("Plans overdue"), _count("plans_overdue")),
-    Column("referrals_open", _("Referrals open"), _count("referrals_open")),
-    Column("referrals_overdue", _("Referrals overdue"), _count("referrals_overdue")),
-    Column("dropout_open", _("Dropout cases open"), _count("dropout_open")),
-    Column("dropout_late", _("Dropout cases late"), _count("dropout_late")),
-    Column("support_students", _("Students supported"), _count("support_students")),
-    Column("support_amount", _("Support (baht)"), _count("support_amount"), "baht"),
+    _target(
+        "screened",
+        _("Screened"),
+        "screened_share",
+        pgettext_lazy("short column header", "Screened"),
+    ),
+    _target(
+        "visited",
+        _("Home visits"),
+        "visited_share",
+        pgettext_lazy("short column header", "Visited"),
+    ),
+    _target(
+        "profiles",
+        _("Profiles complete"),
+        "profile_share",
+        pgettext_lazy("short column header", "Records"),
+    ),
+    _target(
+        "cared", _("Suitably helped"), "cared_share", pgettext_lazy("short column header", "Helped")
+    ),
+    _target(
+        "plans",
+        _("Problem group with a care plan"),
+        "plan_share",
+        pgettext_lazy("short column header", "Plans"),
+    ),
+    *(
+        Column(g, LEVEL_LABELS[g], _group(g), "share", part=GROUPS, band=_GROUPS_BAND)
+        for g in figures.LEVELS
+    ),
+    Column("special", _("Special"), _group("special"), "share", part=GROUPS, band=_GROUPS_BAND),
+    Column(
+        "not_screened",
+        _("Not screened"),
+        lambda view: view.not_screened,
+        short=pgettext_lazy("short column header", "Not screened"),
+        part=GROUPS,
+    ),
+    _follow_up(
+        "plans_open", _("Plans open"), pgettext_lazy("short column header", "Open"), _PLANS_BAND
+    ),
+    _follow_up(
+        "plans_overdue",
+        _("Plans overdue"),
+        pgettext_lazy("short column header", "Overdue"),
+        _PLANS_BAND,
+    ),
+    _follow_up(
+        "referrals_open",
+        _("Referrals open"),
+        pgettext_lazy("short column header", "Open"),
+        _REFERRALS_BAND,
+    ),
+    _follow_up(
+        "referrals_overdue",
+        _("Referrals overdue"),
+        pgettext_lazy("short column header", "Overdue"),
+        _REFERRALS_BAND,
+    ),
+    _follow_up(
+        "dropout_open",
+        _("Dropout cases open"),
+        pgettext_lazy("short column header", "Open"),
+        _DROPOUT_BAND,
+    ),
+    _follow_up(
+        "dropout_late",
+        _("Dropout cases late"),
+        pgettext_lazy("short column header", "Overdue"),
+        _DROPOUT_BAND,
+    ),
+    _follow_up(
+        "support_students",
+        _("Students supported"),
+        pgettext_lazy("short column header", "Students"),
+        _SUPPORT_BAND,
+    ),
+    _follow_up(
+        "support_amount",
+        _("Support (baht)"),
+        pgettext_lazy("short column header", "Baht"),
+        _SUPPORT_BAND,
+        "baht",
+    ),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+
+# The parts of the figures the tables show one at a time (the first by default).
+COLUMN_SETS: tuple[tuple[str, str], ...] = (
+    (TARGETS, _("Targets")),
+    (GROUPS, _("Care groups")),
+    (FOLLOW_UP, _("Follow-up")),
+)
+
+
+def columns_of(part: str) -> tuple[Column, ...]:
+    """The columns the tables show for ``part`` (a COLUMN_SETS key): its own and the shared."""
+    return tuple(c for c in COLUMNS if c.part in (None, part))
+
 
 # Sort keys: the school's name, its network, or any column.
 SORT_KEYS = ("name", "network", *COLUMNS_BY_KEY)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import override, pgettext
 from django_scopes import scopes_disabled
 
 from carecore.models import AuditEvent
@@ -136,10 +137,42 @@ def test_the_school_table_sorts_by_any_column_on_the_server(world, district, log
 @pytest.mark.django_db
 def test_the_care_coverage_header_links_to_the_sorted_table(world, district, login):
     html = login(world.a.users["district_supervisor"]).get(url(district)).content.decode()
-    link = re.search(r'data-sort-key="cared"[^>]*><a href="([^"]+)">([^<]+)</a>', html)
+    link = re.search(
+        r'data-sort-key="cared"[^>]*>\s*<a href="([^"]+)" title="([^"]+)" aria-label="([^"]+)">'
+        r"([^<]+)</a>",
+        html,
+    )
     assert link is not None
-    assert link.group(2) == th("Suitably helped")
+    # A short header (as in the PDF reports), the full label in its title and accessible name.
+    assert link.group(2) == link.group(3) == th("Suitably helped")
+    with override("th"):
+        assert link.group(4) == pgettext("short column header", "Helped")
     assert "sort=cared" in link.group(1) and "dir=asc" in link.group(1)
+
+
+@pytest.mark.django_db
+def test_the_school_table_shows_one_part_of_the_figures_at_a_time(world, district, login):
+    client = login(world.a.users["district_supervisor"])
+    keys = lambda html: re.findall(r'data-sort-key="([a-z_]+)"', html)  # noqa: E731
+    html = client.get(url(district)).content.decode()
+    assert keys(html) == ["name", "network", "students", "screened", "visited", "profiles"] + [
+        "cared",
+        "plans",
+    ]
+    assert 'data-met="screened"' in html  # the schools meeting each target
+    html = client.get(url(district, "?show=follow_up&sort=plans_overdue")).content.decode()
+    assert keys(html)[:5] == ["name", "network", "students", "plans_open", "plans_overdue"]
+    assert "support_amount" in keys(html) and "screened" not in keys(html)
+    assert 'data-met="' not in html
+    # Grouped headers: the band over its columns, the full labels in the legend.
+    assert th("Care plans") in html and th("Plans overdue") in html
+    # The other parts keep the filters; the sort only where its column is shown.
+    part_links = re.findall(r'href="\?([^"#]+)#schools"[^>]*data-show="([a-z_]+)"', html)
+    links = {show: query for query, show in part_links}
+    assert "sort=plans_overdue" not in links["targets"] and "show=targets" in links["targets"]
+    assert "sort=plans_overdue" in links["follow_up"]
+    # An unknown part shows the first.
+    assert keys(client.get(url(district, "?show=nonsense")).content.decode())[3] == "screened"
 
 
 @pytest.mark.django_db
