@@ -144,7 +144,7 @@
     var el = input.parentNode.querySelector("[data-photo-note]");
     if (!el) {
       el = document.createElement("div");
-      el.className = "form-text d-flex align-items-center gap-2";
+      el.className = "form-text d-flex align-items-center gap-2 mb-2";
       el.setAttribute("data-photo-note", "");
       input.parentNode.appendChild(el);
     }
