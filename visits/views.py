@@ -224,7 +224,11 @@ def _visit_form(request, *, student, visit):
         if uploads and not has_photo_consent(student=student):
             photo_form.add_error(None, services.photo_consent_missing_message())
             valid = False
+    form_key = _client_key(request)
     if valid:
+        # A photo this form's earlier send added already (a retry, the phone's queue) lands once.
+        sent = services.photos_already_added(form_key)
+        uploads = [(kind, upload) for kind, upload in uploads if kind not in sent]
         existing = visit.photos.count() if visit else 0
         if existing + len(uploads) > MAX_PHOTOS:
             photo_form.add_error(
@@ -243,7 +247,7 @@ def _visit_form(request, *, student, visit):
                     done=done,
                     user=request.user,
                     revision=_revision(request) if visit else None,
-                    client_key=_client_key(request) if visit is None else None,
+                    client_key=form_key,
                     classroom=enrolment.classroom if enrolment else None,
                     academic_year=request.academic_year,
                     request=request,
@@ -255,6 +259,7 @@ def _visit_form(request, *, student, visit):
                             upload=upload,
                             kind=kind,
                             user=request.user,
+                            client_key=services.photo_key(form_key, kind),
                             request=request,
                         )
                     except ValidationError as error:

@@ -177,6 +177,67 @@ class TestRecordingAVisit:
         )
 
 
+class TestOfflineQueue:
+    """The phone's offline queue may send the same form twice (the answer was lost on the way
+    back, or two tabs sent it): the visit and its photos land once."""
+
+    @pytest.fixture(autouse=True)
+    def _photo_consent(self, world):
+        give_photo_consent(world.a.student)
+
+    def post(self, client, url, data, **photos):
+        files = {kind: jpeg((1600, 1200), gps=False) for kind in photos}
+        return client.post(url, {**data, **files}, HTTP_X_REQUESTED_WITH="visit-form")
+
+    def test_a_new_visit_with_a_photo_sent_twice_is_saved_once(self, world, login):
+        client = login(world.a.users["homeroom"])
+        data = form_data()
+        for _ in range(2):
+            response = self.post(client, new_url(world), data, outside=True)
+            assert response.status_code == 200 and response.json()["ok"] is True
+        [visit] = visits_of(world.a.student)
+        with scopes_disabled():
+            assert VisitPhoto.objects.filter(visit=visit).count() == 1
+            assert visit.revision == 1 and str(visit.last_save_key) == data["client_key"]
+
+    def test_a_change_sent_twice_is_not_taken_for_a_co_advisors(self, world, login):
+        client = login(world.a.users["homeroom"])
+        self.post(client, new_url(world), form_data(action="draft"))
+        [visit] = visits_of(world.a.student)
+        edit = reverse(
+            "visits:visit_edit", kwargs={"school_code": world.a.school.code, "visit_id": visit.pk}
+        )
+        change = form_data(summary="แก้ไขตอนไม่มีสัญญาณ", revision="1")
+        for _ in range(2):
+            response = self.post(client, edit, change, inside=True)
+            assert response.status_code == 200 and response.json()["ok"] is True
+        with scopes_disabled():
+            visit.refresh_from_db()
+            assert VisitPhoto.objects.filter(visit=visit).count() == 1
+        assert visit.summary == "แก้ไขตอนไม่มีสัญญาณ" and visit.revision == 2
+        # A form opened earlier, sent after someone saved since, is still a stale copy.
+        response = self.post(client, edit, form_data(summary="ฉบับเก่า", revision="1"))
+        assert response.status_code == 409
+        with scopes_disabled():
+            visit.refresh_from_db()
+        assert visit.summary == "แก้ไขตอนไม่มีสัญญาณ"
+
+    def test_a_sent_photo_does_not_count_twice_towards_the_five(self, world, login):
+        client = login(world.a.users["homeroom"])
+        data = form_data(action="draft")
+        kinds = dict.fromkeys(("outside", "inside", "family", "other"), True)
+        self.post(client, new_url(world), data, **kinds)
+        [visit] = visits_of(world.a.student)
+        edit = reverse(
+            "visits:visit_edit", kwargs={"school_code": world.a.school.code, "visit_id": visit.pk}
+        )
+        fifth = form_data(action="draft", revision="1")
+        for _ in range(2):
+            assert self.post(client, edit, fifth, other=True).status_code == 200
+        with scopes_disabled():
+            assert VisitPhoto.objects.filter(visit=visit).count() == 5
+
+
 class TestCoAdvisors:
     def test_a_stale_form_is_refused_with_the_other_version_and_nothing_is_overwritten(
         self, world, login
