@@ -22,11 +22,23 @@ def demo():
         return demo_build(schools=4, students=400, password=PASSWORD)
 
 
+# The header has two rows (a band over its columns): the column of the header sorting by key
+# counts the cells before it in the grid, row and column spans included.
 COLUMN_VALUES = """(key) => {
-    const heads = [...document.querySelectorAll('#school-table thead th')];
-    const index = heads.findIndex(th => th.dataset.sortKey === key);
-    return [...document.querySelectorAll('#school-table tbody tr')].map(
-        tr => tr.children[index].textContent.trim());
+    const table = document.querySelector('#school-table');
+    const taken = [];
+    let index = -1;
+    [...table.tHead.rows].forEach((tr, r) => {
+        let c = 0;
+        for (const th of tr.cells) {
+            while (taken[r] && taken[r][c]) c++;
+            if (th.dataset.sortKey === key) index = c;
+            for (let i = 0; i < th.rowSpan; i++)
+                for (let j = 0; j < th.colSpan; j++) (taken[r + i] ||= [])[c + j] = true;
+            c += th.colSpan;
+        }
+    });
+    return [...table.tBodies[0].rows].map(tr => tr.children[index].textContent.trim());
 }"""
 
 
