@@ -13,13 +13,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from care.activities.views import classroom_term
 from care.coverage import coverage_for_classroom, coverage_for_school
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
+from carecore.form_views import classroom_page
 from schools.access import classroom_get_for_user
 from schools.selectors import term_code
 from screening import selectors as screening_selectors
+from screening.summary_views import classroom_term
 
 
 @school_view(Perm.VIEW_STUDENTS)
@@ -59,16 +60,13 @@ def coverage_classroom(request, classroom_id):
         % {"room": classroom, "term": term},
         obj=classroom,
     )
-    return render(
+    return classroom_page(
         request,
         "care/coverage_classroom.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "coverage": coverage,
-            "can_record": Perm.RECORD_CARE in request.schoolperms,
-            "term": term,
-            "term_code": term_code(term),
-            "term_choices": choices,
-        },
+        classroom,
+        coverage=coverage,
+        can_record=Perm.RECORD_CARE in request.schoolperms,
+        term=term,
+        term_code=term_code(term),
+        term_choices=choices,
     )

@@ -69,6 +69,19 @@ def school_document_start(
     return generated_file_response(request, generated)
 
 
+def student_document_start(request, student, kind: str, title: str, **params):
+    """Start printing a document about one student (``school_document_start``): ``title`` names
+    the student as ``%(name)s``; the job's parameters are the student's id and ``params``; the
+    student's EXPORT event goes in the audit log."""
+    return school_document_start(
+        request,
+        kind=kind,
+        title=title % {"name": student.full_name},
+        params={"student_id": student.pk, **params},
+        student=student,
+    )
+
+
 def record_print_view(*, kind: str, get_for_user: Callable, url_kwarg: str, title: Callable):
     """The view that prints one record about a student (a care plan, a referral, a home visit)
     by a job, on a POST: the record is ``get_for_user(request, pk)`` (whoever may see it may

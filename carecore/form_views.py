@@ -1,7 +1,10 @@
-"""The end of a form page's POST, as every app's form views write it: the form is valid, the
-service is called; a rule the service enforces shows on the form with what was typed kept; a
-form opened before someone else's save comes back at the current revision; on success a
-message and a redirect."""
+"""The ends of a view, as every app's views write them.
+
+A form page's POST: the form is valid, the service is called; a rule the service enforces shows
+on the form with what was typed kept; a form opened before someone else's save comes back at the
+current revision; on success a message and a redirect. A page about one student or one
+classroom: the page frame's school and the student or classroom, and the audit event of having
+seen it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from collections.abc import Callable, Iterable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from carecore.audit import audit_view
@@ -62,31 +65,68 @@ def form_saved(
     return redirect(then(saved) if callable(then) else then)
 
 
-def settings_saved(
+def district_settings_page(
     request,
+    template: str,
     form,
     save: Callable[[], tuple[object, dict]],
+    /,
     *,
     summary: str,
     success: str,
     then: str,
-    **where,
-) -> HttpResponse | None:
-    """The end of a settings page's POST (a district's targets, its account security): on a
-    valid form, ``save()`` writes and returns the row and its ``{field: [old, new]}`` changes;
-    the changes, if there are any, go in the audit log with ``summary`` (``where``: the place
-    they are about, e.g. ``district=``), then the ``success`` message and a redirect to
-    ``then``. An invalid form gets a message above it; None, as on a GET: the view renders
-    its page again."""
-    if request.method != "POST":
-        return None
-    if not form.is_valid():
+    **context,
+) -> HttpResponse:
+    """A district's settings page (its targets, its account security). On the POST of a valid
+    form, ``save()`` writes and returns the row and its ``{field: [old, new]}`` changes; the
+    changes, if there are any, go in the audit log under the district with ``summary``, then
+    the ``success`` message and a redirect to ``then``. An invalid form gets a message above
+    it. On a GET or an invalid form: ``template`` with the district, the form and the rest of
+    ``context``."""
+    district = request.district
+    if request.method == "POST":
+        if form.is_valid():
+            saved, changes = save()
+            if changes:
+                audit_view(
+                    request,
+                    summary,
+                    action=AuditEvent.Action.CHANGE,
+                    obj=saved,
+                    changes=changes,
+                    district=district,
+                )
+            messages.success(request, success)
+            return redirect(then)
         messages.error(request, _("Some values need fixing; see the marked fields."))
-        return None
-    saved, changes = save()
-    if changes:
-        audit_view(
-            request, summary, action=AuditEvent.Action.CHANGE, obj=saved, changes=changes, **where
-        )
-    messages.success(request, success)
-    return redirect(then)
+    return render(request, template, {"district": district, "form": form, **context})
+
+
+def student_page(request, template: str, student, /, audit: str | None = None, **context):
+    """Render ``template``, a page about ``student`` at the request's school, with ``school``
+    and ``student`` and the rest of ``context``. ``audit``: the summary of the audit event that
+    the user saw the student's data (none when the page writes its own or shows nothing new,
+    e.g. a form shown again after a POST)."""
+    if audit is not None:
+        audit_view(request, audit, student=student)
+    return render(request, template, {"school": request.school, "student": student, **context})
+
+
+def classroom_page(request, template: str, classroom, /, audit: str | None = None, **context):
+    """Render ``template``, a page about ``classroom`` at the request's school, with ``school``
+    and ``classroom`` and the rest of ``context``. ``audit``: the summary of the audit event that
+    the user saw the classroom's students (one event, about the classroom), which names the
+    classroom as ``%(room)s``."""
+    if audit is not None:
+        audit_view(request, audit % {"room": classroom}, obj=classroom)
+    return render(request, template, {"school": request.school, "classroom": classroom, **context})
+
+
+def student_form_page(
+    request, template: str, student, form, /, opened: str | None = None, **context
+):
+    """``student_page`` with ``form``, a form about the student. ``opened``, for a form that
+    shows the student's data: the summary of the audit event of opening it (a GET; shown again
+    after a POST, the form holds what was typed)."""
+    audit = opened if request.method == "GET" else None
+    return student_page(request, template, student, audit=audit, form=form, **context)

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view, network_view
-from carecore.form_views import settings_saved
+from carecore.form_views import district_settings_page
 from dashboards import selectors
 from dashboards.forms import TargetsForm
 from schools.selectors import current_term, term_code, term_from_code
@@ -305,31 +305,37 @@ def _dashboard(request, overview, *, with_networks: bool) -> dict:
     }
 
 
+def _term_dashboard(request, overview_of, place, *, with_networks: bool) -> dict:
+    """The dashboard of a district or a network (``place``) in the request's term: the term and,
+    when there is one, the figures of ``overview_of(place, term)``."""
+    term = _term(request)
+    if term is None:
+        return {"term": None}
+    # Rollups missing (a new school, a past term of the trend) are computed here.
+    overview = overview_of(place, term)
+    return {"term": term, **_dashboard(request, overview, with_networks=with_networks)}
+
+
 @district_view(Perm.VIEW_DISTRICT)
 def district_dashboard(request):
     district = request.district
-    term = _term(request)
-    context = {"district": district, "term": term}
-    if term is not None:
-        # Rollups missing (a new school, a past term of the trend) are computed here.
-        overview = selectors.district_overview(district, term)
-        context.update(_dashboard(request, overview, with_networks=True))
-    return render(request, "dashboards/district_dashboard.html", context)
+    page = _term_dashboard(request, selectors.district_overview, district, with_networks=True)
+    return render(request, "dashboards/district_dashboard.html", {"district": district, **page})
 
 
 @network_view(Perm.VIEW_AGGREGATES)
 def network_dashboard(request):
     network = request.network
-    term = _term(request)
-    context = {
-        "network": network,
-        "term": term,
-        "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
-    }
-    if term is not None:
-        overview = selectors.network_overview(network, term)
-        context.update(_dashboard(request, overview, with_networks=False))
-    return render(request, "dashboards/network_dashboard.html", context)
+    page = _term_dashboard(request, selectors.network_overview, network, with_networks=False)
+    return render(
+        request,
+        "dashboards/network_dashboard.html",
+        {
+            "network": network,
+            "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
+            **page,
+        },
+    )
 
 
 @district_view(Perm.MANAGE_TARGETS)
@@ -345,19 +351,13 @@ def district_targets(request):
         saved.save()
         return saved, changes
 
-    response = settings_saved(
+    return district_settings_page(
         request,
+        "dashboards/district_targets.html",
         form,
         save,
         summary=_("Changed the district's targets"),
         success=_("The targets are saved."),
         then=reverse("dash_district:dashboard", kwargs={"district_code": district.code}),
-        district=district,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "dashboards/district_targets.html",
-        {"district": district, "form": form, "targets": targets},
+        targets=targets,
     )

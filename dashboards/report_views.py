@@ -9,7 +9,11 @@ from django.views.decorators.http import require_POST
 from carecore import jobs
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
-from carecore.file_views import generated_file_response, school_document_start
+from carecore.file_views import (
+    generated_file_response,
+    school_document_start,
+    student_document_start,
+)
 from carecore.models import AuditEvent
 from dashboards import reports
 from referrals.access import referrals_for_user
@@ -84,11 +88,10 @@ def care_summary_print(request, student_id):
     referral_ids = list(
         referrals_for_user(request).filter(student=student).values_list("pk", flat=True)
     )
-    title = _("Care summary %(name)s") % {"name": student.full_name}
-    return school_document_start(
+    return student_document_start(
         request,
-        kind="student_care_summary",
-        title=title,
-        params={"student_id": student.pk, "referral_ids": referral_ids},
-        student=student,
+        student,
+        "student_care_summary",
+        _("Care summary %(name)s"),
+        referral_ids=referral_ids,
     )

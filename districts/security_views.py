@@ -2,13 +2,12 @@
 authentication (carecore/mfa.py). The district administrator's, as are the district's accounts."""
 
 from django.conf import settings
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view
 from carecore.audit import model_changes
-from carecore.form_views import settings_saved
+from carecore.form_views import district_settings_page
 from districts.forms import DistrictSecurityForm
 from districts.models import District
 
@@ -25,19 +24,13 @@ def district_security(request):
         saved = form.save()
         return saved, model_changes(before, saved, form.changed_data)
 
-    response = settings_saved(
+    return district_settings_page(
         request,
+        "districts/district_security.html",
         form,
         save,
         summary=_("Changed the district's account security settings"),
         success=_("The account security settings are saved."),
         then=reverse("districts:district_security", kwargs={"district_code": district.code}),
-        district=district,
-    )
-    if response:
-        return response
-    return render(
-        request,
-        "districts/district_security.html",
-        {"district": district, "form": form, "grace_days": settings.MFA_GRACE_DAYS},
+        grace_days=settings.MFA_GRACE_DAYS,
     )

@@ -30,7 +30,7 @@ from django_scopes import scope
 
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
-from carecore.form_views import form_saved
+from carecore.form_views import form_saved, student_form_page
 from carecore.models import AuditEvent
 from carecore.national_id import mask_national_id
 from dropouts import selectors, services
@@ -479,11 +479,7 @@ def school_case_report(request, student_id):
     )
     if saved:
         return saved
-    return render(
-        request,
-        "dropouts/report_form.html",
-        {"school": request.school, "student": student, "form": form},
-    )
+    return student_form_page(request, "dropouts/report_form.html", student, form)
 
 
 # --- settings ----------------------------------------------------------------------------------

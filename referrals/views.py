@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
-from carecore.form_views import form_saved
+from carecore.form_views import form_saved, student_form_page, student_page
 from referrals import selectors, services
 from referrals.access import (
     can_manage_referral,
@@ -163,17 +163,14 @@ def student_referrals(request, student_id):
     today = timezone.localdate()
     for r in referrals:
         r.late = r.is_overdue(today)
-    audit_view(request, _("Viewed the student's referrals"), student=student)
-    return render(
+    return student_page(
         request,
         "referrals/student_referrals.html",
-        {
-            "school": request.school,
-            "student": student,
-            "referrals": referrals,
-            "can_refer": Perm.REFER in request.schoolperms,
-            "can_refer_external": Perm.REFER_EXTERNAL in request.schoolperms,
-        },
+        student,
+        audit=_("Viewed the student's referrals"),
+        referrals=referrals,
+        can_refer=Perm.REFER in request.schoolperms,
+        can_refer_external=Perm.REFER_EXTERNAL in request.schoolperms,
     )
 
 
@@ -227,12 +224,13 @@ def _refer(request, student_id, *, kind: str):
     )
     if saved:
         return saved
-    if request.method == "GET":
-        audit_view(request, _("Opened a new referral form"), student=student)
-    return render(
+    return student_form_page(
         request,
         "referrals/referral_form.html",
-        {"school": request.school, "student": student, "form": form, "kind": kind},
+        student,
+        form,
+        opened=_("Opened a new referral form"),
+        kind=kind,
     )
 
 

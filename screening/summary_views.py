@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_record_many, audit_view
-from carecore.file_views import school_document_start
+from carecore.file_views import school_document_start, student_document_start
+from carecore.form_views import classroom_page, student_page
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.selectors import term_code, term_from_code, terms_of_year
@@ -47,16 +48,17 @@ def _school_term(request):
     return term, selectors.term_choices()
 
 
-def _classroom_term(request, classroom):
+def classroom_term(request, classroom, *, note_other_year: bool = False):
     """A term of the classroom's academic year: the one asked for, else the current one, else
-    the latest that has started (or the first)."""
+    the latest that has started (or the first). With the choices. ``note_other_year``: a
+    message when the term asked for is of another academic year."""
     choices = [(term_code(t), t) for t in terms_of_year(classroom.academic_year)]
     if not choices:
         raise Http404
     term = selectors.term_for_request(request)
     if term is not None and term.academic_year_id == classroom.academic_year_id:
         return term, choices
-    if request.GET.get("term") and term is not None:
+    if note_other_year and request.GET.get("term") and term is not None:
         messages.info(
             request,
             _("Classroom %(room)s is of the academic year %(year)s; showing its term.")
@@ -92,17 +94,14 @@ def student_summary(request, student_id):
     student = student_get_for_user(request, student_id)
     term, choices = _school_term(request)
     summary = summaries.student_summary(student=student, term=term)
-    audit_view(request, _("Viewed the screening summary"), student=student)
-    return render(
+    return student_page(
         request,
         "screening/summary/student.html",
-        {
-            "school": request.school,
-            "student": student,
-            "summary": summary,
-            "sheet": documents.student_summary_context(summary, documents.Paper(None)),
-            **_term_context(term, choices),
-        },
+        student,
+        audit=_("Viewed the screening summary"),
+        summary=summary,
+        sheet=documents.student_summary_context(summary, documents.Paper(None)),
+        **_term_context(term, choices),
     )
 
 
@@ -111,13 +110,12 @@ def student_summary(request, student_id):
 def student_summary_print(request, student_id):
     student = student_get_for_user(request, student_id)
     term = _term_from_post(request, _school_term(request)[0])
-    title = _("Individual screening summary %(name)s") % {"name": student.full_name}
-    return school_document_start(
+    return student_document_start(
         request,
-        kind="screening_student_summary",
-        title=title,
-        params={"student_id": student.pk, "term_id": term.pk},
-        student=student,
+        student,
+        "screening_student_summary",
+        _("Individual screening summary %(name)s"),
+        term_id=term.pk,
     )
 
 
@@ -147,20 +145,15 @@ def _classroom_students(request, classroom):
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_summary(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
-    term, choices = _classroom_term(request, classroom)
+    term, choices = classroom_term(request, classroom, note_other_year=True)
     summary = summaries.classroom_summary(classroom=classroom, term=term)
-    audit_view(
-        request, _("Viewed the screening summary of %(room)s") % {"room": classroom}, obj=classroom
-    )
-    return render(
+    return classroom_page(
         request,
         "screening/summary/classroom.html",
-        {
-            "school": request.school,
-            "classroom": summary.classroom,
-            "summary": summary,
-            **_term_context(term, choices),
-        },
+        summary.classroom,
+        audit=_("Viewed the screening summary of %(room)s"),
+        summary=summary,
+        **_term_context(term, choices),
     )
 
 
@@ -174,7 +167,7 @@ def classroom_summary_print(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
     term = _term_from_post(request, None)
     if term is None or term.academic_year_id != classroom.academic_year_id:
-        term = _classroom_term(request, classroom)[0]
+        term = classroom_term(request, classroom, note_other_year=True)[0]
     title = _classroom_title(classroom, term)
     return school_document_start(
         request,
@@ -189,7 +182,7 @@ def classroom_summary_print(request, classroom_id):
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_summary_xlsx(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
-    term, _choices = _classroom_term(request, classroom)
+    term, _choices = classroom_term(request, classroom, note_other_year=True)
     summary = summaries.classroom_summary(classroom=classroom, term=term)
     title = _classroom_title(classroom, term)
     audit_record_many(
@@ -212,13 +205,19 @@ def _school_title(term) -> str:
     return _("Screening summary of the school, term %(term)s") % {"term": term}
 
 
-@school_view(Perm.VIEW_STUDENTS)
-def school_summary(request):
-    classroom_ids = visible_classroom_ids(request)
+def _school_summary(request):
+    """The school's summary in the term of the request (the classrooms the user sees), with the
+    terms to choose from."""
     term, choices = _school_term(request)
     summary = summaries.school_summary(
-        school=request.school, term=term, classroom_ids=classroom_ids
+        school=request.school, term=term, classroom_ids=visible_classroom_ids(request)
     )
+    return summary, term, choices
+
+
+@school_view(Perm.VIEW_STUDENTS)
+def school_summary(request):
+    summary, term, choices = _school_summary(request)
     return render(
         request,
         "screening/summary/school.html",
@@ -243,11 +242,7 @@ def school_summary_print(request):
 
 @school_view(Perm.VIEW_STUDENTS)
 def school_summary_xlsx(request):
-    classroom_ids = visible_classroom_ids(request)
-    term, _choices = _school_term(request)
-    summary = summaries.school_summary(
-        school=request.school, term=term, classroom_ids=classroom_ids
-    )
+    summary, term, _choices = _school_summary(request)
     title = _school_title(term)
     audit_view(
         request,

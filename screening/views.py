@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_view
+from carecore.form_views import student_page
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.selectors import classroom_list, term_code
@@ -463,33 +464,30 @@ def student_screening(request, student_id):
     groups = selectors.student_groups(student=student)
     group = next((g for g in groups if g.term_id == term.pk), None)
     can_enter = Perm.ENTER_SCREENING in request.schoolperms
-    audit_view(request, _("Viewed the screening results"), student=student)
-    return render(
+    return student_page(
         request,
         "screening/student.html",
-        {
-            "school": request.school,
-            "student": student,
-            "enrolment": enrolment,
-            "group": group,
-            "reasons": [selectors.reason_text(r) for r in (group.reasons if group else [])],
-            "special_reasons": [
-                selectors.reason_text({**r, "band": "special"})
-                for r in (group.special_reasons if group else [])
-            ],
-            "history": groups,
-            "sdq_cells": [(rater, rater in forms, sdq.get(rater)) for rater in Rater.values],
-            "eq": eq,
-            "aspect_summary": aspect_summary,
-            "eq_instrument": scoring.eq_instrument_for_age(student.age_on(term.start)),
-            "can_enter": can_enter,
-            "override_form": GroupOverrideForm(
-                initial={"level": group.level if group else "normal"}
-            )
+        student,
+        audit=_("Viewed the screening results"),
+        enrolment=enrolment,
+        group=group,
+        reasons=[selectors.reason_text(r) for r in (group.reasons if group else [])],
+        special_reasons=[
+            selectors.reason_text({**r, "band": "special"})
+            for r in (group.special_reasons if group else [])
+        ],
+        history=groups,
+        sdq_cells=[(rater, rater in forms, sdq.get(rater)) for rater in Rater.values],
+        eq=eq,
+        aspect_summary=aspect_summary,
+        eq_instrument=scoring.eq_instrument_for_age(student.age_on(term.start)),
+        can_enter=can_enter,
+        override_form=(
+            GroupOverrideForm(initial={"level": group.level if group else "normal"})
             if can_enter
-            else None,
-            **_term_context(request, term),
-        },
+            else None
+        ),
+        **_term_context(request, term),
     )
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_view
 from carecore.file_views import school_document_start
+from carecore.form_views import classroom_page
 from carecore.forms import ThaiDateField, ThaiDateInput
 from schools.selectors import term_code
 from screening.links import (
@@ -150,23 +150,20 @@ def classroom_links(request, classroom_id):
         for row in rows
     ]
     window = screening_window_get(school=request.school, term=term)
-    audit_view(request, _("Viewed the form codes of %(room)s") % {"room": classroom}, obj=classroom)
-    return render(
+    return classroom_page(
         request,
         "screening/window/classroom_links.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "term": term,
-            "term_code": term_code(term) if term else "",
-            "term_choices": term_choices(),
-            "raters": raters,
-            "table": table,
-            "problem": problem,
-            "window": window,
-            "state": window_state(window),
-            "can_manage": Perm.MANAGE_SCREENING in request.schoolperms,
-        },
+        classroom,
+        audit=_("Viewed the form codes of %(room)s"),
+        term=term,
+        term_code=term_code(term) if term else "",
+        term_choices=term_choices(),
+        raters=raters,
+        table=table,
+        problem=problem,
+        window=window,
+        state=window_state(window),
+        can_manage=Perm.MANAGE_SCREENING in request.schoolperms,
     )
 
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
-from carecore.audit import audit_view
-from carecore.form_views import add_service_errors, form_saved
+from carecore.form_views import add_service_errors, form_saved, student_page
 from students import consent_selectors as selectors
 from students import consent_services as services
 from students.access import can_record_consent, student_get_for_user
@@ -36,17 +35,14 @@ def _back(request, student):
 def consents(request, student_id):
     student = student_get_for_user(request, student_id)
     history = list(selectors.consent_history(student=student))
-    audit_view(request, _("Viewed the guardian consents"), student=student)
-    return render(
+    return student_page(
         request,
         "students/consent/consent_list.html",
-        {
-            "school": request.school,
-            "student": student,
-            "states": selectors.consent_states(student=student),
-            "history": history,
-            "can_record": can_record_consent(request, student),
-        },
+        student,
+        audit=_("Viewed the guardian consents"),
+        states=selectors.consent_states(student=student),
+        history=history,
+        can_record=can_record_consent(request, student),
     )
 
 

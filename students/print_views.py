@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
-from carecore.file_views import school_document_start
+from carecore.file_views import school_document_start, student_document_start
 from schools.access import classroom_get_for_user
 from students.access import student_get_for_user
 from students.models import Student
@@ -42,11 +42,6 @@ def classroom_print(request, classroom_id, document):
 @require_POST
 def student_print(request, student_id):
     student = student_get_for_user(request, student_id)
-    title = _("Student information sheet %(name)s") % {"name": student.full_name}
-    return school_document_start(
-        request,
-        kind="student_sheet",
-        title=title,
-        params={"student_id": student.pk},
-        student=student,
+    return student_document_start(
+        request, student, "student_sheet", _("Student information sheet %(name)s")
     )

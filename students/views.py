@@ -3,12 +3,13 @@ import copy
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view, model_changes
+from carecore.form_views import classroom_page, student_form_page, student_page
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from students import selectors, services
@@ -35,24 +36,21 @@ def student_detail(request, student_id):
         ),
         None,
     )
-    audit_view(request, _("Viewed the student record"), student=student)
-    return render(
+    return student_page(
         request,
         "students/student_detail.html",
-        {
-            "school": request.school,
-            "student": student,
-            "age": student.age_on(timezone.localdate()),
-            "enrolments": enrolments,
-            "current": current,
-            "guardians": list(student.guardians.all()),
-            "can_edit": Perm.EDIT_STUDENTS in request.schoolperms,
-            "record_status": record_completeness_for_student(
-                student=student, grade=current.classroom.grade if current else None
-            ),
-            # What the steps add: the latest care group, the latest home visit (extensions.py).
-            **student_facts(request, student),
-        },
+        student,
+        audit=_("Viewed the student record"),
+        age=student.age_on(timezone.localdate()),
+        enrolments=enrolments,
+        current=current,
+        guardians=list(student.guardians.all()),
+        can_edit=Perm.EDIT_STUDENTS in request.schoolperms,
+        record_status=record_completeness_for_student(
+            student=student, grade=current.classroom.grade if current else None
+        ),
+        # What the steps add: the latest care group, the latest home visit (extensions.py).
+        **student_facts(request, student),
     )
 
 
@@ -75,13 +73,13 @@ def student_edit(request, student_id):
         return redirect(
             "students:student_detail", school_code=request.school.code, student_id=student.pk
         )
-    if request.method == "GET":
-        # The edit form shows the national ID in full: opening it is a view of the record.
-        audit_view(request, _("Opened the student record for editing"), student=student)
-    return render(
+    # The edit form shows the national ID in full: opening it is a view of the record.
+    return student_form_page(
         request,
         "students/student_form.html",
-        {"school": request.school, "student": student, "form": form},
+        student,
+        form,
+        opened=_("Opened the student record for editing"),
     )
 
 
@@ -113,10 +111,8 @@ def guardian_edit(request, student_id, guardian_id=None):
         return redirect(
             "students:student_detail", school_code=request.school.code, student_id=student.pk
         )
-    return render(
-        request,
-        "students/guardian_form.html",
-        {"school": request.school, "student": student, "guardian": guardian, "form": form},
+    return student_form_page(
+        request, "students/guardian_form.html", student, form, guardian=guardian
     )
 
 
@@ -134,18 +130,15 @@ def classroom_detail(request, classroom_id):
     for e in enrolments:
         e.record_status = record_status.get(e.student_id)
     # One event for the class list (names, codes, guardians of every student in the room).
-    audit_view(request, _("Viewed the class list of %(room)s") % {"room": classroom}, obj=classroom)
-    return render(
+    return classroom_page(
         request,
         "students/classroom_detail.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "enrolments": enrolments,
-            "teachers": teachers,
-            "boys": sum(1 for e in enrolments if e.student.gender == "M"),
-            "girls": sum(1 for e in enrolments if e.student.gender == "F"),
-            "records_complete": sum(1 for st in record_status.values() if st.complete),
-            "visited": sum(1 for e in enrolments if getattr(e, "visit_id", None)),
-        },
+        classroom,
+        audit=_("Viewed the class list of %(room)s"),
+        enrolments=enrolments,
+        teachers=teachers,
+        boys=sum(1 for e in enrolments if e.student.gender == "M"),
+        girls=sum(1 for e in enrolments if e.student.gender == "F"),
+        records_complete=sum(1 for st in record_status.values() if st.complete),
+        visited=sum(1 for e in enrolments if getattr(e, "visit_id", None)),
     )

@@ -25,6 +25,7 @@ from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.dates import format_date
 from carecore.file_views import record_print_view, school_document_start
+from carecore.form_views import classroom_page, student_page
 from carecore.security_headers import permissions_policy
 from schools.access import classroom_get_for_user
 from students.access import student_get_for_user
@@ -87,21 +88,16 @@ def classroom_progress(request, classroom_id):
         )
     )
     visited = sum(1 for e in enrolments if e.visit_id)
-    audit_view(
-        request, _("Viewed the home visits of %(room)s") % {"room": classroom}, obj=classroom
-    )
-    return render(
+    return classroom_page(
         request,
         "visits/classroom_progress.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "enrolments": enrolments,
-            "visited": visited,
-            "total": len(enrolments),
-            "percent": int(visited * 100 / len(enrolments)) if enrolments else 0,
-            "can_record": Perm.RECORD_VISITS in request.schoolperms,
-        },
+        classroom,
+        audit=_("Viewed the home visits of %(room)s"),
+        enrolments=enrolments,
+        visited=visited,
+        total=len(enrolments),
+        percent=int(visited * 100 / len(enrolments)) if enrolments else 0,
+        can_record=Perm.RECORD_VISITS in request.schoolperms,
     )
 
 
@@ -110,18 +106,15 @@ def classroom_progress(request, classroom_id):
 def student_visits(request, student_id):
     student = student_get_for_user(request, student_id)
     visits = list(selectors.student_visits(student=student))
-    audit_view(request, _("Viewed the home visits"), student=student)
     enrolment = _current_enrolment(request, student)
-    return render(
+    return student_page(
         request,
         "visits/student_visits.html",
-        {
-            "school": request.school,
-            "student": student,
-            "visits": visits,
-            "classroom": enrolment.classroom if enrolment else None,
-            "can_record": Perm.RECORD_VISITS in request.schoolperms,
-        },
+        student,
+        audit=_("Viewed the home visits"),
+        visits=visits,
+        classroom=enrolment.classroom if enrolment else None,
+        can_record=Perm.RECORD_VISITS in request.schoolperms,
     )
 
 

@@ -20,7 +20,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,8 +37,8 @@ from carecore.form_views import form_saved
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.models import Classroom
-from schools.selectors import term_code, terms_of_year
-from screening import selectors as screening_selectors
+from schools.selectors import term_code
+from screening.summary_views import classroom_term
 from students.access import student_get_for_user, students_for_user
 from students.models import Enrolment, Student
 
@@ -56,20 +55,6 @@ def kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         )
         for category, label in Category.choices
     ]
-
-
-def classroom_term(request, classroom):
-    """A term of the classroom's academic year: the one asked for, else the current one, else the
-    latest that has started (or the first). With the choices."""
-    choices = [(term_code(t), t) for t in terms_of_year(classroom.academic_year)]
-    if not choices:
-        raise Http404
-    term = screening_selectors.term_for_request(request)
-    if term is not None and term.academic_year_id == classroom.academic_year_id:
-        return term, choices
-    today = timezone.localdate()
-    started = [t for _code, t in choices if t.start <= today]
-    return (started[-1] if started else choices[0][1]), choices
 
 
 def _roster(classroom) -> list[Enrolment]:

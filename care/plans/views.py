@@ -25,7 +25,7 @@ from care.plans.forms import CloseForm, FollowUpForm, PlanForm, action_formset
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.file_views import record_print_view
-from carecore.form_views import form_saved
+from carecore.form_views import form_saved, student_page
 from schools.selectors import classroom_list, current_term
 from screening.models import CareGroup
 from screening.selectors import reason_text
@@ -114,18 +114,15 @@ def student_plans(request, student_id):
     student = student_get_for_user(request, student_id)
     plans = selectors.student_plans(student=student)
     term, group = _current_group(student)
-    audit_view(request, _("Viewed the student's care plans"), student=student)
-    return render(
+    return student_page(
         request,
         "care/student_plans.html",
-        {
-            "school": request.school,
-            "student": student,
-            "plans": plans,
-            "group": group,
-            "term": term,
-            "can_record": _can_record(request),
-        },
+        student,
+        audit=_("Viewed the student's care plans"),
+        plans=plans,
+        group=group,
+        term=term,
+        can_record=_can_record(request),
     )
 
 

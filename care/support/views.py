@@ -17,7 +17,7 @@ from care.support.forms import SupportForm
 from care.support.services import support_create
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
-from carecore.form_views import form_saved
+from carecore.form_views import form_saved, student_page
 from schools.models import AcademicYear, Term
 from schools.selectors import current_term
 from students.access import student_get_for_user
@@ -80,17 +80,14 @@ def support_summary(request):
 def student_support(request, student_id):
     student = student_get_for_user(request, student_id)
     records = selectors.student_support(student=student)
-    audit_view(request, _("Viewed the support the student received"), student=student)
-    return render(
+    return student_page(
         request,
         "care/student_support.html",
-        {
-            "school": request.school,
-            "student": student,
-            "records": records,
-            "total": sum((r.amount or 0) for r in records),
-            "can_manage": Perm.MANAGE_SUPPORT in request.schoolperms,
-        },
+        student,
+        audit=_("Viewed the support the student received"),
+        records=records,
+        total=sum((r.amount or 0) for r in records),
+        can_manage=Perm.MANAGE_SUPPORT in request.schoolperms,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record, audit_view
+from carecore.form_views import student_form_page
 from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening import aspects, scoring, selectors
@@ -182,24 +183,21 @@ def aspect_screening(request, student_id):
         )
         posted = None
         audit_view(request, _("Opened the aspect screening"), student=student)
-    return render(
+    return student_form_page(
         request,
         "screening/aspects/screening.html",
-        {
-            "school": request.school,
-            "student": student,
-            "enrolment": enrolment,
-            "criteria": criteria,
-            "sections": _sections(criteria, form, results, suggested, posted),
-            "form": form,
-            "token": token,
-            "stale": stale,
-            "saved": bool(results),
-            "student_page": student_page_url(request, student, term),
-            "term": term,
-            "term_code": term_code(term),
-            "term_choices": selectors.term_choices(),
-        },
+        student,
+        form,
+        enrolment=enrolment,
+        criteria=criteria,
+        sections=_sections(criteria, form, results, suggested, posted),
+        token=token,
+        stale=stale,
+        saved=bool(results),
+        student_page=student_page_url(request, student, term),
+        term=term,
+        term_code=term_code(term),
+        term_choices=selectors.term_choices(),
     )
 
 

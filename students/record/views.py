@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
-from carecore.file_views import school_document_start
-from carecore.form_views import add_service_errors
+from carecore.file_views import student_document_start
+from carecore.form_views import add_service_errors, student_form_page
 from students.access import can_edit_record, student_get_for_user
 from students.record import selectors, services
 from students.record.forms import SECTION_FORMS, TermResultForm, term_choices
@@ -210,22 +210,13 @@ def record_term_result(request, student_id):
         )
         if response:
             return response
-    return render(
-        request,
-        "students/record/term_result_form.html",
-        {"school": request.school, "student": student, "form": form},
-    )
+    return student_form_page(request, "students/record/term_result_form.html", student, form)
 
 
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def record_print(request, student_id):
     student, _can_edit = _student(request, student_id)
-    title = _("Cumulative record %(name)s") % {"name": student.full_name}
-    return school_document_start(
-        request,
-        kind="cumulative_record",
-        title=title,
-        params={"student_id": student.pk},
-        student=student,
+    return student_document_start(
+        request, student, "cumulative_record", _("Cumulative record %(name)s")
     )
