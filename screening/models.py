@@ -172,6 +172,26 @@ class SdqResponse(Revisioned):
         answers += [None] * (25 - len(answers))
         return [i + 1 for i, value in enumerate(answers[:25]) if value is None]
 
+    @property
+    def impact_missing(self) -> bool:
+        """Complete (all 25 items: the scores and the group stand on them alone, as the SDQ is
+        scored) while the impact supplement is unanswered or stops before its score: the pages
+        call it "complete (no impact part)"."""
+        return self.is_complete and self.impact is None
+
+    @property
+    def criteria_label(self) -> str:
+        """The name of the criteria the form was banded with ("obec-1": the OBEC practice), else
+        its version as stored."""
+        from screening import scoring
+
+        if not self.criteria_version:
+            return ""
+        try:
+            return str(scoring.sdq_criteria(self.criteria_version).label)
+        except scoring.UnknownCriteria:
+            return self.criteria_version
+
 
 class EqResponse(Revisioned):
     """One EQ form: the 12–17 self-report (52 items) or the 6–11 form a parent or teacher fills
