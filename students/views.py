@@ -54,25 +54,46 @@ def student_detail(request, student_id):
     )
 
 
+def _saved_to_student_page(request, student, form, save, *, before, summary: str, success: str):
+    """The POST of a valid ``form`` about ``student``: ``save`` (a service) writes the form's
+    row, and the audit event of the change goes with it (a creation when there was nothing
+    ``before``; ``summary`` may name the row as ``%(name)s``), under the student as saved (a
+    student's own record: with its new name). Then the ``success`` message and back to the
+    student's page. None on a GET or an invalid form: the view shows the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    with transaction.atomic():
+        saved = save(form.save(commit=False))
+        audit_view(
+            request,
+            summary % {"name": saved},
+            action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
+            student=getattr(saved, "student", saved),
+            obj=saved,
+            changes=model_changes(before, saved, type(form).Meta.fields),
+        )
+    messages.success(request, success)
+    return redirect(
+        "students:student_detail", school_code=request.school.code, student_id=student.pk
+    )
+
+
 @school_view(Perm.VIEW_SCHOOL)
 def student_edit(request, student_id):
     student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
     # The form edits a copy, so that a rejected edit does not show unsaved names as saved.
     form = StudentForm(request.POST or None, instance=copy.copy(student))
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = services.student_save(student=form.save(commit=False))
-            audit_view(
-                request,
-                _("Edited the student record"),
-                action=AuditEvent.Action.CHANGE,
-                student=saved,
-                changes=model_changes(student, saved, StudentForm.Meta.fields),
-            )
-        messages.success(request, _("Student record saved."))
-        return redirect(
-            "students:student_detail", school_code=request.school.code, student_id=student.pk
-        )
+    saved = _saved_to_student_page(
+        request,
+        student,
+        form,
+        lambda row: services.student_save(student=row),
+        before=student,
+        summary=_("Edited the student record"),
+        success=_("Student record saved."),
+    )
+    if saved:
+        return saved
     # The edit form shows the national ID in full: opening it is a view of the record.
     return student_form_page(
         request,
@@ -89,28 +110,23 @@ def guardian_edit(request, student_id, guardian_id=None):
     if guardian_id is None:
         guardian = Guardian(student=student)
     else:
-        guardian = Guardian.objects.filter(student=student, pk=guardian_id).first()
+        guardian = student.guardians.filter(pk=guardian_id).first()
         if guardian is None:
             raise Http404
     # The form writes into the instance while validating: keep the values from before.
     before = copy.copy(guardian) if guardian.pk else None
     form = GuardianForm(request.POST or None, instance=guardian)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = services.guardian_save(guardian=form.save(commit=False))
-            audit_view(
-                request,
-                (_("Edited a guardian: %(name)s") if before else _("Added a guardian: %(name)s"))
-                % {"name": saved},
-                action=AuditEvent.Action.CHANGE if before else AuditEvent.Action.CREATE,
-                student=student,
-                obj=saved,
-                changes=model_changes(before, saved, GuardianForm.Meta.fields),
-            )
-        messages.success(request, _("Guardian saved."))
-        return redirect(
-            "students:student_detail", school_code=request.school.code, student_id=student.pk
-        )
+    saved = _saved_to_student_page(
+        request,
+        student,
+        form,
+        lambda row: services.guardian_save(guardian=row),
+        before=before,
+        summary=_("Edited a guardian: %(name)s") if before else _("Added a guardian: %(name)s"),
+        success=_("Guardian saved."),
+    )
+    if saved:
+        return saved
     return student_form_page(
         request, "students/guardian_form.html", student, form, guardian=guardian
     )

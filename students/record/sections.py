@@ -43,8 +43,6 @@ Section = RecordRevision.Section
 class SectionSpec:
     key: str
     model: type[models.Model]
-    # The reverse one-to-one name on Student (student.record_health).
-    related_name: str
     # What the section's form edits, in the order shown.
     fields: tuple[str, ...]
     # What must be filled for the section to count as complete.
@@ -54,72 +52,77 @@ class SectionSpec:
     def label(self) -> str:
         return str(Section(self.key).label)
 
+    @property
+    def related_name(self) -> str:
+        """The reverse one-to-one name on Student (student.record_health), as the model
+        declares it."""
+        return self.model._meta.get_field("student").remote_field.related_name
+
 
 SECTIONS: dict[str, SectionSpec] = {
-    Section.ABILITY: SectionSpec(
-        key=Section.ABILITY,
-        model=AbilityRecord,
-        related_name="record_ability",
-        fields=("talents", "awards", "learning_notes"),
-        required=(),  # and a grade-point average: see ability_needs_gpa
-    ),
-    Section.HEALTH: SectionSpec(
-        key=Section.HEALTH,
-        model=HealthRecord,
-        related_name="record_health",
-        fields=(
-            "weight_kg",
-            "height_cm",
-            "measured_on",
-            "eyesight",
-            "hearing",
-            "has_chronic_illness",
-            "chronic_illness",
-            "disabilities",
-            "mind_behaviour_notes",
+    spec.key: spec
+    for spec in (
+        SectionSpec(
+            key=Section.ABILITY,
+            model=AbilityRecord,
+            fields=("talents", "awards", "learning_notes"),
+            required=(),  # and a grade-point average: see ability_needs_gpa
         ),
-        required=("weight_kg", "height_cm", "eyesight", "hearing", "has_chronic_illness"),
-    ),
-    Section.FAMILY: SectionSpec(
-        key=Section.FAMILY,
-        model=FamilyRecord,
-        related_name="record_family",
-        fields=(
-            "lives_with",
-            "lives_with_other",
-            "parents_status",
-            "working_away_place",
-            "household_size",
-            "household_members",
-            "income_per_month",
-            "main_occupations",
-            "welfare_card",
-            "equity_scholarship",
+        SectionSpec(
+            key=Section.HEALTH,
+            model=HealthRecord,
+            fields=(
+                "weight_kg",
+                "height_cm",
+                "measured_on",
+                "eyesight",
+                "hearing",
+                "has_chronic_illness",
+                "chronic_illness",
+                "disabilities",
+                "mind_behaviour_notes",
+            ),
+            required=("weight_kg", "height_cm", "eyesight", "hearing", "has_chronic_illness"),
         ),
-        required=(
-            "lives_with",
-            "parents_status",
-            "household_size",
-            "income_per_month",
-            "welfare_card",
+        SectionSpec(
+            key=Section.FAMILY,
+            model=FamilyRecord,
+            fields=(
+                "lives_with",
+                "lives_with_other",
+                "parents_status",
+                "working_away_place",
+                "household_size",
+                "household_members",
+                "income_per_month",
+                "main_occupations",
+                "welfare_card",
+                "equity_scholarship",
+            ),
+            required=(
+                "lives_with",
+                "parents_status",
+                "household_size",
+                "income_per_month",
+                "welfare_card",
+            ),
         ),
-    ),
-    Section.PROTECTION: SectionSpec(
-        key=Section.PROTECTION,
-        model=ProtectionRecord,
-        related_name="record_protection",
-        fields=(
-            "risks",
-            "risk_note",
-            "travel_mode",
-            "travel_distance_km",
-            "travel_minutes",
-            "travel_cost_baht",
-            "pocket_money_baht",
-            "other_notes",
+        SectionSpec(
+            key=Section.PROTECTION,
+            model=ProtectionRecord,
+            fields=(
+                "risks",
+                "risk_note",
+                "travel_mode",
+                "travel_distance_km",
+                "travel_minutes",
+                "travel_cost_baht",
+                "pocket_money_baht",
+                "other_notes",
+            ),
+            required=("travel_mode", "travel_minutes"),
         ),
-        required=("travel_mode", "travel_minutes"),
-    ),
+    )
 }
 
 TERM_RESULT_FIELDS = ("gpa", "failed_subjects", "incomplete_subjects")
