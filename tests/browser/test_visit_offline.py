@@ -6,6 +6,7 @@ saved once, with its photo at most 1600 px on its long side."""
 
 import io
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,14 @@ def test_the_form_online_on_a_phone(world, live_server, page_factory, tmp_path):
     with scopes_disabled():
         stored = VisitPhoto.objects.get()
         assert Image.open(stored.image.path).size == (1600, 1200)
+
+
+def test_the_service_worker_is_served_at_the_root_and_allowed(live_server):
+    """/sw.js (static/root) has a stable address whatever the static manifest hashes, and its
+    scope is the whole site; the pages' policy allows workers from the site only."""
+    with urllib.request.urlopen(f"{live_server.url}/sw.js") as response:
+        assert response.status == 200
+        assert "javascript" in response.headers["Content-Type"]
+        assert b"carecare-pages-" in response.read()
+    with urllib.request.urlopen(f"{live_server.url}/accounts/login/") as response:
+        assert "worker-src 'self'" in response.headers["Content-Security-Policy"]

@@ -3,6 +3,7 @@ progress, and who may see what."""
 
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -236,6 +237,23 @@ class TestOfflineQueue:
             assert self.post(client, edit, fifth, other=True).status_code == 200
         with scopes_disabled():
             assert VisitPhoto.objects.filter(visit=visit).count() == 5
+
+    def test_visit_pages_name_the_account_by_an_opaque_key(self, world, login):
+        """The status line tells the phone's service worker and queue whose pages and answers
+        they keep: a keyed hash, the same on every page of one account, never its id or name."""
+        url = reverse(
+            "visits:classroom_progress",
+            kwargs={"school_code": world.a.school.code, "classroom_id": world.a.classroom.pk},
+        )
+        keys = {}
+        for who in ("homeroom", "coordinator"):
+            user = world.a.users[who]
+            body = login(user).get(url).content.decode()
+            [key] = re.findall(r'id="offline-status"[^>]*data-user="([0-9a-f]*)"', body)
+            assert len(key) == 24 and str(user.pk) != key and user.username not in key
+            assert 'data-sw="/sw.js"' in body
+            keys[who] = key
+        assert keys["homeroom"] != keys["coordinator"]
 
 
 class TestCoAdvisors:
