@@ -497,17 +497,7 @@ def school_report_context(*, school, term, today: datetime.date | None = None) -
             for aspect, risk, problem in total.aspects()
         ],
         "other": [
-            (_("Care plans open"), paper.n(total["plans_open"])),
-            (_("Care plans overdue"), paper.n(total["plans_overdue"])),
-            (_("Care plans opened this term"), paper.n(total["plans_opened"])),
-            (_("Care plans closed this term"), paper.n(total["plans_closed"])),
-            (_("Referrals sent this term"), paper.n(total["referrals_sent"])),
-            (_("Referrals outside the school"), paper.n(total["referrals_external"])),
-            (_("Referrals open"), paper.n(total["referrals_open"])),
-            (_("Referrals overdue"), paper.n(total["referrals_overdue"])),
-            (_("Dropout cases open"), paper.n(total["dropout_open"])),
-            (_("Back in education this year"), paper.n(total["dropout_back"])),
-            (_("Students supported"), paper.n(total["support_students"])),
+            *((label, paper.n(total[key])) for key, label, on_paper in _care_figures() if on_paper),
             (_("Support (baht)"), paper.baht(total["support_amount"])),
         ],
         "_rows": len(grades) + len(classrooms),
@@ -577,25 +567,32 @@ def _sheet_columns() -> list[SheetColumn]:
             SheetColumn(_("%(form)s: done") % {"form": label}, _count(f"{form}_done")),
             SheetColumn(pct(label), lambda v, f=form: v.form_share(f), "share"),
         ]
-    for key, label in (
-        ("plans_open", _("Care plans open")),
-        ("plans_overdue", _("Care plans overdue")),
-        ("plans_opened", _("Care plans opened this term")),
-        ("plans_closed", _("Care plans closed this term")),
-        ("referrals_sent", _("Referrals sent this term")),
-        ("referrals_external", _("Referrals outside the school")),
-        ("referrals_open", _("Referrals open")),
-        ("referrals_overdue", _("Referrals overdue")),
-        ("referrals_closed", _("Referrals closed this term")),
-        ("dropout_open", _("Dropout cases open")),
-        ("dropout_late", _("Dropout cases late")),
-        ("dropout_back", _("Back in education this year")),
-        ("support_students", _("Students supported")),
-        ("support_records", _("Support records")),
-    ):
+    for key, label, _on_paper in _care_figures():
         columns.append(SheetColumn(label, _count(key)))
     columns.append(SheetColumn(_("Support (baht)"), _count("support_amount"), "baht"))
     return columns
+
+
+def _care_figures() -> list[tuple[str, str, bool]]:
+    """The counts of care plans, referrals, dropout cases and support, in the order shown:
+    (the figure's key, its label, whether the school's paper report shows it; the spreadsheet
+    shows them all)."""
+    return [
+        ("plans_open", _("Care plans open"), True),
+        ("plans_overdue", _("Care plans overdue"), True),
+        ("plans_opened", _("Care plans opened this term"), True),
+        ("plans_closed", _("Care plans closed this term"), True),
+        ("referrals_sent", _("Referrals sent this term"), True),
+        ("referrals_external", _("Referrals outside the school"), True),
+        ("referrals_open", _("Referrals open"), True),
+        ("referrals_overdue", _("Referrals overdue"), True),
+        ("referrals_closed", _("Referrals closed this term"), False),
+        ("dropout_open", _("Dropout cases open"), True),
+        ("dropout_late", _("Dropout cases late"), False),
+        ("dropout_back", _("Back in education this year"), True),
+        ("support_students", _("Students supported"), True),
+        ("support_records", _("Support records"), False),
+    ]
 
 
 def _xlsx_value(column: SheetColumn, view: View):

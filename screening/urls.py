@@ -25,26 +25,24 @@ student_urls = [
     path("aspects/", aspect_views.aspect_screening, name="aspects"),
 ]
 
+
 # The summaries of the school, a classroom and a student, each on screen, in PDF and in XLSX.
-school_summary_urls = [
-    path("", summary_views.school_summary, name="summary_school"),
-    path("pdf/", summary_views.school_summary_print, name="summary_school_print"),
-    path("xlsx/", summary_views.school_summary_xlsx, name="summary_school_xlsx"),
-]
-classroom_summary_urls = [
-    path("", summary_views.classroom_summary, name="summary_classroom"),
-    path("pdf/", summary_views.classroom_summary_print, name="summary_classroom_print"),
-    path("xlsx/", summary_views.classroom_summary_xlsx, name="summary_classroom_xlsx"),
-]
-student_summary_urls = [
-    path("", summary_views.student_summary, name="summary_student"),
-    path("pdf/", summary_views.student_summary_print, name="summary_student_print"),
-    path("xlsx/", summary_views.student_summary_xlsx, name="summary_student_xlsx"),
-]
+def _summary(place: str):
+    """A place's summary ("school", "classroom" or "student"): summary_views' <place>_summary,
+    <place>_summary_print and <place>_summary_xlsx, named summary_<place>, summary_<place>_print
+    and summary_<place>_xlsx."""
+    return include(
+        [
+            path(sub, getattr(summary_views, f"{place}_summary{end}"), name=f"summary_{place}{end}")
+            for sub, end in (("", ""), ("pdf/", "_print"), ("xlsx/", "_xlsx"))
+        ]
+    )
+
+
 summary_urls = [
-    path("", include(school_summary_urls)),
-    path("classrooms/<int:classroom_id>/", include(classroom_summary_urls)),
-    path("students/<int:student_id>/", include(student_summary_urls)),
+    path("", _summary("school")),
+    path("classrooms/<int:classroom_id>/", _summary("classroom")),
+    path("students/<int:student_id>/", _summary("student")),
 ]
 
 school_urls = [
