@@ -71,10 +71,11 @@
     };
   }
 
-  // Resolves true when the form is kept on the phone.
-  function save() {
+  // Resolves true when the form is kept on the phone (its photos too when ``withPhotos``: typing
+  // rewrites the answers only).
+  function save(withPhotos) {
     if (!store) return Promise.resolve(false);
-    return store.put(entry()).then(function () { return true; }, function () {
+    return store.put(entry(), withPhotos === true).then(function () { return true; }, function () {
       return false; // storage full or refused: the form still works as an ordinary form
     });
   }
@@ -82,7 +83,7 @@
   var timer = null;
   function saveSoon() {
     clearTimeout(timer);
-    timer = setTimeout(save, 400);
+    timer = setTimeout(function () { save(false); }, 400);
   }
 
   function forget() {
@@ -185,7 +186,7 @@
   fileInputs.forEach(function (input) {
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
-      if (!file) { delete photos[input.name]; showPhoto(input); save(); return; }
+      if (!file) { delete photos[input.name]; showPhoto(input); save(true); return; }
       note(input).textContent = form.getAttribute("data-msg-photo-shrinking");
       shrink(file).catch(function () {
         // Not something this browser can draw: keep the file as it is (the server decides).
@@ -194,7 +195,7 @@
         photos[input.name] = photo;
         attach(input);
         showPhoto(input);
-        save();
+        save(true);
       });
     });
   });
@@ -230,7 +231,7 @@
     if (!serverRefused && JSON.stringify(kept.fields) !== initial) apply(kept.fields);
     fileInputs.forEach(function (input) { attach(input); showPhoto(input); });
     if (restoredBanner && !serverRefused && state === "draft") restoredBanner.classList.remove("d-none");
-    if (kept.state === "refused") save().then(function () { store.show(); });
+    if (kept.state === "refused") save(false).then(function () { store.show(); });
   }
 
   if (restoredBanner) {
@@ -289,7 +290,7 @@
       form.elements.location_source.value = "device";
       say(form.getAttribute("data-msg-located") + " " +
           form.getAttribute("data-msg-accuracy").replace("%(m)s", accuracy));
-      save();
+      save(false);
     }, function () {
       locate.disabled = false;
       say(form.getAttribute("data-msg-geo-denied"));
@@ -352,7 +353,7 @@
       }
       if (result.reason === "refused") {
         state = "draft";
-        save().then(submitOrdinarily);
+        save(false).then(submitOrdinarily);
         return;
       }
       if (result.reason === "gone") {
@@ -376,7 +377,7 @@
     event.preventDefault();
     pendingSubmitter = event.submitter || pendingSubmitter;
     state = "queued";
-    save().then(function (kept) {
+    save(true).then(function (kept) {
       if (kept) send();
       else submitOrdinarily(); // nothing can be kept on this phone: the browser's own way
     });

@@ -25,14 +25,20 @@
   var FORM_LINK = /\/visits\/(students\/\d+\/new|\d+\/edit)\/$/;
 
   // --- IndexedDB ----------------------------------------------------------------------------
+  // "forms": one entry per form (its address, state and answers, the photos' sizes);
+  // "photos": the photos' Blobs under "<entry key>|<kind>", written only when a photo changes
+  // (typing rewrites the small entry, never the photos).
+  var PHOTOS = "photos";
   var dbPromise = null;
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
         if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-        var request = indexedDB.open(DB_NAME, 1);
+        var request = indexedDB.open(DB_NAME, 2);
         request.onupgradeneeded = function () {
-          request.result.createObjectStore(STORE, { keyPath: "key" });
+          var database = request.result;
+          if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE, { keyPath: "key" });
+          if (!database.objectStoreNames.contains(PHOTOS)) database.createObjectStore(PHOTOS);
         };
         request.onsuccess = function () { resolve(request.result); };
         request.onerror = function () { reject(request.error); };
@@ -41,12 +47,16 @@
     return dbPromise;
   }
 
+  // ``work(forms, photos)`` in one transaction; resolves with the .result of what it returns.
   function run(mode, work) {
     return db().then(function (database) {
       return new Promise(function (resolve, reject) {
-        var tx = database.transaction(STORE, mode);
-        var result = work(tx.objectStore(STORE));
-        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : undefined); };
+        var tx = database.transaction([STORE, PHOTOS], mode);
+        var result = work(tx.objectStore(STORE), tx.objectStore(PHOTOS));
+        tx.oncomplete = function () {
+          if (result && typeof result.then === "function") { result.then(resolve, reject); return; }
+          resolve(result && "result" in result ? result.result : undefined);
+        };
         tx.onerror = function () { reject(tx.error); };
         tx.onabort = function () { reject(tx.error); };
       });
@@ -54,22 +64,72 @@
   }
 
   function keyOf(draftKey) { return user + "|" + draftKey; }
-  function get(draftKey) { return run("readonly", function (s) { return s.get(keyOf(draftKey)); }); }
-  function put(entry) {
-    entry.key = keyOf(entry.draftKey);
-    entry.user = user;
-    entry.at = Date.now();
-    return run("readwrite", function (s) { s.put(entry); });
+  function photoRange(key) { return IDBKeyRange.bound(key + "|", key + "|\uffff"); }
+
+  // The entry with its photos' Blobs (entry.photos[kind].blob), or undefined.
+  function get(draftKey) {
+    var key = keyOf(draftKey);
+    var entry, blobs = {};
+    return run("readonly", function (forms, photos) {
+      forms.get(key).onsuccess = function (e) { entry = e.target.result; };
+      photos.openCursor(photoRange(key)).onsuccess = function (e) {
+        var cursor = e.target.result;
+        if (!cursor) return;
+        blobs[cursor.key.slice(key.length + 1)] = cursor.value;
+        cursor.continue();
+      };
+    }).then(function () {
+      if (!entry) return entry;
+      Object.keys(entry.photos || {}).forEach(function (kind) {
+        if (blobs[kind]) entry.photos[kind].blob = blobs[kind];
+        else delete entry.photos[kind];
+      });
+      return entry;
+    });
   }
-  function remove(draftKey) { return run("readwrite", function (s) { s.delete(keyOf(draftKey)); }); }
-  function all() { return run("readonly", function (s) { return s.getAll(); }); }
+
+  // Keep the form; its photos' Blobs too when ``withPhotos``.
+  function put(entry, withPhotos) {
+    var key = keyOf(entry.draftKey);
+    var meta = { key: key, user: user, at: Date.now(), photos: {} };
+    Object.keys(entry).forEach(function (name) { if (!(name in meta)) meta[name] = entry[name]; });
+    meta.photos = {};
+    Object.keys(entry.photos || {}).forEach(function (kind) {
+      var photo = entry.photos[kind];
+      meta.photos[kind] = {
+        name: photo.name,
+        type: photo.blob ? photo.blob.type : photo.type,
+        size: photo.blob ? photo.blob.size : photo.size,
+        width: photo.width, height: photo.height, before: photo.before,
+      };
+    });
+    return run("readwrite", function (forms, photos) {
+      forms.put(meta);
+      if (!withPhotos) return;
+      photos.delete(photoRange(key));
+      Object.keys(entry.photos || {}).forEach(function (kind) {
+        photos.put(entry.photos[kind].blob, key + "|" + kind);
+      });
+    });
+  }
+
+  function removeKey(forms, photos, key) {
+    forms.delete(key);
+    photos.delete(photoRange(key));
+  }
+  function remove(draftKey) {
+    return run("readwrite", function (forms, photos) { removeKey(forms, photos, keyOf(draftKey)); });
+  }
+  function all() { return run("readonly", function (forms) { return forms.getAll(); }); }
 
   // Entries left too long (any account's) go: children's data does not stay on a phone forever.
   function dropOld() {
     return all().then(function (entries) {
       var old = entries.filter(function (e) { return Date.now() - e.at > MAX_AGE_MS; });
       if (!old.length) return null;
-      return run("readwrite", function (s) { old.forEach(function (e) { s.delete(e.key); }); });
+      return run("readwrite", function (forms, photos) {
+        old.forEach(function (e) { removeKey(forms, photos, e.key); });
+      });
     });
   }
 
@@ -129,6 +189,11 @@
   // Send one entry. Resolves {ok: true, url} when the server saved it (the entry is then gone),
   // else {ok: false, reason: "offline" | "login" | "refused" | "error", response}.
   function send(entry) {
+    if (entry.photos && Object.keys(entry.photos).some(function (k) { return !entry.photos[k].blob; })) {
+      return get(entry.draftKey).then(function (full) {
+        return full ? send(full) : { ok: false, reason: "gone" };
+      });
+    }
     var token = cookieToken();
     var first = token ? post(entry, token) : Promise.resolve(null);
     return first.then(function (response) {
@@ -152,7 +217,7 @@
     }).then(function (result) {
       if (result.reason === "refused") {
         entry.state = "refused";
-        return put(entry).then(function () { return result; });
+        return put(entry, false).then(function () { return result; });
       }
       return result;
     });

@@ -21,8 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOUSE = {"latitude": 16.441935, "longitude": 102.835987, "accuracy": 14}
 # The states of the visit forms kept on the phone (static/js/visit_offline.js).
 KEPT = """() => new Promise(resolve => {
-  const open = indexedDB.open("carecare-visits", 1);
-  open.onupgradeneeded = () => open.result.createObjectStore("forms", {keyPath: "key"});
+  const open = indexedDB.open("carecare-visits", 2);
   open.onsuccess = () => {
     const all = open.result.transaction("forms").objectStore("forms").getAll();
     all.onsuccess = () => resolve(all.result.map(e => e.state));

@@ -21,16 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/offline")  # noqa: S108 (screenshots to look at, outside the checkout)
 QUEUE = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("carecare-visits", 1);
-  open.onupgradeneeded = () => open.result.createObjectStore("forms", {keyPath: "key"});
+  const open = indexedDB.open("carecare-visits", 2);
   open.onerror = () => reject(open.error);
   open.onsuccess = () => {
-    const all = open.result.transaction("forms").objectStore("forms").getAll();
-    all.onsuccess = () => resolve(all.result.map(e => ({
+    const tx = open.result.transaction(["forms", "photos"]);
+    const all = tx.objectStore("forms").getAll();
+    const blobs = tx.objectStore("photos").getAll();
+    tx.oncomplete = () => resolve(all.result.map(e => ({
       state: e.state, url: e.url, summary: e.fields.summary,
-      photos: Object.fromEntries(Object.entries(e.photos || {}).map(([k, p]) => [k, {
-        size: p.blob.size, type: p.blob.type, width: p.width, height: p.height,
-        before: p.before}]))})));
+      blobs: blobs.result.map(b => ({size: b.size, type: b.type})),
+      photos: e.photos})));
   };
 })"""
 
@@ -110,6 +110,7 @@ def test_a_visit_recorded_with_no_signal_is_sent_once_when_the_signal_returns(
     photo = queued["photos"]["outside"]
     assert photo["type"] == "image/jpeg" and (photo["width"], photo["height"]) == (1600, 1200)
     assert photo["size"] < original.stat().st_size / 4
+    assert queued["blobs"] == [{"size": photo["size"], "type": "image/jpeg"}]
     print(
         f"photo on the phone: {photo['before']['width']}x{photo['before']['height']} "
         f"{original.stat().st_size} bytes -> {photo['width']}x{photo['height']} "
