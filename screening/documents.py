@@ -156,6 +156,7 @@ def _eq_tables(summary: summaries.StudentSummary, paper: Paper) -> list[dict]:
                 "missing": paper.num(sum(1 for a in (form.response.answers or []) if a is None)),
                 "has_t": form.has_t_scores,
                 "norms_missing": form.norms_missing,
+                "norms_unverified": form.norms_unverified,
                 "lines": [
                     {
                         "label": line.label,

@@ -598,6 +598,9 @@ class EqForm:
     response: EqResponse
     lines: list[ScaleLine] = field(default_factory=list)
     norms_missing: bool = False
+    # The T-scores come from a norm table the file marks as not yet checked against the
+    # publisher's manual (EQ 6–11: a public transcription; docs/screening.md).
+    norms_unverified: bool = False
 
     @property
     def complete(self) -> bool:
@@ -656,6 +659,13 @@ def _sdq_form(response: SdqResponse) -> SdqForm:
     return form
 
 
+def _norms_verified(instrument: str) -> bool:
+    try:
+        return scoring.eq_instrument(instrument).norms_verified
+    except (scoring.InvalidAnswer, scoring.InstrumentDataError):
+        return True  # an instrument no longer installed: nothing to say about its norms
+
+
 def _eq_form(response: EqResponse) -> EqForm:
     form = EqForm(
         instrument=response.instrument,
@@ -668,6 +678,7 @@ def _eq_form(response: EqResponse) -> EqForm:
     levels = scores.get("levels") or {}
     t_scores = scores.get("t_scores") or {}
     form.norms_missing = bool(scores.get("norms_missing"))
+    form.norms_unverified = bool(t_scores) and not _norms_verified(response.instrument)
 
     def line(code, label, score):
         level = levels.get(code) or ""

@@ -430,8 +430,29 @@ class TestStudentSummary:
             "กล้าแสดงออก 19 50 ดี",
             "ความฉลาดทางอารมณ์โดยรวม",
             "ไม่มีเกณฑ์ปกติ แสดงเฉพาะคะแนนดิบ",  # the domains and total have no T table
+            # the norm table is a public transcription, not yet checked (eq-6-11.toml)
+            "ยังไม่ได้ตรวจทานกับคู่มือของกรมสุขภาพจิต",
         ):
             assert cells in text, cells
+
+    def test_eq_12_17_says_nothing_of_unchecked_norms(self, world, login, built):
+        from screening.tests.test_scoring import EQ12_REVERSE, EQ12_SCALES, eq_answers
+
+        student = world.a.student
+        student.birth_date = built.term.start.replace(year=built.term.start.year - 14)
+        student.save(update_fields=["birth_date"])
+        with scopes_disabled():
+            services.eq_response_save(
+                student=student,
+                term=built.term,
+                instrument="eq12",
+                rater="teacher",
+                answers=eq_answers(EQ12_SCALES, EQ12_REVERSE, {}, default=3),
+            )
+        client = login(world.a.users["coordinator"])
+        page = get(client, url(world, "summary_student", student_id=student.pk), built.term)
+        assert "ความฉลาดทางอารมณ์" in page.content.decode()
+        assert "ยังไม่ได้ตรวจทานกับคู่มือ" not in page.content.decode()
 
 
 def test_thai_digits_on_paper_when_the_school_asks(world, built):
