@@ -153,9 +153,9 @@
   }
 
   function showPhoto(input) {
-    var el = note(input);
     var photo = photos[input.name];
-    el.textContent = "";
+    var el = photo ? note(input) : input.parentNode.querySelector("[data-photo-note]");
+    if (el) el.textContent = "";
     if (!photo) return;
     var img = document.createElement("img");
     img.src = URL.createObjectURL(photo.blob);

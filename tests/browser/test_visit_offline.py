@@ -163,7 +163,8 @@ def test_a_visit_recorded_with_no_signal_is_sent_once_when_the_signal_returns(
 
 
 def test_the_form_online_on_a_phone(world, live_server, page_factory, tmp_path):
-    """The same form with a signal: the photo is made smaller before it is sent."""
+    """The same form with a signal: the photo is made smaller before it is sent, and a tab closed
+    before saving loses neither the answers nor the photo."""
     a = world.a
     give_photo_consent(a.student)
     base = live_server.url
@@ -173,9 +174,21 @@ def test_the_form_online_on_a_phone(world, live_server, page_factory, tmp_path):
     page.evaluate("window.visitOfflineReady")
     page.set_input_files("#id_outside", str(camera_photo(tmp_path / "IMG_1.jpg")))
     page.locator("[data-photo-note] img").wait_for()
-    shot(page, "form-online", at="[data-photo-note]")
     page.locator("label[for=id_met_1]").click()
     page.fill("#id_summary", "บ้านปูน ครอบครัวอบอุ่น")
+    page.wait_for_timeout(800)  # the answers are kept a moment after typing stops
+
+    # The tab is closed before saving: the answers and the photo come back with the form.
+    url = page.url
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#draft-restored").wait_for()
+    page.locator("[data-photo-note] img").wait_for()
+    assert page.input_value("#id_summary") == "บ้านปูน ครอบครัวอบอุ่น"
+    assert "1600×1200" in page.locator("[data-photo-note]").inner_text()
+    shot(page, "form-online", at="[data-photo-note]")
     page.locator("button[name=action][value=done]").click()
     page.wait_for_url(re.compile(r"/visits/\d+/(record/)?\?saved=new"))
     with scopes_disabled():
