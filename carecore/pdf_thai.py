@@ -53,6 +53,8 @@ THAI_COMPOUNDS = (
     "มั่นรักษ์",
     "จุดแข็ง",
     "สมาธิสั้น",
+    "ใกล้ชิด",
+    "เหมาะสม",
 )
 
 _SKIPPED = ("head", "title", "style", "script", "svg", "textarea")
