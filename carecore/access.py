@@ -120,6 +120,22 @@ class Perm:
     # confidential note); the retention period and the purge (districts/retention.py).
     EXPORT_SUBJECT_DATA = "export_subject_data"
     MANAGE_RETENTION = "manage_retention"
+    # Daily attendance (docs/attendance.md): take the roll of the classrooms one may see (a
+    # homeroom teacher their own, object level in attendance/access.py); the school's calendar,
+    # thresholds, imports and corrections of any day.
+    TAKE_ATTENDANCE = "take_attendance"
+    MANAGE_ATTENDANCE = "manage_attendance"
+    # Behaviour (docs/behaviour.md): any teacher records an incident of a student of the school;
+    # the discipline office and the coordinator set the categories and points; the sensitive
+    # categories (drugs, sexual, violence) are seen by the roles that deal with them.
+    RECORD_BEHAVIOUR = "record_behaviour"
+    MANAGE_BEHAVIOUR = "manage_behaviour"
+    SEE_SENSITIVE_BEHAVIOUR = "see_sensitive_behaviour"
+    # Families (docs/portal.md): issue parents' and students' account slips; message families of
+    # the students one may see; answer students' confidential requests for help (the counsellor).
+    ISSUE_FAMILY_ACCOUNTS = "issue_family_accounts"
+    MESSAGE_FAMILIES = "message_families"
+    ANSWER_HELP_REQUESTS = "answer_help_requests"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -150,6 +166,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RECORD_CARE,
             Perm.REFER,
             Perm.USE_REFERRALS,
+            Perm.TAKE_ATTENDANCE,
+            Perm.RECORD_BEHAVIOUR,
+            Perm.ISSUE_FAMILY_ACCOUNTS,
+            Perm.MESSAGE_FAMILIES,
         }
     ),
     Role.COUNSELLOR: frozenset(
@@ -164,11 +184,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.OPEN_DROPOUT_CASE,
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
+            Perm.RECORD_BEHAVIOUR,
+            Perm.SEE_SENSITIVE_BEHAVIOUR,
+            Perm.MESSAGE_FAMILIES,
+            Perm.ANSWER_HELP_REQUESTS,
         }
     )
     | WHOLE_CASE,
-    Role.DISCIPLINE: frozenset({Perm.VIEW_SCHOOL, Perm.REFER_EXTERNAL, Perm.USE_REFERRALS}),
-    Role.NURSE: frozenset({Perm.VIEW_SCHOOL, Perm.USE_REFERRALS}),
+    Role.DISCIPLINE: frozenset(
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.REFER_EXTERNAL,
+            Perm.USE_REFERRALS,
+            Perm.RECORD_BEHAVIOUR,
+            Perm.MANAGE_BEHAVIOUR,
+            Perm.SEE_SENSITIVE_BEHAVIOUR,
+        }
+    ),
+    Role.NURSE: frozenset({Perm.VIEW_SCHOOL, Perm.USE_REFERRALS, Perm.RECORD_BEHAVIOUR}),
     Role.COORDINATOR: frozenset(
         {
             Perm.VIEW_SCHOOL,
@@ -193,6 +226,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.OPEN_DROPOUT_CASE,
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
+            Perm.TAKE_ATTENDANCE,
+            Perm.MANAGE_ATTENDANCE,
+            Perm.RECORD_BEHAVIOUR,
+            Perm.MANAGE_BEHAVIOUR,
+            Perm.SEE_SENSITIVE_BEHAVIOUR,
+            Perm.ISSUE_FAMILY_ACCOUNTS,
+            Perm.MESSAGE_FAMILIES,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -206,6 +246,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.VIEW_SCHOOL_DASHBOARD,
             Perm.EXPORT_SUBJECT_DATA,
+            Perm.RECORD_BEHAVIOUR,
+            Perm.SEE_SENSITIVE_BEHAVIOUR,
+            Perm.MESSAGE_FAMILIES,
         }
     )
     | WHOLE_CASE,

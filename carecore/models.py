@@ -336,6 +336,23 @@ class Notification(models.Model):
             "password_set",
             _("Someone else set your password: choose your own at your next log-in"),
         )
+        # Staff: attendance, families and students (docs/attendance.md, docs/portal.md).
+        ATTENDANCE_FLAG = "attendance_flag", _("A student's attendance needs your attention")
+        FAMILY_MESSAGE_IN = "family_message_in", _("A parent sent you a message")
+        APPOINTMENT_ANSWERED = (
+            "appointment_answered",
+            _("A parent answered a home-visit appointment"),
+        )
+        HELP_REQUEST = "help_request", _("A student asked for help")
+        # Parents and students: what waits for them in their portal. Outside the portal (LINE,
+        # e-mail) every one of these reads only "new message from the school" (carecore/channels).
+        FAMILY_ABSENCE = "family_absence", _("Your child was absent")
+        FAMILY_BEHAVIOUR = "family_behaviour", _("A behaviour notice about your child")
+        FAMILY_APPOINTMENT = "family_appointment", _("The teacher proposes a home visit")
+        FAMILY_CONSENT = "family_consent", _("The school asks for your consent")
+        FAMILY_MESSAGE = "family_message", _("A message from the school")
+        FAMILY_FORM = "family_form", _("A screening form waits for you")
+        HELP_ANSWERED = "help_answered", _("The counsellor answered your request")
 
     user = account_field("notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

@@ -49,11 +49,12 @@ INSTALLED_APPS = [
     "screening",
     "referrals",
     "visits",
+    "attendance",
+    "behaviour",
     "care",
-    # --- dropout cases (helper dropouts) ---
     "dropouts",
+    "portal",
     "dashboards",
-    # --- end dropout cases ---
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",
 ]

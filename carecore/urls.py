@@ -23,6 +23,9 @@ APPS_WITH_PAGES = (
     "care",
     "referrals",
     "dropouts",
+    "attendance",
+    "behaviour",
+    "portal",
     "dashboards",
     "districts",
 )

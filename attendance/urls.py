@@ -1,0 +1,3 @@
+"""attendance pages (see routes.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""behaviour pages (see routes.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,53 @@
+"""Where a page lives, said on its view: ``@pages("plans/<int:plan_id>/edit/")`` beside the
+access decorator, so that one screen's address, name and permission are read in one place.
+
+Each app declares its namespaces in its ``routes.py`` (``Pages("care", SCHOOL + "care/")``); its
+views place themselves with the decorator, and its ``urls.py`` imports the view modules and lists
+``pages.urlpattern()`` (docs/architecture.md, "How to add a screen"). Django resolves the pages in
+the order they were placed: the order of the imports in ``urls.py``, then of the views in each
+module, so a fixed route ("new/") is placed before a pattern that would also match it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import URLPattern, URLResolver, include, path
+
+# The places a page can hang under (the converters are registered in carecore/urls.py).
+SCHOOL = "s/<school_code:school_code>/"
+DISTRICT = "d/<district_code:district_code>/"
+NETWORK = "n/<int:network_id>/"
+
+
+class Pages:
+    """The pages of one URL namespace under one prefix.
+
+    Call it as a decorator to place a view: ``@pages(route)`` names the page after the view's
+    function, ``@pages(route, name="...")`` otherwise; stack it to place one view at two routes.
+    Extra patterns that are not views of the app (an included list) go in with ``add``.
+    """
+
+    def __init__(self, namespace: str, prefix: str):
+        self.namespace = namespace
+        self.prefix = prefix
+        self._patterns: list[URLPattern | URLResolver] = []
+        self._names: set[str] = set()
+
+    def __call__(self, route: str, name: str | None = None) -> Callable:
+        def place(view: Callable) -> Callable:
+            page_name = name or view.__name__
+            if page_name in self._names:
+                raise ValueError(f"{self.namespace}:{page_name} is placed twice")
+            self._names.add(page_name)
+            self._patterns.append(path(route, view, name=page_name))
+            return view
+
+        return place
+
+    def add(self, *patterns: URLPattern | URLResolver) -> None:
+        self._patterns.extend(patterns)
+
+    def urlpattern(self) -> URLResolver:
+        """The namespace's resolver, for the app's ``urlpatterns``."""
+        return path(self.prefix, include((list(self._patterns), self.namespace)))

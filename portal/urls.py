@@ -1,0 +1,3 @@
+"""portal pages (see routes.py)."""
+
+urlpatterns: list = []
