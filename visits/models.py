@@ -310,3 +310,56 @@ class VisitPhoto(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.visit}"
+
+
+class VisitAppointment(models.Model):
+    """A home visit the homeroom teacher proposes to the family (docs/portal.md): a day and a
+    time, with a note. A parent confirms it in the portal, or suggests another day with a note;
+    the teacher sees the answer on the student's visits page. The teacher may cancel it, or
+    propose again (a new row: the answers stay as they were)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the family's answer")
+        CONFIRMED = "confirmed", _("Confirmed by the family")
+        ANOTHER_DAY = "another_day", _("The family suggests another day")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    school = school_field()
+    student = student_field("visit_appointments")
+    date = models.DateField(_("day of the visit"))
+    time = models.TimeField(_("time"))
+    note = models.TextField(_("note for the family"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = user_field(_("proposed by"))
+    created = models.DateTimeField(_("proposed"), auto_now_add=True)
+    # The family's answer: who answered (a parent's account), when, and for another day the day
+    # and time they suggest, with their note.
+    answered_by = user_field(_("answered by"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    suggested_date = models.DateField(_("suggested day"), null=True, blank=True)
+    suggested_time = models.TimeField(_("suggested time"), null=True, blank=True)
+    answer_note = models.TextField(_("the family's note"), blank=True)
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        verbose_name = _("home-visit appointment")
+        verbose_name_plural = _("home-visit appointments")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["student", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="another_day") | models.Q(suggested_date__isnull=False),
+                name="appointment_another_day_has_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} · {self.date} {self.time}"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the family, or answered and not cancelled: shown to both sides."""
+        return self.status != self.Status.CANCELLED
