@@ -23,8 +23,9 @@ from students.models import Enrolment, Guardian, Student
 # sets STAGE_URL; the ordinary test run leaves them out.
 collect_ignore_glob = [] if os.environ.get("STAGE_URL") else ["tests/stage/*"]
 
-# The real-worker fixtures (broker, start_worker) for tests/integration and tests/browser.
-pytest_plugins = ["tests.worker"]
+# The real-worker fixtures (broker, start_worker) for tests/integration and tests/browser; the
+# fake servers of what leaves the machine (tests/fakes.py: fake_line).
+pytest_plugins = ["tests.worker", "tests.fakes"]
 
 PASSWORD = "correct-horse-2568"  # noqa: S105
 
