@@ -80,3 +80,90 @@ def can_record_consent(request, student) -> bool:
     if Perm.RECORD_CONSENT in request.schoolperms:
         return True
     return _in_own_classrooms(request, student)
+
+
+# --- parents and students as users (docs/portal.md) --------------------------------------------
+# A family user holds no membership; what they see goes through their own rows: a parent's
+# links to their children (one per child, across schools), a student's own account. The lookups
+# are not scoped by school (a parent's children may be at two schools), only by the user.
+def _links_of(user):
+    from students.family_models import GuardianLink
+
+    return GuardianLink.objects.active().filter(user=user)
+
+
+def _unscoped_students():
+    return Student.objects.with_scopes_disabled()
+
+
+def children_for_user(user) -> QuerySet[Student]:
+    """The children the user is the parent of (active links), at every school."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _unscoped_students().none()
+    return (
+        _unscoped_students()
+        .filter(pk__in=_links_of(user).values("student_id"))
+        .select_related("school")
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def _valid_id(value) -> int | None:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+def child_for_user(user, student_id) -> Student:
+    """One of the user's children (404 for any other student, and for staff)."""
+    pk = _valid_id(student_id)
+    child = children_for_user(user).filter(pk=pk).first() if pk else None
+    if child is None:
+        raise Http404
+    return child
+
+
+def own_student_for_user(user) -> Student | None:
+    """The student whose own account this is, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return _unscoped_students().filter(account__user=user).select_related("school").first()
+
+
+def parent_users_for(student):
+    """The active parent accounts of ``student`` (whom to notify)."""
+    from carecore.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        guardian_links__student=student,
+        guardian_links__revoked_at__isnull=True,
+    ).distinct()
+
+
+def is_family_user(user) -> bool:
+    """Whether the user is a parent (an active link) or a student (their own account); cached
+    on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_is_family_user", None)
+    if cached is None:
+        from students.family_models import StudentAccount
+
+        cached = _links_of(user).exists() or StudentAccount.objects.filter(user=user).exists()
+        user._is_family_user = cached
+    return cached
+
+
+def family_school_ids(user) -> list[int]:
+    """The schools of the user's children and of their own student record (the scope of their
+    portal pages)."""
+    from students.family_models import StudentAccount
+
+    ids = set(_links_of(user).values_list("student__school_id", flat=True))
+    ids |= set(
+        StudentAccount.objects.filter(user=user).values_list("student__school_id", flat=True)
+    )
+    return sorted(ids)

@@ -454,3 +454,6 @@ class RecordRevision(models.Model):
 
 # Guardian consent (PDPA): its own module, registered here.
 from students.consent_models import GuardianConsent  # noqa: E402, F401
+
+# Parents and students as users (docs/portal.md): their own module, registered here.
+from students.family_models import AccountSlip, GuardianLink, StudentAccount  # noqa: E402, F401
