@@ -52,8 +52,6 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponse
-        from django.shortcuts import redirect
         from django.urls import reverse
 
         from carecore.mfa import mfa_allowed_when_locked, mfa_status
@@ -62,15 +60,8 @@ class MfaRequiredMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         request.mfa = status = mfa_status(request)
-        if status.locked and not mfa_allowed_when_locked(request.path_info):
-            target = reverse("mfa_activate_totp")
-            if request.headers.get("HX-Request"):
-                # htmx (a progress poll, say) would swap the whole enrolment page into a
-                # fragment: it loads the page instead.
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
-            return redirect(target)
+        if status.locked and not mfa_allowed_when_locked(_url_name(request.path_info)):
+            return _redirect(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 
@@ -90,12 +81,10 @@ class PasswordChangeRequiredMiddleware:
             user is None
             or not user.is_authenticated
             or not getattr(user, "must_change_password", False)
-            or self._allowed(request.path_info)
+            or _open_to_password_change(_url_name(request.path_info))
         ):
             return self.get_response(request)
 
-        from django.http import HttpResponse
-        from django.shortcuts import redirect
         from django.urls import reverse
         from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
@@ -105,22 +94,35 @@ class PasswordChangeRequiredMiddleware:
         ):
             # Back to the page they asked for once the password is changed.
             target += "?" + urlencode({"next": request.get_full_path()})
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+        return _redirect(request, target)
 
-    @staticmethod
-    def _allowed(path: str) -> bool:
-        from django.urls import Resolver404, resolve
 
-        try:
-            match = resolve(path)
-        except Resolver404:
-            return False
-        name = match.url_name or ""
-        return name.startswith(("account_", "mfa_")) or name == "set_language"
+def _open_to_password_change(url_name: str) -> bool:
+    """The account pages (log-out, password, two-factor enrolment) and the language switch."""
+    return url_name.startswith(("account_", "mfa_")) or url_name == "set_language"
+
+
+def _url_name(path: str) -> str:
+    """The name of the page ``path`` opens ("" when no page answers it, or it has no name)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(path).url_name or ""
+    except Resolver404:
+        return ""
+
+
+def _redirect(request, target: str):
+    """A redirect to ``target``; for htmx (a progress poll, say), which would swap the whole
+    page into a fragment, an HX-Redirect that loads the page instead."""
+    from django.http import HttpResponse
+    from django.shortcuts import redirect
+
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 # NUL (PostgreSQL text cannot hold it) and lone surrogates (no encoding can write them).
