@@ -1,4 +1,4 @@
-"""Where a page lives, said on its view: ``@pages("plans/<int:plan_id>/edit/")`` beside the
+"""Where a page lives, said on its view: ``@pages("plans/<int:plan_id>/edit/")`` above the
 access decorator, so that one screen's address, name and permission are read in one place.
 
 Each app declares its namespaces in its ``routes.py`` (``Pages("care", SCHOOL + "care/")``); its
@@ -12,42 +12,61 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-# The places a page can hang under (the converters are registered in carecore/urls.py).
+from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
+
+register_converter(SchoolCodeConverter, "school_code")
+register_converter(DistrictCodeConverter, "district_code")
+
+# The places a page can hang under.
 SCHOOL = "s/<school_code:school_code>/"
 DISTRICT = "d/<district_code:district_code>/"
 NETWORK = "n/<int:network_id>/"
 
 
 class Pages:
-    """The pages of one URL namespace under one prefix.
+    """The pages of one URL namespace under one prefix (``namespace=None``: pages named without
+    a namespace, such as the home page).
 
     Call it as a decorator to place a view: ``@pages(route)`` names the page after the view's
     function, ``@pages(route, name="...")`` otherwise; stack it to place one view at two routes.
-    Extra patterns that are not views of the app (an included list) go in with ``add``.
+    Extra patterns that are not views of the app (an included list) go in with ``add``. A name
+    placed twice, or a page placed once the URL conf has read the list, is an error at import.
     """
 
-    def __init__(self, namespace: str, prefix: str):
+    def __init__(self, namespace: str | None, prefix: str):
         self.namespace = namespace
         self.prefix = prefix
         self._patterns: list[URLPattern | URLResolver] = []
         self._names: set[str] = set()
+        self._read = False
+
+    def __repr__(self) -> str:
+        return f"Pages({self.namespace!r}, {self.prefix!r})"
 
     def __call__(self, route: str, name: str | None = None) -> Callable:
         def place(view: Callable) -> Callable:
-            page_name = name or view.__name__
-            if page_name in self._names:
-                raise ValueError(f"{self.namespace}:{page_name} is placed twice")
-            self._names.add(page_name)
-            self._patterns.append(path(route, view, name=page_name))
+            self.add(path(route, view, name=name or view.__name__))
             return view
 
         return place
 
     def add(self, *patterns: URLPattern | URLResolver) -> None:
-        self._patterns.extend(patterns)
+        for pattern in patterns:
+            if self._read:
+                raise RuntimeError(f"{pattern} is placed after {self} was read by the URL conf")
+            page_name = getattr(pattern, "name", None)
+            if page_name in self._names:
+                raise ValueError(f"{self.namespace or ''}:{page_name} is placed twice")
+            if page_name:
+                self._names.add(page_name)
+            self._patterns.append(pattern)
 
     def urlpattern(self) -> URLResolver:
-        """The namespace's resolver, for the app's ``urlpatterns``."""
+        """The namespace's resolver, for the app's ``urlpatterns``: its pages in the order they
+        were placed."""
+        self._read = True
+        if self.namespace is None:
+            return path(self.prefix, include(list(self._patterns)))
         return path(self.prefix, include((list(self._patterns), self.namespace)))

@@ -1,13 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from carecore import file_views, mfa_views
+from carecore import (
+    file_views,
+    mfa_views,
+    routes,  # noqa: F401  (registers the converters of the places' codes)
+)
 from carecore import views as carecore_views
-from carecore.converters import DistrictCodeConverter, SchoolCodeConverter
-
-register_converter(SchoolCodeConverter, "school_code")
-register_converter(DistrictCodeConverter, "district_code")
 
 # The admin logs in through allauth, so two-factor authentication applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
