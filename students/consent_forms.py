@@ -33,7 +33,10 @@ class ConsentForm(forms.Form):
     given_on = ThaiDateField(label=_("Consent given on"), initial=timezone.localdate)
     method = forms.ChoiceField(
         label=_("How it was given"),
-        choices=GuardianConsent.Method.choices,
+        # What staff record; a consent given in the parents' portal is recorded by the portal.
+        choices=[
+            c for c in GuardianConsent.Method.choices if c[0] != GuardianConsent.Method.PORTAL
+        ],
         widget=forms.RadioSelect,
     )
     note = _optional_note(_("Note"), _("For example where the signed form is filed."))

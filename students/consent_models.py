@@ -33,6 +33,8 @@ class GuardianConsent(models.Model):
         PAPER = "paper", _("Signed paper form")
         IN_PERSON = "in_person", _("In person")
         PHONE = "phone", _("By phone")
+        # A parent's answer to the school's request in the parents' portal (portal.services).
+        PORTAL = "portal", _("In the parents' portal")
 
     school = school_field()
     student = student_field("consents")
