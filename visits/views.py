@@ -38,6 +38,7 @@ from visits.access import require_record_visits, visit_get_for_user
 from visits.display import field_text, visit_sections
 from visits.forms import PhotoForm, RecordUpdateForm, VisitForm
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
+from visits.routes import pages
 
 
 # --- lookups -----------------------------------------------------------------------------------
@@ -54,6 +55,7 @@ def _wants_json(request) -> bool:
 
 
 # --- progress ----------------------------------------------------------------------------------
+@pages("")
 @school_view(Perm.VIEW_STUDENTS)
 def school_progress(request):
     """The school's progress per classroom: the coordinator and director see every classroom (and
@@ -79,6 +81,7 @@ def school_progress(request):
     )
 
 
+@pages("classrooms/<int:classroom_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_progress(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
@@ -102,6 +105,7 @@ def classroom_progress(request, classroom_id):
 
 
 # --- a student's visits ------------------------------------------------------------------------
+@pages("students/<int:student_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_visits(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -118,6 +122,7 @@ def student_visits(request, student_id):
     )
 
 
+@pages("<int:visit_id>/", name="visit")
 @school_view(Perm.VIEW_SCHOOL)
 def visit_detail(request, visit_id):
     visit = visit_get_for_user(request, visit_id)
@@ -337,6 +342,7 @@ def _stale_context(stale: services.StaleVisit) -> dict:
     }
 
 
+@pages("students/<int:student_id>/new/")
 @school_view(Perm.VIEW_SCHOOL)
 @permissions_policy("geolocation", "camera")  # where the house is, photos taken on the phone
 def visit_new(request, student_id):
@@ -344,6 +350,7 @@ def visit_new(request, student_id):
     return _visit_form(request, student=student, visit=None)
 
 
+@pages("<int:visit_id>/edit/")
 @school_view(Perm.VIEW_SCHOOL)
 @permissions_policy("geolocation", "camera")
 def visit_edit(request, visit_id):
@@ -364,6 +371,7 @@ def _photo(request, visit_id, photo_id) -> VisitPhoto:
     return photo
 
 
+@pages("<int:visit_id>/photos/<int:photo_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def photo(request, visit_id, photo_id):
     """The photo's bytes, to someone who may see the visit; never a public address."""
@@ -390,6 +398,7 @@ def photo(request, visit_id, photo_id):
     return response
 
 
+@pages("<int:visit_id>/photos/<int:photo_id>/delete/")
 @school_view(Perm.VIEW_SCHOOL)
 def photo_delete(request, visit_id, photo_id):
     """Asks first; removes the photo on a POST that confirms."""
@@ -412,6 +421,7 @@ def photo_delete(request, visit_id, photo_id):
 
 
 # --- the cumulative record ---------------------------------------------------------------------
+@pages("<int:visit_id>/record/")
 @school_view(Perm.VIEW_SCHOOL)
 def record_update(request, visit_id):
     """What the visit found that the cumulative record says otherwise: the teacher ticks what to
@@ -466,14 +476,17 @@ def record_update(request, visit_id):
 
 
 # --- printing ----------------------------------------------------------------------------------
-visit_print = record_print_view(
-    kind="home_visit",
-    get_for_user=visit_get_for_user,
-    url_kwarg="visit_id",
-    title=lambda visit: _("Home visit record %(name)s") % {"name": visit.student.full_name},
+visit_print = pages("<int:visit_id>/print/", name="visit_print")(
+    record_print_view(
+        kind="home_visit",
+        get_for_user=visit_get_for_user,
+        url_kwarg="visit_id",
+        title=lambda visit: _("Home visit record %(name)s") % {"name": visit.student.full_name},
+    )
 )
 
 
+@pages("classrooms/<int:classroom_id>/print/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def classroom_print(request, classroom_id):
