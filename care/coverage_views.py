@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from care.coverage import coverage_for_classroom, coverage_for_school
+from care.routes import pages
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.form_views import classroom_page
@@ -23,6 +24,7 @@ from screening import selectors as screening_selectors
 from screening.summary_views import classroom_term
 
 
+@pages("coverage/")
 @school_view(Perm.VIEW_STUDENTS)
 def coverage_school(request):
     classroom_ids = visible_classroom_ids(request)
@@ -49,6 +51,7 @@ def coverage_school(request):
     )
 
 
+@pages("classrooms/<int:classroom_id>/coverage/")
 @school_view(Perm.VIEW_SCHOOL)
 def coverage_classroom(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)

@@ -31,6 +31,7 @@ from care.access import (
 from care.activities import services
 from care.activities.forms import ActivityForm, attachment_content_type
 from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant, Category
+from care.routes import pages
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_view, model_changes
 from carecore.form_views import form_saved
@@ -169,6 +170,7 @@ def _row(student, number=None, room=None) -> dict:
 
 
 # --- recording ----------------------------------------------------------------------------------
+@pages("classrooms/<int:classroom_id>/activities/new/")
 @school_view(Perm.RECORD_CARE)
 def classroom_activity_create(request, classroom_id):
     """A classroom's activity: every student of the room ticked, untick those absent."""
@@ -194,6 +196,7 @@ def classroom_activity_create(request, classroom_id):
     return _form_page(request, form, rows, mode="classroom", classroom=classroom)
 
 
+@pages("activities/new/")
 @school_view(Perm.RECORD_CARE)
 def activity_create(request):
     """An activity for chosen students: a checklist of a classroom's students (the user's own
@@ -315,6 +318,7 @@ def _audit_notes(request, activity, students) -> None:
     audit_view(request, _("Viewed counselling notes"), obj=activity, students=students)
 
 
+@pages("activities/<int:activity_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def activity_detail(request, activity_id):
     activity = care_activity_get_for_user(request, activity_id)
@@ -348,6 +352,7 @@ def _changeable_activity(request, activity_id):
     return activity
 
 
+@pages("activities/<int:activity_id>/edit/")
 @school_view(Perm.RECORD_CARE)
 def activity_edit(request, activity_id):
     activity = _changeable_activity(request, activity_id)
@@ -442,6 +447,7 @@ def activity_edit(request, activity_id):
     )
 
 
+@pages("activities/<int:activity_id>/delete/")
 @school_view(Perm.RECORD_CARE)
 def activity_delete(request, activity_id):
     activity = _changeable_activity(request, activity_id)
@@ -471,6 +477,7 @@ def activity_delete(request, activity_id):
     )
 
 
+@pages("activities/<int:activity_id>/attachment/")
 @school_view(Perm.VIEW_SCHOOL)
 def activity_attachment(request, activity_id):
     """The attachment, only through here (never from /media/). A counselling session's
@@ -506,6 +513,7 @@ def activity_attachment(request, activity_id):
 
 
 # --- lists --------------------------------------------------------------------------------------
+@pages("classrooms/<int:classroom_id>/activities/")
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_activities(request, classroom_id):
     """The classroom's activities of a term, by kind: held for the room, or with any of its
@@ -550,6 +558,7 @@ def classroom_activities(request, classroom_id):
     )
 
 
+@pages("students/<int:student_id>/activities/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_activities(request, student_id):
     """Every activity the student took part in, all terms, newest first."""

@@ -22,6 +22,7 @@ from care import selectors
 from care.models import CarePlan
 from care.plans import services
 from care.plans.forms import CloseForm, FollowUpForm, PlanForm, action_formset
+from care.routes import pages
 from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.file_views import record_print_view
@@ -62,6 +63,7 @@ def _current_group(student):
 
 
 # --- lists -------------------------------------------------------------------------------------
+@pages("plans/")
 @school_view(Perm.VIEW_STUDENTS)
 def plan_list(request):
     """The school's plans (a homeroom teacher: their own students'), overdue first; filters:
@@ -109,6 +111,7 @@ def plan_list(request):
     )
 
 
+@pages("students/<int:student_id>/plans/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_plans(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -127,6 +130,7 @@ def student_plans(request, student_id):
 
 
 # --- one plan ----------------------------------------------------------------------------------
+@pages("plans/<int:plan_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def plan_detail(request, plan_id):
     plan = selectors.plan_get_for_user(request, plan_id)
@@ -168,6 +172,7 @@ def _plan_form_page(request, student, plan, form, actions, stale=None):
     )
 
 
+@pages("students/<int:student_id>/plans/new/")
 @school_view(Perm.RECORD_CARE)
 def plan_create(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -206,6 +211,7 @@ def _stale_differences(current: CarePlan, data: dict) -> list[dict]:
     return differences
 
 
+@pages("plans/<int:plan_id>/edit/")
 @school_view(Perm.RECORD_CARE)
 def plan_edit(request, plan_id):
     plan = selectors.plan_get_for_user(request, plan_id)
@@ -274,12 +280,17 @@ def _plan_step_view(form_class, service, template: str, anchor: str = ""):
     return view
 
 
-follow_up_create = _plan_step_view(
-    FollowUpForm, services.care_plan_follow_up_add, "care/follow_up_form.html", "#follow-ups"
+follow_up_create = pages("plans/<int:plan_id>/follow-ups/new/", name="plan_follow_up_create")(
+    _plan_step_view(
+        FollowUpForm, services.care_plan_follow_up_add, "care/follow_up_form.html", "#follow-ups"
+    )
 )
-plan_close = _plan_step_view(CloseForm, services.care_plan_close, "care/plan_close.html")
+plan_close = pages("plans/<int:plan_id>/close/", name="plan_close")(
+    _plan_step_view(CloseForm, services.care_plan_close, "care/plan_close.html")
+)
 
 
+@pages("plans/<int:plan_id>/actions/done/")
 @school_view(Perm.RECORD_CARE)
 @require_POST
 def plan_action_done(request, plan_id):
@@ -309,9 +320,11 @@ def plan_action_done(request, plan_id):
 
 
 # The individual care record (แบบบันทึกการช่วยเหลือนักเรียนรายบุคคล) as a PDF, by a job.
-plan_print = record_print_view(
-    kind="care_plan",
-    get_for_user=selectors.plan_get_for_user,
-    url_kwarg="plan_id",
-    title=lambda plan: _("Individual care record %(name)s") % {"name": plan.student.full_name},
+plan_print = pages("plans/<int:plan_id>/print/", name="plan_print")(
+    record_print_view(
+        kind="care_plan",
+        get_for_user=selectors.plan_get_for_user,
+        url_kwarg="plan_id",
+        title=lambda plan: _("Individual care record %(name)s") % {"name": plan.student.full_name},
+    )
 )

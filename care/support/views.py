@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from care import selectors
 from care.models import Support, SupportKind
+from care.routes import pages
 from care.support.forms import SupportForm
 from care.support.services import support_create
 from carecore.access import Perm, school_view
@@ -53,6 +54,7 @@ def _period(request):
     return years, year, None, terms
 
 
+@pages("support/")
 @school_view(Perm.VIEW_ALL_STUDENTS)
 def support_summary(request):
     years, year, term, terms = _period(request)
@@ -76,6 +78,7 @@ def support_summary(request):
     )
 
 
+@pages("students/<int:student_id>/support/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_support(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -101,6 +104,7 @@ def _known_sources(school) -> list[str]:
     )
 
 
+@pages("students/<int:student_id>/support/new/", name="support_create")
 @school_view(Perm.MANAGE_SUPPORT)
 def support_create_view(request, student_id):
     student = student_get_for_user(request, student_id)
