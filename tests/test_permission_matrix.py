@@ -667,6 +667,64 @@ EXPECTED["students:consent_withdraw"] = EXPECTED["students:consent_new"]
 EXPECTED["students:seen_by"] = only(["director"], overrides={"district_admin": NOT_FOUND})
 # --- end guardian consent ---
 
+# --- attendance (attendance/views.py) ---
+# The school's day and the flags: whoever sees students (a homeroom teacher their own rooms'). A
+# classroom's roll: its homeroom teacher and the coordinator; the other homeroom teacher and roles
+# that see no students do not find it (404); the director and the counsellor see the classroom but
+# do not take rolls (403). The month and a student's page: whoever sees those students. The
+# period roll is off in this world's school (404; attendance/tests/test_views.py switches it on).
+# The rules, the calendar, closing a flag and the import: the coordinator (POSTs redirect).
+_ATTENDANCE_SEE = ["homeroom", "counsellor", "coordinator", "director"]
+EXPECTED["attendance:school_attendance"] = only([*_ATTENDANCE_SEE, "homeroom_other"])
+EXPECTED["attendance:flags"] = only([*_ATTENDANCE_SEE, "homeroom_other"])
+EXPECTED["attendance:roll"] = only(
+    ["homeroom", "coordinator"],
+    denied=NOT_FOUND,
+    overrides={"counsellor": FORBIDDEN, "director": FORBIDDEN},
+)
+EXPECTED["attendance:period_roll"] = dict.fromkeys(ROLE_KEYS, NOT_FOUND)
+EXPECTED["attendance:classroom_month"] = only(_ATTENDANCE_SEE, denied=NOT_FOUND)
+EXPECTED["attendance:student_attendance"] = only(_ATTENDANCE_SEE, denied=NOT_FOUND)
+EXPECTED["attendance:school_calendar"] = only(["coordinator"])
+for _name in ("flag_close", "holiday_delete", "import_confirm", "import_retry"):
+    EXPECTED[f"attendance:{_name}"] = only(["coordinator"], overrides={"coordinator": REDIRECT})
+    POST_ONLY.add(f"attendance:{_name}")
+for _name in ("import_start", "import_template_csv", "import_template_xlsx"):
+    EXPECTED[f"attendance:{_name}"] = only(["coordinator"])
+for _name in ("import_detail", "import_status"):
+    EXPECTED[f"attendance:{_name}"] = only(["coordinator"])
+del _name
+
+
+def _attendance(world) -> dict:
+    """An open flag of school A's student, a day without school, a finished import."""
+    import datetime
+
+    from django_scopes import scopes_disabled
+
+    from attendance.models import AttendanceFlag, AttendanceImport, SchoolHoliday
+    from schools.models import Term
+
+    a = world.a
+    with scopes_disabled():
+        term = Term.objects.filter(academic_year=world.year).first()
+        flag = AttendanceFlag.objects.create(
+            school=a.school, student=a.student, term=term, kind="streak", since=term.start,
+            raised_on=term.start, value=3,
+        )  # fmt: skip
+        holiday = SchoolHoliday.objects.create(
+            school=a.school, start=term.start, end=term.start + datetime.timedelta(days=1),
+            name="สงกรานต์",
+        )  # fmt: skip
+        record = AttendanceImport.objects.create(
+            school=a.school, academic_year=world.year, original_name="attendance.csv",
+            file="attendance-imports/matrix/upload.csv", status=AttendanceImport.Status.DONE,
+        )  # fmt: skip
+    return {"flag_id": flag.pk, "holiday_id": holiday.pk, "attendance_import_id": record.pk}
+
+
+# --- end attendance ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = {
@@ -718,6 +776,7 @@ def kwargs_for(world) -> dict:
         "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
+        **_attendance(world),  # attendance: a flag, a holiday, an import
     }
 
 
