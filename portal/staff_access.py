@@ -1,0 +1,73 @@
+"""What the school's staff reach of the portal's content (docs/portal.md): the families of the
+students they look after, and, for the counsellors alone, the students' requests for help.
+
+- Messages (``Perm.MESSAGE_FAMILIES``): a homeroom teacher the families of their own classrooms'
+  students this year; the coordinator, the director and the counsellor the school's.
+- Consent requests: who records a consent asks for one (``students.access.can_record_consent``).
+- Requests for help: ``Perm.ANSWER_HELP_REQUESTS`` (the counsellor), checked by the view's
+  decorator; nobody else finds one, not even counted.
+Another school's row, or a student out of reach, is 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from carecore.access import Perm, own_classroom_ids
+from portal.models import HelpRequest, MessageThread
+from students.models import Enrolment, Student
+
+
+def family_students(request) -> QuerySet[Student]:
+    """The students whose families the user writes to."""
+    students = Student.objects.filter(school=request.school)
+    if Perm.VIEW_ALL_STUDENTS in request.schoolperms:
+        return students
+    own = own_classroom_ids(request)
+    return students.filter(
+        pk__in=Enrolment.objects.filter(classroom_id__in=own).values("student_id")
+    )
+
+
+def _valid(pk) -> int | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**31 else None
+
+
+def family_student_get(request, student_id) -> Student:
+    student = family_students(request).filter(pk=_valid(student_id) or 0).first()
+    if student is None:
+        raise Http404
+    return student
+
+
+def threads_for_staff(request) -> QuerySet[MessageThread]:
+    return MessageThread.objects.filter(school=request.school, student__in=family_students(request))
+
+
+def thread_get_for_staff(request, thread_id) -> MessageThread:
+    thread = (
+        threads_for_staff(request)
+        .filter(pk=_valid(thread_id) or 0)
+        .select_related("student", "parent", "school")
+        .first()
+    )
+    if thread is None:
+        raise Http404
+    return thread
+
+
+def help_request_get(request, help_id) -> HelpRequest:
+    """A request for help of the school (the view's decorator asked ANSWER_HELP_REQUESTS)."""
+    found = (
+        HelpRequest.objects.filter(school=request.school, pk=_valid(help_id) or 0)
+        .select_related("student", "answered_by", "school")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
