@@ -17,7 +17,7 @@ from carecore.national_id import national_id_check_digit
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School
 from schools.services import academic_year_create
-from students.models import Enrolment, Guardian, Student
+from students.models import Enrolment, Guardian, GuardianLink, Student, StudentAccount
 
 # The production stage's tests talk to a running stack over HTTPS: deploy/stage.sh starts it and
 # sets STAGE_URL; the ordinary test run leaves them out.
@@ -30,7 +30,7 @@ pytest_plugins = ["tests.worker", "tests.fakes"]
 PASSWORD = "correct-horse-2568"  # noqa: S105
 
 # Role keys used by the permission matrix; "homeroom_other" teaches another room of the school.
-ROLE_KEYS = [
+STAFF_ROLE_KEYS = [
     "homeroom",
     "homeroom_other",
     "counsellor",
@@ -42,6 +42,10 @@ ROLE_KEYS = [
     "district_supervisor",
     "district_admin",
 ]
+# Parents and students as users (docs/portal.md): the parent of the side's student and that
+# student's own account; they hold no membership, so every staff page of a school is 404 to them.
+FAMILY_KEYS = ["parent", "student"]
+ROLE_KEYS = STAFF_ROLE_KEYS + FAMILY_KEYS
 
 
 def th(message: str, **params) -> str:
@@ -149,6 +153,15 @@ def _side(tag: str, year: AcademicYear, code_base: int) -> Side:
     ):
         side.users[key] = make_user(f"{key}_{tag.lower()}")
         Membership.objects.create(user=side.users[key], role=role, district=district)
+    side.users["parent"] = make_user(f"parent_{tag.lower()}")
+    GuardianLink.objects.create(
+        user=side.users["parent"],
+        student=student,
+        guardian=guardian,
+        relationship=guardian.relation,
+    )
+    side.users["student"] = make_user(f"student_{tag.lower()}")
+    StudentAccount.objects.create(user=side.users["student"], student=student)
     return side
 
 

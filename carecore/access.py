@@ -522,6 +522,24 @@ def national_view(permission: str) -> Callable:
     return decorator
 
 
+# Where a signed-in user without any membership lands (the portal names its home for parents
+# and students: portal/apps.py ready()); None from every one: the "no role yet" page.
+_landings: list[Callable[[object], str | None]] = []
+
+
+def register_landing(resolver: Callable[[object], str | None]) -> None:
+    if resolver not in _landings:
+        _landings.append(resolver)
+
+
+def landing_url(user) -> str | None:
+    for resolver in _landings:
+        url = resolver(user)
+        if url:
+            return url
+    return None
+
+
 def user_school_scope(request, *roles: str):
     """A scope over the schools where the user holds one of ``roles`` (for pages across schools)."""
     return scope(school=get_access(request).school_ids_with_role(*roles))

@@ -1,3 +1,6 @@
-"""portal pages (see routes.py)."""
+"""portal pages (see routes.py): importing the view modules places them."""
 
-urlpatterns: list = []
+from portal import account_views, slip_views  # noqa: F401
+from portal.routes import pages, staff_pages
+
+urlpatterns = [pages.urlpattern(), staff_pages.urlpattern()]

@@ -11,6 +11,7 @@ from carecore.access import (
     can_grant_role,
     can_manage_account,
     get_access,
+    landing_url,
     own_classroom_ids,
     school_view,
     user_school_scope,
@@ -232,7 +233,8 @@ def home(request):
     access = get_access(request)
     places = access.places()
     if not places:
-        return render(request, "home_no_access.html")
+        landing = landing_url(request.user)  # a parent or a student: their portal
+        return redirect(landing) if landing else render(request, "home_no_access.html")
     roles = {m.role for m in places}
     if roles == {Role.HOMEROOM}:
         return redirect("my_classrooms")

@@ -5,16 +5,21 @@ are written down here."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import ROLE_KEYS
+from conftest import FAMILY_KEYS, ROLE_KEYS, STAFF_ROLE_KEYS
 
 OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
 
-EVERYONE = dict.fromkeys(ROLE_KEYS, OK)
+# Every staff member. Parents and students (FAMILY_KEYS) hold no membership: no staff page of a
+# school exists for them (404), whatever a staff role gets.
+EVERYONE = dict.fromkeys(STAFF_ROLE_KEYS, OK) | dict.fromkeys(FAMILY_KEYS, NOT_FOUND)
+# Every signed-in person, parents and students too: pages of one's own things only.
+ANYONE = dict.fromkeys(ROLE_KEYS, OK)
 SUPERVISORS = ["network", "district_supervisor", "district_admin"]
 
 
 def only(allowed: list[str], denied: int = FORBIDDEN, overrides: dict | None = None) -> dict:
     table = {key: (OK if key in allowed else denied) for key in ROLE_KEYS}
+    table.update({key: NOT_FOUND for key in FAMILY_KEYS if key not in allowed})
     table.update(overrides or {})
     return table
 
@@ -27,7 +32,7 @@ SUMMARY_SCHOOL = ["homeroom", "homeroom_other", "counsellor", "coordinator", "di
 # school B get 404 for every URL that names a school, network or district object.
 EXPECTED: dict[str, dict[str, int]] = {
     "home": dict.fromkeys(ROLE_KEYS, REDIRECT),
-    "my_classrooms": EVERYONE,
+    "my_classrooms": ANYONE,
     "schools:school_detail": EVERYONE,
     # The teacher's own classroom; the other homeroom teacher and roles without student access
     # see the classroom listed on the school page but may not open its students.
@@ -94,13 +99,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     )
     | dict.fromkeys(["homeroom", "counsellor", "coordinator", "director"], REDIRECT),
     # Files made by jobs belong to the person who asked (here the homeroom teacher) alone.
-    "generated_file_list": EVERYONE,
+    "generated_file_list": ANYONE,
     # Notifications: one's own list; a notification of school A's homeroom teacher opens (and
     # redirects to its page) for them only; marking all read (POST) redirects.
-    "notification_list": EVERYONE,
+    "notification_list": ANYONE,
     # Two-factor authentication: the help page is everyone's (it shows one's own account only);
     # whether homeroom teachers must use it is the district administrator's choice.
-    "mfa_help": EVERYONE,
+    "mfa_help": ANYONE,
     "districts:district_security": only(
         ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
     ),
@@ -186,10 +191,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     | dict.fromkeys(["homeroom", "coordinator"], REDIRECT),
     # The pages under /f/ need no account (see PUBLIC): the code is a real link of school A's
     # student, whose window is not open, so everyone gets the page saying so.
-    "screening_public:code_entry": EVERYONE,
-    "screening_public:link_form": EVERYONE,
-    "screening_public:link_done": EVERYONE,
-    "screening_public:link_eq": EVERYONE,
+    "screening_public:code_entry": ANYONE,
+    "screening_public:link_form": ANYONE,
+    "screening_public:link_done": ANYONE,
+    "screening_public:link_eq": ANYONE,
     # Screening summaries: a student's and a classroom's for those who see those students (a
     # student out of scope does not exist, a classroom one may not open is 403); the school's
     # (no names) for those who see every student, and for homeroom teachers with their own
@@ -725,9 +730,45 @@ def _attendance(world) -> dict:
 
 # --- end attendance ---
 
+# --- family accounts (docs/portal.md, "Accounts") ---
+# The way in is public (a slip's code, a phone number; the account page and the SMS code page
+# send back to their first step when the session holds no slip or number). The portal's home is
+# a parent's or a student's own. Slips for a classroom: its homeroom teacher and the
+# coordinator (printing POSTs and starts a job); taking a parent off a child asks first (GET).
+EXPECTED["portal:start"] = ANYONE
+EXPECTED["portal:redeem"] = ANYONE
+EXPECTED["portal:redeem_account"] = dict.fromkeys(ROLE_KEYS, REDIRECT)
+EXPECTED["portal:phone_login"] = ANYONE
+EXPECTED["portal:phone_code"] = dict.fromkeys(ROLE_KEYS, REDIRECT)
+EXPECTED["portal:home"] = only(FAMILY_KEYS, denied=NOT_FOUND)
+EXPECTED["portal_staff:accounts_home"] = only(["homeroom", "homeroom_other", "coordinator"])
+EXPECTED["portal_staff:classroom_accounts"] = only(["homeroom", "coordinator"])
+EXPECTED["portal_staff:classroom_slips"] = only(["homeroom", "coordinator"]) | dict.fromkeys(
+    ["homeroom", "coordinator"], REDIRECT
+)
+EXPECTED["portal_staff:link_revoke"] = only(["homeroom", "coordinator"])
+POST_ONLY |= {"portal_staff:classroom_slips"}
+FAMILY_PUBLIC = {
+    "portal:start",
+    "portal:redeem",
+    "portal:redeem_account",
+    "portal:phone_login",
+    "portal:phone_code",
+}
+
+
+def _guardian_link(world):
+    """School A's parent's link to their child."""
+    from students.family_models import GuardianLink
+
+    return GuardianLink.objects.get(user=world.a.users["parent"])
+
+
+# --- end family accounts ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
-PUBLIC = {
+PUBLIC = FAMILY_PUBLIC | {
     "screening_public:code_entry",
     "screening_public:link_form",
     "screening_public:link_done",
@@ -774,6 +815,7 @@ def kwargs_for(world) -> dict:
         "referral_id": _referral(world).pk,  # referrals (see that block)
         "agency_id": _agency(world).pk,  # agencies (helper agencies)
         "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
+        "link_id": _guardian_link(world).pk,  # family accounts
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
         **_attendance(world),  # attendance: a flag, a holiday, an import

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from conftest import ROLE_KEYS, th
+from conftest import STAFF_ROLE_KEYS, th
 
 EXIF_MAKE, EXIF_ORIENTATION = 0x010F, 0x0112
 
@@ -161,7 +161,7 @@ class TestSchoolSettings:
         assert not world.a.school.emblem
         assert emblem_files() == []
 
-    @pytest.mark.parametrize("role", [k for k in ROLE_KEYS if k != "coordinator"])
+    @pytest.mark.parametrize("role", [k for k in STAFF_ROLE_KEYS if k != "coordinator"])
     def test_other_roles_are_refused(self, world, login, role):
         # Supervisors and the director see the school page, not its settings.
         client = login(world.a.users[role])
@@ -187,7 +187,7 @@ class TestSchoolEmblem:
         post(login(world.a.users["coordinator"]), world.a, emblem=image_upload())
         world.a.school.refresh_from_db()
         stored = Path(world.a.school.emblem.path).read_bytes()
-        for role in ROLE_KEYS:
+        for role in STAFF_ROLE_KEYS:
             response = login(world.a.users[role]).get(emblem_url(world.a))
             assert response.status_code == 200, role
             assert response["Content-Type"] == "image/png"
