@@ -1,3 +1,7 @@
-"""behaviour pages (see routes.py)."""
+"""Behaviour under s/<school_code>/behaviour/ (namespace "behaviour"): each view places itself
+(behaviour/routes.py)."""
 
-urlpatterns: list = []
+from behaviour import views  # noqa: F401  (places the pages)
+from behaviour.routes import pages
+
+urlpatterns = [pages.urlpattern()]

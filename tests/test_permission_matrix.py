@@ -583,6 +583,46 @@ EXPECTED["dash_student_reports:care_summary_print"] = only(
 POST_ONLY |= {"dash_student_reports:care_summary_print"}
 # --- end care summary ---
 
+# --- behaviour (behaviour/views.py) ---
+# Every member of the school's staff records incidents (RECORD_BEHAVIOUR; network and district
+# staff: 403) of any student of the school, and sees the school's page. A student's behaviour,
+# a classroom's points and an incident (the matrix one: school A's student, recorded by the
+# homeroom teacher, not sensitive) are seen by whoever sees the student and by the discipline
+# office; the other homeroom teacher and the nurse do not find them (404). Cancelling (an empty
+# POST: the refused form, 400) is the recorder's and MANAGE_BEHAVIOUR's (the counsellor and the
+# director see it: 403). The categories and correction activities need MANAGE_BEHAVIOUR.
+_BEHAVIOUR_STAFF = ["homeroom", "homeroom_other", "counsellor", "discipline", "nurse"]
+_BEHAVIOUR_STAFF += ["coordinator", "director"]
+_BEHAVIOUR_SEE = ["homeroom", "counsellor", "discipline", "coordinator", "director"]
+_BEHAVIOUR_HIDDEN = {"homeroom_other": NOT_FOUND, "nurse": NOT_FOUND}
+EXPECTED["behaviour:home"] = only(_BEHAVIOUR_STAFF)
+EXPECTED["behaviour:incident_new"] = only(_BEHAVIOUR_STAFF)
+for _name in ("classroom_summary", "student_behaviour", "incident_detail"):
+    EXPECTED[f"behaviour:{_name}"] = only(_BEHAVIOUR_SEE, overrides=_BEHAVIOUR_HIDDEN)
+EXPECTED["behaviour:incident_cancel"] = only(
+    [], overrides=_BEHAVIOUR_HIDDEN | dict.fromkeys(["homeroom", "discipline", "coordinator"], 400)
+)
+POST_ONLY.add("behaviour:incident_cancel")
+for _name in ("correction_new", "category_list", "category_new", "category_edit"):
+    EXPECTED[f"behaviour:{_name}"] = only(["discipline", "coordinator"])
+del _name
+
+
+def _behaviour(world) -> dict:
+    """An incident of school A's student in one of school A's categories, recorded by the
+    homeroom teacher."""
+    from behaviour.tests.factories import IncidentFactory
+
+    incident = IncidentFactory(
+        student=world.a.student,
+        category__school=world.a.school,
+        recorded_by=world.a.users["homeroom"],
+    )
+    return {"incident_id": incident.pk, "category_id": incident.category_id}
+
+
+# --- end behaviour ---
+
 # --- subject-access export and data retention (PDPA, helper pdpa2) ---
 # The subject-access export: the director alone (everyone else at the school, and the network
 # and district staff who reach it, 403); starting it (POST) without the written request's
@@ -818,6 +858,7 @@ def kwargs_for(world) -> dict:
         "link_id": _guardian_link(world).pk,  # family accounts
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
+        **_behaviour(world),  # behaviour (see that block)
         **_attendance(world),  # attendance: a flag, a holiday, an import
     }
 
