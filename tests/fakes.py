@@ -11,7 +11,8 @@ headers, JSON, timeouts, error handling) runs as in production. A service's fixt
             settings.SMS_API_BASE = server.url
             yield server
 
-Registered as a plugin by the root conftest, so every test can ask for ``fake_line``.
+Registered as a plugin by the root conftest, so every test can ask for ``fake_line`` or
+``fake_sms``.
 """
 
 from __future__ import annotations
@@ -118,4 +119,17 @@ def fake_line(settings):
     ``fake_line.to(LINE_PUSH)`` and ``fake_line.to(LINE_REPLY)``."""
     with FakeHttpServer() as server:
         settings.LINE_API_BASE = server.url
+        yield server
+
+
+SMS_SEND = "/sms/send"
+
+
+@pytest.fixture
+def fake_sms(settings):
+    """The SMS gateway (carecore/sms.py): every text is recorded in ``fake_sms.to(SMS_SEND)``,
+    each request's JSON ``{"to": ..., "text": ...}``."""
+    with FakeHttpServer() as server:
+        settings.SMS_API_URL = server.url + SMS_SEND
+        settings.SMS_API_KEY = "test-sms-key"
         yield server
