@@ -249,3 +249,24 @@ def month_grid(classroom: Classroom, first: datetime.date, last: datetime.date):
         ).values_list("date", flat=True)
     )
     return grid, rolled
+
+
+def flag_case_text(student: Student) -> str:
+    """What the student's open flags say, for the description of a dropout-risk case opened
+    from them (dropouts' report form, ``?reason=attendance``)."""
+    from django.utils.translation import gettext as _
+
+    from carecore.dates import format_date
+
+    parts = []
+    for flag in _flags(AttendanceFlag.State.OPEN, student=student):
+        if flag.kind == AttendanceFlag.Kind.STREAK:
+            parts.append(
+                _("Absent %(n)s school days in a row since %(since)s.")
+                % {"n": flag.value, "since": format_date(flag.since)}
+            )
+        else:
+            parts.append(
+                _("Attendance %(n)s%% this term, under the threshold.") % {"n": flag.value}
+            )
+    return " ".join(parts)

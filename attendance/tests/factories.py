@@ -11,8 +11,7 @@ def fill_classroom(side, count: int, start: int = 7000) -> list:
     """``count`` more students in ``side``'s classroom (numbers after the first student)."""
     with scopes_disabled():
         return [
-            make_student(side.school, side.classroom, start + i, number=i + 2)
-            for i in range(count)
+            make_student(side.school, side.classroom, start + i, number=i + 2) for i in range(count)
         ]
 
 

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from attendance import selectors, services
-from attendance.models import AttendanceFlag, MarkChange, SchoolHoliday, Status
+from attendance.models import (
+    AttendanceFlag,
+    AttendanceSettings,
+    MarkChange,
+    SchoolHoliday,
+    Status,
+)
 from attendance.tests.factories import fill_classroom
 from carecore.models import Notification
 
@@ -109,9 +115,7 @@ def test_the_school_setting_changes_the_run(world, term1, no_scope):
     assert take(a, days[1], {a.student.pk: (Status.ABSENT, "")}).flags
 
 
-def test_the_parent_is_told_when_the_family_accounts_name_them(
-    world, term1, no_scope, monkeypatch
-):
+def test_the_parent_is_told_when_the_family_accounts_name_them(world, term1, no_scope, monkeypatch):
     from students import access
 
     a = world.a
@@ -154,3 +158,15 @@ def test_rates_of_the_classrooms_and_the_school(world, term1, no_scope):
     assert selectors.classroom_rate(a.classroom, term1, today=days[-1]) == 80.0
     absences = selectors.student_absences(a.student, term1.start)
     assert [(m.date, m.status) for m in absences] == [(days[0], "absent")]
+
+
+def test_the_nightly_task_raises_what_a_changed_rule_makes_due(world, term1, no_scope):
+    a = world.a
+    AttendanceSettings.objects.create(school=a.school, absent_streak_days=5)
+    days = weekdays_from(term1.start, 3)
+    for day in days:
+        take(a, day, {a.student.pk: (Status.ABSENT, "")})
+    assert not AttendanceFlag.objects.exists()
+    AttendanceSettings.objects.filter(school=a.school).update(absent_streak_days=3)
+    assert services.flags_nightly(today=days[-1]) == 1
+    assert services.flags_nightly(today=days[-1]) == 0
