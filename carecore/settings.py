@@ -477,6 +477,16 @@ CELERY_BEAT_SCHEDULE["audit-verify-nightly"] = {
     "schedule": crontab(hour=3, minute=15),
 }
 # --- end backups ---
+
+# --- family accounts (docs/portal.md) ---
+# The SMS gateway of the parents' log-in by phone (carecore/sms.py): a JSON POST to SMS_API_URL
+# with SMS_API_KEY as a bearer token; unset, no code is texted (DEBUG writes it to the log).
+SMS_API_URL = env_str("SMS_API_URL", "")
+SMS_API_KEY = env_secret("SMS_API_KEY", "")
+# How long the code of a printed account slip works (days), and a texted code (minutes).
+FAMILY_SLIP_DAYS = env_int("FAMILY_SLIP_DAYS", 60)
+SMS_CODE_MINUTES = env_int("SMS_CODE_MINUTES", 10)
+# --- end family accounts ---
 # --- attendance ---
 # Every school's attendance flags, each night after the day's rolls (docs/attendance.md): a run
 # of absences or a term rate that a correction or an import made, which no roll's save raised.
