@@ -170,12 +170,12 @@ def appointment_answer(request, child, appointment_id):
     )
 
 
-@pages("children/<int:student_id>/consents/<int:request_id>/")
+@pages("children/<int:student_id>/consents/<int:consent_request_id>/")
 @child_view
-def consent_answer(request, child, request_id):
+def consent_answer(request, child, consent_request_id):
     """The school's request for a consent: yes or no (POST "yes" / "no")."""
     asked = ConsentRequest.objects.filter(
-        student=child, school_id=child.school_id, pk=request_id
+        student=child, school_id=child.school_id, pk=consent_request_id
     ).first()
     if asked is None:
         raise Http404

@@ -175,13 +175,13 @@ def consent_requests(request, student_id):
     )
 
 
-@staff_pages("students/<int:student_id>/consent-requests/<int:request_id>/cancel/")
+@staff_pages("students/<int:student_id>/consent-requests/<int:consent_request_id>/cancel/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
-def consent_request_cancel(request, student_id, request_id):
+def consent_request_cancel(request, student_id, consent_request_id):
     student = student_get_for_user(request, student_id)
     asked = ConsentRequest.objects.filter(
-        student=student, school=request.school, pk=request_id
+        student=student, school=request.school, pk=consent_request_id
     ).first()
     if asked is None:
         raise Http404
