@@ -12,18 +12,31 @@ from carecore.sms import phone_normalise
 from students.family_services import username_problem
 
 
+def _large(extra_class: str = "", **attrs) -> forms.TextInput:
+    """A large box for a phone: one thing to type, by thumb."""
+    return forms.TextInput(attrs={"class": f"form-control form-control-lg {extra_class}", **attrs})
+
+
+def _mobile(typed: str) -> str:
+    """A Thai mobile number as ten digits, or the form's error."""
+    phone = phone_normalise(typed)
+    if not phone:
+        raise forms.ValidationError(
+            _("Type a mobile number of 10 digits, for example 081 234 5678.")
+        )
+    return phone
+
+
 class SlipCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code on the slip"),
         max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "class": "form-control form-control-lg text-uppercase font-monospace",
-                "placeholder": "ABCDE-FGH23",
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-            }
+        widget=_large(
+            "text-uppercase font-monospace",
+            placeholder="ABCDE-FGH23",
+            autocomplete="off",
+            autocapitalize="characters",
+            spellcheck="false",
         ),
     )
 
@@ -74,11 +87,7 @@ class FamilyAccountForm(forms.Form):
 
     def clean_phone(self):
         typed = self.cleaned_data.get("phone", "")
-        if typed and not phone_normalise(typed):
-            raise forms.ValidationError(
-                _("Type a mobile number of 10 digits, for example 081 234 5678.")
-            )
-        return phone_normalise(typed) or ""
+        return _mobile(typed) if typed else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -97,34 +106,16 @@ class PhoneForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone number"),
         max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "class": "form-control form-control-lg",
-                "inputmode": "tel",
-                "autocomplete": "tel",
-                "placeholder": "08x xxx xxxx",
-            }
-        ),
+        widget=_large(inputmode="tel", autocomplete="tel", placeholder="08x xxx xxxx"),
     )
 
     def clean_phone(self):
-        phone = phone_normalise(self.cleaned_data["phone"])
-        if not phone:
-            raise forms.ValidationError(
-                _("Type a mobile number of 10 digits, for example 081 234 5678.")
-            )
-        return phone
+        return _mobile(self.cleaned_data["phone"])
 
 
 class SmsCodeForm(forms.Form):
     code = forms.CharField(
         label=_("The 6-digit code in the SMS"),
         max_length=12,
-        widget=forms.TextInput(
-            attrs={
-                "class": "form-control form-control-lg font-monospace",
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-            }
-        ),
+        widget=_large("font-monospace", inputmode="numeric", autocomplete="one-time-code"),
     )
