@@ -1,9 +1,22 @@
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.forms import AdminUserCreationForm as BaseAdminUserCreationForm
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from carecore.models import AuditEvent, Membership, User
+from carecore.channels import deliveries_queue, deliveries_retry
+from carecore.models import (
+    AuditEvent,
+    LineAccount,
+    Membership,
+    NotificationDelivery,
+    NotificationPreference,
+    User,
+)
 
 
 class CompactInline(admin.TabularInline):
@@ -73,3 +86,95 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- notification channels (carecore/channels.py) ------------------------------------------------
+class LineAccountForm(forms.ModelForm):
+    """The secret and the token are typed in, never shown again: left empty, they are kept."""
+
+    channel_secret = forms.CharField(
+        label=_("channel secret"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    access_token = forms.CharField(
+        label=_("channel access token"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+    class Meta:
+        model = LineAccount
+        fields = [
+            "name",
+            "owner",
+            "basic_id",
+            "channel_id",
+            "channel_secret",
+            "access_token",
+            "active",
+        ]
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"].strip()
+        if not owner:
+            return owner
+        kind, _sep, number = owner.partition(":")
+        model = {"school": ("schools", "School"), "district": ("districts", "District")}.get(kind)
+        if model is None or not number.isdigit():
+            raise forms.ValidationError(_('Write "school:<id>" or "district:<id>", or nothing.'))
+        if not apps.get_model(*model).objects.filter(pk=int(number)).exists():
+            raise forms.ValidationError(_("There is no such school or district."))
+        return f"{kind}:{int(number)}"
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name) or getattr(self.instance, name, "")
+        if not value:
+            raise forms.ValidationError(_("This field is required."))
+        return value
+
+    def clean_channel_secret(self):
+        return self._kept("channel_secret")
+
+    def clean_access_token(self):
+        return self._kept("access_token")
+
+
+@admin.register(LineAccount)
+class LineAccountAdmin(admin.ModelAdmin):
+    form = LineAccountForm
+    list_display = ["name", "basic_id", "owner", "active", "webhook"]
+    search_fields = ["name", "basic_id", "owner"]
+
+    @admin.display(description=_("webhook URL"))
+    def webhook(self, obj):
+        return reverse("line_webhook", args=[obj.pk]) if obj.pk else ""
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "channel", "frequency", "line_account", "line_linked"]
+    list_filter = ["channel", "frequency"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["line_user_id", "line_linked"]
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(admin.ModelAdmin):
+    """What left (or did not leave) the portal; a failed one is sent again by the action."""
+
+    list_display = ["created", "user", "channel", "status", "attempts", "last_error", "sent"]
+    list_filter = ["status", "channel"]
+    date_hierarchy = "created"
+    actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset):
+        ids = deliveries_retry(queryset)
+        if ids:
+            transaction.on_commit(lambda: deliveries_queue(ids))
+        self.message_user(request, _("%(count)s queued again.") % {"count": len(ids)})

@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecore.model_fields import (
@@ -391,3 +392,150 @@ class ProcessHeartbeat(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- notification channels (carecore/channels.py, docs/notifications.md) ---------------------
+class LineAccount(models.Model):
+    """A LINE Official Account that pushes notifications (the Messaging API), usually a school's
+    or a district office's. ``owner`` says whose: "school:<id>" or "district:<id>"; the people of
+    that place are shown this account to add as a friend (carecore.channels.line_accounts_for).
+    The secret and token are edited in the admin and never logged."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.CharField(
+        _("owner"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_('Whose account it is: "school:<id>" or "district:<id>".'),
+    )
+    basic_id = models.CharField(
+        _("LINE ID"),
+        max_length=40,
+        help_text=_("The account's basic ID with its @ (people add it as a friend)."),
+    )
+    channel_id = models.CharField(_("channel ID"), max_length=40)
+    channel_secret = models.CharField(_("channel secret"), max_length=100)
+    access_token = models.TextField(_("channel access token"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("LINE Official Account")
+        verbose_name_plural = _("LINE Official Accounts")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.basic_id})"
+
+    @property
+    def add_friend_url(self) -> str:
+        return f"https://line.me/R/ti/p/{self.basic_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to be told outside the portal. No row: e-mail, at once."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Only in the system")
+        EMAIL = "email", _("E-mail")
+        LINE = "line", _("LINE")
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once, one message each time")
+        DAILY = "daily", _("Once a day, a summary")
+
+    user = models.OneToOneField(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    # The LINE user this person linked by sending their code to ``line_account`` (a LINE user
+    # ID belongs to one provider: pushes go through the account it came from).
+    line_account = models.ForeignKey(
+        LineAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("LINE Official Account"),
+    )
+    line_user_id = models.CharField(_("LINE user ID"), max_length=64, blank=True)
+    line_linked = models.DateTimeField(_("LINE linked"), null=True, blank=True)
+    # The code to send to the account: its SHA-256, valid until ``link_code_expires``.
+    link_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    link_code_expires = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user} {self.channel} {self.frequency}"
+
+    @property
+    def line_ready(self) -> bool:
+        return bool(self.line_user_id and self.line_account_id)
+
+
+class NotificationDelivery(models.Model):
+    """One message outside the portal: a notification (at once) or a person's daily summary.
+    Kept with its tries, so a failure is seen and tried again (carecore.channels)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = account_field("notification_deliveries")
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=NotificationPreference.Channel.choices
+    )
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("notification"),
+    )
+    # A daily summary: its day and how many notifications it counts.
+    digest_date = models.DateField(_("summary of"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("notifications"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    next_attempt = models.DateTimeField(_("next try"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # Sent as LINE's X-Line-Retry-Key: a retry of a push LINE already accepted is not sent twice.
+    retry_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    sent = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt"], name="delivery_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "digest_date"],
+                condition=Q(digest_date__isnull=False),
+                name="delivery_one_digest_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=Q(notification__isnull=False),
+                name="delivery_once_per_notification",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.channel} {self.status}"

@@ -1,27 +1,26 @@
-"""Tell people that something waits for them: a row on their home page and an e-mail.
+"""Tell people that something waits for them: a row on their home page and, as each person
+chose, an e-mail, a LINE message or a daily summary (carecore/channels.py).
 
 Neither says which child or what problem: the text is the kind of thing waiting ("a student
-was referred to you") and the place, and the e-mail carries only a link. Whoever follows the
-link meets the access layer like any other visit.
+was referred to you") and the place, and a message outside the portal carries only a link.
+Whoever follows the link meets the access layer like any other visit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from carecore.channels import deliveries_plan, deliveries_queue
 from carecore.models import Notification, User
 
 
 def notify(*, users: Iterable[User], kind: str, url: str, place: str = "") -> list[Notification]:
     """Create one notification per user (each once, the sender of an action excluded by the
-    caller) and e-mail them after the transaction commits."""
+    caller) and, after the transaction commits, send it outside the portal as each person chose
+    (carecore/channels.py: e-mail, LINE, a daily summary or nothing)."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind: {kind!r}")
     seen: set[int] = set()
@@ -32,46 +31,10 @@ def notify(*, users: Iterable[User], kind: str, url: str, place: str = "") -> li
         seen.add(user.pk)
         rows.append(Notification(user=user, kind=kind, url=url, place=str(place)[:200]))
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.pk]
-    if ids:
-        from carecore.tasks import notifications_email_task
-
-        transaction.on_commit(lambda: notifications_email_task.delay(ids))
+    delivery_ids = deliveries_plan([n for n in created if n.pk])
+    if delivery_ids:
+        transaction.on_commit(lambda: deliveries_queue(delivery_ids))
     return created
-
-
-def notifications_email(notification_ids: list[int]) -> int:
-    """Send the e-mails of these notifications (those not sent yet, to people with an address),
-    each in the person's language. Returns how many were sent."""
-    sent = 0
-    pending = Notification.objects.filter(pk__in=notification_ids, emailed__isnull=True)
-    for notification in pending.select_related("user"):
-        user = notification.user
-        if not user.email:
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            link = settings.SITE_URL.rstrip("/") + reverse(
-                "notification_open", args=[notification.pk]
-            )
-            subject = _("Student Care System: something waits for you")
-            body = _(
-                "Hello %(name)s,\n\n"
-                "%(what)s%(place)s.\n"
-                "Open it here (you will be asked to log in): %(link)s\n\n"
-                "This message does not say more on purpose: details about students stay in "
-                "the system.\n"
-            ) % {
-                "name": user.display_name,
-                "what": notification.get_kind_display(),
-                "place": (_(" at %(place)s") % {"place": notification.place})
-                if notification.place
-                else "",
-                "link": link,
-            }
-        send_mail(subject, body, None, [user.email])
-        Notification.objects.filter(pk=notification.pk).update(emailed=timezone.now())
-        sent += 1
-    return sent
 
 
 def unread_count(user) -> int:

@@ -495,3 +495,21 @@ CELERY_BEAT_SCHEDULE["attendance-flags-nightly"] = {
     "schedule": crontab(hour=20, minute=30),
 }
 # --- end attendance ---
+
+# --- notification channels (carecore/channels.py, docs/notifications.md) ---
+# LINE's Messaging API (each Official Account's token and secret are rows in the admin, not
+# settings); the tests point LINE_API_BASE at a fake server. Pushes give up after LINE_TIMEOUT s
+# and are tried again by the sweep below.
+LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
+LINE_TIMEOUT = env_int("LINE_TIMEOUT", 10)
+# The daily summary goes out at this hour (Thai time) to those who chose one.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 17)
+CELERY_BEAT_SCHEDULE["notification-deliveries-due"] = {
+    "task": "carecore.tasks.notification_deliveries_due_task",
+    "schedule": 120.0,
+}
+CELERY_BEAT_SCHEDULE["notification-digests"] = {
+    "task": "carecore.tasks.notification_digests_task",
+    "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+}
+# --- end notification channels ---

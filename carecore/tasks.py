@@ -1,6 +1,8 @@
 """Celery tasks of the cross-cutting parts. Tasks take ids, load their objects and call a
 service; they hold no logic of their own."""
 
+import logging
+
 from celery import shared_task
 
 from carecore import jobs
@@ -25,17 +27,44 @@ def generated_files_cleanup_task() -> int:
     return jobs.generated_files_delete_expired()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def notifications_email_task(notification_ids: list[int]) -> int:
-    from carecore.notifications import notifications_email
+# Notifications outside the portal (carecore/channels.py). A failed send is kept on its row and
+# tried again by the sweep, not by Celery's retry: the row, not the message, is what is kept.
+@shared_task(acks_late=True)
+def notification_deliveries_send_task(delivery_ids: list[int]) -> int:
+    from carecore.channels import deliveries_send
 
-    return notifications_email(notification_ids)
+    return deliveries_send(delivery_ids)
+
+
+# Every few minutes (CELERY_BEAT_SCHEDULE): deliveries due for another try, or whose job was lost.
+@shared_task(acks_late=True)
+def notification_deliveries_due_task() -> int:
+    from carecore.channels import deliveries_due, deliveries_send
+
+    return deliveries_send(deliveries_due())
+
+
+# Once a day (CELERY_BEAT_SCHEDULE, NOTIFICATIONS_DIGEST_HOUR): each person's daily summary.
+@shared_task(acks_late=True)
+def notification_digests_task() -> int:
+    from carecore.channels import deliveries_send, digests_make
+
+    return deliveries_send(digests_make())
+
+
+# The webhook's answer to a person who sent a link code (a reply token lasts about a minute).
+@shared_task(acks_late=True)
+def line_reply_task(account_id: int, reply_token: str, text: str) -> None:
+    from carecore.channels import line_reply
+    from carecore.models import LineAccount
+    from carecore.outbound import OutboundError
+
+    account = LineAccount.objects.filter(pk=account_id, active=True).first()
+    if account is not None:
+        try:
+            line_reply(account, reply_token=reply_token, text=text)
+        except OutboundError as exc:
+            logging.getLogger("carecore.channels").warning("LINE reply failed: %s", exc)
 
 
 # Nightly (CELERY_BEAT_SCHEDULE). Acknowledged when it starts, unlike the other jobs: a backup

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from carecore import (
+    channel_views,
     file_views,
     mfa_views,
     routes,  # noqa: F401  (registers the converters of the places' codes)
@@ -42,6 +43,7 @@ notification_urls = [
     path("", carecore_views.notification_list, name="notification_list"),
     path("<int:notification_id>/", carecore_views.notification_open, name="notification_open"),
     path("read/", carecore_views.notifications_mark_all_read, name="notifications_mark_all_read"),
+    path("settings/", channel_views.notification_settings, name="notification_settings"),
 ]
 
 urlpatterns = [
@@ -50,6 +52,8 @@ urlpatterns = [
     path("files/", file_views.generated_file_list, name="generated_file_list"),
     path("files/<uuid:file_id>/", include(file_urls)),
     path("notifications/", include(notification_urls)),
+    # LINE's webhook of one Official Account (signed; carecore/channel_views.py).
+    path("line/webhook/<int:account_id>/", channel_views.line_webhook, name="line_webhook"),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),
     path("two-factor/", mfa_views.mfa_help, name="mfa_help"),
     path("admin/", admin.site.urls),

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from carecore.models import Notification
-from carecore.notifications import notifications_email, notify
+from carecore.channels import deliveries_send
+from carecore.models import Notification, NotificationDelivery
+from carecore.notifications import notify
 from conftest import th
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,10 @@ def test_no_email_without_an_address_and_never_twice(world, django_capture_on_co
         quiet = _notify(world, nurse)
         loud = _notify(world, world.a.users["counsellor"])
     assert len(mail.outbox) == 1
-    assert notifications_email([quiet.pk, loud.pk]) == 0
+    assert not NotificationDelivery.objects.filter(notification=quiet).exists()
+    # Sending the deliveries again sends nothing more.
+    assert deliveries_send(NotificationDelivery.objects.values_list("pk", flat=True)) == 0
+    assert loud.deliveries.get().status == NotificationDelivery.Status.SENT
     assert len(mail.outbox) == 1
 
 
