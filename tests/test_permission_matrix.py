@@ -815,6 +815,30 @@ PUBLIC = FAMILY_PUBLIC | {
     "screening_public:link_eq",
 }
 
+# --- notification channels (carecore/channel_views.py) ---
+# How one is told (e-mail, LINE, a summary): one's own page, parents and students too. LINE's
+# webhook needs no account: a POST without LINE's signature is refused (403) for anyone.
+EXPECTED["notification_settings"] = dict.fromkeys(ROLE_KEYS, OK)
+EXPECTED["line_webhook"] = dict.fromkeys(ROLE_KEYS, FORBIDDEN)
+POST_ONLY.add("line_webhook")
+PUBLIC = PUBLIC | {"line_webhook"}
+
+
+def _line_account(world):
+    from carecore.models import LineAccount
+
+    return LineAccount.objects.create(
+        name="A",
+        owner=f"school:{world.a.school.pk}",
+        basic_id="@a",
+        channel_id="1",
+        channel_secret="s",
+        access_token="t",
+    )
+
+
+# --- end notification channels ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
@@ -847,6 +871,7 @@ def kwargs_for(world) -> dict:
         "rater": "teacher",
         "file_id": _generated_file(world).pk,
         "notification_id": _notification(world).pk,
+        "account_id": _line_account(world).pk,  # LINE's webhook (notification channels)
         "import_id": _student_import(world).pk,
         "screening_import_id": _screening_import(world).pk,
         "code": _form_link(world).code,
