@@ -806,6 +806,84 @@ def _guardian_link(world):
 
 # --- end family accounts ---
 
+# --- portal content (docs/portal.md, "Content") ---
+# The school's side: the families' messages (MESSAGE_FAMILIES: a homeroom teacher their own
+# students' families, the coordinator, the director and the counsellor the school's; the other
+# homeroom teacher does not find school A's student's thread); asking for a consent (who records
+# one: the counsellor 403); a student's home-visit appointments (who sees the student; cancelling,
+# a POST, needs RECORD_VISITS: the director 403); the students' requests for help, the
+# counsellor's alone (everyone else at the school 403). The family's side: a parent's pages of
+# their own child, a student's of themselves; 404 for everyone else.
+_MESSAGING = ["homeroom", "counsellor", "coordinator", "director"]
+EXPECTED["portal_staff:inbox"] = only(_MESSAGING + ["homeroom_other"])
+for _name in ("thread", "student_messages"):
+    EXPECTED[f"portal_staff:{_name}"] = only(_MESSAGING, overrides={"homeroom_other": NOT_FOUND})
+EXPECTED["portal_staff:consent_requests"] = EXPECTED["students:consent_new"]
+EXPECTED["portal_staff:consent_request_cancel"] = only(
+    [], denied=NOT_FOUND, overrides={"counsellor": FORBIDDEN}
+) | dict.fromkeys(["homeroom", "coordinator", "director"], REDIRECT)
+EXPECTED["portal_staff:student_appointments"] = only(_MESSAGING, denied=NOT_FOUND)
+EXPECTED["portal_staff:appointment_cancel"] = only(
+    [], denied=NOT_FOUND, overrides={"director": FORBIDDEN}
+) | dict.fromkeys(["homeroom", "counsellor", "coordinator"], REDIRECT)
+POST_ONLY |= {"portal_staff:consent_request_cancel", "portal_staff:appointment_cancel"}
+EXPECTED["portal_staff:help_list"] = only(["counsellor"])
+EXPECTED["portal_staff:help_detail"] = only(["counsellor"])
+for _name in (
+    "child",
+    "child_attendance",
+    "child_behaviour",
+    "child_messages",
+    "appointment_answer",
+    "consent_answer",
+):
+    EXPECTED[f"portal:{_name}"] = only(["parent"], denied=NOT_FOUND)
+for _name in ("my_record", "my_help", "my_help_detail"):
+    EXPECTED[f"portal:{_name}"] = only(["student"], denied=NOT_FOUND)
+# No screening window is open: the form's page sends back to the child's or the student's home.
+EXPECTED["portal:child_form"] = only([], denied=NOT_FOUND, overrides={"parent": REDIRECT})
+EXPECTED["portal:my_form"] = only([], denied=NOT_FOUND, overrides={"student": REDIRECT})
+del _name
+
+
+def _portal_content(world) -> dict:
+    """School A's student's thread with their parent, a consent request waiting, a home visit
+    proposed for tomorrow, and a request for help sent by the student."""
+    import datetime
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from portal.models import ConsentRequest, HelpRequest, MessageThread
+    from visits.models import VisitAppointment
+
+    a = world.a
+    with scopes_disabled():
+        thread = MessageThread.objects.create(
+            school=a.school, student=a.student, parent=a.users["parent"]
+        )
+        asked = ConsentRequest.objects.create(
+            school=a.school, student=a.student, purpose="external_referral"
+        )
+        appointment = VisitAppointment.objects.create(
+            school=a.school,
+            student=a.student,
+            date=timezone.localdate() + datetime.timedelta(days=1),
+            time=datetime.time(16),
+        )
+        help_request = HelpRequest.objects.create(
+            school=a.school, student=a.student, author=a.users["student"], body="..."
+        )
+    return {
+        "thread_id": thread.pk,
+        "consent_request_id": asked.pk,
+        "appointment_id": appointment.pk,
+        "help_id": help_request.pk,
+    }
+
+
+# --- end portal content ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = FAMILY_PUBLIC | {
@@ -885,6 +963,7 @@ def kwargs_for(world) -> dict:
         **_home_visit(world),
         **_behaviour(world),  # behaviour (see that block)
         **_attendance(world),  # attendance: a flag, a holiday, an import
+        **_portal_content(world),  # portal content (see that block)
     }
 
 

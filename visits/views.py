@@ -34,6 +34,7 @@ from students.models import Enrolment, Student
 from students.record.sections import display_value, field_label, section_model
 from students.selectors import classroom_roster
 from visits import photos, selectors, services
+from visits.appointments import current_appointment
 from visits.access import require_record_visits, visit_get_for_user
 from visits.display import field_text, visit_sections
 from visits.forms import PhotoForm, RecordUpdateForm, VisitForm
@@ -119,6 +120,7 @@ def student_visits(request, student_id):
         visits=visits,
         classroom=enrolment.classroom if enrolment else None,
         can_record=Perm.RECORD_VISITS in request.schoolperms,
+        appointment=current_appointment(student=student),
     )
 
 
