@@ -19,6 +19,7 @@ from students import consent_services as services
 from students.access import can_record_consent, student_get_for_user
 from students.consent_forms import ConsentForm, WithdrawForm
 from students.consent_models import GuardianConsent
+from students.routes import pages
 
 
 def _consents_url(request, student) -> str:
@@ -31,6 +32,7 @@ def _back(request, student):
     return redirect(_consents_url(request, student))
 
 
+@pages("<int:student_id>/consents/")
 @school_view(Perm.VIEW_SCHOOL)
 def consents(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -46,6 +48,7 @@ def consents(request, student_id):
     )
 
 
+@pages("<int:student_id>/consents/<slug:purpose>/new/")
 @school_view(Perm.VIEW_SCHOOL)
 def consent_new(request, student_id, purpose):
     if purpose not in GuardianConsent.Purpose.values:
@@ -85,6 +88,7 @@ def consent_new(request, student_id, purpose):
     )
 
 
+@pages("<int:student_id>/consents/<int:consent_id>/withdraw/")
 @school_view(Perm.VIEW_SCHOOL)
 def consent_withdraw(request, student_id, consent_id):
     student = student_get_for_user(request, student_id)

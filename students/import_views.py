@@ -11,6 +11,7 @@ from carecore.imports.views import ImportFileForm, ImportViews
 from schools.models import AcademicYear, Classroom
 from students import imports
 from students.models import StudentImport
+from students.routes import pages
 
 ACTION_LABELS = {
     "new": gettext_lazy("New"),
@@ -80,4 +81,4 @@ class StudentImportViews(ImportViews):
         return {"classrooms": classrooms}
 
 
-urlpatterns = StudentImportViews().urlpatterns(school_view(Perm.EDIT_STUDENTS))
+pages.add(*StudentImportViews().urlpatterns(school_view(Perm.EDIT_STUDENTS)))

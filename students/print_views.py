@@ -9,6 +9,7 @@ from carecore.file_views import school_document_start, student_document_start
 from schools.access import classroom_get_for_user
 from students.access import student_get_for_user
 from students.models import Student
+from students.routes import pages
 
 CLASSROOM_DOCUMENTS = {
     "list": "classroom_list",
@@ -16,6 +17,7 @@ CLASSROOM_DOCUMENTS = {
 }
 
 
+@pages("classrooms/<int:classroom_id>/print/<str:document>/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def classroom_print(request, classroom_id, document):
@@ -38,6 +40,7 @@ def classroom_print(request, classroom_id, document):
     )
 
 
+@pages("<int:student_id>/print/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def student_print(request, student_id):

@@ -18,6 +18,7 @@ from carecore.audit import audit_events_for_school, audit_view
 from carecore.audit_views import PAGE_SIZE, AuditFilterForm, change_rows
 from carecore.models import Membership
 from students.access import student_get_for_user
+from students.routes import pages
 
 
 class SeenFilterForm(AuditFilterForm):
@@ -50,6 +51,7 @@ def _roles_now(school, user_ids) -> dict[int, str]:
     return {user_id: ", ".join(labels) for user_id, labels in roles.items()}
 
 
+@pages("<int:student_id>/seen-by/")
 @school_view(Perm.VIEW_AUDIT_LOG)
 def seen_by(request, student_id):
     student = student_get_for_user(request, student_id)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carecore.access import Perm, school_view
 from carecore.file_views import school_document_start
 from students.access import student_get_for_user
+from students.routes import pages
 from students.subject_access import subject_access_confidential
 
 FORMATS = {
@@ -42,6 +43,7 @@ class SubjectAccessForm(forms.Form):
         return value
 
 
+@pages("<int:student_id>/subject-access/")
 @school_view(Perm.EXPORT_SUBJECT_DATA)
 @require_http_methods(["GET"])
 def subject_access(request, student_id):
@@ -58,6 +60,7 @@ def _page(request, student, form, status=200):
     )
 
 
+@pages("<int:student_id>/subject-access/<str:fmt>/")
 @school_view(Perm.EXPORT_SUBJECT_DATA)
 @require_POST
 def subject_access_start(request, student_id, fmt):

@@ -21,9 +21,11 @@ from students.record.selectors import (
     record_completeness_for_classroom,
     record_completeness_for_student,
 )
+from students.routes import classroom_pages, pages
 from students.selectors import classroom_roster
 
 
+@pages("<int:student_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_detail(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -78,6 +80,7 @@ def _saved_to_student_page(request, student, form, save, *, before, summary: str
     )
 
 
+@pages("<int:student_id>/edit/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_edit(request, student_id):
     student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
@@ -104,6 +107,8 @@ def student_edit(request, student_id):
     )
 
 
+@pages("<int:student_id>/guardians/<int:guardian_id>/")
+@pages("<int:student_id>/guardians/new/", name="guardian_create")
 @school_view(Perm.VIEW_SCHOOL)
 def guardian_edit(request, student_id, guardian_id=None):
     student = student_get_for_user(request, student_id, permission=Perm.EDIT_STUDENTS)
@@ -132,6 +137,7 @@ def guardian_edit(request, student_id, guardian_id=None):
     )
 
 
+@classroom_pages("<int:classroom_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_detail(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)

@@ -21,6 +21,7 @@ from students.access import can_edit_record, student_get_for_user
 from students.record import selectors, services
 from students.record.forms import SECTION_FORMS, TermResultForm, term_choices
 from students.record.sections import SECTIONS
+from students.routes import pages
 
 
 def _student(request, student_id, *, edit: bool = False):
@@ -50,6 +51,7 @@ def _context(request, record, can_edit: bool, **extra) -> dict:
     }
 
 
+@pages("<int:student_id>/record/", name="record")
 @school_view(Perm.VIEW_SCHOOL)
 def record_overview(request, student_id):
     student, can_edit = _student(request, student_id)
@@ -58,6 +60,7 @@ def record_overview(request, student_id):
     return render(request, "students/record/overview.html", _context(request, record, can_edit))
 
 
+# Placed at the end of the module: its <slug:section> would also take "terms/" and "print/".
 @school_view(Perm.VIEW_SCHOOL)
 def record_section(request, student_id, section):
     section = _section(section)
@@ -104,6 +107,7 @@ def _record_saved(request, form, save, *, student, section: str, success) -> Htt
     )
 
 
+@pages("<int:student_id>/record/<slug:section>/edit/")
 @school_view(Perm.VIEW_SCHOOL)
 def record_section_edit(request, student_id, section):
     section = _section(section)
@@ -172,6 +176,7 @@ def _last_ended_term(today) -> int:
     return 1
 
 
+@pages("<int:student_id>/record/terms/", name="record_terms")
 @school_view(Perm.VIEW_SCHOOL)
 def record_term_result(request, student_id):
     """Add or correct the grades of one term (``?term=2568-1`` opens that term's)."""
@@ -213,6 +218,7 @@ def record_term_result(request, student_id):
     return student_form_page(request, "students/record/term_result_form.html", student, form)
 
 
+@pages("<int:student_id>/record/print/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def record_print(request, student_id):
@@ -220,3 +226,7 @@ def record_print(request, student_id):
     return student_document_start(
         request, student, "cumulative_record", _("Cumulative record %(name)s")
     )
+
+
+# After the fixed routes above ("terms/", "print/"), which its slug would also match.
+pages("<int:student_id>/record/<slug:section>/")(record_section)
