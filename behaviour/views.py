@@ -11,7 +11,6 @@ answers 404, and a sensitive incident does not exist for whoever lacks SEE_SENSI
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from carecore.dates import format_date
 from carecore.form_views import classroom_page, form_saved, student_form_page, student_page
 from schools.models import Classroom
 from students.models import Enrolment
+from students.selectors import search_enrolments
 
 SEARCH_LIMIT = 30
 
@@ -149,12 +149,7 @@ def _picker(request, source) -> dict:
         if classroom is not None:
             enrolments = enrolments.filter(classroom=classroom)
         if query:
-            enrolments = enrolments.filter(
-                Q(student__first_name__icontains=query)
-                | Q(student__last_name__icontains=query)
-                | Q(student__nickname__icontains=query)
-                | Q(student__student_code__icontains=query)
-            )
+            enrolments = search_enrolments(enrolments, query)
         found = list(
             enrolments.order_by("classroom__grade", "classroom__room", "number")[
                 : None if classroom is not None and not query else SEARCH_LIMIT

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from schools.models import Classroom
 from students.models import Enrolment, Guardian, Student
@@ -13,6 +13,17 @@ def classroom_roster(*, classroom: Classroom) -> QuerySet[Enrolment]:
             Prefetch("student__guardians", queryset=Guardian.objects.filter(is_primary=True))
         )
         .order_by("number")
+    )
+
+
+def search_enrolments(enrolments: QuerySet[Enrolment], query: str) -> QuerySet[Enrolment]:
+    """The enrolments whose student's first name, last name, nickname or student code contains
+    ``query`` (a student picker's search box)."""
+    return enrolments.filter(
+        Q(student__first_name__icontains=query)
+        | Q(student__last_name__icontains=query)
+        | Q(student__nickname__icontains=query)
+        | Q(student__student_code__icontains=query)
     )
 
 

@@ -42,6 +42,7 @@ from schools.selectors import term_code
 from screening.summary_views import classroom_term
 from students.access import student_get_for_user, students_for_user
 from students.models import Enrolment, Student
+from students.selectors import search_enrolments
 
 SEARCH_LIMIT = 60
 
@@ -230,12 +231,7 @@ def activity_create(request):
     if chosen_classroom is not None:
         enrolments = enrolments.filter(classroom=chosen_classroom)
     if query:
-        enrolments = enrolments.filter(
-            Q(student__first_name__icontains=query)
-            | Q(student__last_name__icontains=query)
-            | Q(student__nickname__icontains=query)
-            | Q(student__student_code__icontains=query)
-        )
+        enrolments = search_enrolments(enrolments, query)
     listed = []
     if chosen_classroom is not None or query:
         listed = list(enrolments.order_by("classroom__grade", "classroom__room", "number"))
