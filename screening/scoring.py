@@ -648,11 +648,7 @@ def sdq_score(
     bands["prosocial"] = crit.band(rater, "prosocial", scores["prosocial"])
     return SdqResult(
         rater=rater,
-        emotional=scores["emotional"],
-        conduct=scores["conduct"],
-        hyperactivity=scores["hyperactivity"],
-        peer=scores["peer"],
-        prosocial=scores["prosocial"],
+        **scores,  # the five subscales (the key has exactly SDQ_SUBSCALES)
         total=total,
         bands=bands,
         impact=impact_score,

@@ -121,10 +121,7 @@ def record_load(
     return StudentRecord(
         student=student,
         enrolment=enrolment,
-        ability=records["ability"],
-        health=records["health"],
-        family=records["family"],
-        protection=records["protection"],
+        **records,  # the four sections
         term_results=term_results,
         completeness=completeness,
         bmi=health_bmi(records["health"], student, today),
