@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import AttendanceSettings, LeaveKind, Status
+from carecore.dates import parse_date
 from carecore.forms import ThaiDateField
 
 
@@ -42,11 +43,8 @@ def roll_marks(data, student_ids) -> tuple[dict[int, tuple[str, str]], list[int]
 
 
 def parse_day(text: str | None) -> datetime.date | None:
-    """A day in an address (?date=2025-06-16)."""
-    try:
-        return datetime.date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        return None
+    """A day in an address: 2025-06-16 (the links), or 16/06/2568 as typed (Buddhist Era)."""
+    return parse_date((text or "")[:30])
 
 
 class SettingsForm(forms.ModelForm):
@@ -90,7 +88,7 @@ class SettingsForm(forms.ModelForm):
 
 
 class HolidayForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Holiday name"), max_length=200)
     start = ThaiDateField(label=_("From"))
     end = ThaiDateField(label=_("To"), required=False, help_text=_("Empty for one day."))
 

@@ -18,6 +18,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord
@@ -38,7 +39,7 @@ DEFAULT_PERIODS = 8
 class Status(models.TextChoices):
     PRESENT = "present", _("Present")
     ABSENT = "absent", _("Absent")
-    LATE = "late", _("Late")
+    LATE = "late", pgettext_lazy("attendance", "Late")
     LEAVE = "leave", _("On leave")
 
 
@@ -210,8 +211,8 @@ class AttendanceFlag(models.Model):
         RATE = "rate", _("Attendance rate under the threshold")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("attendance flag", "Open")
+        CLOSED = "closed", pgettext_lazy("attendance flag", "Closed")
 
     school = school_field("attendance_flags")
     student = student_field("attendance_flags")

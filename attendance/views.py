@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from attendance import access, rules, selectors, services
@@ -377,7 +377,11 @@ def flags(request):
             "school": request.school,
             "flags": found,
             "state": state or "all",
-            "states": [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
+            "states": [
+                ("open", pgettext("attendance flag", "Open")),
+                ("closed", pgettext("attendance flag", "Closed")),
+                ("all", _("All")),
+            ],
             "can_close": Perm.MANAGE_ATTENDANCE in request.schoolperms,
             "can_open_case": Perm.OPEN_DROPOUT_CASE in request.schoolperms,
         },
