@@ -148,6 +148,12 @@ def test_month_student_flags_and_calendar_pages(world, login, school_day):
     page = coordinator.get(f"{base}flags/").content.decode()
     report = f"/s/{a.school.code}/cases/report/{a.student.pk}/?reason=attendance"
     assert report in page
+    # The report form opens with the flag's words in its description.
+    form = coordinator.get(report).content.decode()
+    assert (
+        th("Absent %(n)s school days in a row since %(since)s.", n=3, since="").split("ตั้งแต่")[0]
+        in form
+    )
     assert (
         login(a.users["homeroom_other"]).get(f"{base}flags/").content.decode().count("flag-row")
         == 0
