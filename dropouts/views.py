@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
+from attendance.selectors import flag_case_text
 from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record
 from carecore.form_views import form_saved, student_form_page
@@ -448,6 +449,14 @@ def district_case_create(request):
     )
 
 
+def _from_attendance(request, student) -> dict:
+    """The report opened from an attendance flag (``?reason=attendance``): the description says
+    what the flag says (attendance.selectors.flag_case_text)."""
+    if request.GET.get("reason") != "attendance":
+        return {}
+    return {"description": flag_case_text(student)}
+
+
 @school_cases(Perm.OPEN_DROPOUT_CASE)
 def school_case_report(request, student_id):
     """ "Report a dropout risk" from the student's page: a case referred to the district."""
@@ -456,7 +465,7 @@ def school_case_report(request, student_id):
     if existing is not None:
         messages.info(request, _("This student already has an open dropout case."))
         return redirect(_case_url(request, existing))
-    form = SchoolReportForm(request.POST or None)
+    form = SchoolReportForm(request.POST or None, initial=_from_attendance(request, student))
     saved = form_saved(
         request,
         form,
