@@ -145,6 +145,12 @@ class CaseFactsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # The form's values that services.case_open takes under the same names.
+    FACTS = ("situation", "reported_on", "description", "causes")
+
+    def facts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FACTS}
+
 
 class SchoolReportForm(CaseFactsForm):
     """A school reports its own student at risk of leaving, or who has left."""
@@ -164,6 +170,7 @@ class DistrictCaseForm(CaseFactsForm):
 
     KIND_STUDENT = "student"
     KIND_CHILD = "child"
+    FACTS = (*CaseFactsForm.FACTS, "reporter_kind", "reporter_name", "reporter_contact", "owner")
 
     kind = forms.ChoiceField(
         label=_("Who is it about?"),

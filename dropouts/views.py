@@ -411,19 +411,12 @@ def district_case_create(request):
             raise ValidationError({"q": _("Find the student and choose them in the list.")})
         return services.case_open(
             district=district,
-            situation=data["situation"],
-            reported_on=data["reported_on"],
-            reporter_kind=data["reporter_kind"],
-            reporter_name=data["reporter_name"],
-            reporter_contact=data["reporter_contact"],
-            description=data["description"],
-            causes=data["causes"],
             student=chosen if is_student else None,
             child=None if is_student else form.child(),
             school=None if is_student else data["school"],
-            owner=data["owner"],
             user=request.user,
             request=request,
+            **form.facts(),
         )
 
     if "find" in request.POST:
@@ -471,17 +464,14 @@ def school_case_report(request, student_id):
         form,
         lambda data: services.case_open(
             district=request.school.district,
-            situation=data["situation"],
-            reported_on=data["reported_on"],
             reporter_kind=ReporterKind.SCHOOL,
             reporter_name=request.user.display_name,
             reporter_contact=request.user.email or request.user.phone,
-            description=data["description"],
-            causes=data["causes"],
             student=student,
             reported_by_school=True,
             user=request.user,
             request=request,
+            **form.facts(),
         ),
         success=_("The case is reported to the district office, which follows it up."),
         then=lambda case: _case_url(request, case),
