@@ -51,19 +51,28 @@ def _snapshot(record, fields: Iterable[str]) -> dict:
     return {name: stored(getattr(record, name)) for name in fields}
 
 
-def _revision_and_audit(
+def _saved_with_revision(
+    record,
+    before,
     *,
-    student: Student,
+    fields: tuple[str, ...],
     section: str,
     item: str,
-    before,
-    record,
-    fields: tuple[str, ...],
+    summary: str,
+    student: Student,
     user,
     note: str,
-    summary: str,
     request,
-) -> RecordRevision | None:
+) -> RecordSaved:
+    """Save ``record`` (``before``: a copy of it as it was, None for a new one) once the model
+    accepts it, with a revision of its ``fields`` and the audit event of the change; nothing is
+    written when none of the ``fields`` changed."""
+    record.full_clean(exclude=["student"])
+    if before is not None and _snapshot(before, fields) == _snapshot(record, fields):
+        return RecordSaved(record=before, revision=None, created=False)
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    record.updated_by = user if authenticated else None
+    record.save()
     after = _snapshot(record, fields)
     old = _snapshot(before, fields) if before is not None else {}
     changes = {
@@ -72,8 +81,7 @@ def _revision_and_audit(
         if old.get(name) != value and not (before is None and value in (None, "", []))
     }
     if not changes and before is not None:
-        return None
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
+        return RecordSaved(record=record, revision=None, created=False)
     revision = RecordRevision.objects.create(
         student=student,
         section=section,
@@ -94,7 +102,7 @@ def _revision_and_audit(
         changes=model_changes(before, record, list(changes)),
         request=request,
     )
-    return revision
+    return RecordSaved(record=record, revision=revision, created=before is None)
 
 
 @transaction.atomic
@@ -116,24 +124,18 @@ def record_section_update(
         record = spec.model(student=student)
     for name, value in data.items():
         setattr(record, name, value)
-    record.full_clean(exclude=["student"])
-    if before is not None and _snapshot(before, spec.fields) == _snapshot(record, spec.fields):
-        return RecordSaved(record=before, revision=None, created=False)
-    record.updated_by = user if getattr(user, "is_authenticated", False) else None
-    record.save()
-    revision = _revision_and_audit(
-        student=student,
+    return _saved_with_revision(
+        record,
+        before,
+        fields=spec.fields,
         section=section,
         item="",
-        before=before,
-        record=record,
-        fields=spec.fields,
+        summary=_("Changed the cumulative record: %(section)s") % {"section": spec.label},
+        student=student,
         user=user,
         note=note,
-        summary=_("Changed the cumulative record: %(section)s") % {"section": spec.label},
         request=request,
     )
-    return RecordSaved(record=record, revision=revision, created=before is None)
 
 
 @transaction.atomic
@@ -159,23 +161,15 @@ def term_result_save(
     result.gpa = gpa
     result.failed_subjects = list(failed_subjects)
     result.incomplete_subjects = list(incomplete_subjects)
-    result.full_clean(exclude=["student"])
-    if before is not None and _snapshot(before, TERM_RESULT_FIELDS) == _snapshot(
-        result, TERM_RESULT_FIELDS
-    ):
-        return RecordSaved(record=before, revision=None, created=False)
-    result.updated_by = user if getattr(user, "is_authenticated", False) else None
-    result.save()
-    revision = _revision_and_audit(
-        student=student,
+    return _saved_with_revision(
+        result,
+        before,
+        fields=TERM_RESULT_FIELDS,
         section=RecordRevision.Section.ABILITY,
         item=str(result),
-        before=before,
-        record=result,
-        fields=TERM_RESULT_FIELDS,
+        summary=_("Changed the grades of term %(term)s") % {"term": result},
+        student=student,
         user=user,
         note=note,
-        summary=_("Changed the grades of term %(term)s") % {"term": result},
         request=request,
     )
-    return RecordSaved(record=result, revision=revision, created=before is None)
