@@ -1,5 +1,6 @@
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -146,7 +147,8 @@ class LineAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("webhook URL"))
     def webhook(self, obj):
-        return reverse("line_webhook", args=[obj.pk]) if obj.pk else ""
+        # What to paste in the LINE Developers console as the channel's webhook URL.
+        return settings.SITE_URL.rstrip("/") + reverse("line_webhook", args=[obj.pk])
 
 
 @admin.register(NotificationPreference)

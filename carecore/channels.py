@@ -81,12 +81,20 @@ _LINK_CODE_SHAPE = re.compile(r"^[A-Z0-9]{8}$")
 
 
 # --- preferences -------------------------------------------------------------------------------
+def _unsaved_preference(user: User) -> NotificationPreference:
+    """No choice made: e-mail at once (as before there was a choice), or only the system for
+    someone without an address (most parents and students)."""
+    return NotificationPreference(
+        user=user, channel=Channel.EMAIL if user.email else Channel.PORTAL
+    )
+
+
 def preference_for(user: User) -> NotificationPreference:
-    """The person's choice (saved or not: no row means e-mail, at once)."""
+    """The person's choice, saved or not."""
     try:
         return user.notification_preference
     except NotificationPreference.DoesNotExist:
-        return NotificationPreference(user=user)
+        return _unsaved_preference(user)
 
 
 # --- which Official Accounts a person is offered -----------------------------------------------
@@ -326,7 +334,7 @@ def deliveries_plan(notifications: list[Notification]) -> list[int]:
     rows = []
     for notification in notifications:
         user = notification.user
-        preference = preferences.get(user.pk) or NotificationPreference(user=user)
+        preference = preferences.get(user.pk) or _unsaved_preference(user)
         if preference.frequency != NotificationPreference.Frequency.IMMEDIATE:
             continue
         if _reachable(user, preference):

@@ -903,16 +903,9 @@ PUBLIC = PUBLIC | {"line_webhook"}
 
 
 def _line_account(world):
-    from carecore.models import LineAccount
+    from carecore.tests.factories import LineAccountFactory
 
-    return LineAccount.objects.create(
-        name="A",
-        owner=f"school:{world.a.school.pk}",
-        basic_id="@a",
-        channel_id="1",
-        channel_secret="s",
-        access_token="t",
-    )
+    return LineAccountFactory(owner=f"school:{world.a.school.pk}")
 
 
 # --- end notification channels ---

@@ -9,7 +9,7 @@ import factory
 from django_scopes import scopes_disabled
 from factory.django import DjangoModelFactory
 
-from carecore.models import Membership, Role, User
+from carecore.models import LineAccount, Membership, Role, User
 from conftest import PASSWORD
 
 
@@ -57,3 +57,21 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.HOMEROOM
     school = factory.SubFactory("schools.tests.factories.SchoolFactory")
+
+
+LINE_SECRET = "line-channel-secret-123"  # noqa: S105
+LINE_TOKEN = "line-access-token-456"  # noqa: S105
+
+
+class LineAccountFactory(DjangoModelFactory):
+    """A LINE Official Account (carecore/channels.py); pass owner="school:<id>" for a school's."""
+
+    class Meta:
+        model = LineAccount
+
+    name = factory.Sequence(lambda n: f"LINE OA {n}")
+    owner = ""
+    basic_id = factory.Sequence(lambda n: f"@oa{n}")
+    channel_id = factory.Sequence(lambda n: str(1650000000 + n))
+    channel_secret = LINE_SECRET
+    access_token = LINE_TOKEN

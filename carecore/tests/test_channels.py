@@ -11,38 +11,34 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from carecore import channels
 from carecore.models import (
-    LineAccount,
     Notification,
     NotificationDelivery,
     NotificationPreference,
 )
 from carecore.notifications import notify
 from carecore.tasks import notification_deliveries_due_task, notification_digests_task
+from carecore.tests.factories import LINE_SECRET as SECRET
+from carecore.tests.factories import LINE_TOKEN as TOKEN
+from carecore.tests.factories import LineAccountFactory
 from conftest import make_user, th
 from tests.fakes import LINE_PUSH, LINE_REPLY
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "line-channel-secret-123"  # noqa: S105
-TOKEN = "line-access-token-456"  # noqa: S105
 FAMILY_TEXT = "มีข้อความใหม่จากโรงเรียน"
 
 
 @pytest.fixture
 def oa(world):
     """School A's Official Account."""
-    return LineAccount.objects.create(
-        name="โรงเรียน A",
-        owner=f"school:{world.a.school.pk}",
-        basic_id="@schoola",
-        channel_id="1650000000",
-        channel_secret=SECRET,
-        access_token=TOKEN,
+    return LineAccountFactory(
+        name="โรงเรียน A", owner=f"school:{world.a.school.pk}", basic_id="@schoola"
     )
 
 
@@ -185,7 +181,7 @@ def test_a_refused_push_fails_at_once_and_the_admin_sends_it_again(
     assert delivery.status == NotificationDelivery.Status.FAILED
     assert "invalid" in delivery.last_error
     admin = make_user("root", is_staff=True, is_superuser=True)
-    client = __import__("django.test", fromlist=["Client"]).Client()
+    client = Client()
     client.force_login(admin)
     listing = client.get(reverse("admin:carecore_notificationdelivery_changelist"))
     assert listing.status_code == 200
@@ -302,6 +298,9 @@ def test_choices_that_cannot_work_get_a_clear_message(world, parent, login):
     parent.email = ""
     parent.save()
     client = login(parent)
+    # Without an address, having chosen nothing means only the system.
+    page = client.get(reverse("notification_settings"))
+    assert page.context["form"]["channel"].value() == "portal"
     page = client.post(
         reverse("notification_settings"),
         {"action": "save", "channel": "email", "frequency": "daily"},
@@ -401,14 +400,7 @@ def test_unlinking_from_the_page(
 
 
 def test_staff_are_offered_their_school_then_district_accounts(world, oa):
-    district_oa = LineAccount.objects.create(
-        name="สพป. D1",
-        owner=f"district:{world.a.district.pk}",
-        basic_id="@district",
-        channel_id="2",
-        channel_secret="s",
-        access_token="t",
-    )
+    district_oa = LineAccountFactory(owner=f"district:{world.a.district.pk}")
     assert channels.line_accounts_for(world.a.users["homeroom"]) == [oa, district_oa]
     assert channels.line_accounts_for(world.a.users["district_admin"]) == [district_oa]
     assert channels.line_accounts_for(world.b.users["homeroom"]) == []
