@@ -2,7 +2,6 @@
 
 import datetime
 
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,8 +10,8 @@ from attendance.models import LeaveKind, Status
 from attendance.routes import pages
 from carecore.access import Perm, school_view
 from carecore.dates import format_date
-from carecore.imports.views import ImportFileForm, ImportViews
-from schools.models import AcademicYear
+from carecore.imports.views import ImportViews
+from students.import_views import StudentImportForm
 from students.imports import room_label
 
 ACTION_LABELS = {"new": gettext_lazy("New"), "replace": gettext_lazy("Replaces the day's mark")}
@@ -25,21 +24,11 @@ def status_label(code: str) -> str:
     return code
 
 
-class AttendanceImportForm(ImportFileForm):
-    academic_year = forms.ModelChoiceField(
-        queryset=AcademicYear.objects.all(), label=gettext_lazy("Academic year"), empty_label=None
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["academic_year"]
-        field.choices = [(year.pk, str(year)) for year in field.queryset]
-
-
 class AttendanceImportViews(ImportViews):
     importer = imports.ATTENDANCE_IMPORTS
     id_kwarg = "attendance_import_id"
-    form_class = AttendanceImportForm
+    # The file and its academic year, as the student import asks.
+    form_class = StudentImportForm
     templates = ("attendance/import/start.html", "attendance/import/detail.html")
     title = gettext_lazy("Import attendance")
     importing_text = gettext_lazy("Importing the attendance…")

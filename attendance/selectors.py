@@ -205,6 +205,10 @@ def flags_for_school(school: School, state: str | None = AttendanceFlag.State.OP
     return _flags(state, school=school)
 
 
+def flags_for_student(student: Student, state: str | None = AttendanceFlag.State.OPEN):
+    return _flags(state, student=student)
+
+
 def flags_for_classroom(classroom: Classroom, state: str | None = AttendanceFlag.State.OPEN):
     students = Enrolment.objects.filter(classroom=classroom).values("student_id")
     return _flags(state, school_id=classroom.school_id, student_id__in=students)

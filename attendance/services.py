@@ -139,7 +139,7 @@ def roll_save(
         if subject:
             roll.subject = subject
         roll.save(update_fields=["changed_by", "changed_at", "subject"])
-    not_present = _status_counts(cleaned.values())
+    not_present = status_counts(cleaned.values())
     audit_record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
         user=actor,
@@ -170,7 +170,7 @@ def roll_save(
     return saved
 
 
-def _status_counts(values: Iterable[tuple[str, str]]) -> dict[str, int]:
+def status_counts(values: Iterable[tuple[str, str]]) -> dict[str, int]:
     """How many of each status other than present (for the audit row)."""
     counts: dict[str, int] = {}
     for status, kind in values:

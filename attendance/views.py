@@ -111,7 +111,7 @@ def _roll_page(request, classroom, *, period: int, template: str, extra: dict | 
                 subject=subject,
                 request=request,
             )
-            counts = services._status_counts(posted.values())
+            counts = services.status_counts(posted.values())
             messages.success(
                 request,
                 _(
@@ -292,9 +292,7 @@ def student_attendance(request, student_id):
     term = _term(request)
     summary = selectors.student_attendance_summary(student, term) if term else None
     since = term.start if term else timezone.localdate() - datetime.timedelta(days=180)
-    flags = [
-        f for f in selectors._flags(None, student=student) if f.state == AttendanceFlag.State.OPEN
-    ]
+    flags = selectors.flags_for_student(student)
     return student_page(
         request,
         "attendance/student.html",

@@ -1,14 +1,9 @@
-import datetime
-
 import pytest
-from django.utils import timezone
+
+from attendance.tests.factories import last_school_day
 
 
 @pytest.fixture
 def school_day(world):
     """The latest weekday up to today in the world's academic year (a roll can be taken)."""
-    day = timezone.localdate()
-    while day.weekday() >= 5:
-        day -= datetime.timedelta(days=1)
-    assert day >= world.year.start
-    return day
+    return last_school_day(world.year)

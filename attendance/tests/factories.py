@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from conftest import make_student
@@ -15,11 +16,20 @@ def fill_classroom(side, count: int, start: int = 7000) -> list:
         ]
 
 
-def last_weekdays(n: int, upto: datetime.date) -> list[datetime.date]:
-    """The last ``n`` weekdays up to ``upto`` (included), oldest first."""
-    days, day = [], upto
+def weekdays_from(start: datetime.date, n: int) -> list[datetime.date]:
+    """The first ``n`` weekdays from ``start`` (included)."""
+    days, day = [], start
     while len(days) < n:
         if day.weekday() < 5:
             days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def last_school_day(year) -> datetime.date:
+    """The latest weekday up to today in ``year`` (a roll can be taken on it)."""
+    day = timezone.localdate()
+    while day.weekday() >= 5:
         day -= datetime.timedelta(days=1)
-    return sorted(days)
+    assert day >= year.start
+    return day

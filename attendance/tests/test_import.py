@@ -12,17 +12,9 @@ from django_scopes import scopes_disabled
 from attendance.imports import SCHEMA
 from attendance.models import AttendanceFlag, AttendanceImport, Mark, MarkChange, Roll
 from attendance.services import roll_save
+from attendance.tests.factories import weekdays_from
 
 pytestmark = pytest.mark.django_db
-
-
-def weekdays_from(start, n):
-    days, day = [], start
-    while len(days) < n:
-        if day.weekday() < 5:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
 
 
 def be(day):

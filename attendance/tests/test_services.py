@@ -15,19 +15,10 @@ from attendance.models import (
     SchoolHoliday,
     Status,
 )
-from attendance.tests.factories import fill_classroom
+from attendance.tests.factories import fill_classroom, weekdays_from
 from carecore.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-def weekdays_from(start: datetime.date, n: int) -> list[datetime.date]:
-    days, day = [], start
-    while len(days) < n:
-        if day.weekday() < 5:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
 
 
 @pytest.fixture

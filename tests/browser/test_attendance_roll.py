@@ -3,26 +3,16 @@ present by default, a tap marks a student absent or late, a tap on "on leave" (s
 or a second tap for personal leave, and one save. The taps and the time are printed (-s) and
 bounded; the saved roll is what was tapped. Another teacher's classroom is not found."""
 
-import datetime
 import time
 
 import pytest
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from attendance.models import Mark
-from attendance.tests.factories import fill_classroom
+from attendance.tests.factories import fill_classroom, last_school_day
 from tests.browser.test_teacher_journey import log_in, thai
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def last_school_day(year) -> datetime.date:
-    day = timezone.localdate()
-    while day.weekday() >= 5:
-        day -= datetime.timedelta(days=1)
-    assert day >= year.start
-    return day
 
 
 def test_teacher_takes_the_roll_of_forty_on_a_phone(world, live_server, page_factory, screenshot):
