@@ -1,6 +1,7 @@
 """Query expressions the apps' selectors share."""
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import Http404
 
 
 def true_when(condition: Q) -> Case:
@@ -9,3 +10,12 @@ def true_when(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
+
+
+def first_or_404(queryset: QuerySet):
+    """The first row of ``queryset``, else 404: a lookup for the user, where another school's
+    row and one that does not exist answer the same."""
+    row = queryset.first()
+    if row is None:
+        raise Http404
+    return row

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
+from carecore.queries import first_or_404
 from districts.models import RetentionRun
 
 
 def retention_run_get_for_district(request, pk: int) -> RetentionRun:
     """A retention run of the request's district (inside ``district_view``), else 404."""
-    run = (
-        RetentionRun.objects.filter(district=request.district, pk=pk)
-        .select_related("district", "confirms")
-        .first()
+    return first_or_404(
+        RetentionRun.objects.filter(district=request.district, pk=pk).select_related(
+            "district", "confirms"
+        )
     )
-    if run is None:
-        raise Http404
-    return run

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from carecore.access import Perm
+from carecore.queries import first_or_404
 from dropouts.models import DropoutCase
 
 
@@ -52,14 +52,11 @@ def dropout_cases_for_user(request) -> QuerySet[DropoutCase]:
 
 def dropout_case_get_for_user(request, pk: int, *, work: bool = False) -> DropoutCase:
     """A case the user may see (404 otherwise); ``work`` for moving it along (403)."""
-    case = (
+    case = first_or_404(
         dropout_cases_for_user(request)
         .filter(pk=pk)
         .select_related("district", "school", "student", "owner", "opened_by")
-        .first()
     )
-    if case is None:
-        raise Http404
     if work and not can_work_dropout_case(request, case):
         raise PermissionDenied
     return case

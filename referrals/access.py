@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from carecore.access import Perm, get_access, own_classroom_ids
+from carecore.queries import first_or_404
 from referrals.models import INTERNAL_ROLES, Agency, Referral
 from students.models import Enrolment
 
@@ -65,7 +65,7 @@ def referrals_for_user(request) -> QuerySet[Referral]:
 
 def referral_get_for_user(request, pk: int) -> Referral:
     """A referral the user may see (404 otherwise), with what its page shows."""
-    referral = (
+    return first_or_404(
         referrals_for_user(request)
         .filter(pk=pk)
         .select_related(
@@ -78,11 +78,7 @@ def referral_get_for_user(request, pk: int) -> Referral:
             "closed_by",
             "care_plan",
         )
-        .first()
     )
-    if referral is None:
-        raise Http404
-    return referral
 
 
 def is_referral_recipient(request, referral) -> bool:
@@ -117,9 +113,7 @@ def can_see_referral_notes(request, referral) -> bool:
 def agency_get_for_district(request, pk: int, *, permission: str | None = None) -> Agency:
     """A partner agency of the request's district (inside ``district_view``): another district's
     agency, or one that does not exist, answers 404; ``permission`` for an action on it (403)."""
-    agency = Agency.objects.filter(district=request.district, pk=pk).first()
-    if agency is None:
-        raise Http404
+    agency = first_or_404(Agency.objects.filter(district=request.district, pk=pk))
     if permission and permission not in request.districtperms:
         raise PermissionDenied
     return agency

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
 from carecore.access import visible_classroom_ids
+from carecore.queries import first_or_404
 from schools.models import Classroom
 
 
@@ -19,13 +19,9 @@ def classroom_get_for_user(request, pk: int, *, students: bool = True) -> Classr
     """A classroom of the request's school (404 otherwise).
 
     Seeing its students needs a role that allows it (403)."""
-    classroom = (
-        Classroom.objects.filter(school=request.school, pk=pk)
-        .select_related("academic_year")
-        .first()
+    classroom = first_or_404(
+        Classroom.objects.filter(school=request.school, pk=pk).select_related("academic_year")
     )
-    if classroom is None:
-        raise Http404
     if students and not can_view_classroom_students(request, classroom):
         raise PermissionDenied
     return classroom

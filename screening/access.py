@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django_scopes import scopes_disabled
 
+from carecore.queries import first_or_404
 from screening.models import CODE_LENGTH, FormLink
 
 
@@ -18,13 +19,8 @@ def form_link_get(code: str) -> FormLink:
     if len(code) != CODE_LENGTH:
         raise Http404
     with scopes_disabled():
-        link = (
+        return first_or_404(
             FormLink.objects.select_related(
                 "student", "student__school", "term", "term__academic_year"
-            )
-            .filter(code=code)
-            .first()
+            ).filter(code=code)
         )
-    if link is None:
-        raise Http404
-    return link

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from carecore.access import Perm, own_classroom_ids
+from carecore.queries import first_or_404
 from students.models import Enrolment, Student
 
 # Each returns the ids of more students of the request's school the user sees, as a subquery
@@ -49,9 +50,7 @@ def students_for_user(request) -> QuerySet[Student]:
 
 def student_get_for_user(request, pk: int, *, permission: str | None = None) -> Student:
     """A student the user may see (404 otherwise); ``permission`` for an action on it (403)."""
-    student = students_for_user(request).filter(pk=pk).first()
-    if student is None:
-        raise Http404
+    student = first_or_404(students_for_user(request).filter(pk=pk))
     if permission and permission not in request.schoolperms:
         raise PermissionDenied
     return student
