@@ -198,21 +198,23 @@ def line_link_by_code(*, account: LineAccount, line_user_id: str, text: str) -> 
     return preference.user
 
 
+def _forget_line(preferences) -> int:
+    """Drop the LINE link of these preferences; who had chosen LINE is told only in the system
+    (another choice, e-mail, stays)."""
+    preferences.filter(channel=Channel.LINE).update(channel=Channel.PORTAL)
+    return preferences.update(line_account=None, line_user_id="", line_linked=None)
+
+
 def line_unlink(user: User) -> None:
-    """Forget the person's LINE user; LINE messages stop (the choice falls back to the portal)."""
-    NotificationPreference.objects.filter(user=user).update(
-        line_account=None,
-        line_user_id="",
-        line_linked=None,
-        channel=Channel.PORTAL,
-    )
+    """Forget the person's LINE user: nothing more is pushed to them."""
+    _forget_line(NotificationPreference.objects.filter(user=user))
 
 
 def line_unfollowed(*, account: LineAccount, line_user_id: str) -> int:
     """The LINE user blocked or removed the account: nothing more is pushed to them."""
-    return NotificationPreference.objects.filter(
-        line_account=account, line_user_id=line_user_id
-    ).update(line_account=None, line_user_id="", line_linked=None, channel=Channel.PORTAL)
+    return _forget_line(
+        NotificationPreference.objects.filter(line_account=account, line_user_id=line_user_id)
+    )
 
 
 def line_signature_ok(account: LineAccount, body: bytes, signature: str) -> bool:
@@ -354,6 +356,9 @@ def _send(delivery: NotificationDelivery) -> None:
     else:  # a summary: a parent's or student's (no role anywhere) says no more than the count
         family = not Membership.objects.filter(user=user).exists()
     subject, text = message_for(delivery, family=family)
+    preference = preference_for(user)
+    if preference.channel != delivery.channel:
+        raise OutboundError("The person chose another way since", transient=False)
     if delivery.channel == Channel.EMAIL:
         if not user.email:
             raise OutboundError("No e-mail address", transient=False)
@@ -364,7 +369,6 @@ def _send(delivery: NotificationDelivery) -> None:
         if delivery.notification_id:
             Notification.objects.filter(pk=delivery.notification_id).update(emailed=timezone.now())
     elif delivery.channel == Channel.LINE:
-        preference = preference_for(user)
         account = preference.line_account
         if not preference.line_ready or not account.active:
             raise OutboundError("Not linked to LINE", transient=False)

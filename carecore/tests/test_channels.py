@@ -428,3 +428,23 @@ def test_admin_keeps_the_secrets_hidden(world, oa):
     assert form.is_valid(), form.errors
     saved = form.save()
     assert (saved.channel_secret, saved.access_token) == (SECRET, TOKEN)
+
+
+def test_a_retry_after_the_person_chose_otherwise_is_not_sent(
+    world, oa, parent, fake_line, django_capture_on_commit_callbacks
+):
+    linked(parent, oa)
+    fake_line.answer(503)
+    with django_capture_on_commit_callbacks(execute=True):
+        (notification,) = tell([parent])
+    NotificationPreference.objects.filter(user=parent).update(channel="email")
+    NotificationDelivery.objects.update(next_attempt=timezone.now())
+    notification_deliveries_due_task()
+    delivery = NotificationDelivery.objects.get(notification=notification)
+    assert delivery.status == NotificationDelivery.Status.FAILED
+    assert len(fake_line.to(LINE_PUSH)) == 1  # the first, refused try only
+    assert mail.outbox == []
+    # Unlinking LINE keeps the e-mail choice.
+    channels.line_unlink(parent)
+    preference = NotificationPreference.objects.get(user=parent)
+    assert (preference.channel, preference.line_user_id) == ("email", "")
