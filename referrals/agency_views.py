@@ -26,6 +26,7 @@ from referrals import agency_services as services
 from referrals.access import agency_get_for_district
 from referrals.agency_forms import AgencyFilterForm, AgencyForm
 from referrals.models import AgencyKind
+from referrals.routes import agency_pages, pages
 
 PAGE_SIZE = 50
 
@@ -34,6 +35,7 @@ def _list_url(request) -> str:
     return reverse("agencies:list", kwargs={"district_code": request.district.code})
 
 
+@agency_pages("", name="list")
 @district_view(Perm.MANAGE_AGENCIES)
 def agency_list(request):
     filter_form = AgencyFilterForm(request.GET or None)
@@ -81,16 +83,19 @@ def _agency_form(request, agency=None):
     )
 
 
+@agency_pages("new/", name="create")
 @district_view(Perm.MANAGE_AGENCIES)
 def agency_create(request):
     return _agency_form(request)
 
 
+@agency_pages("<int:agency_id>/edit/", name="edit")
 @district_view(Perm.MANAGE_AGENCIES)
 def agency_edit(request, agency_id):
     return _agency_form(request, agency_get_for_district(request, agency_id))
 
 
+@agency_pages("<int:agency_id>/active/", name="set_active")
 @district_view(Perm.MANAGE_AGENCIES)
 @require_POST
 def agency_set_active(request, agency_id):
@@ -111,6 +116,7 @@ def agency_set_active(request, agency_id):
     return redirect(_list_url(request) + (f"?{query}" if query else ""))
 
 
+@agency_pages("<int:agency_id>/delete/", name="delete")
 @district_view(Perm.MANAGE_AGENCIES)
 @require_POST
 def agency_delete(request, agency_id):
@@ -126,6 +132,7 @@ def agency_delete(request, agency_id):
     return redirect(_list_url(request))
 
 
+@pages("agencies/")
 @school_view(Perm.VIEW_SCHOOL)
 def agency_directory(request):
     """The school's district's agencies in use, for the staff who refer students."""

@@ -41,6 +41,7 @@ from referrals.forms import (
     ResultForm,
 )
 from referrals.models import Referral
+from referrals.routes import pages
 from schools.selectors import term_from_code
 from students.access import student_get_for_user, students_for_user
 
@@ -118,18 +119,21 @@ def _mine(request, selector, title_key: str):
     )
 
 
+@pages("inbox/")
 @school_view(Perm.USE_REFERRALS)
 def inbox(request):
     """Referrals to me (to one of my roles or to me by name): open first, overdue flagged."""
     return _mine(request, selectors.inbox, "inbox")
 
 
+@pages("sent/")
 @school_view(Perm.USE_REFERRALS)
 def sent(request):
     """Referrals I sent, with their status and results."""
     return _mine(request, selectors.sent, "sent")
 
 
+@pages("")
 @school_view(Perm.READ_ALL_REFERRALS)
 def referral_list(request):
     """Every referral of the school, for the counsellor, the coordinator and the director."""
@@ -155,6 +159,7 @@ def referral_list(request):
     )
 
 
+@pages("students/<int:student_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def student_referrals(request, student_id):
     """The student's referrals (those the user may see) and the buttons to refer."""
@@ -234,12 +239,14 @@ def _refer(request, student_id, *, kind: str):
     )
 
 
+@pages("students/<int:student_id>/new/")
 @school_view(Perm.VIEW_SCHOOL)
 def referral_create(request, student_id):
     """Refer inside the school (Perm.REFER)."""
     return _refer(request, student_id, kind=Referral.Kind.INTERNAL)
 
 
+@pages("students/<int:student_id>/new/external/")
 @school_view(Perm.VIEW_SCHOOL)
 def referral_create_external(request, student_id):
     """Refer to a partner agency (Perm.REFER_EXTERNAL)."""
@@ -270,6 +277,7 @@ def _abilities(request, referral) -> dict:
     }
 
 
+@pages("<int:referral_id>/")
 @school_view(Perm.VIEW_SCHOOL)
 def referral_detail(request, referral_id):
     referral = referral_get_for_user(request, referral_id)
@@ -382,13 +390,13 @@ def _step_view(action: str):
 
 # The recipient accepts (internal); the sender, counsellor or coordinator records that the
 # agency acknowledged it (external).
-referral_accept = _step_view("accept")
+referral_accept = pages("<int:referral_id>/accept/")(_step_view("accept"))
 # A progress note by the recipient of an internal referral.
-referral_progress = _step_view("progress")
+referral_progress = pages("<int:referral_id>/progress/")(_step_view("progress"))
 # The recipient writes the result back and closes the referral; the sender is told.
-referral_result = _step_view("result")
+referral_result = pages("<int:referral_id>/result/")(_step_view("result"))
 # The agency's result report (แบบรายงานแจ้งผลการช่วยเหลือ), entered when it comes back.
-referral_agency_result = _step_view("agency_result")
+referral_agency_result = pages("<int:referral_id>/agency-result/")(_step_view("agency_result"))
 # A dated follow-up; closing with an outcome (the sender, the counsellor or the coordinator).
-referral_follow_up = _step_view("follow_up")
-referral_close = _step_view("close")
+referral_follow_up = pages("<int:referral_id>/follow-up/")(_step_view("follow_up"))
+referral_close = pages("<int:referral_id>/close/")(_step_view("close"))
