@@ -17,6 +17,7 @@ from schools.models import Term
 from schools.selectors import current_term, term_code, term_from_code
 from screening import exports, imports
 from screening.models import Rater
+from screening.routes import pages
 from screening.selectors import term_for_request
 from students.imports import room_label
 
@@ -124,7 +125,7 @@ class ScreeningImportViews(ImportViews):
         return {"raters": raters, "levels": levels, "term_code": term_code(record.term)}
 
 
-urlpatterns = ScreeningImportViews().urlpatterns(school_view(Perm.MANAGE_SCREENING))
+pages.add(*ScreeningImportViews().urlpatterns(school_view(Perm.MANAGE_SCREENING)))
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -155,6 +156,7 @@ class ExportForm(forms.Form):
         self.fields["term"].choices = _term_choices()
 
 
+@pages("export/", name="export")
 @school_view(Perm.VIEW_SCHOOL)
 def screening_export(request):
     """The export page: choose the term, the file type and whether to add the answers."""
@@ -168,6 +170,7 @@ def screening_export(request):
     )
 
 
+@pages("export/file/", name="export_file")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def screening_export_file(request):

@@ -42,6 +42,7 @@ from screening.links import (
     window_state,
 )
 from screening.models import EqResponse, FormLink, Rater, SdqResponse, Source, Status
+from screening.routes import public_pages
 from screening.services import StaleForm, eq_response_save, sdq_response_save
 
 
@@ -54,6 +55,7 @@ def _not_found(request, typed: str = ""):
     return render(request, "screening/public/not_found.html", {"typed": typed}, status=404)
 
 
+@public_pages("")
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def code_entry(request):
@@ -153,6 +155,16 @@ def _fillable(view):
         return view(request, link, context, *args, **kwargs)
 
     return wrapped
+
+
+def _form_page(*methods: str):
+    """A page of one form, by its code: never cached, answering ``methods`` only, the code
+    looked up (``_public_link``) and the form fillable now (``_fillable``)."""
+
+    def decorate(view):
+        return never_cache(require_http_methods(list(methods))(_public_link(_fillable(view))))
+
+    return decorate
 
 
 def _link_sdq(link: FormLink) -> SdqResponse | None:
@@ -269,10 +281,8 @@ def _link_form_saved(
     return render_page(request, context, form, missing=missing)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@_public_link
-@_fillable
+@public_pages("<str:code>/")
+@_form_page("GET", "HEAD", "POST")
 def link_form(request, link: FormLink, context: dict):
     """The parent's or the student's SDQ form: save a draft and come back later, or send it.
     While the window is open it can be corrected after sending."""
@@ -326,10 +336,8 @@ def link_form(request, link: FormLink, context: dict):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-@_public_link
-@_fillable
+@public_pages("<str:code>/thanks/")
+@_form_page("GET", "HEAD")
 def link_done(request, link: FormLink, context: dict):
     """Thank you; the form can still be corrected while the window is open."""
     response = _link_sdq(link)
@@ -368,10 +376,8 @@ def _render_eq(request, context, form, *, missing=(), status=200):
     return render(request, "screening/public/eq.html", context, status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@_public_link
-@_fillable
+@public_pages("<str:code>/eq/")
+@_form_page("GET", "HEAD", "POST")
 def link_eq(request, link: FormLink, context: dict):
     """The EQ self-report (52 items), offered on the thank-you page of a student aged 12 to 17.
     Saved like the SDQ: drafts, sending, missing items listed, a newer save never overwritten."""

@@ -31,6 +31,7 @@ from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.selectors import term_code, term_from_code, terms_of_year
 from screening import documents, selectors, summaries
+from screening.routes import pages
 from students.access import student_get_for_user
 from students.models import Student
 
@@ -89,11 +90,18 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 # --- per student --------------------------------------------------------------------------------
-@school_view(Perm.VIEW_SCHOOL)
-def student_summary(request, student_id):
+def _student_summary(request, student_id):
+    """The student (404 outside the user's scope), the term asked for and the terms to choose
+    from, and the student's summary in that term."""
     student = student_get_for_user(request, student_id)
     term, choices = _school_term(request)
-    summary = summaries.student_summary(student=student, term=term)
+    return student, term, choices, summaries.student_summary(student=student, term=term)
+
+
+@pages("summary/students/<int:student_id>/", name="summary_student")
+@school_view(Perm.VIEW_SCHOOL)
+def student_summary(request, student_id):
+    student, term, choices, summary = _student_summary(request, student_id)
     return student_page(
         request,
         "screening/summary/student.html",
@@ -105,6 +113,7 @@ def student_summary(request, student_id):
     )
 
 
+@pages("summary/students/<int:student_id>/pdf/", name="summary_student_print")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def student_summary_print(request, student_id):
@@ -119,11 +128,10 @@ def student_summary_print(request, student_id):
     )
 
 
+@pages("summary/students/<int:student_id>/xlsx/", name="summary_student_xlsx")
 @school_view(Perm.VIEW_SCHOOL)
 def student_summary_xlsx(request, student_id):
-    student = student_get_for_user(request, student_id)
-    term, _choices = _school_term(request)
-    summary = summaries.student_summary(student=student, term=term)
+    student, term, _choices, summary = _student_summary(request, student_id)
     title = _("Individual screening summary %(name)s") % {"name": student.full_name}
     audit_view(
         request,
@@ -142,11 +150,18 @@ def _classroom_students(request, classroom):
     return Student.objects.filter(school=request.school, enrolments__classroom=classroom)
 
 
-@school_view(Perm.VIEW_SCHOOL)
-def classroom_summary(request, classroom_id):
+def _classroom_summary(request, classroom_id):
+    """The classroom's summary (404 or 403 as ``classroom_get_for_user``) in the term of the
+    request (of the classroom's year), with the terms to choose from."""
     classroom = classroom_get_for_user(request, classroom_id)
     term, choices = classroom_term(request, classroom, note_other_year=True)
-    summary = summaries.classroom_summary(classroom=classroom, term=term)
+    return summaries.classroom_summary(classroom=classroom, term=term), term, choices
+
+
+@pages("summary/classrooms/<int:classroom_id>/", name="summary_classroom")
+@school_view(Perm.VIEW_SCHOOL)
+def classroom_summary(request, classroom_id):
+    summary, term, choices = _classroom_summary(request, classroom_id)
     return classroom_page(
         request,
         "screening/summary/classroom.html",
@@ -161,6 +176,7 @@ def _classroom_title(classroom, term) -> str:
     return _("Screening summary %(room)s, term %(term)s") % {"room": classroom, "term": term}
 
 
+@pages("summary/classrooms/<int:classroom_id>/pdf/", name="summary_classroom_print")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def classroom_summary_print(request, classroom_id):
@@ -179,11 +195,11 @@ def classroom_summary_print(request, classroom_id):
     )
 
 
+@pages("summary/classrooms/<int:classroom_id>/xlsx/", name="summary_classroom_xlsx")
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_summary_xlsx(request, classroom_id):
-    classroom = classroom_get_for_user(request, classroom_id)
-    term, _choices = classroom_term(request, classroom, note_other_year=True)
-    summary = summaries.classroom_summary(classroom=classroom, term=term)
+    summary, term, _choices = _classroom_summary(request, classroom_id)
+    classroom = summary.classroom
     title = _classroom_title(classroom, term)
     audit_record_many(
         action=AuditEvent.Action.EXPORT,
@@ -215,6 +231,7 @@ def _school_summary(request):
     return summary, term, choices
 
 
+@pages("summary/", name="summary_school")
 @school_view(Perm.VIEW_STUDENTS)
 def school_summary(request):
     summary, term, choices = _school_summary(request)
@@ -225,6 +242,7 @@ def school_summary(request):
     )
 
 
+@pages("summary/pdf/", name="summary_school_print")
 @school_view(Perm.VIEW_STUDENTS)
 @require_POST
 def school_summary_print(request):
@@ -240,6 +258,7 @@ def school_summary_print(request):
     )
 
 
+@pages("summary/xlsx/", name="summary_school_xlsx")
 @school_view(Perm.VIEW_STUDENTS)
 def school_summary_xlsx(request):
     summary, term, _choices = _school_summary(request)

@@ -32,6 +32,7 @@ from screening.models import (
     Source,
     Status,
 )
+from screening.routes import pages
 from students.access import student_get_for_user
 
 
@@ -46,6 +47,7 @@ def _term_context(request, term) -> dict:
     return {"term": term, "term_code": term_code(term), "term_choices": selectors.term_choices()}
 
 
+@pages("", name="home")
 @school_view(Perm.VIEW_STUDENTS)
 def screening_home(request):
     term = selectors.term_for_request(request)
@@ -80,6 +82,7 @@ def screening_home(request):
     )
 
 
+@pages("classrooms/<int:classroom_id>/", name="classroom")
 @school_view(Perm.VIEW_SCHOOL)
 def classroom_screening(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id)
@@ -143,6 +146,7 @@ def _entry_saved(request, student, saved, summary: str, *, complete: str, missin
         )
 
 
+@pages("students/<int:student_id>/sdq/<str:rater>/")
 @school_view(Perm.ENTER_SCREENING)
 def sdq_entry(request, student_id, rater):
     student = student_get_for_user(request, student_id)
@@ -254,6 +258,7 @@ def _next_student_url(request, enrolment, term, rater, student) -> str | None:
 GRID_ITEMS = range(1, 26)
 
 
+@pages("classrooms/<int:classroom_id>/sdq/<str:rater>/")
 @school_view(Perm.ENTER_SCREENING)
 def sdq_grid(request, classroom_id, rater):
     """A whole classroom on one page: a row of 25 answers per student, for a stack of paper forms.
@@ -374,6 +379,7 @@ def sdq_grid(request, classroom_id, rater):
     )
 
 
+@pages("students/<int:student_id>/eq/")
 @school_view(Perm.ENTER_SCREENING)
 def eq_entry(request, student_id):
     student = student_get_for_user(request, student_id)
@@ -449,6 +455,7 @@ def eq_entry(request, student_id):
     )
 
 
+@pages("students/<int:student_id>/", name="student")
 @school_view(Perm.VIEW_SCHOOL)
 def student_screening(request, student_id):
     """The student's screening: the group and why, every form of the term, and the history."""
@@ -491,6 +498,7 @@ def student_screening(request, student_id):
     )
 
 
+@pages("students/<int:student_id>/group/")
 @require_POST
 @school_view(Perm.ENTER_SCREENING)
 def group_override(request, student_id):

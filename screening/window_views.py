@@ -28,6 +28,7 @@ from screening.links import (
     window_state,
 )
 from screening.models import ScreeningWindow, SdqResponse
+from screening.routes import pages
 from screening.selectors import term_choices, term_for_request
 from screening.slips import slip_classroom_get
 
@@ -55,6 +56,7 @@ def _term_url(name: str, term, **kwargs) -> str:
     return f"{url}?term={term_code(term)}" if term is not None else url
 
 
+@pages("window/", name="window")
 @school_view(Perm.MANAGE_SCREENING)
 def screening_window(request):
     """The days in which parents and students may answer, per term (both days included)."""
@@ -119,6 +121,7 @@ def _classroom_term_problem(classroom, term) -> str:
     return ""
 
 
+@pages("classrooms/<int:classroom_id>/links/")
 @school_view(Perm.ENTER_SCREENING)
 def classroom_links(request, classroom_id):
     """The codes of a classroom's parent and student forms, whether each form came back, and the
@@ -167,6 +170,7 @@ def classroom_links(request, classroom_id):
     )
 
 
+@pages("classrooms/<int:classroom_id>/slips/")
 @school_view(Perm.ENTER_SCREENING)
 @require_POST
 def classroom_slips(request, classroom_id):

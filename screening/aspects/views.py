@@ -17,6 +17,7 @@ from carecore.models import AuditEvent
 from schools.selectors import term_code
 from screening import aspects, scoring, selectors
 from screening.models import AspectResult
+from screening.routes import district_pages, pages
 from screening.services import StaleForm
 from screening.views import student_page_url
 from students.access import student_get_for_user
@@ -133,6 +134,7 @@ def _sections(criteria, form, results, suggested, posted):
     return sections
 
 
+@pages("students/<int:student_id>/aspects/", name="aspects")
 @school_view(Perm.ENTER_SCREENING)
 def aspect_screening(request, student_id):
     """All eleven aspects of one student on one page. Indicators the record suggests are
@@ -426,11 +428,13 @@ def _criteria_page(request, *, layer, school=None, district=None):
     )
 
 
+@pages("aspects/criteria/", name="aspect_criteria")
 @school_view(Perm.MANAGE_SCREENING)
 def school_criteria(request):
     return _criteria_page(request, layer="school", school=request.school)
 
 
+@district_pages("criteria/", name="criteria")
 @district_view(Perm.MANAGE_DISTRICT_SCREENING)
 def district_criteria(request):
     return _criteria_page(request, layer="district", district=request.district)
