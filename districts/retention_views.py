@@ -19,6 +19,7 @@ from districts.retention import (
     retention_run_start,
 )
 from districts.retention_forms import RetentionConfirmForm, RetentionSettingsForm
+from districts.routes import retention_pages
 
 RECENT_RUNS = 20
 
@@ -37,6 +38,7 @@ def _report_labels() -> dict[str, str]:
     }
 
 
+@retention_pages("", name="settings")
 @district_view(Perm.MANAGE_RETENTION)
 def retention(request):
     district = request.district
@@ -73,6 +75,7 @@ def retention(request):
     )
 
 
+@retention_pages("dry-run/", name="dry_run")
 @district_view(Perm.MANAGE_RETENTION)
 @require_POST
 def retention_dry_run(request):
@@ -80,6 +83,7 @@ def retention_dry_run(request):
     return redirect("retention:run", district_code=request.district.code, run_id=run.pk)
 
 
+@retention_pages("runs/<int:run_id>/", name="run")
 @district_view(Perm.MANAGE_RETENTION)
 def retention_run(request, run_id):
     run = retention_run_get_for_district(request, run_id)
@@ -113,6 +117,7 @@ def _run_page(request, run, form, status=200):
     )
 
 
+@retention_pages("runs/<int:run_id>/confirm/", name="confirm")
 @district_view(Perm.MANAGE_RETENTION)
 @require_POST
 def retention_run_confirm(request, run_id):

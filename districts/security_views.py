@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 from carecore.access import Perm, district_view
 from carecore.audit import model_changes
 from carecore.form_views import district_settings_page
+from carecore.routes import DISTRICT
 from districts.forms import DistrictSecurityForm
 from districts.models import District
+from districts.routes import pages
 
 
+@pages(DISTRICT + "security/")
 @district_view(Perm.MANAGE_DISTRICT_STAFF)
 def district_security(request):
     district = request.district

@@ -9,56 +9,60 @@ from carecore import accounts as account_services
 from carecore.access import Perm, can_manage_account, district_view, network_view
 from carecore.models import LEADER_ROLES, Membership, Role, User
 from carecore.notifications import notifications_for_home
+from carecore.routes import DISTRICT, NETWORK
 from carecore.thai import thai_order
 from districts import selectors
 from districts.forms import DistrictStaffCreateForm, SchoolLeaderGrantForm
+from districts.routes import pages
 from schools.forms import StaffEditForm
 from schools.models import School
 from schools.selectors import current_academic_year
 from schools.views import staff_account_created
 
 
-@district_view(Perm.VIEW_DISTRICT)
-def district_detail(request):
+def _schools_context(request, **place) -> dict:
+    """The common part of a district's and a network's page: the summaries of the place's
+    schools (``district=`` or ``network=``) this academic year, their students in all, and
+    what waits for the user."""
     academic_year = current_academic_year()
     schools = selectors.school_summaries(
-        schools=School.objects.filter(district=request.district), academic_year=academic_year
+        schools=School.objects.filter(**place), academic_year=academic_year
     )
-    networks = selectors.network_summaries(district=request.district, schools=schools)
+    return {
+        "academic_year": academic_year,
+        "schools": schools,
+        "student_total": sum(s.student_count for s in schools),
+        "waiting": notifications_for_home(request.user),
+    }
+
+
+@pages(DISTRICT)
+@district_view(Perm.VIEW_DISTRICT)
+def district_detail(request):
+    context = _schools_context(request, district=request.district)
+    networks = selectors.network_summaries(district=request.district, schools=context["schools"])
     return render(
         request,
         "districts/district_detail.html",
-        {
-            "district": request.district,
-            "academic_year": academic_year,
-            "schools": schools,
-            "networks": networks,
-            "student_total": sum(s.student_count for s in schools),
-            "waiting": notifications_for_home(request.user),
-        },
+        {"district": request.district, "networks": networks, **context},
     )
 
 
+@pages(NETWORK)
 @network_view(Perm.VIEW_AGGREGATES)
 def network_detail(request):
-    academic_year = current_academic_year()
-    schools = selectors.school_summaries(
-        schools=School.objects.filter(network=request.network), academic_year=academic_year
-    )
     return render(
         request,
         "districts/network_detail.html",
         {
             "network": request.network,
-            "academic_year": academic_year,
-            "schools": schools,
-            "student_total": sum(s.student_count for s in schools),
             "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
-            "waiting": notifications_for_home(request.user),
+            **_schools_context(request, network=request.network),
         },
     )
 
 
+@pages(DISTRICT + "staff/")
 @district_view(Perm.MANAGE_DISTRICT_STAFF)
 def district_staff_list(request):
     district = request.district
@@ -90,6 +94,7 @@ def district_staff_list(request):
     )
 
 
+@pages(DISTRICT + "staff/new/")
 @district_view(Perm.MANAGE_DISTRICT_STAFF)
 def district_staff_create(request):
     form = DistrictStaffCreateForm(request.POST or None, district=request.district)
@@ -108,6 +113,7 @@ def _district_memberships(district):
     )
 
 
+@pages(DISTRICT + "staff/<int:user_id>/")
 @district_view(Perm.MANAGE_DISTRICT_STAFF)
 def district_staff_edit(request, user_id):
     """A person with a role in the district: their roles here, and their name, e-mail and
@@ -161,6 +167,7 @@ def district_staff_edit(request, user_id):
     )
 
 
+@pages(DISTRICT + "schools/<school_code:school_code>/leaders/")
 @district_view(Perm.MANAGE_DISTRICT_STAFF)
 def school_leaders(request, school_code):
     """The directors and coordinators of one school of the district: only the district
