@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from carecore.access import Perm, school_view
 from schools.forms import SchoolSettingsForm
 from schools.models import School
+from schools.routes import pages
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def school_document_settings_update(
     return school
 
 
+@pages("settings/")
 @school_view(Perm.MANAGE_SCHOOL)
 def school_settings(request):
     school = request.school
@@ -66,6 +68,7 @@ def school_settings(request):
     )
 
 
+@pages("emblem/")
 @school_view(Perm.VIEW_SCHOOL)
 def school_emblem(request):
     school = request.school

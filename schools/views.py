@@ -27,8 +27,10 @@ from schools.forms import (
     SchoolStaffCreateForm,
     StaffEditForm,
 )
+from schools.routes import pages, start_pages
 
 
+@start_pages("classrooms/")
 @login_required
 def my_classrooms(request):
     """A homeroom teacher's landing page: their classrooms this year, at every school."""
@@ -48,6 +50,7 @@ def my_classrooms(request):
         )
 
 
+@pages("")
 @school_view(Perm.VIEW_SCHOOL)
 def school_detail(request):
     classrooms = list(
@@ -71,6 +74,7 @@ def school_detail(request):
     )
 
 
+@pages("classrooms/<int:classroom_id>/teachers/")
 @school_view(Perm.ASSIGN_HOMEROOM)
 def classroom_teachers(request, classroom_id):
     classroom = classroom_get_for_user(request, classroom_id, students=False)
@@ -95,6 +99,7 @@ def classroom_teachers(request, classroom_id):
     )
 
 
+@pages("staff/")
 @school_view(Perm.MANAGE_STAFF)
 def staff_list(request):
     return render(
@@ -128,6 +133,7 @@ def staff_account_created(request, form, memberships: list[dict]) -> User:
     return user
 
 
+@pages("staff/new/")
 @school_view(Perm.MANAGE_STAFF)
 def staff_create(request):
     form = SchoolStaffCreateForm(request.POST or None, grantable=_grantable_roles(request))
@@ -148,6 +154,7 @@ def _staff_member_get(request, user_id) -> User:
     return user
 
 
+@pages("staff/<int:user_id>/")
 @school_view(Perm.MANAGE_STAFF)
 def staff_edit(request, user_id):
     member = _staff_member_get(request, user_id)
@@ -226,6 +233,7 @@ def staff_edit(request, user_id):
     )
 
 
+@start_pages("")
 @login_required
 def home(request):
     """Send each user to where their work is: a teacher to their classrooms, school staff to their
