@@ -13,6 +13,7 @@ from carecore.access import Perm, district_view, network_view
 from carecore.form_views import district_settings_page
 from dashboards import selectors
 from dashboards.forms import TargetsForm
+from dashboards.routes import district_pages, network_pages
 from schools.selectors import current_term, term_code, term_from_code
 from screening.selectors import term_choices
 
@@ -316,6 +317,7 @@ def _term_dashboard(request, overview_of, place, *, with_networks: bool) -> dict
     return {"term": term, **_dashboard(request, overview, with_networks=with_networks)}
 
 
+@district_pages("", name="dashboard")
 @district_view(Perm.VIEW_DISTRICT)
 def district_dashboard(request):
     district = request.district
@@ -323,6 +325,7 @@ def district_dashboard(request):
     return render(request, "dashboards/district_dashboard.html", {"district": district, **page})
 
 
+@network_pages("", name="dashboard")
 @network_view(Perm.VIEW_AGGREGATES)
 def network_dashboard(request):
     network = request.network
@@ -338,6 +341,7 @@ def network_dashboard(request):
     )
 
 
+@district_pages("targets/", name="targets")
 @district_view(Perm.MANAGE_TARGETS)
 def district_targets(request):
     district = request.district

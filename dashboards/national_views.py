@@ -2,9 +2,11 @@ from django.shortcuts import render
 
 from carecore.access import Perm, national_view
 from dashboards import national
+from dashboards.routes import national_pages
 from schools.selectors import current_term, term_code, term_from_code
 
 
+@national_pages("")
 @national_view(Perm.VIEW_NATIONAL)
 def overview(request):
     term = term_from_code(request.GET.get("term", "")) or current_term()

@@ -16,6 +16,7 @@ from carecore.file_views import (
 )
 from carecore.models import AuditEvent
 from dashboards import reports
+from dashboards.routes import district_report_pages, school_report_pages, student_report_pages
 from referrals.access import referrals_for_user
 from schools.selectors import current_term, term_from_code
 from students.access import student_get_for_user
@@ -50,12 +51,14 @@ def _district_report(request, *, kind: str, title: str):
     return generated_file_response(request, generated)
 
 
+@district_report_pages("pdf/", name="pdf")
 @district_view(Perm.VIEW_DISTRICT)
 @require_POST
 def district_report_pdf(request):
     return _district_report(request, kind="district_report", title=_("District report (PDF)"))
 
 
+@district_report_pages("xlsx/", name="xlsx")
 @district_view(Perm.VIEW_DISTRICT)
 @require_POST
 def district_report_xlsx(request):
@@ -64,6 +67,7 @@ def district_report_xlsx(request):
     )
 
 
+@school_report_pages("pdf/", name="pdf")
 @school_view(Perm.VIEW_SCHOOL_DASHBOARD)
 @require_POST
 def school_report_pdf(request):
@@ -78,6 +82,7 @@ def school_report_pdf(request):
     )
 
 
+@student_report_pages("<int:student_id>/care-summary/print/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def care_summary_print(request, student_id):

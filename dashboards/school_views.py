@@ -19,6 +19,7 @@ from carecore.access import Perm, school_view
 from carecore.audit import audit_view
 from carecore.thai import thai_order
 from dashboards import figures
+from dashboards.routes import school_pages
 from dashboards.school_selectors import figure_title, school_dashboard
 from schools.models import Classroom, Grade
 from schools.selectors import term_code
@@ -35,6 +36,7 @@ def _term(request):
     return term
 
 
+@school_pages("")
 @school_view(Perm.VIEW_SCHOOL_DASHBOARD)
 def dashboard(request):
     term = _term(request)
@@ -60,6 +62,7 @@ def _int_param(request, name: str) -> int | None:
     return int(value)
 
 
+@school_pages("students/")
 @school_view(Perm.VIEW_SCHOOL_DASHBOARD)
 def students(request):
     """The students behind one figure (``?figure=<key>``), optionally of one grade or classroom
