@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from care.models import Activity
@@ -59,3 +60,12 @@ def can_change_care_activity(request, activity) -> bool:
         and activity.recorded_by_id is not None
         and activity.recorded_by_id == request.user.pk
     )
+
+
+def care_activity_get_for_change(request, pk: int) -> Activity:
+    """A care activity the user may edit or delete (``can_change_care_activity``): 404 as
+    ``care_activity_get_for_user``, 403 for one the user sees but may not change."""
+    activity = care_activity_get_for_user(request, pk)
+    if not can_change_care_activity(request, activity):
+        raise PermissionDenied
+    return activity

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from care.access import (
     can_change_care_activity,
+    care_activity_get_for_change,
     care_activity_get_for_user,
     counselling_notes_student_ids,
 )
@@ -341,17 +342,10 @@ def activity_detail(request, activity_id):
     )
 
 
-def _changeable_activity(request, activity_id):
-    activity = care_activity_get_for_user(request, activity_id)
-    if not can_change_care_activity(request, activity):
-        raise PermissionDenied
-    return activity
-
-
 @pages("activities/<int:activity_id>/edit/")
 @school_view(Perm.RECORD_CARE)
 def activity_edit(request, activity_id):
-    activity = _changeable_activity(request, activity_id)
+    activity = care_activity_get_for_change(request, activity_id)
     visible = students_for_user(request)
     participants = list(activity.participants.select_related("student", "partner"))
     visible_ids = set(
@@ -446,7 +440,7 @@ def activity_edit(request, activity_id):
 @pages("activities/<int:activity_id>/delete/")
 @school_view(Perm.RECORD_CARE)
 def activity_delete(request, activity_id):
-    activity = _changeable_activity(request, activity_id)
+    activity = care_activity_get_for_change(request, activity_id)
     if request.method == "POST":
         students = [p.student for p in activity.participants.select_related("student")]
         with transaction.atomic():
