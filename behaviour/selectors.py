@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from behaviour.models import Category, Correction, Incident, Kind
-from schools.models import Classroom
+from schools.models import AcademicYear, Classroom
 from students.models import Enrolment, Student
 
 START_POINTS = 100
@@ -185,6 +185,17 @@ def student_behaviour(
         hidden_count=hidden["n"] or 0,
         hidden_points=hidden["points"] or 0,
     )
+
+
+def student_years(student: Student, *, current=None) -> list[AcademicYear]:
+    """The academic years the student has incidents or correction activities in, and
+    ``current``, newest first (one query)."""
+    with_entries = Q(
+        pk__in=Incident.objects.filter(student=student).values("academic_year_id")
+    ) | Q(pk__in=Correction.objects.filter(student=student).values("academic_year_id"))
+    if current is not None:
+        with_entries |= Q(pk=current.pk)
+    return list(AcademicYear.objects.filter(with_entries).order_by("-year"))
 
 
 def parent_notices(student: Student, academic_year) -> QuerySet[Incident]:

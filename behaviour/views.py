@@ -100,8 +100,11 @@ def classroom_summary(request, classroom_id):
 @pages("students/<int:student_id>/")
 @school_view(Perm.RECORD_BEHAVIOUR)
 def student_behaviour(request, student_id):
+    """A student's year (``?year=2568`` for an earlier one the student has entries in)."""
     student = access.behaviour_student_get_for_user(request, student_id)
-    year = request.academic_year
+    years = selectors.student_years(student, current=request.academic_year)
+    wanted = request.GET.get("year", "")
+    year = next((y for y in years if str(y.year) == wanted), request.academic_year)
     behaviour = (
         selectors.student_behaviour(
             student=student, academic_year=year, visible=access.visible_incidents(request)
@@ -120,6 +123,7 @@ def student_behaviour(request, student_id):
         student,
         audit=_("Viewed the behaviour record"),
         academic_year=year,
+        years=years,
         behaviour=behaviour,
         classroom=enrolment.classroom if enrolment else None,
         can_manage=Perm.MANAGE_BEHAVIOUR in request.schoolperms,

@@ -206,6 +206,25 @@ def test_student_of_another_classroom_or_school_is_not_found(world, login, cats)
     )
 
 
+@pytest.mark.django_db
+def test_earlier_years_open_from_the_students_page(world, login, cats):
+    from schools.services import academic_year_create
+
+    with scopes_disabled():
+        last = academic_year_create(year=world.year.year - 1)
+    IncidentFactory(
+        student=world.a.student, category=cats["skip"], academic_year=last, date=last.start
+    )
+    client = login(world.a.users["homeroom"])
+    page = client.get(url(world, "student_behaviour", student_id=world.a.student.pk))
+    text = page.content.decode()
+    assert 'data-testid="conduct-score">100<' in text and f'href="?year={last.year}"' in text
+    text = client.get(
+        url(world, "student_behaviour", student_id=world.a.student.pk) + f"?year={last.year}"
+    ).content.decode()
+    assert 'data-testid="conduct-score">90<' in text and "หนีเรียน" in text
+
+
 # --- cancelling ----------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_recorder_cancels_with_a_reason(world, login, cats):
@@ -312,6 +331,7 @@ def test_pages_run_a_fixed_number_of_queries(world, login, cats):
     # home: the user's classrooms' students with their points, the categories with their counts,
     # the incidents the user recorded (3); a classroom: the classroom, its students with their
     # points, the audit row (3); a student: the student, the visible incidents, the hidden
-    # ones' count, the correction activities, the points, the enrolment, the audit row (7);
+    # ones' count, the correction activities, the points, the years with entries, the
+    # enrolment, the audit row (8);
     # the form: the categories, the classrooms, the classroom's students (3).
-    assert before == [8, 8, 12, 8]
+    assert before == [8, 8, 13, 8]
