@@ -106,16 +106,16 @@ def test_the_school_setting_changes_the_run(world, term1, no_scope):
     assert take(a, days[1], {a.student.pk: (Status.ABSENT, "")}).flags
 
 
-def test_the_parent_is_told_when_the_family_accounts_name_them(world, term1, no_scope, monkeypatch):
-    from students import access
-
+def test_the_parent_is_told_once_content_free(world, term1, no_scope):
+    """The parent linked to the child (the family accounts) gets one notification for the
+    flag, not one per absent day; the other side's parent nothing."""
     a = world.a
-    parent = world.b.users["nurse"]  # any account stands for the parent here
-    monkeypatch.setattr(access, "parent_users_for", lambda student: [parent], raising=False)
-    for day in weekdays_from(term1.start, 3):
+    for day in weekdays_from(term1.start, 4):
         take(a, day, {a.student.pk: (Status.ABSENT, "")})
     told = Notification.objects.filter(kind=Notification.Kind.FAMILY_ABSENCE)
-    assert [n.user for n in told] == [parent]
+    assert [n.user for n in told] == [a.users["parent"]]
+    assert a.student.first_name not in told[0].url + told[0].place
+    assert told[0].url == f"/family/children/{a.student.pk}/attendance/"
 
 
 def test_the_roll_of_forty_is_a_fixed_number_of_queries(world, term1, no_scope):
