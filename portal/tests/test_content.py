@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from attendance.services import roll_save
-from attendance.tests.factories import last_weekdays
+from attendance.tests.factories import last_school_day
 from behaviour.tests.factories import CategoryFactory
 from carecore.models import AuditEvent, Notification
 from conftest import th
@@ -57,7 +57,7 @@ def _no_child_name(world, user):
 class TestChildPage:
     def test_an_absence_shows_at_once_and_a_behaviour_notice(self, world, client):
         a = world.a
-        day = last_weekdays(1, timezone.localdate())[0]
+        day = last_school_day(world.year)
         with scopes_disabled():
             roll_save(
                 classroom=a.classroom,
