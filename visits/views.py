@@ -34,8 +34,8 @@ from students.models import Enrolment, Student
 from students.record.sections import display_value, field_label, section_model
 from students.selectors import classroom_roster
 from visits import photos, selectors, services
-from visits.appointments import current_appointment
 from visits.access import require_record_visits, visit_get_for_user
+from visits.appointments import current_appointment
 from visits.display import field_text, visit_sections
 from visits.forms import PhotoForm, RecordUpdateForm, VisitForm
 from visits.models import MAX_PHOTOS, HomeVisit, VisitPhoto
