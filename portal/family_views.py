@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecore.form_views import add_service_errors
+from carecore.form_views import form_saved
 from portal import selectors, services
 from portal.access import child_view, student_view
 from portal.forms import AppointmentAnswerForm, HelpRequestForm, MessageForm
@@ -136,29 +136,30 @@ def appointment_answer(request, child, appointment_id):
     """Confirm the teacher's day ("confirm"), or suggest another day with a note ("another")."""
     appointment = _appointment(child, appointment_id)
     form = AppointmentAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        confirm = "confirm" in request.POST
-        data = form.cleaned_data
-        try:
-            services.appointment_answer(
-                appointment=appointment,
-                user=request.user,
-                request=request,
-                confirm=confirm,
-                suggested_date=None if confirm else data["suggested_date"],
-                suggested_time=None if confirm else data["suggested_time"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Thank you: the teacher will see that you confirmed the visit.")
-                if confirm
-                else _("Thank you: the teacher will see the day you suggest."),
-            )
-            return redirect(_child_url("child", child))
+    confirm = "confirm" in request.POST
+
+    def answer(data):
+        return services.appointment_answer(
+            appointment=appointment,
+            user=request.user,
+            request=request,
+            confirm=confirm,
+            suggested_date=None if confirm else data["suggested_date"],
+            suggested_time=None if confirm else data["suggested_time"],
+            note=data["note"],
+        )
+
+    saved = form_saved(
+        request,
+        form,
+        answer,
+        success=_("Thank you: the teacher will see that you confirmed the visit.")
+        if confirm
+        else _("Thank you: the teacher will see the day you suggest."),
+        then=_child_url("child", child),
+    )
+    if saved:
+        return saved
     return _render(
         request,
         "portal/family/appointment.html",
@@ -241,22 +242,15 @@ def my_form(request, student):
 def my_help(request, student):
     """Ask the counsellor for help, in confidence; the requests sent and their answers."""
     form = HelpRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.help_request_send(
-                student=student,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                contact=form.cleaned_data["contact"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your request is sent. Only the counsellor reads it; the answer comes here."),
-            )
-            return redirect("portal:my_help")
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.help_request_send(student=student, author=request.user, **data),
+        success=_("Your request is sent. Only the counsellor reads it; the answer comes here."),
+        then=reverse("portal:my_help"),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "portal/family/my_help.html",

@@ -30,16 +30,8 @@ def family_students(request) -> QuerySet[Student]:
     )
 
 
-def _valid(pk) -> int | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return pk if 0 < pk < 2**31 else None
-
-
 def family_student_get(request, student_id) -> Student:
-    student = family_students(request).filter(pk=_valid(student_id) or 0).first()
+    student = family_students(request).filter(pk=student_id).first()
     if student is None:
         raise Http404
     return student
@@ -52,7 +44,7 @@ def threads_for_staff(request) -> QuerySet[MessageThread]:
 def thread_get_for_staff(request, thread_id) -> MessageThread:
     thread = (
         threads_for_staff(request)
-        .filter(pk=_valid(thread_id) or 0)
+        .filter(pk=thread_id)
         .select_related("student", "parent", "school")
         .first()
     )
@@ -64,7 +56,7 @@ def thread_get_for_staff(request, thread_id) -> MessageThread:
 def help_request_get(request, help_id) -> HelpRequest:
     """A request for help of the school (the view's decorator asked ANSWER_HELP_REQUESTS)."""
     found = (
-        HelpRequest.objects.filter(school=request.school, pk=_valid(help_id) or 0)
+        HelpRequest.objects.filter(school=request.school, pk=help_id)
         .select_related("student", "answered_by", "school")
         .first()
     )

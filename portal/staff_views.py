@@ -9,7 +9,7 @@ Every page names its permission; the rows go through portal.staff_access (404 ou
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
-from carecore.form_views import add_service_errors, form_saved, student_page
+from carecore.form_views import form_saved, student_page
 from portal import services
 from portal.forms import (
     AppointmentForm,
@@ -175,21 +175,37 @@ def consent_requests(request, student_id):
     )
 
 
+def _cancel(request, student_id, model, pk, *, allowed, cancel, message: str, page: str):
+    """A POST cancelling one of the student's rows (``model``, ``pk``): 404 for a student or a
+    row out of reach, 403 unless ``allowed(student)``; ``cancel(row)`` is the service; back to
+    the student's ``page`` with ``message``."""
+    student = student_get_for_user(request, student_id)
+    row = model.objects.filter(student=student, school=request.school, pk=pk).first()
+    if row is None:
+        raise Http404
+    if not allowed(student):
+        raise PermissionDenied
+    cancel(row)
+    messages.success(request, message)
+    return redirect(_url(page, request, student_id=student.pk))
+
+
 @staff_pages("students/<int:student_id>/consent-requests/<int:consent_request_id>/cancel/")
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def consent_request_cancel(request, student_id, consent_request_id):
-    student = student_get_for_user(request, student_id)
-    asked = ConsentRequest.objects.filter(
-        student=student, school=request.school, pk=consent_request_id
-    ).first()
-    if asked is None:
-        raise Http404
-    if not can_record_consent(request, student):
-        raise PermissionDenied
-    services.consent_request_cancel(consent_request=asked, user=request.user, request=request)
-    messages.success(request, _("The request is withdrawn."))
-    return redirect(_url("consent_requests", request, student_id=student.pk))
+    return _cancel(
+        request,
+        student_id,
+        ConsentRequest,
+        consent_request_id,
+        allowed=lambda student: can_record_consent(request, student),
+        cancel=lambda row: services.consent_request_cancel(
+            consent_request=row, user=request.user, request=request
+        ),
+        message=_("The request is withdrawn."),
+        page="consent_requests",
+    )
 
 
 # --- home-visit appointments -------------------------------------------------------------------
@@ -230,16 +246,18 @@ def student_appointments(request, student_id):
 @school_view(Perm.VIEW_SCHOOL)
 @require_POST
 def appointment_cancel(request, student_id, appointment_id):
-    student = student_get_for_user(request, student_id)
-    appointment = VisitAppointment.objects.filter(
-        student=student, school=request.school, pk=appointment_id
-    ).first()
-    if appointment is None:
-        raise Http404
-    require_record_visits(request)
-    appointments.appointment_cancel(appointment=appointment, user=request.user, request=request)
-    messages.success(request, _("The appointment is cancelled."))
-    return redirect(_url("student_appointments", request, student_id=student.pk))
+    return _cancel(
+        request,
+        student_id,
+        VisitAppointment,
+        appointment_id,
+        allowed=lambda student: Perm.RECORD_VISITS in request.schoolperms,
+        cancel=lambda row: appointments.appointment_cancel(
+            appointment=row, user=request.user, request=request
+        ),
+        message=_("The appointment is cancelled."),
+        page="student_appointments",
+    )
 
 
 # --- requests for help (the counsellor's) ------------------------------------------------------
@@ -271,16 +289,17 @@ def help_list(request):
 def help_detail(request, help_id):
     found = help_request_get(request, help_id)
     form = HelpAnswerForm(request.POST or None, initial={"answer": found.answer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.help_request_answer(
-                help_request=found, answer=form.cleaned_data["answer"], user=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Your answer is sent to the student."))
-            return redirect(_url("help_list", request))
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.help_request_answer(
+            help_request=found, answer=data["answer"], user=request.user
+        ),
+        success=_("Your answer is sent to the student."),
+        then=_url("help_list", request),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "portal/staff/help_detail.html",

@@ -12,12 +12,11 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from attendance.services import roll_save
-from attendance.tests.factories import last_school_day
 from behaviour.tests.factories import CategoryFactory
 from carecore.models import AuditEvent, Notification
 from conftest import th
 from portal.models import ConsentRequest, HelpRequest, MessageThread
+from portal.tests.helpers import absence_and_notice
 from students.consent_models import GuardianConsent
 from visits.models import VisitAppointment
 
@@ -57,20 +56,7 @@ def _no_child_name(world, user):
 class TestChildPage:
     def test_an_absence_shows_at_once_and_a_behaviour_notice(self, world, client):
         a = world.a
-        day = last_school_day(world.year)
-        with scopes_disabled():
-            roll_save(
-                classroom=a.classroom,
-                day=day,
-                marks={a.student.pk: ("absent", "")},
-                user=a.users["homeroom"],
-            )
-            category = CategoryFactory(school=a.school, name="มาสาย", points=5)
-            from behaviour.services import incident_record
-
-            incident_record(
-                student=a.student, category=category, date=day, user=a.users["homeroom"]
-            )
+        absence_and_notice(world, "มาสาย")
         page = _as(client, a.users["parent"]).get(_child(world)).content.decode()
         assert th("Absent") in page
         assert "มาสาย" in page and "95" in page  # the notice and 100 − 5 points

@@ -10,12 +10,9 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from attendance.services import roll_save
-from attendance.tests.factories import last_school_day
-from behaviour.services import incident_record
-from behaviour.tests.factories import CategoryFactory
 from portal.models import ConsentRequest, HelpRequest
 from portal.services import consent_request_ask
+from portal.tests.helpers import absence_and_notice
 from students.consent_models import GuardianConsent
 from tests.browser.test_teacher_journey import log_in
 from visits.models import VisitAppointment
@@ -32,16 +29,8 @@ def be(day: datetime.date) -> str:
 def test_parent_and_student_on_a_phone(world, live_server, page_factory, screenshot):
     a = world.a
     base = live_server.url
-    day = last_school_day(world.year)
+    absence_and_notice(world, "ไม่ส่งการบ้าน")
     with scopes_disabled():
-        roll_save(
-            classroom=a.classroom,
-            day=day,
-            marks={a.student.pk: ("absent", "")},
-            user=a.users["homeroom"],
-        )
-        category = CategoryFactory(school=a.school, name="ไม่ส่งการบ้าน", points=5)
-        incident_record(student=a.student, category=category, date=day, user=a.users["homeroom"])
         consent_request_ask(
             student=a.student,
             purpose="home_visit_photos",
