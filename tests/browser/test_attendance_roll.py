@@ -3,6 +3,7 @@ present by default, a tap marks a student absent or late, a tap on "on leave" (s
 or a second tap for personal leave, and one save. The taps and the time are printed (-s) and
 bounded; the saved roll is what was tapped. Another teacher's classroom is not found."""
 
+import datetime
 import time
 
 import pytest
@@ -78,3 +79,49 @@ def test_teacher_takes_the_roll_of_forty_on_a_phone(world, live_server, page_fac
     log_in(other, base, a.users["homeroom_other"].username)
     response = other.goto(roll_url)
     assert response.status == 404
+
+
+def test_coordinator_opens_a_dropout_case_from_a_flag_on_a_phone(
+    world, live_server, page_factory, screenshot
+):
+    """Three absent school days in a row flag the student; the coordinator sees the flag and
+    opens the dropout-risk report with the flag's words; the month shows the three days."""
+    from attendance.services import roll_save
+    from attendance.tests.factories import weekdays_from
+    from schools.selectors import current_term
+
+    a = world.a
+    fill_classroom(a, 9)
+    day = last_school_day(world.year)
+    with scopes_disabled():
+        term = current_term()
+        days = [d for d in weekdays_from(day - datetime.timedelta(days=6), 5) if d <= day][-3:]
+        if len(days) < 3 or days[0] < term.start:
+            pytest.skip("Fewer than three school days of this term so far.")
+        for d in days:
+            roll_save(
+                classroom=a.classroom,
+                day=d,
+                marks={a.student.pk: ("absent", "")},
+                user=a.users["homeroom"],
+            )
+    base = live_server.url
+    page = page_factory(width=390, height=844, locale="th-TH")
+    log_in(page, base, a.users["coordinator"].username)
+    page.goto(f"{base}/s/{a.school.code}/attendance/flags/")
+    row = page.locator(f".flag-row[data-student='{a.student.pk}']")
+    assert "ขาดเรียนติดต่อกัน 3 วันเรียน" in row.inner_text()
+    screenshot(page, "attendance-flags-phone")
+    row.locator("a.open-case").click()
+    page.wait_for_load_state()
+    description = page.locator("textarea[name=description]").input_value()
+    assert description.startswith("ขาดเรียนติดต่อกัน 3 วันเรียน")
+    screenshot(page, "attendance-flag-to-dropout-report-phone")
+    page.goto(
+        f"{base}/s/{a.school.code}/attendance/classrooms/{a.classroom.pk}/month/?month={day:%Y-%m}"
+    )
+    assert page.locator("#month-grid td.cell-absent").count() >= 1
+    screenshot(page, "attendance-month-phone")
+    page.goto(f"{base}/s/{a.school.code}/attendance/students/{a.student.pk}/")
+    assert page.locator(".attendance-flag").count() == 1
+    screenshot(page, "attendance-student-phone")
