@@ -440,3 +440,20 @@ def test_the_student_sees_own_attendance_and_points(world, client):
     assert page.status_code == 200
     assert th("Conduct points") in page.content.decode()
     assert _as(client, world.a.users["parent"]).get("/family/me/record/").status_code == 404
+
+
+def test_absurd_ids_answer_404_not_500(world, client):
+    huge = "9" * 30
+    staff = _staff(world, "")
+    counsellor = _as(client, world.a.users["counsellor"])
+    for url in (
+        f"{staff}messages/{huge}/",
+        f"{staff}students/{huge}/messages/",
+        f"{staff}students/{huge}/appointments/",
+        f"{staff}help/{huge}/",
+    ):
+        assert counsellor.get(url).status_code == 404, url
+    parent = _as(client, world.a.users["parent"])
+    assert parent.get(f"{_child(world)}appointments/{huge}/").status_code == 404
+    assert parent.get(f"{_child(world)}consents/{huge}/").status_code == 404
+    assert _as(client, world.a.users["student"]).get(f"/family/me/help/{huge}/").status_code == 404
