@@ -49,7 +49,9 @@ class ConsentRequestForm(forms.Form):
 
 class AppointmentForm(forms.Form):
     date = ThaiDateField(label=_("Day of the visit"))
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs=TIME, format="%H:%M"))
+    time = forms.TimeField(
+        label=_("Time of the visit"), widget=forms.TimeInput(attrs=TIME, format="%H:%M")
+    )
     note = long_text(
         _("Note for the family"),
         rows=2,
@@ -65,7 +67,7 @@ class AppointmentAnswerForm(forms.Form):
 
     suggested_date = ThaiDateField(label=_("A day that suits you"), required=False)
     suggested_time = forms.TimeField(
-        label=_("Time"),
+        label=_("Time that suits you (if you like)"),
         required=False,
         widget=forms.TimeInput(attrs=TIME, format="%H:%M"),
     )
