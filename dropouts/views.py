@@ -61,6 +61,7 @@ from dropouts.models import (
     Situation,
     Step,
 )
+from dropouts.routes import district_pages, pages
 from schools.models import School
 from students.access import student_get_for_user
 from students.models import Student
@@ -309,12 +310,24 @@ def _action_views(name: str):
     return _case_action(act, work=ACTIONS[name].work)
 
 
-# The pages of one case, each a pair: (the district's view, the school's view); the urls
-# (dropouts/urls.py ``case_urls``) give the district alone the owner.
+# The pages of one case, each a pair: (the district's view, the school's view).
 CASE_VIEWS = {
     "detail": _case_action(_detail, work=False, post=False),
     **{name: _action_views(name) for name in ACTIONS},
 }
+
+
+def _place_case_pages() -> None:
+    """A case's page and one per action, at the district and at the school (giving the case an
+    owner is the district's alone)."""
+    for name, (at_district, at_school) in CASE_VIEWS.items():
+        route = "<int:case_id>/" if name == "detail" else f"<int:case_id>/{name}/"
+        district_pages(route, name=f"case_{name}")(at_district)
+        if name != "owner":
+            pages(route, name=f"case_{name}")(at_school)
+
+
+_place_case_pages()
 
 
 # --- lists -------------------------------------------------------------------------------------
@@ -355,12 +368,14 @@ def _case_list(request, *, schools):
     )
 
 
+@district_pages("", name="case_list")
 @district_cases()
 def district_case_list(request):
     schools = list(School.objects.filter(district=request.district).order_by("name"))
     return _case_list(request, schools=schools)
 
 
+@pages("", name="case_list")
 @school_cases()
 def school_case_list(request):
     return _case_list(request, schools=[])
@@ -382,6 +397,7 @@ def _search(request, district, query: str) -> list[Student]:
     return selectors.student_search(district=district, q=query)
 
 
+@district_pages("new/", name="case_create")
 @district_cases()
 def district_case_create(request):
     district = request.district
@@ -450,6 +466,7 @@ def _from_attendance(request, student) -> dict:
     return {"description": flag_case_text(student)}
 
 
+@pages("report/<int:student_id>/", name="case_report")
 @school_cases(Perm.OPEN_DROPOUT_CASE)
 def school_case_report(request, student_id):
     """ "Report a dropout risk" from the student's page: a case referred to the district."""
@@ -482,6 +499,7 @@ def school_case_report(request, student_id):
 
 
 # --- settings ----------------------------------------------------------------------------------
+@district_pages("settings/")
 @district_cases(Perm.MANAGE_CASE_SETTINGS)
 def case_settings(request):
     district = request.district
