@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -131,7 +132,9 @@ def _roll_page(request, classroom, *, period: int, template: str, extra: dict | 
                     _("%(n)s student(s) flagged for their attendance: see the flags.")
                     % {"n": len({f.student_id for f in saved.flags})},
                 )
-            query = f"?date={day.isoformat()}" + (f"&period={period}" if period else "")
+            query = f"?date={day.isoformat()}"
+            if period:
+                query += "&" + urlencode({"period": period, "subject": subject})
             return redirect(request.path + query)
         messages.error(request, _("Some answers could not be read; check the marked students."))
     roll = selectors.roll_of(classroom, day, period)

@@ -99,6 +99,7 @@ def test_the_period_roll_once_the_school_switches_it_on(world, login, school_day
          f"s{a.other_student.pk}": "absent"},
     )  # fmt: skip
     assert response.status_code == 302
+    assert "คณิตศาสตร์" in client.get(response["Location"]).content.decode()
     with scopes_disabled():
         roll = Roll.objects.get()
         assert (roll.period, roll.subject, roll.marks.get().status) == (3, "คณิตศาสตร์", "absent")
