@@ -19,7 +19,6 @@ from carecore.access import Perm, school_view, visible_classroom_ids
 from carecore.audit import audit_view
 from carecore.form_views import classroom_page
 from schools.access import classroom_get_for_user
-from schools.selectors import term_code
 from screening import selectors as screening_selectors
 from screening.summary_views import classroom_term
 
@@ -44,9 +43,7 @@ def coverage_school(request):
             "school": request.school,
             "coverage": coverage,
             "own_rooms_only": classroom_ids is not None,
-            "term": term,
-            "term_code": term_code(term),
-            "term_choices": screening_selectors.term_choices(),
+            **screening_selectors.term_chooser(term),
         },
     )
 
@@ -69,7 +66,5 @@ def coverage_classroom(request, classroom_id):
         classroom,
         coverage=coverage,
         can_record=Perm.RECORD_CARE in request.schoolperms,
-        term=term,
-        term_code=term_code(term),
-        term_choices=choices,
+        **screening_selectors.term_chooser(term, choices),
     )

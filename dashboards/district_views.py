@@ -14,8 +14,8 @@ from carecore.form_views import district_settings_page
 from dashboards import selectors
 from dashboards.forms import TargetsForm
 from dashboards.routes import district_pages, network_pages
-from schools.selectors import current_term, term_code, term_from_code
-from screening.selectors import term_choices
+from schools.selectors import current_term, term_from_code
+from screening.selectors import term_chooser
 
 DASH = "—"
 
@@ -260,9 +260,7 @@ def _dashboard(request, overview, *, with_networks: bool) -> dict:
         places = [(r.school.name, r.view) for r in overview.schools]
     return {
         "overview": overview,
-        "term": overview.term,
-        "term_code": term_code(overview.term),
-        "term_choices": term_choices(),
+        **term_chooser(overview.term),
         "network_rows": [
             (n, figure_cells(n.view, n.marks, signs, columns)) for n in overview.networks
         ],

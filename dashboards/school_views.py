@@ -45,9 +45,7 @@ def dashboard(request):
         "dashboards/school_dashboard.html",
         {
             "school": request.school,
-            "term": term,
-            "term_code": term_code(term),
-            "term_choices": screening_selectors.term_choices(),
+            **screening_selectors.term_chooser(term),
             "dash": school_dashboard(school=request.school, term=term),
         },
     )

@@ -35,6 +35,16 @@ def term_choices() -> list[tuple[str, Term]]:
     return [(term_code(t), t) for t in terms]
 
 
+def term_chooser(term: Term | None, choices: list | None = None) -> dict:
+    """A page's term and what its term chooser (screening/_term_chooser.html) offers: the term,
+    its code for the page's links and the terms to choose from (``choices``, else all)."""
+    return {
+        "term": term,
+        "term_code": term_code(term) if term else "",
+        "term_choices": term_choices() if choices is None else choices,
+    }
+
+
 def classroom_of(student, term) -> Enrolment | None:
     if term is None:
         return None

@@ -37,10 +37,6 @@ from students.models import Student
 
 
 # --- the term -----------------------------------------------------------------------------------
-def _term_context(term, choices) -> dict:
-    return {"term": term, "term_code": term_code(term), "term_choices": choices}
-
-
 def _school_term(request):
     """The term of ``?term=`` (else the current one), and the terms to choose from."""
     term = selectors.term_for_request(request)
@@ -109,7 +105,7 @@ def student_summary(request, student_id):
         audit=_("Viewed the screening summary"),
         summary=summary,
         sheet=documents.student_summary_context(summary, documents.Paper(None)),
-        **_term_context(term, choices),
+        **selectors.term_chooser(term, choices),
     )
 
 
@@ -168,7 +164,7 @@ def classroom_summary(request, classroom_id):
         summary.classroom,
         audit=_("Viewed the screening summary of %(room)s"),
         summary=summary,
-        **_term_context(term, choices),
+        **selectors.term_chooser(term, choices),
     )
 
 
@@ -238,7 +234,7 @@ def school_summary(request):
     return render(
         request,
         "screening/summary/school.html",
-        {"school": request.school, "summary": summary, **_term_context(term, choices)},
+        {"school": request.school, "summary": summary, **selectors.term_chooser(term, choices)},
     )
 
 

@@ -43,10 +43,6 @@ def _term_or_404(request):
     return term
 
 
-def _term_context(request, term) -> dict:
-    return {"term": term, "term_code": term_code(term), "term_choices": selectors.term_choices()}
-
-
 @pages("", name="home")
 @school_view(Perm.VIEW_STUDENTS)
 def screening_home(request):
@@ -77,7 +73,7 @@ def screening_home(request):
             "classrooms": [(c, completion.get(c.pk)) for c in classrooms],
             "can_manage": Perm.MANAGE_SCREENING in request.schoolperms,
             "can_view_all": visible is None,
-            **(_term_context(request, term) if term else {"term": None}),
+            **(selectors.term_chooser(term) if term else {"term": None}),
         },
     )
 
@@ -101,7 +97,7 @@ def classroom_screening(request, classroom_id):
             "can_manage": Perm.MANAGE_SCREENING in request.schoolperms,
             "can_print_slips": Perm.MANAGE_SCREENING in request.schoolperms
             or classroom.pk in own_classroom_ids(request),
-            **_term_context(request, term),
+            **selectors.term_chooser(term),
         },
     )
 
@@ -229,7 +225,7 @@ def sdq_entry(request, student_id, rater):
             "response": response,
             "stale": stale,
             "next_url": _next_student_url(request, enrolment, term, rater, student),
-            **_term_context(request, term),
+            **selectors.term_chooser(term),
         },
     )
 
@@ -374,7 +370,7 @@ def sdq_grid(request, classroom_id, rater):
                 for row in rows
             ],
             "stale_ids": [r.student.pk for r in stale],
-            **_term_context(request, term),
+            **selectors.term_chooser(term),
         },
     )
 
@@ -450,7 +446,7 @@ def eq_entry(request, student_id):
             "rater_choices": [(r, RATER_LABELS[r]) for r in rater_choices],
             "form": form,
             "response": response,
-            **_term_context(request, term),
+            **selectors.term_chooser(term),
         },
     )
 
@@ -494,7 +490,7 @@ def student_screening(request, student_id):
             if can_enter
             else None
         ),
-        **_term_context(request, term),
+        **selectors.term_chooser(term),
     )
 
 

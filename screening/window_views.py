@@ -29,7 +29,7 @@ from screening.links import (
 )
 from screening.models import ScreeningWindow, SdqResponse
 from screening.routes import pages
-from screening.selectors import term_choices, term_for_request
+from screening.selectors import term_chooser, term_for_request
 from screening.slips import slip_classroom_get
 
 
@@ -95,9 +95,7 @@ def screening_window(request):
         "screening/window/window.html",
         {
             "school": school,
-            "term": term,
-            "term_code": term_code(term) if term else "",
-            "term_choices": term_choices(),
+            **term_chooser(term),
             "window": window,
             "state": window_state(window),
             "form": form,
@@ -158,9 +156,7 @@ def classroom_links(request, classroom_id):
         "screening/window/classroom_links.html",
         classroom,
         audit=_("Viewed the form codes of %(room)s"),
-        term=term,
-        term_code=term_code(term) if term else "",
-        term_choices=term_choices(),
+        **term_chooser(term),
         raters=raters,
         table=table,
         problem=problem,

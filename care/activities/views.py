@@ -40,6 +40,7 @@ from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.models import Classroom
 from schools.selectors import term_code
+from screening.selectors import term_chooser
 from screening.summary_views import classroom_term
 from students.access import student_get_for_user, students_for_user
 from students.models import Enrolment, Student
@@ -541,9 +542,7 @@ def classroom_activities(request, classroom_id):
             "total": len(activities),
             "student_count": student_count,
             "can_record": Perm.RECORD_CARE in request.schoolperms,
-            "term": term,
-            "term_code": term_code(term),
-            "term_choices": choices,
+            **term_chooser(term, choices),
         },
     )
 

@@ -14,7 +14,6 @@ from carecore.access import Perm, district_view, school_view
 from carecore.audit import audit_record, audit_view
 from carecore.form_views import student_form_page
 from carecore.models import AuditEvent
-from schools.selectors import term_code
 from screening import aspects, scoring, selectors
 from screening.models import AspectResult
 from screening.routes import district_pages, pages
@@ -197,9 +196,7 @@ def aspect_screening(request, student_id):
         stale=stale,
         saved=bool(results),
         student_page=student_page_url(request, student, term),
-        term=term,
-        term_code=term_code(term),
-        term_choices=selectors.term_choices(),
+        **selectors.term_chooser(term),
     )
 
 
