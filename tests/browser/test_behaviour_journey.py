@@ -35,6 +35,7 @@ def test_teacher_records_an_incident_on_a_phone(world, live_server, page_factory
     page.check(f"input[name=student][value='{student.pk}']")
     page.locator("label", has_text="หนีเรียนหรือออกนอกบริเวณโรงเรียน").click()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.wait_for_timeout(300)  # the chip's colour transition
     screenshot(page, "behaviour-incident-form-phone")
     page.click("button[name=save]")
     page.wait_for_load_state()
@@ -59,6 +60,13 @@ def test_teacher_records_an_incident_on_a_phone(world, live_server, page_factory
     assert "หนีเรียน" in page.locator("main").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "behaviour-student-phone")
+    # The school's page: the classrooms' figures fit the phone.
+    page.goto(f"{school}/behaviour/")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "behaviour-school-phone")
+    page.goto(f"{school}/behaviour/classrooms/{world.a.other_classroom.pk}/")
+    assert "90" in page.locator("main table").inner_text()
+    screenshot(page, "behaviour-classroom-phone")
 
 
 def test_parent_told_of_an_incident_whose_category_says_so(
