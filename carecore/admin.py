@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from carecore.channel_forms import LineAccountForm
 from carecore.channels import deliveries_queue, deliveries_retry
 from carecore.models import (
     AuditEvent,
@@ -90,29 +91,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 # --- notification channels (carecore/channels.py) ------------------------------------------------
-class LineAccountForm(forms.ModelForm):
-    """The secret and the token are typed in, never shown again: left empty, they are kept."""
-
-    channel_secret = forms.CharField(
-        label=_("channel secret"), required=False, widget=forms.PasswordInput(render_value=False)
-    )
-    access_token = forms.CharField(
-        label=_("channel access token"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-    )
-
-    class Meta:
-        model = LineAccount
-        fields = [
-            "name",
-            "owner",
-            "basic_id",
-            "channel_id",
-            "channel_secret",
-            "access_token",
-            "active",
-        ]
+class AdminLineAccountForm(LineAccountForm):
+    """Any owner: "school:<id>", "district:<id>", or none (offered to everyone whose place has no
+    account of its own)."""
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"].strip()
@@ -126,22 +107,10 @@ class LineAccountForm(forms.ModelForm):
             raise forms.ValidationError(_("There is no such school or district."))
         return f"{kind}:{int(number)}"
 
-    def _kept(self, name):
-        value = self.cleaned_data.get(name) or getattr(self.instance, name, "")
-        if not value:
-            raise forms.ValidationError(_("This field is required."))
-        return value
-
-    def clean_channel_secret(self):
-        return self._kept("channel_secret")
-
-    def clean_access_token(self):
-        return self._kept("access_token")
-
 
 @admin.register(LineAccount)
 class LineAccountAdmin(admin.ModelAdmin):
-    form = LineAccountForm
+    form = AdminLineAccountForm
     list_display = ["name", "basic_id", "owner", "active", "webhook"]
     search_fields = ["name", "basic_id", "owner"]
 

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +22,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from carecore import channels
+from carecore.access import Perm, district_view
+from carecore.audit import model_changes
+from carecore.channel_forms import DistrictLineAccountForm
+from carecore.form_views import district_settings_page
 from carecore.models import LineAccount, NotificationPreference
+from carecore.routes import DISTRICT, Pages
 
 logger = logging.getLogger("carecore.channels")
 
@@ -156,3 +163,82 @@ def line_webhook(request, account_id: int):
         if replies:
             transaction.on_commit(lambda: channels.line_replies_queue(account, replies))
     return HttpResponse(status=200)
+
+
+# --- the district administrator's LINE Official Accounts ---------------------------------------
+# The foundation's own district pages (placed by carecore/urls.py).
+line_pages = Pages("line_accounts", DISTRICT + "line/")
+
+
+def _owners(district) -> dict[str, str]:
+    """The owner keys of the district office and its schools, with their names."""
+    return {
+        f"district:{district.pk}": district.name,
+        **{f"school:{s.pk}": s.name for s in district.schools.order_by("name")},
+    }
+
+
+@line_pages("", name="list")
+@district_view(Perm.MANAGE_DISTRICT_STAFF)
+def line_accounts(request):
+    """The LINE Official Accounts of the district office and its schools, with how many people
+    have linked each."""
+    owners = _owners(request.district)
+    accounts = list(LineAccount.objects.filter(owner__in=owners).order_by("name", "pk"))
+    linked = dict(
+        NotificationPreference.objects.filter(line_account__in=accounts)
+        .exclude(line_user_id="")
+        .values_list("line_account")
+        .annotate(n=Count("pk"))
+    )
+    for account in accounts:
+        account.owner_name = owners[account.owner]
+        account.linked = linked.get(account.pk, 0)
+        account.webhook_url = settings.SITE_URL.rstrip("/") + reverse(
+            "line_webhook", args=[account.pk]
+        )
+    return render(
+        request,
+        "carecore/line_accounts.html",
+        {"district": request.district, "accounts": accounts},
+    )
+
+
+@line_pages("new/", name="new")
+@line_pages("<int:account_id>/", name="edit")
+@district_view(Perm.MANAGE_DISTRICT_STAFF)
+def line_account_edit(request, account_id: int | None = None):
+    """Add or change one account (its secret and token are typed in, never shown again)."""
+    district = request.district
+    account = (
+        get_object_or_404(LineAccount, pk=account_id, owner__in=_owners(district))
+        if account_id is not None
+        else None
+    )
+    before = LineAccount.objects.get(pk=account.pk) if account else None
+    form = DistrictLineAccountForm(
+        request.POST if request.method == "POST" else None,
+        instance=account or LineAccount(),
+        district=district,
+    )
+
+    def save():
+        saved = form.save()
+        public = [
+            n for n in form.public_changed_data if n not in ("channel_secret", "access_token")
+        ]
+        changes = model_changes(before, saved, public)
+        for name in set(form.public_changed_data) - set(public):
+            changes[name] = ["", "***"]  # a new secret or token: said, never recorded
+        return saved, changes
+
+    return district_settings_page(
+        request,
+        "carecore/line_account_form.html",
+        form,
+        save,
+        summary=_("Changed a LINE Official Account"),
+        success=_("The LINE Official Account is saved."),
+        then=reverse("line_accounts:list", kwargs={"district_code": district.code}),
+        account=account,
+    )

@@ -54,6 +54,8 @@ urlpatterns = [
     path("notifications/", include(notification_urls)),
     # LINE's webhook of one Official Account (signed; carecore/channel_views.py).
     path("line/webhook/<int:account_id>/", channel_views.line_webhook, name="line_webhook"),
+    # The district's LINE Official Accounts (its administrator's; carecore/channel_views.py).
+    channel_views.line_pages.urlpattern(),
     path("i18n/setlang/", carecore_views.set_language, name="set_language"),
     path("two-factor/", mfa_views.mfa_help, name="mfa_help"),
     path("admin/", admin.site.urls),

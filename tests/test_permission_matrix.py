@@ -900,6 +900,12 @@ EXPECTED["notification_settings"] = dict.fromkeys(ROLE_KEYS, OK)
 EXPECTED["line_webhook"] = dict.fromkeys(ROLE_KEYS, FORBIDDEN)
 POST_ONLY.add("line_webhook")
 PUBLIC = PUBLIC | {"line_webhook"}
+# The district's LINE Official Accounts (the matrix's is school A's): its administrator's.
+for _name in ("list", "new", "edit"):
+    EXPECTED[f"line_accounts:{_name}"] = only(
+        ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+    )
+del _name
 
 
 def _line_account(world):

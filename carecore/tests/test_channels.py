@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from carecore import channels
 from carecore.models import (
+    AuditEvent,
+    LineAccount,
     Notification,
     NotificationDelivery,
     NotificationPreference,
@@ -407,9 +409,9 @@ def test_staff_are_offered_their_school_then_district_accounts(world, oa):
 
 
 def test_admin_keeps_the_secrets_hidden(world, oa):
-    from carecore.admin import LineAccountForm
+    from carecore.admin import AdminLineAccountForm
 
-    form = LineAccountForm(instance=oa)
+    form = AdminLineAccountForm(instance=oa)
     html = str(form)
     assert SECRET not in html and TOKEN not in html
     data = {
@@ -421,10 +423,10 @@ def test_admin_keeps_the_secrets_hidden(world, oa):
         "access_token": "",
         "active": "on",
     }
-    form = LineAccountForm(data, instance=oa)
+    form = AdminLineAccountForm(data, instance=oa)
     assert "owner" in form.errors
     data["owner"] = f"school:{world.a.school.pk}"
-    form = LineAccountForm(data, instance=oa)
+    form = AdminLineAccountForm(data, instance=oa)
     assert form.is_valid(), form.errors
     saved = form.save()
     assert (saved.channel_secret, saved.access_token) == (SECRET, TOKEN)
@@ -448,3 +450,56 @@ def test_a_retry_after_the_person_chose_otherwise_is_not_sent(
     channels.line_unlink(parent)
     preference = NotificationPreference.objects.get(user=parent)
     assert (preference.channel, preference.line_user_id) == ("email", "")
+
+
+# --- the district administrator's page ---------------------------------------------------------
+def test_district_admin_adds_and_changes_an_account_without_seeing_its_secrets(world, login):
+    client = login(world.a.users["district_admin"])
+    code = world.a.district.code
+    new = reverse("line_accounts:new", kwargs={"district_code": code})
+    page = client.get(new)
+    owners = [value for value, _label in page.context["form"].fields["owner"].choices]
+    # The district office and its schools; never another district's school.
+    assert owners == [f"district:{world.a.district.pk}", f"school:{world.a.school.pk}"]
+    data = {
+        "name": "โรงเรียน A",
+        "owner": f"school:{world.a.school.pk}",
+        "basic_id": "schoola",
+        "channel_id": "1650000001",
+        "channel_secret": SECRET,
+        "access_token": TOKEN,
+        "active": "on",
+    }
+    assert client.post(new, {**data, "owner": f"school:{world.b.school.pk}"}).status_code == 200
+    assert client.post(new, data).status_code == 302
+    account = LineAccount.objects.get()
+    assert (account.basic_id, account.channel_secret, account.access_token) == (
+        "@schoola",
+        SECRET,
+        TOKEN,
+    )
+    listing = client.get(reverse("line_accounts:list", kwargs={"district_code": code}))
+    assert f"/line/webhook/{account.pk}/".encode() in listing.content
+    edit = reverse("line_accounts:edit", kwargs={"district_code": code, "account_id": account.pk})
+    page = client.get(edit)
+    assert SECRET.encode() not in page.content and TOKEN.encode() not in page.content
+    # Empty secret and token keep them; the audit log says the name changed, no secret.
+    client.post(edit, {**data, "name": "LINE โรงเรียน A", "channel_secret": "", "access_token": ""})
+    account.refresh_from_db()
+    assert (account.name, account.channel_secret, account.access_token) == (
+        "LINE โรงเรียน A",
+        SECRET,
+        TOKEN,
+    )
+    client.post(edit, {**data, "access_token": "a-new-token"})
+    account.refresh_from_db()
+    assert account.access_token == "a-new-token"
+    logged = str(list(AuditEvent.objects.values()))
+    assert SECRET not in logged and TOKEN not in logged and "a-new-token" not in logged
+    # Another district's administrator does not find it.
+    other = login(world.b.users["district_admin"])
+    url = reverse(
+        "line_accounts:edit",
+        kwargs={"district_code": world.b.district.code, "account_id": account.pk},
+    )
+    assert other.get(url).status_code == 404
