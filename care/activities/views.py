@@ -35,7 +35,7 @@ from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParti
 from care.routes import pages
 from carecore.access import Perm, own_classroom_ids, school_view, visible_classroom_ids
 from carecore.audit import audit_view, model_changes
-from carecore.form_views import form_saved
+from carecore.form_views import classroom_page, form_saved
 from carecore.models import AuditEvent
 from schools.access import classroom_get_for_user
 from schools.models import Classroom
@@ -532,18 +532,15 @@ def classroom_activities(request, classroom_id):
         rows = [a for a in activities if a.kind == kind]
         by_kind.append({"kind": kind, "label": label, "activities": rows})
     student_count = Enrolment.objects.filter(classroom=classroom).count()
-    return render(
+    return classroom_page(
         request,
         "care/classroom_activities.html",
-        {
-            "school": request.school,
-            "classroom": classroom,
-            "by_kind": by_kind,
-            "total": len(activities),
-            "student_count": student_count,
-            "can_record": Perm.RECORD_CARE in request.schoolperms,
-            **term_chooser(term, choices),
-        },
+        classroom,
+        by_kind=by_kind,
+        total=len(activities),
+        student_count=student_count,
+        can_record=Perm.RECORD_CARE in request.schoolperms,
+        **term_chooser(term, choices),
     )
 
 
