@@ -36,6 +36,12 @@ MAX_POINTS = 100
 POINTS_RANGE = [MinValueValidator(1), MaxValueValidator(MAX_POINTS)]
 
 
+def points_in_range(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(points__gte=1, points__lte=MAX_POINTS), name=name
+    )
+
+
 class Kind(models.TextChoices):
     BAD = "bad", _("Misconduct (points off)")
     GOOD = "good", _("Good deed (points added)")
@@ -73,10 +79,7 @@ class Category(models.Model):
         ordering = ["kind", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="behaviour_category_unique"),
-            models.CheckConstraint(
-                condition=models.Q(points__gte=1, points__lte=MAX_POINTS),
-                name="behaviour_category_points",
-            ),
+            points_in_range("behaviour_category_points"),
             models.CheckConstraint(
                 condition=~models.Q(sensitive=True, tell_parent=True),
                 name="behaviour_sensitive_not_told",
@@ -125,10 +128,7 @@ class Incident(models.Model):
             models.Index(fields=["student", "academic_year"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(points__gte=1, points__lte=MAX_POINTS),
-                name="behaviour_incident_points",
-            ),
+            points_in_range("behaviour_incident_points"),
         ]
 
     def __str__(self):
@@ -170,10 +170,7 @@ class Correction(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["student", "academic_year"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(points__gte=1, points__lte=MAX_POINTS),
-                name="behaviour_correction_points",
-            ),
+            points_in_range("behaviour_correction_points"),
         ]
 
     def __str__(self):
