@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -185,6 +186,10 @@ def test_parents_told_only_when_the_category_says_so(world):
         second = services.incident_record(category=quiet, **record)
     notes = list(Notification.objects.filter(user=mother))
     assert [n.kind for n in notes] == [Notification.Kind.FAMILY_BEHAVIOUR]
+    # It leads to the child's behaviour page in the parents' portal.
+    assert notes[0].url == reverse(
+        "portal:child_behaviour", kwargs={"student_id": world.a.student.pk}
+    )
     assert world.a.student.first_name not in notes[0].url + notes[0].place
     assert "หนีเรียน" not in notes[0].url + notes[0].place
     assert first.parent_told_at is not None and second.parent_told_at is None
