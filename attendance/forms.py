@@ -8,7 +8,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import AttendanceSettings, LeaveKind, Status
+from attendance import rules
+from attendance.models import AttendanceSettings, Status
 from carecore.dates import parse_date
 from carecore.forms import ThaiDateField
 
@@ -29,16 +30,11 @@ def roll_marks(data, student_ids) -> tuple[dict[int, tuple[str, str]], list[int]
     bad: list[int] = []
     for student_id in student_ids:
         status = data.get(status_field(student_id)) or Status.PRESENT
-        kind = data.get(kind_field(student_id)) or ""
-        if status not in Status.values:
+        mark = rules.clean_mark(status, data.get(kind_field(student_id)) or "")
+        if mark is None:
             bad.append(student_id)
-            continue
-        if status != Status.LEAVE:
-            kind = ""
-        elif kind not in LeaveKind.values:
-            bad.append(student_id)
-            continue
-        marks[student_id] = (status, kind)
+        else:
+            marks[student_id] = mark
     return marks, bad
 
 

@@ -56,6 +56,17 @@ def misses_class(status: str, leave_kind: str = "") -> bool:
     return status == Status.LEAVE and leave_kind != LeaveKind.ACTIVITY
 
 
+def clean_mark(status: str, leave_kind: str = "") -> tuple[str, str] | None:
+    """A mark as it is saved, (status, leave kind): a leave names its kind, any other status has
+    none (the ``mark_leave_has_kind`` constraint). None when it cannot be read: an unknown status,
+    or a leave without a known kind."""
+    if status not in Status.values:
+        return None
+    if status != Status.LEAVE:
+        return status, ""
+    return (status, leave_kind) if leave_kind in LeaveKind.values else None
+
+
 def rate(attended: int, days: int) -> float | None:
     """Attendance in per cent, one decimal; None before the first teaching day."""
     if days <= 0:

@@ -26,7 +26,6 @@ from attendance import rules, selectors
 from attendance.models import (
     AttendanceFlag,
     AttendanceSettings,
-    LeaveKind,
     Mark,
     MarkChange,
     Roll,
@@ -54,13 +53,12 @@ class RollSaved:
 
 
 def _clean_mark(status: str, kind: str) -> tuple[str, str]:
+    mark = rules.clean_mark(status, kind)
+    if mark is not None:
+        return mark
     if status not in Status.values:
         raise ValidationError(_("Unknown attendance status."))
-    if status != Status.LEAVE:
-        return status, ""
-    if kind not in LeaveKind.values:
-        raise ValidationError(_("Choose the kind of leave."))
-    return status, kind
+    raise ValidationError(_("Choose the kind of leave."))
 
 
 @transaction.atomic
