@@ -25,7 +25,7 @@ from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     academic_year_field,
-    classroom_field,
+    optional_link,
     school_field,
     student_field,
     term_field,
@@ -100,7 +100,7 @@ class Incident(models.Model):
     academic_year = academic_year_field()
     # The term the date falls in (none between terms), and the student's classroom that year.
     term = term_field(null=True, blank=True)
-    classroom = classroom_field(on_delete=models.SET_NULL, null=True, blank=True)
+    classroom = optional_link("schools.Classroom", _("classroom"))
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category")
     )
