@@ -79,3 +79,17 @@ def test_parent_links_line_on_a_phone_and_is_told_there(
     text = push.json()["messages"][0]["text"]
     assert text.startswith("มีข้อความใหม่จากโรงเรียน\n")
     assert world.a.student.first_name not in text
+
+
+def test_district_admin_sees_the_accounts_on_a_phone(world, live_server, page_factory, screenshot):
+    a = world.a
+    LineAccountFactory(name="โรงเรียน A", owner=f"school:{a.school.pk}", basic_id="@schoola")
+    LineAccountFactory(name="สพป. A", owner=f"district:{a.district.pk}", basic_id="@officea")
+    page = page_factory(width=375, height=812, locale="th-TH")
+    log_in(page, live_server.url, a.users["district_admin"].username)
+    page.goto(f"{live_server.url}/d/{a.district.code}/")
+    page.click("#district-line")
+    assert page.locator("#line-accounts [data-line-account]").count() == 2
+    assert "/line/webhook/" in page.inner_text("#line-accounts")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "line-accounts-phone")
