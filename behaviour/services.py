@@ -109,6 +109,22 @@ def year_and_term(date: datetime.date, *, field: str = "date"):
     return year, term
 
 
+def _record(model, summary: str, *, student, year, term, user, request, **fields):
+    """Create a row of ``model`` (an incident, a correction) about ``student`` in ``year`` and
+    ``term`` and leave its audit row, ``summary`` naming its date (``%(date)s``)."""
+    row = model.objects.create(
+        school_id=student.school_id, student=student, academic_year=year, term=term, **fields
+    )
+    audit_row(
+        row,
+        summary % {"date": format_date(row.date)},
+        user=user,
+        request=request,
+        action=AuditEvent.Action.CREATE,
+    )
+    return row
+
+
 # --- incidents ---------------------------------------------------------------------------------
 @transaction.atomic
 def incident_record(
@@ -131,11 +147,14 @@ def incident_record(
         .values_list("classroom_id", flat=True)
         .first()
     )
-    incident = Incident.objects.create(
-        school_id=student.school_id,
+    incident = _record(
+        Incident,
+        _("Recorded a behaviour incident of %(date)s"),
         student=student,
-        academic_year=year,
+        year=year,
         term=term,
+        user=user,
+        request=request,
         classroom_id=classroom_id,
         category=category,
         kind=category.kind,
@@ -143,13 +162,6 @@ def incident_record(
         date=date,
         description=description.strip(),
         recorded_by=user,
-    )
-    audit_row(
-        incident,
-        _("Recorded a behaviour incident of %(date)s") % {"date": format_date(date)},
-        user=user,
-        request=request,
-        action=AuditEvent.Action.CREATE,
     )
     if category.tell_parent and not category.sensitive:
         parents = parent_users_for_student(student)
@@ -223,11 +235,14 @@ def correction_record(
                 % {"n": restorable}
             }
         )
-    correction = Correction.objects.create(
-        school_id=student.school_id,
+    return _record(
+        Correction,
+        _("Recorded a behaviour-correction activity of %(date)s"),
         student=student,
-        academic_year=year,
+        year=year,
         term=term,
+        user=user,
+        request=request,
         date=date,
         activity=activity.strip(),
         hours=hours,
@@ -235,11 +250,3 @@ def correction_record(
         note=note.strip(),
         approved_by=user,
     )
-    audit_row(
-        correction,
-        _("Recorded a behaviour-correction activity of %(date)s") % {"date": format_date(date)},
-        user=user,
-        request=request,
-        action=AuditEvent.Action.CREATE,
-    )
-    return correction
