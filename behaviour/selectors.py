@@ -82,32 +82,18 @@ def band(score: int) -> str:
 
 
 # --- the score in SQL --------------------------------------------------------------------------
-def _points(model, academic_year, student_ref: str, **filters):
-    total = (
+def _per_student(model, figure, academic_year, student_ref: str, **filters):
+    """``figure`` (a sum, a count) over the student's rows of ``model`` in the academic year
+    that match ``filters``, as a subquery of the row naming the student; 0 when there are none."""
+    rows = (
         model.objects.filter(student_id=OuterRef(student_ref), academic_year=academic_year)
         .filter(**filters)
         .order_by()
         .values("student_id")
-        .annotate(total=Sum("points"))
-        .values("total")
+        .annotate(figure=figure)
+        .values("figure")
     )
-    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
-
-
-def _count(academic_year, student_ref: str, **filters):
-    counted = (
-        Incident.objects.filter(
-            student_id=OuterRef(student_ref),
-            academic_year=academic_year,
-            cancelled_at__isnull=True,
-        )
-        .filter(**filters)
-        .order_by()
-        .values("student_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 def with_conduct(qs: QuerySet, academic_year, *, student_ref: str = "pk", see_sensitive=True):
@@ -119,12 +105,16 @@ def with_conduct(qs: QuerySet, academic_year, *, student_ref: str = "pk", see_se
     bad_filter = (
         {"kind": Kind.BAD} if see_sensitive else {"kind": Kind.BAD, "category__sensitive": False}
     )
+
+    def of_year(model, figure, **filters):
+        return _per_student(model, figure, academic_year, student_ref, **filters)
+
     qs = qs.annotate(
-        deducted=_points(Incident, academic_year, student_ref, kind=Kind.BAD, **live),
-        added=_points(Incident, academic_year, student_ref, kind=Kind.GOOD, **live),
-        restored=_points(Correction, academic_year, student_ref),
-        bad_count=_count(academic_year, student_ref, **bad_filter),
-        good_count=_count(academic_year, student_ref, kind=Kind.GOOD),
+        deducted=of_year(Incident, Sum("points"), kind=Kind.BAD, **live),
+        added=of_year(Incident, Sum("points"), kind=Kind.GOOD, **live),
+        restored=of_year(Correction, Sum("points")),
+        bad_count=of_year(Incident, Count("pk"), **bad_filter, **live),
+        good_count=of_year(Incident, Count("pk"), kind=Kind.GOOD, **live),
     )
     return qs.annotate(
         score=Greatest(
