@@ -261,32 +261,27 @@ def flags_check(
             missed[student_id] = missed.get(student_id, 0) + 1
     window = [d for d in so_far if d >= window_start]
     wanted: list[AttendanceFlag] = []
+
+    def flag(student_id: int, kind: str, value: int, since: datetime.date | None = None):
+        wanted.append(
+            AttendanceFlag(
+                school=school,
+                student_id=student_id,
+                term=term,
+                kind=kind,
+                since=since,
+                raised_on=upto,
+                value=value,
+            )
+        )
+
     for student_id in student_ids:
         count, first = rules.streak_ending(window, statuses.get(student_id, {}), upto)
         if count >= settings.absent_streak_days:
-            wanted.append(
-                AttendanceFlag(
-                    school=school,
-                    student_id=student_id,
-                    term=term,
-                    kind=AttendanceFlag.Kind.STREAK,
-                    since=first,
-                    raised_on=upto,
-                    value=count,
-                )
-            )
+            flag(student_id, AttendanceFlag.Kind.STREAK, count, since=first)
         percent = rules.rate(len(so_far) - missed.get(student_id, 0), len(so_far))
         if len(so_far) >= rules.MIN_DAYS_FOR_RATE and percent < settings.threshold:
-            wanted.append(
-                AttendanceFlag(
-                    school=school,
-                    student_id=student_id,
-                    term=term,
-                    kind=AttendanceFlag.Kind.RATE,
-                    raised_on=upto,
-                    value=int(percent),
-                )
-            )
+            flag(student_id, AttendanceFlag.Kind.RATE, int(percent))
     if not wanted:
         return []
     known = set(
