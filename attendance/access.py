@@ -12,18 +12,16 @@ from django.http import Http404
 
 from attendance.models import AttendanceFlag, SchoolHoliday
 from carecore.access import Perm, own_classroom_ids, visible_classroom_ids
+from carecore.queries import first_or_404
 from schools.models import Classroom
 
 
 def _classroom(request, pk) -> Classroom:
-    classroom = (
-        Classroom.objects.filter(school=request.school, pk=pk)
-        .select_related("academic_year", "school")
-        .first()
+    return first_or_404(
+        Classroom.objects.filter(school=request.school, pk=pk).select_related(
+            "academic_year", "school"
+        )
     )
-    if classroom is None:
-        raise Http404
-    return classroom
 
 
 def classroom_get_for_user(request, pk) -> Classroom:
@@ -70,18 +68,12 @@ def can_take_roll(request, classroom) -> bool:
 
 
 def flag_get_for_user(request, pk) -> AttendanceFlag:
-    flag = (
-        AttendanceFlag.objects.filter(school=request.school, pk=pk)
-        .select_related("student", "school")
-        .first()
+    return first_or_404(
+        AttendanceFlag.objects.filter(school=request.school, pk=pk).select_related(
+            "student", "school"
+        )
     )
-    if flag is None:
-        raise Http404
-    return flag
 
 
 def holiday_get_for_user(request, pk) -> SchoolHoliday:
-    holiday = SchoolHoliday.objects.filter(school=request.school, pk=pk).first()
-    if holiday is None:
-        raise Http404
-    return holiday
+    return first_or_404(SchoolHoliday.objects.filter(school=request.school, pk=pk))

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from behaviour.models import Incident
 from carecore.access import Perm, visible_classroom_ids
+from carecore.queries import first_or_404
 from schools.models import Classroom
 from students.access import students_for_user
 from students.models import Student
@@ -59,10 +60,7 @@ def behaviour_student_get_for_user(request, pk) -> Student:
         if sees_whole_school(request)
         else students_for_user(request)
     )
-    student = qs.filter(pk=pk).first()
-    if student is None:
-        raise Http404
-    return student
+    return first_or_404(qs.filter(pk=pk))
 
 
 def recordable_student_get(request, pk) -> Student | None:
@@ -87,14 +85,11 @@ def behaviour_classroom_get_for_user(request, pk) -> Classroom:
 def incident_get_for_user(request, pk) -> Incident:
     """An incident the user may see: its category visible to them, and its student one they
     see, or one they recorded themselves; 404 otherwise."""
-    incident = (
+    incident = first_or_404(
         visible_incidents(request)
         .filter(pk=pk)
         .select_related("student", "category", "recorded_by", "cancelled_by", "classroom")
-        .first()
     )
-    if incident is None:
-        raise Http404
     if incident.recorded_by_id != request.user.pk:
         behaviour_student_get_for_user(request, incident.student_id)
     return incident
