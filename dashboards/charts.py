@@ -361,3 +361,54 @@ def trend_lines(
         body.append(_text(x + 32, y + 4, line.label, size=12))
         x += room
     return _svg(height + 24 + lines * 20, body, title)
+
+
+# --- columns over weeks -------------------------------------------------------------------------
+def week_columns(
+    labels: Sequence[str],
+    rows: Sequence[dict[str, int]],
+    segments: Sequence[Segment],
+    *,
+    notes: Sequence[str] = (),
+    title: str = "",
+    height: int = 170,
+) -> SafeString:
+    """Counts over weeks (the days of school missed): one column per label, its segments stacked
+    (absent, on leave), the total above it and a note under the label (the week's attendance
+    rate); a week with nothing counted shows a thin line at 0."""
+    left, top, bottom = 8, 16, 40 if notes else 24
+    plot_h = height - top - bottom
+    count = max(len(labels), 1)
+    step = (WIDTH - left) / count
+    column = min(step * 0.6, 48)
+    highest = max((sum(max(r.get(s.key, 0), 0) for s in segments) for r in rows), default=0)
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h:.1f}" x2="{WIDTH}" y2="{top + plot_h:.1f}" '
+        f'stroke="{GRID}" stroke-width="0.8"/>'
+    ]
+    size = 11 if step >= 40 else 9
+    for index, (label, values) in enumerate(zip(labels, rows, strict=True)):
+        middle = left + step * (index + 0.5)
+        x, y = middle - column / 2, top + plot_h
+        total = 0
+        for segment in segments:
+            value = max(values.get(segment.key, 0), 0)
+            if not value:
+                continue
+            h = plot_h * value / highest
+            y -= h
+            total += value
+            body.append(
+                f'<rect class="col" data-key={quoteattr(segment.key)} data-value="{value}" '
+                f'x="{x:.2f}" y="{y:.2f}" width="{column:.2f}" height="{h:.2f}" '
+                f'fill="{segment.colour}" stroke="#555" stroke-width="0.5"/>'
+            )
+        body.append(_text(middle, y - 3, _count_text(total), size=size, anchor="middle"))
+        body.append(_text(middle, top + plot_h + 13, label, size=size, anchor="middle"))
+        if index < len(notes) and notes[index]:
+            body.append(
+                _text(middle, top + plot_h + 27, notes[index], size=size - 1, anchor="middle")
+            )
+    legend, legend_height = _legend([(s.colour, s.label, "#555") for s in segments], height + 2)
+    body += legend
+    return _svg(height + legend_height + 4, body, title)

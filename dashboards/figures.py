@@ -3,7 +3,7 @@ so per school, everything the seeds report — students in each care group and p
 share of each group cared for, profile, home-visit and screening completion, care plans for the
 problem group, plans, referrals and dropout cases open and overdue, support given.
 
-``compute(school_ids=..., term=...)`` runs six queries whatever the number of schools and
+``compute(school_ids=..., term=...)`` runs eleven queries whatever the number of schools and
 students (one aggregate per source, grouped by classroom or school), so a job can compute a
 whole district at once and the school dashboard can compute one school live.
 
@@ -27,6 +27,7 @@ from django_scopes import scopes_disabled
 
 from care.coverage import annotate_coverage
 from care.models import CarePlan, CarePlanAction, Support
+from dashboards import conduct_figures
 from dropouts.models import IN_EDUCATION, DropoutCase, Step
 from referrals.models import Referral
 from schools.models import Grade, Term
@@ -238,7 +239,8 @@ def _per_school(qs, **counts) -> dict[int, dict]:
 
 
 def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | None = None):
-    """Per school, its counts (total, per classroom and per grade) for ``term``: six queries."""
+    """Per school, its counts (total, per classroom and per grade) for ``term``: eleven queries
+    (six for the care figures, five for attendance and behaviour)."""
     school_ids = list(school_ids)
     today = today or timezone.localdate()
     result = {pk: SchoolCounts(school_id=pk) for pk in school_ids}
@@ -337,6 +339,8 @@ def compute(*, school_ids: Iterable[int], term: Term, today: datetime.date | Non
         for school_id, row in source.items():
             if school_id in result:
                 add(result[school_id].total, {k: int(v or 0) for k, v in row.items()})
+    # Attendance and behaviour (five queries).
+    conduct_figures.add_counts(result, school_ids, term, today)
     return result
 
 
@@ -391,6 +395,16 @@ class View:
     @property
     def not_screened(self) -> int:
         return self._n("students") - self._n("screened")
+
+    # Attendance of the term so far: student-days attended of the student-days counted
+    # (dashboards/conduct_figures.py); None before the first teaching day.
+    @property
+    def attendance_rate(self) -> float | None:
+        return share(self._n("att_days") - self._n("att_missed"), self._n("att_days"))
+
+    @property
+    def absence_rate(self) -> float | None:
+        return share(self._n("att_missed"), self._n("att_days"))
 
     def aspects(self) -> list[tuple[str, int, int]]:
         """(aspect, at risk, with problems) for the aspects screened by level."""

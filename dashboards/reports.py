@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from behaviour import selectors as behaviour_selectors
 from carecore.dates import format_date, format_datetime, to_thai_digits
 from carecore.spreadsheets import xlsx_bytes, xlsx_row
 from dashboards import charts, figures, selectors
@@ -324,6 +325,103 @@ def _chart_figures() -> list[Figure]:
     return [f for f in _key_figures() if f.key in ("screened", "visited", "cared")]
 
 
+# --- attendance and behaviour --------------------------------------------------------------------
+def conduct_columns() -> list[tuple[str, str, Callable[[View], float | int | None], str]]:
+    """The attendance and behaviour figures of the reports' tables and the spreadsheet: (key,
+    header, value, kind: share or count). Figures only (dashboards/conduct_figures.py)."""
+    low, watch = behaviour_selectors.LOW_SCORE, behaviour_selectors.WATCH_SCORE
+    return [
+        ("attendance_rate", _("Attendance rate (%)"), lambda v: v.attendance_rate, "share"),
+        ("att_missed", _("Days missed"), _count("att_missed"), "count"),
+        ("att_absent", _("Days absent"), _count("att_absent"), "count"),
+        ("att_flagged", _("Students flagged (open)"), _count("att_flagged"), "count"),
+        ("att_flagged_term", _("Students flagged this term"), _count("att_flagged_term"), "count"),
+        ("beh_bad", _("Misconduct incidents"), _count("beh_bad"), "count"),
+        ("beh_sensitive", _("of which sensitive"), _count("beh_sensitive"), "count"),
+        ("beh_good", _("Good deeds"), _count("beh_good"), "count"),
+        ("beh_low", _("Conduct score under %(n)s") % {"n": low}, _count("beh_low"), "count"),
+        (
+            "beh_watch",
+            _("Conduct score %(low)s to under %(n)s") % {"low": low, "n": watch},
+            _count("beh_watch"),
+            "count",
+        ),
+    ]
+
+
+def _conduct_sentences(view: View, paper: Paper) -> list[str]:
+    return [
+        _(
+            "Attendance this term: %(rate)s of the school days counted (%(days)s days missed, "
+            "%(absent)s of them absent without leave); %(flagged)s students have an attendance "
+            "flag open, %(flagged_term)s were flagged this term."
+        )
+        % {
+            "rate": paper.pct(view.attendance_rate),
+            "days": paper.n(view["att_missed"]),
+            "absent": paper.n(view["att_absent"]),
+            "flagged": paper.n(view["att_flagged"]),
+            "flagged_term": paper.n(view["att_flagged_term"]),
+        },
+        _(
+            "Behaviour this term: %(bad)s misconduct incidents (%(sensitive)s in sensitive "
+            "categories: drugs, sexual behaviour, violence), %(good)s good deeds. Conduct "
+            "scores of the year: %(low)s students under %(low_score)s (a correction activity, "
+            "the parents called in), %(watch)s from %(low_score)s to under %(watch_score)s."
+        )
+        % {
+            "bad": paper.n(view["beh_bad"]),
+            "sensitive": paper.n(view["beh_sensitive"]),
+            "good": paper.n(view["beh_good"]),
+            "low": paper.n(view["beh_low"]),
+            "watch": paper.n(view["beh_watch"]),
+            "low_score": paper.n(behaviour_selectors.LOW_SCORE),
+            "watch_score": paper.n(behaviour_selectors.WATCH_SCORE),
+        },
+    ]
+
+
+def conduct_section(
+    rows: list[tuple[str, View]],
+    total: View,
+    paper: Paper,
+    *,
+    first_label: str,
+    total_label: str,
+    leave_out: tuple[str, ...] = ("att_absent", "att_flagged_term"),
+    weeks_chart: str = "",
+    per_school: bool = False,
+) -> dict:
+    """The reports' attendance and behaviour: sentences, the incidents per group of categories,
+    and a table of the places (classrooms of a school, schools of a district) with their
+    figures (``leave_out``: keys of ``conduct_columns`` not in the table)."""
+    columns = [c for c in conduct_columns() if c[0] not in leave_out]
+
+    def cells(view: View) -> list[str]:
+        return [
+            paper.pct(value(view), sign=False) if kind == "share" else paper.n(value(view))
+            for _key, _header, value, kind in columns
+        ]
+
+    return {
+        "sentences": _conduct_sentences(total, paper),
+        "groups": [
+            (_("Misconduct"), paper.n(total["beh_bad"] - total["beh_sensitive"])),
+            (
+                _("Sensitive (drugs, sexual behaviour, violence)"),
+                paper.n(total["beh_sensitive"]),
+            ),
+            (_("Good deeds"), paper.n(total["beh_good"])),
+        ],
+        "headers": [header for _key, header, _value, _kind in columns],
+        "first_label": first_label,
+        "per_school": per_school,
+        "total": {"label": total_label, "cells": cells(total)},
+        "rows": [{"label": label, "cells": cells(view)} for label, view in rows],
+        "weeks_chart": weeks_chart,
+    }
+
+
 # --- the district report -------------------------------------------------------------------------
 def _network_label(network) -> str:
     return network.name if network is not None else str(_("Schools outside any network"))
@@ -415,6 +513,14 @@ def district_report_context(*, district, term, today: datetime.date | None = Non
             paper,
             met=_targets_met_text(overview.total_marks, paper),
         ),
+        "conduct": conduct_section(
+            [(r.school.name, r.view) for r in overview.schools],
+            overview.total,
+            paper,
+            first_label=_("School"),
+            total_label=_("Whole district"),
+            per_school=True,
+        ),
         "_overview": overview,
     }
 
@@ -500,8 +606,25 @@ def school_report_context(*, school, term, today: datetime.date | None = None) -
             *((label, paper.n(total[key])) for key, label, on_paper in _care_figures() if on_paper),
             (_("Support (baht)"), paper.baht(total["support_amount"])),
         ],
+        "conduct": conduct_section(
+            classrooms,
+            total,
+            paper,
+            first_label=_("Classroom"),
+            total_label=_("Whole school"),
+            # Flags are counted per school, not per classroom.
+            leave_out=("att_absent", "att_flagged", "att_flagged_term"),
+            weeks_chart=_weeks_chart(school, term, today, total),
+        ),
         "_rows": len(grades) + len(classrooms),
     }
+
+
+def _weeks_chart(school, term, today, total: View) -> str:
+    from dashboards.school_conduct import week_chart, weeks_of
+
+    weeks = weeks_of(school.pk, term, today, total.students)
+    return week_chart(weeks) if any(w.student_days for w in weeks) else ""
 
 
 def school_report_pdf(*, school, term, progress: Progress = _no_progress) -> bytes:
@@ -570,6 +693,7 @@ def _sheet_columns() -> list[SheetColumn]:
     for key, label, _on_paper in _care_figures():
         columns.append(SheetColumn(label, _count(key)))
     columns.append(SheetColumn(_("Support (baht)"), _count("support_amount"), "baht"))
+    columns += [SheetColumn(header, value, kind) for _key, header, value, kind in conduct_columns()]
     return columns
 
 

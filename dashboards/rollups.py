@@ -30,7 +30,7 @@ from schools.selectors import current_term
 
 logger = logging.getLogger(__name__)
 
-# Schools computed per batch by the jobs (a batch is six queries).
+# Schools computed per batch by the jobs (a batch is eleven queries).
 BATCH = 50
 QUEUED_FOR = 600  # seconds a "refresh queued" mark lives, should the job be lost
 
@@ -40,7 +40,7 @@ def _queued_key(school_id: int) -> str:
 
 
 def refresh(*, school_ids: Iterable[int], term: Term, today: datetime.date | None = None):
-    """Compute the figures of ``school_ids`` for ``term`` and store them (six queries and one
+    """Compute the figures of ``school_ids`` for ``term`` and store them (eleven queries and one
     upsert per batch). Returns the rows."""
     school_ids = list(school_ids)
     rows = []

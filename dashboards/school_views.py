@@ -20,6 +20,7 @@ from carecore.audit import audit_view
 from carecore.thai import thai_order
 from dashboards import figures
 from dashboards.routes import school_pages
+from dashboards.school_conduct import school_conduct
 from dashboards.school_selectors import figure_title, school_dashboard
 from schools.models import Classroom, Grade
 from schools.selectors import term_code
@@ -40,13 +41,18 @@ def _term(request):
 @school_view(Perm.VIEW_SCHOOL_DASHBOARD)
 def dashboard(request):
     term = _term(request)
+    dash = school_dashboard(school=request.school, term=term)
+    see_sensitive = Perm.SEE_SENSITIVE_BEHAVIOUR in request.schoolperms
     return render(
         request,
         "dashboards/school_dashboard.html",
         {
             "school": request.school,
             **screening_selectors.term_chooser(term),
-            "dash": school_dashboard(school=request.school, term=term),
+            "dash": dash,
+            "conduct": school_conduct(
+                school=request.school, term=term, dash=dash, see_sensitive=see_sensitive
+            ),
         },
     )
 

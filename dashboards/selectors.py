@@ -21,9 +21,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from behaviour import selectors as behaviour_selectors
 from carecore.thai import thai_sort_key
 from dashboards import figures, rollups
 from dashboards.figures import View
@@ -255,7 +257,7 @@ def _count(key: str) -> Callable[[View], int]:
     return lambda view: view[key]
 
 
-TARGETS, GROUPS, FOLLOW_UP = "targets", "groups", "follow_up"
+TARGETS, GROUPS, FOLLOW_UP, CONDUCT = "targets", "groups", "follow_up", "conduct"
 _TARGETS_BAND = _("Target figures, %")
 _GROUPS_BAND = _("Care groups, % of the screened")
 _PLANS_BAND, _REFERRALS_BAND = _("Care plans"), _("Referrals")
@@ -268,6 +270,28 @@ def _target(key, label, share, short):
 
 def _follow_up(key, label, short, band, kind="count"):
     return Column(key, label, _count(key), kind, None, short, FOLLOW_UP, band)
+
+
+def _conduct_columns() -> tuple[Column, ...]:
+    """Attendance and behaviour of the term (dashboards/conduct_figures.py)."""
+    attendance, behaviour = _("Attendance this term"), _("Behaviour this term")
+    low = lazy(
+        lambda: gettext("Conduct score under %(n)s") % {"n": behaviour_selectors.LOW_SCORE}, str
+    )()
+
+    def column(key, label, short, band, kind="count"):
+        value = _share(key) if kind == "share" else _count(key)
+        short = pgettext_lazy("short column header", short) if short else None
+        return Column(key, label, value, kind, short=short, part=CONDUCT, band=band)
+
+    return (
+        column("attendance_rate", _("Attendance rate"), "Rate", attendance, "share"),
+        column("att_missed", _("Days missed"), "Days missed", attendance),
+        column("att_flagged", _("Students flagged (open)"), "Flagged", attendance),
+        column("beh_bad", _("Misconduct incidents"), "Misconduct", behaviour),
+        column("beh_good", _("Good deeds"), "Good deeds", behaviour),
+        column("beh_low", low, None, behaviour),
+    )
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -357,6 +381,7 @@ COLUMNS: tuple[Column, ...] = (
         _SUPPORT_BAND,
         "baht",
     ),
+    *_conduct_columns(),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -365,6 +390,7 @@ COLUMN_SETS: tuple[tuple[str, str], ...] = (
     (TARGETS, _("Targets")),
     (GROUPS, _("Care groups")),
     (FOLLOW_UP, _("Follow-up")),
+    (CONDUCT, _("Attendance and behaviour")),
 )
 
 

@@ -29,6 +29,13 @@ WATCHED = (
     "care.Support",
     "referrals.Referral",
     "dropouts.DropoutCase",
+    # Attendance (a roll saved: its marks are written in bulk) and behaviour
+    # (dashboards/conduct_figures.py).
+    "attendance.Roll",
+    "attendance.AttendanceFlag",
+    "attendance.SchoolHoliday",
+    "behaviour.Incident",
+    "behaviour.Correction",
 )
 
 

@@ -341,8 +341,10 @@ def _grow(world, n):
 
 # Dashboard: the session, the user, the school, the memberships and the academic year
 # (school_view); the current term (term_for_request) and the term chooser's list;
-# figures.compute (six); the classrooms' names.
-DASHBOARD_QUERIES = 14
+# figures.compute (eleven: six for care, five for attendance and behaviour); the classrooms' names;
+# attendance and behaviour (dashboards/school_conduct.py): the school's attendance settings, its
+# days without school, the days missed per week, the incidents per category.
+DASHBOARD_QUERIES = 23
 # A list: the same first five, the current term, the page's count and its rows, the audit event.
 LIST_QUERIES = 9
 
