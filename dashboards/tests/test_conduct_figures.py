@@ -268,3 +268,20 @@ def test_the_district_report_has_a_rate_per_school_and_no_names(world, term1, sm
     # A share of one decimal, as a fraction (shown as a percent by the cell's format).
     share = round(100 * (4 * days - 3) / (4 * days), 1)
     assert row["Attendance rate (%)"] == pytest.approx(share / 100)
+
+
+@pytest.mark.usefixtures("english")
+def test_the_district_table_has_attendance_and_behaviour_and_no_names(world, term1, small, login):
+    s, holiday = small
+    with scopes_disabled():
+        rollups.refresh(school_ids=[world.a.school.pk], term=term1)
+    client = login(world.a.users["district_supervisor"])
+    url = f"/d/{world.a.district.code}/dashboard/?show=conduct&sort=attendance_rate&dir=asc"
+    response = client.get(f"{url}&term={term_code(term1)}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Attendance rate" in html and "Misconduct incidents" in html
+    days = teaching_days(term1, holiday)
+    assert f"{100 * (4 * days - 3) / (4 * days):.1f}%" in html
+    for student in s:
+        assert student.first_name not in html and student.last_name not in html
