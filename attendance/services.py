@@ -6,7 +6,6 @@ Public names:
   its history (``MarkChange``); the daily roll then checks the class's flags.
 - ``flags_check(*, school, student_ids, upto, term=None) -> list[AttendanceFlag]``: raise the
   flags due (absent days in a row, the term's rate) and notify; also the nightly task's body.
-- ``parent_users_for(student)``: the parents' accounts to tell (the family-accounts part fills it).
 - ``settings_save``, ``holiday_add``, ``holiday_delete``, ``flag_close``.
 """
 
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +36,7 @@ from carecore.models import AuditEvent, Membership, Notification, Role, User
 from carecore.notifications import notify
 from schools.models import Classroom, HomeroomAssignment, School, Term
 from students.models import Enrolment, Student
+from students.parent_notices import tell_parents
 
 # How far back the marks are read to find a streak (a streak longer than this many calendar
 # days is still flagged: it reached the threshold long before).
@@ -178,30 +178,6 @@ def status_counts(values: Iterable[tuple[str, str]]) -> dict[str, int]:
 
 
 # --- flags -------------------------------------------------------------------------------------
-def parent_users_for(student: Student) -> list[User]:
-    """The parents' accounts linked to ``student``, to tell them of a flag (Kind.FAMILY_ABSENCE).
-
-    The family-accounts part (students: a parent linked to their children) provides
-    ``students.access.parent_users_for``; until it lands nobody is told here and only the staff
-    are notified."""
-    from students import access
-
-    lookup = getattr(access, "parent_users_for", None)
-    return list(lookup(student)) if lookup else []
-
-
-def _family_url(student: Student) -> str:
-    for name, kwargs in (
-        ("portal:child_attendance", {"student_id": student.pk}),
-        ("portal:home", {}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return reverse("home")
-
-
 def _staff_to_tell(school: School, student_ids: Iterable[int], year_id: int):
     """{student id: homeroom teachers of their classroom this year} and the coordinators."""
     teachers: dict[int, list[User]] = {}
@@ -321,14 +297,12 @@ def _tell(school: School, flags: list[AttendanceFlag], term: Term) -> None:
             place=school.name,
         )
     for student in Student.objects.filter(pk__in=ids):
-        parents = parent_users_for(student)
-        if parents:
-            notify(
-                users=parents,
-                kind=Notification.Kind.FAMILY_ABSENCE,
-                url=_family_url(student),
-                place=school.name,
-            )
+        tell_parents(
+            student,
+            kind=Notification.Kind.FAMILY_ABSENCE,
+            page="portal:child_attendance",
+            place=school.name,
+        )
 
 
 @transaction.atomic

@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from behaviour.defaults import DEFAULT_CATEGORIES
 from behaviour.models import Category, Correction, Incident
-from behaviour.parents import parent_notice_url, parent_users_for_student
 from behaviour.selectors import student_conduct
 from carecore.audit import audit_record, audit_row, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent, Notification
-from carecore.notifications import notify
 from schools.models import AcademicYear, Term
 from students.models import Enrolment
+from students.parent_notices import tell_parents
 
 CATEGORY_FIELDS = ("name", "kind", "points", "sensitive", "tell_parent", "active", "order")
 
@@ -109,12 +108,13 @@ def year_and_term(date: datetime.date, *, field: str = "date"):
     return year, term
 
 
-def _record(model, summary: str, *, student, year, term, user, request, **fields):
-    """Create a row of ``model`` (an incident, a correction) about ``student`` in ``year`` and
-    ``term`` and leave its audit row, ``summary`` naming its date (``%(date)s``)."""
-    row = model.objects.create(
-        school_id=student.school_id, student=student, academic_year=year, term=term, **fields
-    )
+def _in_year(student, year, term) -> dict:
+    """The fields that place an incident or a correction in the student's year and term."""
+    return {"school_id": student.school_id, "student": student, "academic_year": year, "term": term}
+
+
+def _audit_recorded(row, summary: str, *, user, request) -> None:
+    """The audit row of a recorded incident or correction, ``summary`` naming its date."""
     audit_row(
         row,
         summary % {"date": format_date(row.date)},
@@ -122,7 +122,6 @@ def _record(model, summary: str, *, student, year, term, user, request, **fields
         request=request,
         action=AuditEvent.Action.CREATE,
     )
-    return row
 
 
 # --- incidents ---------------------------------------------------------------------------------
@@ -147,14 +146,8 @@ def incident_record(
         .values_list("classroom_id", flat=True)
         .first()
     )
-    incident = _record(
-        Incident,
-        _("Recorded a behaviour incident of %(date)s"),
-        student=student,
-        year=year,
-        term=term,
-        user=user,
-        request=request,
+    incident = Incident.objects.create(
+        **_in_year(student, year, term),
         classroom_id=classroom_id,
         category=category,
         kind=category.kind,
@@ -163,17 +156,21 @@ def incident_record(
         description=description.strip(),
         recorded_by=user,
     )
-    if category.tell_parent and not category.sensitive:
-        parents = parent_users_for_student(student)
-        if parents:
-            notify(
-                users=parents,
-                kind=Notification.Kind.FAMILY_BEHAVIOUR,
-                url=parent_notice_url(student),
-                place=student.school.name,
-            )
-            incident.parent_told_at = timezone.now()
-            incident.save(update_fields=["parent_told_at"])
+    _audit_recorded(
+        incident, _("Recorded a behaviour incident of %(date)s"), user=user, request=request
+    )
+    if (
+        category.tell_parent
+        and not category.sensitive
+        and tell_parents(
+            student,
+            kind=Notification.Kind.FAMILY_BEHAVIOUR,
+            page="portal:child_behaviour",
+            place=student.school.name,
+        )
+    ):
+        incident.parent_told_at = timezone.now()
+        incident.save(update_fields=["parent_told_at"])
     return incident
 
 
@@ -235,14 +232,8 @@ def correction_record(
                 % {"n": restorable}
             }
         )
-    return _record(
-        Correction,
-        _("Recorded a behaviour-correction activity of %(date)s"),
-        student=student,
-        year=year,
-        term=term,
-        user=user,
-        request=request,
+    correction = Correction.objects.create(
+        **_in_year(student, year, term),
         date=date,
         activity=activity.strip(),
         hours=hours,
@@ -250,3 +241,10 @@ def correction_record(
         note=note.strip(),
         approved_by=user,
     )
+    _audit_recorded(
+        correction,
+        _("Recorded a behaviour-correction activity of %(date)s"),
+        user=user,
+        request=request,
+    )
+    return correction
