@@ -43,7 +43,8 @@ demo: $(STAMP)
 	@echo ""
 	@echo "  Student care system demo: http://$(ADDR)/"
 	@echo "  Log in as teacher1, teacher2, coordinator1, director1, counsellor1, network1,"
-	@echo "  district1, districtadmin1 or obec1, password: $(DEMO_PASSWORD)"
+	@echo "  district1, districtadmin1, obec1, parent1 (a parent of two children) or student1,"
+	@echo "  password: $(DEMO_PASSWORD)"
 	@echo "  Jobs (printing, imports) run on a Celery worker beside the web server."
 	@echo ""
 # The worker (with beat, for the periodic jobs) in the background, the web server in the

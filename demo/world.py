@@ -17,15 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from attendance.models import Roll
 from carecore.dbstats import analyze_tables_on_commit
 from carecore.models import Membership, Role, User
 from carecore.national_id import national_id_check_digit
 from dashboards.rollups import refresh
 from demo import names
 from demo.care import seed_care
+from demo.conduct import seed_conduct
 from demo.dropouts import seed_dropouts
+from demo.family import pick_family, seed_family
 from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
+from demo.rolls import seed_rolls
 from demo.screening import seed_screening
 from demo.visits import seed_visits
 from districts.models import District, Network
@@ -38,6 +42,8 @@ DEFAULT_PASSWORD = "demo-2568"  # noqa: S105 - documented demo password
 PRIMARY_GRADES = [Grade.K2, Grade.K3, Grade.P1, Grade.P2, Grade.P3, Grade.P4, Grade.P5, Grade.P6]
 EXTENDED_GRADES = [*PRIMARY_GRADES, Grade.M1, Grade.M2, Grade.M3]
 ROOM_SIZE = 35
+TEACHER1_GRADE = Grade.P4
+TEACHER1_ROOM_SIZE = 40
 BATCH = 2000
 
 
@@ -188,6 +194,10 @@ def demo_build(
                         memberships.append(Membership(user_id=u, role=Role.HOMEROOM, school=school))
                         assignments.append((c_index, u))
                     in_room = count // rooms + (1 if room <= count % rooms else 0)
+                    if s_index == 0 and grade == TEACHER1_GRADE and room == 1:
+                        # Teacher1's room is a full one (the roll call of issue 20 is for 40),
+                        # when the school is big enough for rooms of that size.
+                        in_room = max(in_room, TEACHER1_ROOM_SIZE if per_grade >= 20 else 0)
                     pupils = []
                     for _ in range(in_room):
                         boy = rng.random() < 0.5
@@ -291,7 +301,7 @@ def demo_build(
                     return u
             return next(u for c_index, u in assignments if classroom_rows[c_index].school is school)
 
-        rename(homeroom_user_at(first_school, Grade.P4), "teacher1")
+        rename(homeroom_user_at(first_school, TEACHER1_GRADE), "teacher1")
         rename(homeroom_user_at(second_school, Grade.P4), "teacher2")
         for m in memberships:
             if m.school is first_school and m.role == Role.COORDINATOR:
@@ -385,6 +395,18 @@ def demo_build(
         seed_dropouts(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
         )
+        # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
+        # demo/conduct.py, demo/family.py).
+        family = _seed_issue20(
+            academic_year=academic_year,
+            schools=school_objs,
+            classrooms={c.pk: c for c in classroom_objs},
+            users={u.username: u for u in user_objs},
+            recorders=reviewers,
+            password_hash=password_hash,
+            seed=seed,
+            today=today,
+        )
         # The dashboards: every school's figures for the terms of the year so far.
         school_ids = [school.pk for school in school_objs]
         for term in Term.objects.filter(academic_year=academic_year, start__lte=today):
@@ -412,5 +434,48 @@ def demo_build(
         "district1": district.name,
         "districtadmin1": district.name,
         "obec1": "OBEC (national overview)",
+        **family,
     }
     return result
+
+
+def _seed_issue20(
+    *, academic_year, schools, classrooms, users, recorders, password_hash, seed, today
+) -> dict[str, str]:
+    teacher1 = users["teacher1"]
+    room = next(classrooms[c] for c, u in recorders.items() if u == teacher1.pk and c in classrooms)
+    pick = pick_family(academic_year=academic_year, schools=schools, teacher1_classroom=room)
+    school_ids = [school.pk for school in schools]
+    rolls = seed_rolls(
+        academic_year=academic_year,
+        school_ids=school_ids,
+        recorders=recorders,
+        rng=random.Random(seed + 70),
+        today=today,
+        streak_classroom_id=room.pk,
+        keep_present={pick.child1.pk, pick.student1.pk},
+    )
+    seed_conduct(
+        academic_year=academic_year,
+        school_ids=school_ids,
+        recorders=recorders,
+        rng=random.Random(seed + 80),
+        today=today,
+        teacher1_classroom_id=room.pk,
+        discipline_user_id=users["coordinator1"].pk,
+        spare={pick.child1.pk},
+    )
+    school_days = []
+    if rolls.term is not None:
+        school_days = sorted(
+            Roll.objects.filter(classroom=room, period=0).values_list("date", flat=True)
+        )
+    return seed_family(
+        pick=pick,
+        password_hash=password_hash,
+        today=today,
+        teacher1=teacher1,
+        counsellor=users.get("counsellor1"),
+        school_days=school_days,
+        academic_year=academic_year,
+    )

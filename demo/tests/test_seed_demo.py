@@ -36,7 +36,7 @@ def test_demo_accounts_and_data(client, capsys):
     for username in ("teacher1", "teacher2", "coordinator1", "director1", "counsellor1"):
         assert username in out
         assert client.login(username=username, password=DEFAULT_PASSWORD)
-    for username in ("network1", "district1", "districtadmin1"):
+    for username in ("network1", "district1", "districtadmin1", "parent1", "student1"):
         assert client.login(username=username, password=DEFAULT_PASSWORD)
 
     def school_of(username, role):

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "Build the deterministic demo district (3 networks, 12 schools, about 3,000 students) "
         "with the demo accounts teacher1, teacher2, coordinator1, director1, counsellor1, "
-        "network1, district1 and districtadmin1."
+        "network1, district1, districtadmin1, obec1, and the families' parent1 and student1."
     )
 
     def add_arguments(self, parser):
