@@ -94,12 +94,26 @@ class Category(models.Model):
         return self.points if self.kind == Kind.GOOD else -self.points
 
 
-class Incident(models.Model):
+class YearEntry(models.Model):
+    """What an incident and a correction share: an entry of a student's academic year (and of
+    its term, none between terms) on a date, recorded at a time; newest first."""
+
     school = school_field()
-    student = student_field("behaviour_incidents")
     academic_year = academic_year_field()
-    # The term the date falls in (none between terms), and the student's classroom that year.
     term = term_field(null=True, blank=True)
+    date = models.DateField(_("date"))
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+
+class Incident(YearEntry):
+    student = student_field("behaviour_incidents")
+    # The student's classroom that year.
     classroom = optional_link("schools.Classroom", _("classroom"))
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category")
@@ -107,22 +121,17 @@ class Incident(models.Model):
     # Copied from the category when recorded.
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     points = models.PositiveSmallIntegerField(_("points"), validators=POINTS_RANGE)
-    date = models.DateField(_("date"))
     description = models.TextField(_("what happened"), blank=True)
     recorded_by = user_field(_("recorded by"))
-    created = models.DateTimeField(_("recorded"), auto_now_add=True)
     # When the student's parents were sent a notice (none: not told through the portal).
     parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by = user_field(_("cancelled by"))
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
 
-    objects = ScopedManager(school="school")
-
-    class Meta:
+    class Meta(YearEntry.Meta):
         verbose_name = _("behaviour incident")
         verbose_name_plural = _("behaviour incidents")
-        ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["school", "academic_year"]),
             models.Index(fields=["student", "academic_year"]),
@@ -139,15 +148,11 @@ class Incident(models.Model):
         return self.points if self.kind == Kind.GOOD else -self.points
 
 
-class Correction(models.Model):
+class Correction(YearEntry):
     """A behaviour-correction activity (กิจกรรมปรับพฤติกรรม): what the student did, for how long,
     and the points it gives back (never more than were taken off that year: the score rule)."""
 
-    school = school_field()
     student = student_field("behaviour_corrections")
-    academic_year = academic_year_field()
-    term = term_field(null=True, blank=True)
-    date = models.DateField(_("date"))
     activity = models.CharField(_("activity"), max_length=200)
     hours = models.DecimalField(
         _("hours"),
@@ -160,14 +165,10 @@ class Correction(models.Model):
     points = models.PositiveSmallIntegerField(_("points given back"), validators=POINTS_RANGE)
     note = models.TextField(_("note"), blank=True)
     approved_by = user_field(_("approved by"))
-    created = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    objects = ScopedManager(school="school")
-
-    class Meta:
+    class Meta(YearEntry.Meta):
         verbose_name = _("behaviour-correction activity")
         verbose_name_plural = _("behaviour-correction activities")
-        ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["student", "academic_year"])]
         constraints = [
             points_in_range("behaviour_correction_points"),
