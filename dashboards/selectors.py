@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from behaviour import selectors as behaviour_selectors
@@ -279,9 +279,17 @@ def _conduct_columns() -> tuple[Column, ...]:
         lambda: gettext("Conduct score under %(n)s") % {"n": behaviour_selectors.LOW_SCORE}, str
     )()
 
+    under = lazy(
+        lambda: (
+            pgettext("short column header", "Under %(n)s") % {"n": behaviour_selectors.LOW_SCORE}
+        ),
+        str,
+    )()
+
     def column(key, label, short, band, kind="count"):
         value = _share(key) if kind == "share" else _count(key)
-        short = pgettext_lazy("short column header", short) if short else None
+        if isinstance(short, str):
+            short = pgettext_lazy("short column header", short)
         return Column(key, label, value, kind, short=short, part=CONDUCT, band=band)
 
     return (
@@ -289,8 +297,8 @@ def _conduct_columns() -> tuple[Column, ...]:
         column("att_missed", _("Days missed"), "Days missed", attendance),
         column("att_flagged", _("Students flagged (open)"), "Flagged", attendance),
         column("beh_bad", _("Misconduct incidents"), "Misconduct", behaviour),
-        column("beh_good", _("Good deeds"), "Good deeds", behaviour),
-        column("beh_low", low, None, behaviour),
+        column("beh_good", _("Good deeds"), None, behaviour),
+        column("beh_low", low, under, behaviour),
     )
 
 

@@ -5,10 +5,13 @@ on its own; screenshots dashboard-conduct-*.png."""
 
 import pytest
 
-from dashboards.tests.test_conduct_figures import small  # noqa: F401 (the fixture)
+from dashboards.tests import test_conduct_figures
 from schools.selectors import term_code
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_teacher_journey import log_in
+
+# The small world of the figures' tests (a classroom of three, rolls, incidents, flags).
+small = test_conduct_figures.small
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
