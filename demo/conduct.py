@@ -52,6 +52,25 @@ def _categories(school_ids: list[int]) -> dict[tuple[int, str], Category]:
     return {(c.school_id, c.name): c for c in Category.objects.filter(school_id__in=school_ids)}
 
 
+def incident_row(
+    *, category: Category, student_id, classroom_id, academic_year, term, day, by, note=""
+) -> Incident:
+    """An incident as the behaviour app records it: kind and points copied from the category."""
+    return Incident(
+        school_id=category.school_id,
+        student_id=student_id,
+        academic_year=academic_year,
+        term=term,
+        classroom_id=classroom_id,
+        category=category,
+        kind=category.kind,
+        points=category.points,
+        date=day,
+        description=note,
+        recorded_by_id=by,
+    )
+
+
 def _school_day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
     day = first + datetime.timedelta(days=rng.randrange(max(1, (last - first).days + 1)))
     while day.weekday() >= 5 and day > first:
@@ -83,19 +102,15 @@ def seed_conduct(
         return next((t for t in terms if t.start <= day <= t.end), None)
 
     def incident(school_id, student_id, classroom_id, name, day, by, note=""):
-        category = categories[(school_id, name)]
-        return Incident(
-            school_id=school_id,
+        return incident_row(
+            category=categories[(school_id, name)],
             student_id=student_id,
+            classroom_id=classroom_id,
             academic_year=academic_year,
             term=term_of(day),
-            classroom_id=classroom_id,
-            category=category,
-            kind=category.kind,
-            points=category.points,
-            date=day,
-            description=note or NOTES.get(name, ""),
-            recorded_by_id=by,
+            day=day,
+            by=by,
+            note=note or NOTES.get(name, ""),
         )
 
     rows: list[Incident] = []

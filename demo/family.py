@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import LeaveKind, Mark, Status
-from behaviour.models import Category, Incident
+from behaviour.models import Category
 from carecore.models import Notification, NotificationPreference, User
+from demo.conduct import incident_row
 from portal.models import ConsentRequest, HelpRequest, Message, MessageThread
 from schools.models import Classroom, Grade
 from students.consent_models import GuardianConsent
@@ -186,25 +187,27 @@ def seed_family(
     # Behaviour notices told to the parent: a good deed and a rude word.
     recent = [d for d in school_days if d >= academic_year.start] or [today - ONE_DAY]
     told = timezone.now()
+    classroom_id = (
+        Enrolment.objects.filter(student=child, academic_year=academic_year)
+        .values_list("classroom_id", flat=True)
+        .first()
+    )
     for name, day, note in (
         ("จิตอาสา", recent[len(recent) // 3], "ช่วยครูจัดห้องสมุดในวันหยุด"),
         ("พูดจาไม่สุภาพหรือไม่เคารพครู", recent[-3], "พูดจาไม่สุภาพกับเพื่อนในชั่วโมงพลศึกษา"),
     ):
-        category = Category.objects.get(school=school, name=name)
-        Incident.objects.create(
-            school=school,
-            student=child,
+        incident = incident_row(
+            category=Category.objects.get(school=school, name=name),
+            student_id=child.pk,
+            classroom_id=classroom_id,
             academic_year=academic_year,
-            term=next(iter(academic_year.terms.filter(start__lte=day, end__gte=day)), None),
-            classroom=Enrolment.objects.get(student=child, academic_year=academic_year).classroom,
-            category=category,
-            kind=category.kind,
-            points=category.points,
-            date=day,
-            description=note,
-            recorded_by=teacher1,
-            parent_told_at=told,
+            term=academic_year.terms.filter(start__lte=day, end__gte=day).first(),
+            day=day,
+            by=teacher1.pk,
+            note=note,
         )
+        incident.parent_told_at = told
+        incident.save()
     behaviour_url = reverse("portal:child_behaviour", kwargs={"student_id": child.pk})
     tell(Notification.Kind.FAMILY_BEHAVIOUR, behaviour_url)
 

@@ -446,21 +446,21 @@ def _seed_issue20(
     room = next(classrooms[c] for c, u in recorders.items() if u == teacher1.pk and c in classrooms)
     pick = pick_family(academic_year=academic_year, schools=schools, teacher1_classroom=room)
     school_ids = [school.pk for school in schools]
+    common = {
+        "academic_year": academic_year,
+        "school_ids": school_ids,
+        "recorders": recorders,
+        "today": today,
+    }
     rolls = seed_rolls(
-        academic_year=academic_year,
-        school_ids=school_ids,
-        recorders=recorders,
+        **common,
         rng=random.Random(seed + 70),
-        today=today,
         streak_classroom_id=room.pk,
         keep_present={pick.child1.pk, pick.student1.pk},
     )
     seed_conduct(
-        academic_year=academic_year,
-        school_ids=school_ids,
-        recorders=recorders,
+        **common,
         rng=random.Random(seed + 80),
-        today=today,
         teacher1_classroom_id=room.pk,
         discipline_user_id=users["coordinator1"].pk,
         spare={pick.child1.pk},
