@@ -301,6 +301,9 @@ def seed_family(
             body=HELP_TEXT.format(**(BOY if pick.helped.gender == Student.Gender.MALE else GIRL)),
             contact=HelpRequest.Contact.MEET,
         )
+        HelpRequest.objects.filter(pk=help_request.pk).update(
+            created=now - datetime.timedelta(days=1, hours=5)  # sent yesterday after school
+        )
         tell(
             Notification.Kind.HELP_REQUEST,
             reverse(
