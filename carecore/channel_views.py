@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -137,7 +138,10 @@ def line_webhook(request, account_id: int):
     account = LineAccount.objects.filter(pk=account_id, active=True).first()
     if account is None:
         raise Http404
-    body = request.body
+    try:
+        body = request.body
+    except RawPostDataException:  # a form already parsed on its way in: not LINE's JSON
+        return HttpResponseForbidden()
     if len(body) > WEBHOOK_MAX_BYTES or not channels.line_signature_ok(
         account, body, request.headers.get("X-Line-Signature", "")
     ):

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from carecore.access import Perm, own_classroom_ids
 from carecore.queries import first_or_404
+from schools.models import School
 from students.models import Enrolment, Student
 
 # Each returns the ids of more students of the request's school the user sees, as a subquery
@@ -166,3 +167,15 @@ def family_school_ids(user) -> list[int]:
         StudentAccount.objects.filter(user=user).values_list("student__school_id", flat=True)
     )
     return sorted(ids)
+
+
+def family_line_owners(user) -> list[str]:
+    """The LINE owner keys of a parent's or a student's schools, then of their districts
+    (carecore.channels.register_line_owners)."""
+    school_ids = family_school_ids(user)
+    if not school_ids:
+        return []
+    districts = (
+        School.objects.filter(pk__in=school_ids).values_list("district_id", flat=True).distinct()
+    )
+    return [f"school:{pk}" for pk in school_ids] + [f"district:{pk}" for pk in districts]

@@ -67,3 +67,13 @@ def test_a_student_account_is_their_own_record_only(world):
     assert is_family_user(user)
     assert list(children_for_user(user)) == []
     assert own_student_for_user(world.a.users["homeroom"]) is None
+
+
+def test_a_parent_is_offered_the_line_accounts_of_their_childrens_schools(world, parent):
+    from carecore.channels import line_owners
+
+    owners = line_owners(parent)
+    schools = {f"school:{world.a.school.pk}", f"school:{world.b.school.pk}"}
+    assert set(owners[:2]) == schools  # the schools first, nearest
+    assert f"district:{world.a.school.district_id}" in owners[2:]
+    assert line_owners(make_user("nobody_at_all")) == []
