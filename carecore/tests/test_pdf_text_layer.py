@@ -62,6 +62,14 @@ def _params(kind, objects) -> tuple[object, dict]:
         "classroom_visits": (school, {"classroom_id": classroom.pk}),
         "cumulative_record": (school, {"student_id": student.pk}),
         "district_report": (None, {"term_id": term.pk}),
+        "family_slips": (
+            school,
+            {
+                "classroom_id": classroom.pk,
+                "kind": "parent",
+                "portal_url": "https://example.org/family/start/",
+            },
+        ),
         "home_visit": (school, {"visit_id": objects["visit"].pk}),
         "referral_letter": (objects["referral"].school, {"referral_id": objects["referral"].pk}),
         "referral_result": (objects["referral"].school, {"referral_id": objects["referral"].pk}),
