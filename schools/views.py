@@ -34,6 +34,9 @@ from schools.routes import pages, start_pages
 @login_required
 def my_classrooms(request):
     """A homeroom teacher's landing page: their classrooms this year, at every school."""
+    landing = None if get_access(request).places() else landing_url(request.user)
+    if landing:  # a parent or a student has no classroom: their portal
+        return redirect(landing)
     academic_year = selectors.current_academic_year()
     with user_school_scope(request, Role.HOMEROOM):
         classrooms = list(

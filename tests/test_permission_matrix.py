@@ -32,7 +32,8 @@ SUMMARY_SCHOOL = ["homeroom", "homeroom_other", "counsellor", "coordinator", "di
 # school B get 404 for every URL that names a school, network or district object.
 EXPECTED: dict[str, dict[str, int]] = {
     "home": dict.fromkeys(ROLE_KEYS, REDIRECT),
-    "my_classrooms": ANYONE,
+    # Parents and students are sent on to their portal.
+    "my_classrooms": dict.fromkeys(STAFF_ROLE_KEYS, OK) | dict.fromkeys(FAMILY_KEYS, REDIRECT),
     "schools:school_detail": EVERYONE,
     # The teacher's own classroom; the other homeroom teacher and roles without student access
     # see the classroom listed on the school page but may not open its students.
