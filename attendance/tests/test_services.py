@@ -161,3 +161,35 @@ def test_the_nightly_task_raises_what_a_changed_rule_makes_due(world, term1, no_
     AttendanceSettings.objects.filter(school=a.school).update(absent_streak_days=3)
     assert services.flags_nightly(today=days[-1]) == 1
     assert services.flags_nightly(today=days[-1]) == 0
+
+
+def test_three_absent_days_reach_the_parents_line_as_one_content_free_message(
+    world, term1, no_scope, fake_line, django_capture_on_commit_callbacks
+):
+    """The issue's path end to end: the roll of three school days in a row, the flag, and the
+    parent (linked to the school's Official Account) gets one LINE push that names nothing."""
+    from carecore.models import NotificationPreference
+    from carecore.tests.factories import LineAccountFactory
+
+    a = world.a
+    parent = a.users["parent"]
+    account = LineAccountFactory(owner=f"school:{a.school.pk}")
+    NotificationPreference.objects.create(
+        user=parent, channel="line", line_account=account, line_user_id="U" + "b" * 32
+    )
+    days = weekdays_from(term1.start, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in days[:2]:
+            take(a, day, {a.student.pk: (Status.ABSENT, "")})
+    assert not AttendanceFlag.objects.exists() and not fake_line.to("/v2/bot/message/push")
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = take(a, days[2], {a.student.pk: (Status.ABSENT, "")})
+    assert saved.flags
+    (push,) = fake_line.to("/v2/bot/message/push")
+    body = push.json()
+    assert body["to"] == "U" + "b" * 32
+    (message,) = body["messages"]
+    assert message["text"].startswith("มีข้อความใหม่จากโรงเรียน")
+    assert (
+        a.student.first_name not in message["text"] and a.student.last_name not in message["text"]
+    )
