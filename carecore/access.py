@@ -136,6 +136,12 @@ class Perm:
     ISSUE_FAMILY_ACCOUNTS = "issue_family_accounts"
     MESSAGE_FAMILIES = "message_families"
     ANSWER_HELP_REQUESTS = "answer_help_requests"
+    # Early warning of dropping out (docs/early-warning.md): the flagged students and their
+    # reasons (a homeroom teacher those of their own classrooms, visible_classroom_ids); district
+    # and network staff see counts per school (VIEW_AGGREGATES), never names. The district
+    # administrator tunes the model's weights and thresholds within their bounds.
+    VIEW_EARLY_WARNING = "view_early_warning"
+    MANAGE_EARLY_WARNING = "manage_early_warning"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -170,6 +176,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RECORD_BEHAVIOUR,
             Perm.ISSUE_FAMILY_ACCOUNTS,
             Perm.MESSAGE_FAMILIES,
+            Perm.VIEW_EARLY_WARNING,
         }
     ),
     Role.COUNSELLOR: frozenset(
@@ -188,6 +195,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEE_SENSITIVE_BEHAVIOUR,
             Perm.MESSAGE_FAMILIES,
             Perm.ANSWER_HELP_REQUESTS,
+            Perm.VIEW_EARLY_WARNING,
         }
     )
     | WHOLE_CASE,
@@ -233,6 +241,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEE_SENSITIVE_BEHAVIOUR,
             Perm.ISSUE_FAMILY_ACCOUNTS,
             Perm.MESSAGE_FAMILIES,
+            Perm.VIEW_EARLY_WARNING,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -249,6 +258,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RECORD_BEHAVIOUR,
             Perm.SEE_SENSITIVE_BEHAVIOUR,
             Perm.MESSAGE_FAMILIES,
+            Perm.VIEW_EARLY_WARNING,
         }
     )
     | WHOLE_CASE,
@@ -278,6 +288,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_CASE_SETTINGS,
             Perm.MANAGE_TARGETS,
             Perm.MANAGE_RETENTION,
+            Perm.MANAGE_EARLY_WARNING,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "care",
     "dropouts",
     "portal",
+    "earlywarning",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",

@@ -27,6 +27,7 @@ APPS_WITH_PAGES = (
     "attendance",
     "behaviour",
     "portal",
+    "earlywarning",
     "dashboards",
     "districts",
 )

@@ -1,0 +1,162 @@
+"""Reads of the early warning (docs/early-warning.md), each a fixed number of queries.
+
+- ``district_params(district)``: the district's ``Params`` and settings revision (defaults: 0);
+- ``school_results``: the flagged students of a school (watch or high), with their classroom
+  this year, for the school's list (optionally one level, some classrooms);
+- ``student_result`` and ``student_trend``: one student's result and weekly levels;
+- ``school_counts``: watch and high per school, for network and district pages (no names);
+- ``annotate_warning``: the class list's column as Subquery annotations (no extra query);
+- ``next_steps`` / ``student_next_step``: the suggested next step (``model.suggest_next_step``)
+  from whether the student had a home visit this year, has an open care plan or a dropout case.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django_scopes import scopes_disabled
+
+from care.models import CarePlan
+from dropouts.models import DropoutCase, Step
+from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, Params, Reason, Result, suggest_next_step
+from earlywarning.models import WarningResult, WarningSettings, WarningSnapshot
+from students.models import Enrolment
+from visits.models import HomeVisit
+
+FLAGGED = (LEVEL_WATCH, LEVEL_HIGH)
+
+
+def district_settings(district) -> WarningSettings | None:
+    return WarningSettings.objects.filter(district=district).first()
+
+
+def district_params(district) -> tuple[Params, int]:
+    """The params the district's students are evaluated with, and their revision (0: the
+    defaults, no settings saved)."""
+    row = WarningSettings.objects.filter(district_id=getattr(district, "pk", district)).first()
+    if row is None:
+        return Params(), 0
+    return Params.from_dict(row.params), row.revision
+
+
+def _classroom_of(academic_year, field: str):
+    return Subquery(
+        Enrolment.objects.filter(student=OuterRef("student"), academic_year=academic_year).values(
+            field
+        )[:1]
+    )
+
+
+def school_results(
+    *, school, academic_year, level: str | None = None, classroom_ids=None
+) -> QuerySet[WarningResult]:
+    """The flagged students of ``school`` (``level``: "watch" or "high", else both), highest
+    score first, each with ``student`` and ``classroom_id`` (this academic year's); only those
+    in ``classroom_ids`` when given (a homeroom teacher's own classrooms)."""
+    qs = (
+        WarningResult.objects.filter(school=school, level__in=[level] if level else FLAGGED)
+        .select_related("student")
+        .annotate(classroom_id=_classroom_of(academic_year, "classroom_id"))
+        .order_by("-score", "student__first_name", "student__last_name", "pk")
+    )
+    if classroom_ids is not None:
+        qs = qs.filter(classroom_id__in=list(classroom_ids))
+    return qs
+
+
+def student_result(*, student) -> WarningResult | None:
+    return WarningResult.objects.filter(student=student).first()
+
+
+def student_trend(*, student, weeks: int = 12) -> list[WarningSnapshot]:
+    """The student's last ``weeks`` weekly levels, oldest first."""
+    rows = list(WarningSnapshot.objects.filter(student=student).order_by("-week")[:weeks])
+    return rows[::-1]
+
+
+def school_counts(*, school_ids) -> dict[int, dict[str, int]]:
+    """{school_id: {"watch": n, "high": n}} for the schools given (every one, zeros included):
+    figures only, for network and district staff."""
+    counts = {sid: {LEVEL_WATCH: 0, LEVEL_HIGH: 0} for sid in school_ids}
+    with scopes_disabled():  # the schools were chosen by the caller through the access layer
+        rows = (
+            WarningResult.objects.filter(school_id__in=list(counts), level__in=FLAGGED)
+            .values("school_id", "level")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row["school_id"]][row["level"]] = row["n"]
+    return counts
+
+
+def annotate_warning(qs: QuerySet, *, student_ref: str = "student") -> QuerySet:
+    """``warning_level``, ``warning_score`` and ``warning_reasons`` on each row of ``qs`` (rows
+    about a student, e.g. the class list's enrolments), as Subquery annotations of the same
+    query: the column adds no query."""
+    result = WarningResult.objects.filter(student=OuterRef(student_ref))
+    return qs.annotate(
+        warning_level=Subquery(result.values("level")[:1]),
+        warning_score=Subquery(result.values("score")[:1]),
+        warning_reasons=Subquery(result.values("reasons")[:1]),
+    )
+
+
+def result_of(row: WarningResult) -> Result:
+    """A stored result as the model's ``Result`` (its reasons as ``Reason``)."""
+    return Result(
+        level=row.level,
+        score=row.score,
+        reasons=tuple(Reason.from_dict(r) for r in row.reasons),
+    )
+
+
+def _step_facts(student_ids, academic_year) -> tuple[set[int], set[int], set[int]]:
+    """Of ``student_ids``: those with a done home visit this academic year, with an open care
+    plan, with an open dropout case (three queries)."""
+    ids = list(student_ids)
+    with scopes_disabled():  # the students were chosen by the caller through the access layer
+        visited = set(
+            HomeVisit.objects.filter(
+                student_id__in=ids,
+                academic_year=academic_year,
+                status=HomeVisit.Status.DONE,
+            ).values_list("student_id", flat=True)
+        )
+        planned = set(
+            CarePlan.objects.filter(student_id__in=ids)
+            .exclude(status=CarePlan.Status.CLOSED)
+            .values_list("student_id", flat=True)
+        )
+        cases = set(
+            DropoutCase.objects.filter(student_id__in=ids)
+            .exclude(step=Step.CLOSED)
+            .values_list("student_id", flat=True)
+        )
+    return visited, planned, cases
+
+
+def next_steps(results, *, academic_year) -> dict[int, str | None]:
+    """{student_id: the suggested next step} for stored results (three queries in all)."""
+    results = list(results)
+    visited, planned, cases = _step_facts([r.student_id for r in results], academic_year)
+    return {
+        r.student_id: suggest_next_step(
+            result_of(r),
+            has_visit_this_year=r.student_id in visited,
+            has_open_plan=r.student_id in planned,
+            has_dropout_case=r.student_id in cases,
+        )
+        for r in results
+    }
+
+
+def student_next_step(result: WarningResult | None, *, academic_year) -> str | None:
+    if result is None:
+        return None
+    return next_steps([result], academic_year=academic_year)[result.student_id]
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s week: the key of a weekly snapshot."""
+    return day - datetime.timedelta(days=day.weekday())

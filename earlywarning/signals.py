@@ -1,0 +1,1 @@
+"""Recompute after imports: filled in by compute (H1)."""

@@ -1,0 +1,3 @@
+"""Placeholder until the early-warning pages land (H3 replaces this file)."""
+
+urlpatterns: list = []
