@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlinesConfig(AppConfig):
+    """The district's calendar of deadlines (docs/district-work.md, "Deadlines")."""
+
+    name = "districts.deadlines"
+    label = "deadlines"
+    verbose_name = _("District deadlines")

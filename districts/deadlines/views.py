@@ -1,0 +1,1 @@
+"""The deadlines' pages (docs/district-work.md, "Deadlines")."""
