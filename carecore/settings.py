@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dropouts",
     "portal",
     "earlywarning",
+    "districts.deadlines",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",

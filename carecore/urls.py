@@ -28,6 +28,7 @@ APPS_WITH_PAGES = (
     "behaviour",
     "portal",
     "earlywarning",
+    "districts.deadlines",
     "dashboards",
     "districts",
 )
