@@ -345,6 +345,9 @@ class Notification(models.Model):
             _("A parent answered a home-visit appointment"),
         )
         HELP_REQUEST = "help_request", _("A student asked for help")
+        # School leaders: the district's deadlines (docs/district-work.md, "Deadlines").
+        DEADLINE_SOON = "deadline_soon", _("A deadline of the district office is near")
+        DEADLINE_LATE = "deadline_late", _("A deadline of the district office has passed")
         # Parents and students: what waits for them in their portal. Outside the portal (LINE,
         # e-mail) every one of these reads only "new message from the school" (carecore/channels).
         FAMILY_ABSENCE = "family_absence", _("Your child was absent")
