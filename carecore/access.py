@@ -142,6 +142,10 @@ class Perm:
     # administrator tunes the model's weights and thresholds within their bounds.
     VIEW_EARLY_WARNING = "view_early_warning"
     MANAGE_EARLY_WARNING = "manage_early_warning"
+    # The district's deadlines (docs/district-work.md): district staff set them; a school's
+    # director and coordinator see what is due and mark a report done.
+    MANAGE_DEADLINES = "manage_deadlines"
+    MEET_DEADLINES = "meet_deadlines"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -242,6 +246,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ISSUE_FAMILY_ACCOUNTS,
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
+            Perm.MEET_DEADLINES,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -259,6 +264,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEE_SENSITIVE_BEHAVIOUR,
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
+            Perm.MEET_DEADLINES,
         }
     )
     | WHOLE_CASE,
@@ -272,6 +278,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.WORK_DROPOUT_CASES,
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.MANAGE_TARGETS,
+            Perm.MANAGE_DEADLINES,
         }
     ),
     Role.DISTRICT_ADMIN: frozenset(
@@ -289,6 +296,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_TARGETS,
             Perm.MANAGE_RETENTION,
             Perm.MANAGE_EARLY_WARNING,
+            Perm.MANAGE_DEADLINES,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
