@@ -497,6 +497,13 @@ CELERY_BEAT_SCHEDULE["attendance-flags-nightly"] = {
     "schedule": crontab(hour=20, minute=30),
 }
 # --- end attendance ---
+# --- early warning (docs/early-warning.md) ---
+# Every district's early warning, each night after the attendance flags: one job per district.
+CELERY_BEAT_SCHEDULE["earlywarning-nightly"] = {
+    "task": "earlywarning.tasks.earlywarning_nightly_task",
+    "schedule": crontab(hour=21, minute=0),
+}
+# --- end early warning ---
 
 # --- notification channels (carecore/channels.py, docs/notifications.md) ---
 # LINE's Messaging API (each Official Account's token and secret are rows in the admin, not
