@@ -68,6 +68,18 @@ class ParsedFile:
             )
         )
 
+    def required(self, row, name: str, text: str, parse: Callable, unknown: str, **params):
+        """``parse(text)``, the value of the cell ``name`` that must be filled in; None after the
+        problem "required" (``text`` empty) or ``unknown`` (``parse`` gives None; with
+        ``params``)."""
+        if not text:
+            self.problem(row, "required", name)
+            return None
+        value = parse(text)
+        if value is None:
+            self.problem(row, unknown, name, text, **params)
+        return value
+
     def repeated(self, key: Callable) -> Iterable[tuple]:
         """(row, its key, the row that had the key first) for each row whose key (not None) an
         earlier row has."""
