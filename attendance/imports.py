@@ -118,19 +118,17 @@ class AttendanceSchema(engine.ImportSchema):
         if not row.student:
             parsed.problem(row, "required", "student")
         raw_date = cells.raw("date")
-        if not cells.text("date"):
-            parsed.problem(row, "required", "date")
-        else:
-            row.date = parse_date_cell(raw_date)
-            if row.date is None:
-                parsed.problem(row, "date_invalid", "date", cells.text("date"))
-        raw_status = cells.text("status")
-        found = STATUS_ALIASES.get(word_key(raw_status))
-        if not raw_status:
-            parsed.problem(row, "required", "status")
-        elif found is None:
-            parsed.problem(row, "status_unknown", "status", raw_status)
-        else:
+        row.date = parsed.required(
+            row, "date", cells.text("date"), lambda _text: parse_date_cell(raw_date), "date_invalid"
+        )
+        found = parsed.required(
+            row,
+            "status",
+            cells.text("status"),
+            lambda text: STATUS_ALIASES.get(word_key(text)),
+            "status_unknown",
+        )
+        if found is not None:
             row.status, row.leave_kind = found
 
     def check_rows(self, parsed: ParsedFile) -> None:

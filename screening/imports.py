@@ -181,13 +181,14 @@ def _read_rater(parsed: ParsedFile, row: Row, cells: RowReader) -> None:
     row.student_code = cells.text("student_code")
     if not row.student_code:
         parsed.problem(row, "required", "student_code")
-    raw_rater = cells.text("rater")
-    rater = RATER_ALIASES.get(word_key(raw_rater))
-    if not raw_rater:
-        parsed.problem(row, "required", "rater")
-    elif rater is None:
-        parsed.problem(row, "rater_unknown", "rater", raw_rater)
-    else:
+    rater = parsed.required(
+        row,
+        "rater",
+        cells.text("rater"),
+        lambda text: RATER_ALIASES.get(word_key(text)),
+        "rater_unknown",
+    )
+    if rater is not None:
         row.rater = rater
 
 

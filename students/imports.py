@@ -269,13 +269,10 @@ def _read_birth_date(parsed: ParsedFile, row: Row, cells: RowReader, today) -> N
 
 
 def _read_numbers(parsed: ParsedFile, row: Row, cells: RowReader) -> None:
-    text = cell_text(cells.raw("room"))
-    room = parse_positive(text)
-    if not text:
-        parsed.problem(row, "required", "room", "")
-    elif room is None:
-        parsed.problem(row, "room_invalid", "room", text, max=MAX_NUMBER)
-    else:
+    room = parsed.required(
+        row, "room", cell_text(cells.raw("room")), parse_positive, "room_invalid", max=MAX_NUMBER
+    )
+    if room is not None:
         row.values["room"] = room
     text = cell_text(cells.raw("number"))
     if text:
@@ -539,13 +536,8 @@ class StudentSchema(engine.ImportSchema):
         _read_texts(parsed, row, cells)
         _read_national_id(parsed, row, cells)
         for name, parse, unknown in _CHOICES:
-            text = cell_text(cells.raw(name))
-            value = parse(text) if text else None
-            if not text:
-                parsed.problem(row, "required", name, "")
-            elif value is None:
-                parsed.problem(row, unknown, name, text)
-            else:
+            value = parsed.required(row, name, cell_text(cells.raw(name)), parse, unknown)
+            if value is not None:
                 row.values[name] = value
         _read_birth_date(parsed, row, cells, state["today"])
         _read_numbers(parsed, row, cells)
