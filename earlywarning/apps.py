@@ -13,7 +13,11 @@ class EarlyWarningConfig(AppConfig):
     verbose_name = _("Early warning")
 
     def ready(self):
-        from earlywarning import signals  # noqa: F401  (recompute after imports)
+        from carecore.imports.signals import import_applied
+        from earlywarning import signals
+
+        # Imports write in bulk (no model signals): their school is recomputed after them.
+        import_applied.connect(signals.import_applied, dispatch_uid="earlywarning.import_applied")
 
         # The class-list column and the student page's card (students.extensions).
         if find_spec("earlywarning.extensions"):

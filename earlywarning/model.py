@@ -357,14 +357,15 @@ _CARE_LEVEL = {
     "problem": gettext_lazy("Care group: has problems"),
     "risk": gettext_lazy("Care group: at risk"),
 }
+# The labels of visits.models.Problem (the same words as the home-visit form).
 _VISIT_PROBLEMS = {
-    "poverty": gettext_lazy("poverty"),
-    "family": gettext_lazy("family relations"),
-    "substance": gettext_lazy("substance use"),
-    "violence": gettext_lazy("violence or abuse"),
-    "neglect": gettext_lazy("neglect"),
-    "child_labour": gettext_lazy("works too much for their age"),
-    "dropout": gettext_lazy("risk of leaving school"),
+    "poverty": gettext_lazy("Poverty"),
+    "family": gettext_lazy("Family relations"),
+    "substance": gettext_lazy("Substance use"),
+    "violence": gettext_lazy("Violence or abuse"),
+    "neglect": gettext_lazy("Neglect"),
+    "child_labour": gettext_lazy("Works too much for their age"),
+    "dropout": gettext_lazy("Risk of leaving school"),
 }
 
 
@@ -380,13 +381,13 @@ def reason_text(reason: Reason | dict) -> str:
     if code == "attendance_rate":
         return _("Attended %(percent)s%% of this term's school days") % n
     if code == "conduct":
-        return _("Conduct score %(score)s") % n
+        return _("Conduct points %(score)s") % n
     if code == "deductions":
         return _("%(count)s incidents in %(weeks)s weeks") % n
     if code == "gpa_drop":
         return _("GPA fell from %(before)s to %(now)s") % n
     if code == "gpa_low":
-        return _("GPA %(gpa)s") % n
+        return _("Low GPA: %(gpa)s") % n
     if code == "failed":
         return _("%(count)s subjects failed or not completed") % n
     if code == "care_group":
@@ -397,7 +398,7 @@ def reason_text(reason: Reason | dict) -> str:
             parts.append(str(_LIVES_WITH.get(n["lives_with"], n["lives_with"])))
         if n.get("income") is not None:
             income = f"{n['income']:,}"
-            parts.append(_("income %(income)s baht a person a month") % {"income": income})
+            parts.append(_("income %(value)s baht a month per person") % {"value": income})
         if n.get("welfare_card"):
             parts.append(_("holds the state welfare card"))
         return " ".join(parts)
