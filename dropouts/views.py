@@ -64,6 +64,7 @@ from dropouts.models import (
 from dropouts.routes import district_pages, pages
 from schools.models import School
 from students.access import student_get_for_user
+from students.extensions import form_prefill
 from students.models import Student
 
 TEAM_ROLES = [
@@ -460,9 +461,12 @@ def district_case_create(request):
 
 def _from_attendance(request, student) -> dict:
     """The report opened from an attendance flag (``?reason=attendance``): the description says
-    what the flag says (attendance.selectors.flag_case_text)."""
+    what the flag says (attendance.selectors.flag_case_text); opened from a page above with
+    another reason (the early warning's next step), what that page registered
+    (students.extensions.form_prefill)."""
     if request.GET.get("reason") != "attendance":
-        return {}
+        text = form_prefill(request, student)
+        return {"description": text} if text else {}
     return {"description": flag_case_text(student)}
 
 

@@ -31,6 +31,7 @@ from schools.selectors import classroom_list, current_term
 from screening.models import CareGroup
 from screening.selectors import reason_text
 from students.access import student_get_for_user
+from students.extensions import form_prefill
 
 
 def _plan_url(request, plan) -> str:
@@ -176,7 +177,10 @@ def _plan_form_page(request, student, plan, form, actions, stale=None):
 @school_view(Perm.RECORD_CARE)
 def plan_create(request, student_id):
     student = student_get_for_user(request, student_id)
-    form = PlanForm(request.POST or None, initial=PlanForm.initial_for_new())
+    # Opened from a page above with ?reason= (the early warning's next step): the problem
+    # starts with what that page knows (students.extensions.form_prefill).
+    initial = {**PlanForm.initial_for_new(), "problem": form_prefill(request, student)}
+    form = PlanForm(request.POST or None, initial=initial)
     actions = action_formset(request.POST or None)
     saved = form_saved(
         request,
