@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal",
     "earlywarning",
     "districts.deadlines",
+    "districts.surveys",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",
