@@ -29,6 +29,7 @@ APPS_WITH_PAGES = (
     "portal",
     "earlywarning",
     "districts.deadlines",
+    "districts.surveys",
     "dashboards",
     "districts",
 )
