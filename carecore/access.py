@@ -146,6 +146,9 @@ class Perm:
     # director and coordinator see what is due and mark a report done.
     MANAGE_DEADLINES = "manage_deadlines"
     MEET_DEADLINES = "meet_deadlines"
+    # Satisfaction surveys (docs/district-work.md): build, publish and close a survey and read
+    # its results: the district's (district staff) and a school's (its director and coordinator).
+    MANAGE_SURVEYS = "manage_surveys"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -247,6 +250,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
             Perm.MEET_DEADLINES,
+            Perm.MANAGE_SURVEYS,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -265,6 +269,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
             Perm.MEET_DEADLINES,
+            Perm.MANAGE_SURVEYS,
         }
     )
     | WHOLE_CASE,
@@ -279,6 +284,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.FOLLOW_DROPOUT_CASES,
             Perm.MANAGE_TARGETS,
             Perm.MANAGE_DEADLINES,
+            Perm.MANAGE_SURVEYS,
         }
     ),
     Role.DISTRICT_ADMIN: frozenset(
@@ -297,6 +303,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_RETENTION,
             Perm.MANAGE_EARLY_WARNING,
             Perm.MANAGE_DEADLINES,
+            Perm.MANAGE_SURVEYS,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
