@@ -523,3 +523,12 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
 }
 # --- end notification channels ---
+
+# --- district deadlines (docs/district-work.md) ---
+# Every morning before school: measured deadlines met are recorded, and the schools' directors
+# and coordinators are reminded of a deadline near or late, each once.
+CELERY_BEAT_SCHEDULE["deadlines-check"] = {
+    "task": "districts.deadlines.tasks.deadlines_check_task",
+    "schedule": crontab(hour=6, minute=30),
+}
+# --- end district deadlines ---
