@@ -149,6 +149,11 @@ class Perm:
     # Satisfaction surveys (docs/district-work.md): build, publish and close a survey and read
     # its results: the district's (district staff) and a school's (its director and coordinator).
     MANAGE_SURVEYS = "manage_surveys"
+    # The good-practice library (docs/district-work.md): a school's staff write their school's
+    # practices and send them to the district; district staff send back or publish them. The
+    # whole district reads the published ones (VIEW_SCHOOL, VIEW_AGGREGATES, VIEW_DISTRICT).
+    SUBMIT_PRACTICES = "submit_practices"
+    REVIEW_PRACTICES = "review_practices"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -184,6 +189,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ISSUE_FAMILY_ACCOUNTS,
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
+            Perm.SUBMIT_PRACTICES,
         }
     ),
     Role.COUNSELLOR: frozenset(
@@ -203,6 +209,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MESSAGE_FAMILIES,
             Perm.ANSWER_HELP_REQUESTS,
             Perm.VIEW_EARLY_WARNING,
+            Perm.SUBMIT_PRACTICES,
         }
     )
     | WHOLE_CASE,
@@ -214,9 +221,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RECORD_BEHAVIOUR,
             Perm.MANAGE_BEHAVIOUR,
             Perm.SEE_SENSITIVE_BEHAVIOUR,
+            Perm.SUBMIT_PRACTICES,
         }
     ),
-    Role.NURSE: frozenset({Perm.VIEW_SCHOOL, Perm.USE_REFERRALS, Perm.RECORD_BEHAVIOUR}),
+    Role.NURSE: frozenset(
+        {Perm.VIEW_SCHOOL, Perm.USE_REFERRALS, Perm.RECORD_BEHAVIOUR, Perm.SUBMIT_PRACTICES}
+    ),
     Role.COORDINATOR: frozenset(
         {
             Perm.VIEW_SCHOOL,
@@ -251,6 +261,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_EARLY_WARNING,
             Perm.MEET_DEADLINES,
             Perm.MANAGE_SURVEYS,
+            Perm.SUBMIT_PRACTICES,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -270,6 +281,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_EARLY_WARNING,
             Perm.MEET_DEADLINES,
             Perm.MANAGE_SURVEYS,
+            Perm.SUBMIT_PRACTICES,
         }
     )
     | WHOLE_CASE,
@@ -285,6 +297,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_TARGETS,
             Perm.MANAGE_DEADLINES,
             Perm.MANAGE_SURVEYS,
+            Perm.REVIEW_PRACTICES,
         }
     ),
     Role.DISTRICT_ADMIN: frozenset(
@@ -304,6 +317,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_EARLY_WARNING,
             Perm.MANAGE_DEADLINES,
             Perm.MANAGE_SURVEYS,
+            Perm.REVIEW_PRACTICES,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
