@@ -8,3 +8,6 @@ class DeadlinesConfig(AppConfig):
     name = "districts.deadlines"
     label = "deadlines"
     verbose_name = _("District deadlines")
+
+    def ready(self):
+        from districts.deadlines import signals  # noqa: F401  (a school's file goes with its mark)

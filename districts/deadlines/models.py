@@ -25,7 +25,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from carecore.model_fields import Revisioned, district_field, network_field, school_field, user_field
+from carecore.model_fields import (
+    Revisioned,
+    district_field,
+    network_field,
+    school_field,
+    user_field,
+)
 
 
 class Kind(models.TextChoices):
@@ -51,6 +57,8 @@ class State(models.TextChoices):
 
 
 OPEN_STATES = frozenset({State.DUE, State.LATE})
+# The "soon" reminder goes out at most this many days before the due date.
+MAX_REMIND_DAYS = 30
 
 
 def state_of(deadline: Deadline, done_on: datetime.date | None, today: datetime.date) -> State:
@@ -83,7 +91,7 @@ class Deadline(Revisioned):
     remind_days = models.PositiveSmallIntegerField(
         _("remind this many days before"),
         default=3,
-        validators=[MaxValueValidator(30)],
+        validators=[MaxValueValidator(MAX_REMIND_DAYS)],
     )
     created_by = user_field(_("set by"))
     created = models.DateTimeField(_("set on"), auto_now_add=True)
@@ -146,9 +154,7 @@ class Completion(models.Model):
     done_on = models.DateField(_("done on"))
     done_by = user_field(_("marked by"))
     note = models.TextField(_("note"), blank=True)
-    file = models.FileField(
-        _("file"), upload_to=completion_file_path, blank=True, max_length=200
-    )
+    file = models.FileField(_("file"), upload_to=completion_file_path, blank=True, max_length=200)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -158,9 +164,7 @@ class Completion(models.Model):
         verbose_name = _("deadline met")
         verbose_name_plural = _("deadlines met")
         constraints = [
-            models.UniqueConstraint(
-                fields=["deadline", "school"], name="deadline_completion_once"
-            ),
+            models.UniqueConstraint(fields=["deadline", "school"], name="deadline_completion_once"),
         ]
 
     def __str__(self):
