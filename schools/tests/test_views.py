@@ -206,7 +206,9 @@ class TestSchoolDetail:
         # 6. schools_classroom + COUNT(enrolments): the classrooms with their student counts
         # 7. schools_homeroomassignment + carecore_user: every classroom's teachers (prefetch)
         # 8. carecore_notification: what waits for the user (the school page is their home)
-        with django_assert_num_queries(8):
+        # 9. deadlines_deadline: the district's deadlines due (districts/deadlines; with some, one
+        #    more for the school's completions, and one for the shares of the measured kinds)
+        with django_assert_num_queries(9):
             response = client.get(school_url(a))
         assert response.status_code == 200
         assert len(response.context["classrooms"]) == 2
@@ -223,7 +225,7 @@ class TestSchoolDetail:
                 for number in range(1, 4):
                     n += 1
                     make_student(a.school, classroom, n, number)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(school_url(a))
         assert len(response.context["classrooms"]) == 7
         assertContains(response, "teacher_7_1")
