@@ -108,7 +108,6 @@ def _students(school: School, period: Period) -> list[dict]:
         .values(
             "pk",
             "national_id",
-            "created",
             "score",
             "bad_count",
             "good_count",
@@ -169,16 +168,15 @@ def _latest(qs, field: str, order: str) -> dict:
     return dict(latest.values_list("student_id", field))
 
 
-def _moves(school: School, students: list[dict], today: datetime.date) -> dict[str, int]:
-    """{national_id: changes of school in the last 12 months}: the child's school records (the
-    same national ID, any school) created in the window, the child's first record left out (one
-    query)."""
+def _moves(school: School, today: datetime.date) -> dict[str, int]:
+    """{national_id: changes of school in the last 12 months} of the school's children: their
+    school records (the same national ID, any school) created in the window, each child's
+    first record left out (one query: a child who moved in the window has a record here
+    created in it)."""
     cutoff = timezone.make_aware(
         datetime.datetime.combine(_days_ago(today, WINDOW_MOVES), datetime.time.min)
     )
-    recent = [s["national_id"] for s in students if s["created"] >= cutoff]
-    if not recent:
-        return {}
+    recent = Student.objects.filter(school=school, created__gte=cutoff).values("national_id")
     records = defaultdict(list)
     for nid, created in (
         Student.objects.filter(national_id__in=recent)
@@ -222,7 +220,7 @@ def extract_facts_for_school(
             "problems",
             "-date",
         )
-        moves = _moves(school, students, period.today)
+        moves = _moves(school, period.today)
 
     rate_known = days >= attendance_rules.MIN_DAYS_FOR_RATE
     facts = {}

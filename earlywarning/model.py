@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 VERSION = "ew-1"
 
@@ -401,7 +401,8 @@ def reason_text(reason: Reason | dict) -> str:
             parts.append(_("income %(value)s baht a month per person") % {"value": income})
         if n.get("welfare_card"):
             parts.append(_("holds the state welfare card"))
-        return " ".join(parts)
+        # Thai runs the facts on with a space, English with a comma.
+        return pgettext("between family facts", ", ").join(parts)
     if code == "visit_problems":
         problems = ", ".join(str(_VISIT_PROBLEMS.get(c, c)) for c in n.get("problems", ()))
         return _("Home visit found: %(problems)s") % {"problems": problems}
