@@ -5,9 +5,9 @@
   this year, for the school's list (optionally one level, some classrooms);
 - ``student_result`` and ``student_trend``: one student's result and weekly levels;
 - ``school_counts``: watch and high per school, for network and district pages (no names);
-- ``annotate_warning``: the class list's column as Subquery annotations (no extra query);
-- ``next_steps`` / ``student_next_step``: the suggested next step (``model.suggest_next_step``)
-  from whether the student had a home visit this year, has an open care plan or a dropout case.
+- ``annotate_warning``: the class list's column as Subquery annotations (no extra query; what
+  the next step depends on is ``extensions.step_facts``, subqueries too);
+- ``week_of``: the Monday a weekly snapshot is keyed by.
 """
 
 from __future__ import annotations
@@ -17,12 +17,9 @@ import datetime
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django_scopes import scopes_disabled
 
-from care.models import CarePlan
-from dropouts.models import DropoutCase, Step
-from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, Params, Reason, Result, suggest_next_step
+from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, Params
 from earlywarning.models import WarningResult, WarningSettings, WarningSnapshot
 from students.models import Enrolment
-from visits.models import HomeVisit
 
 FLAGGED = (LEVEL_WATCH, LEVEL_HIGH)
 
@@ -100,61 +97,6 @@ def annotate_warning(qs: QuerySet, *, student_ref: str = "student") -> QuerySet:
         warning_score=Subquery(result.values("score")[:1]),
         warning_reasons=Subquery(result.values("reasons")[:1]),
     )
-
-
-def result_of(row: WarningResult) -> Result:
-    """A stored result as the model's ``Result`` (its reasons as ``Reason``)."""
-    return Result(
-        level=row.level,
-        score=row.score,
-        reasons=tuple(Reason.from_dict(r) for r in row.reasons),
-    )
-
-
-def _step_facts(student_ids, academic_year) -> tuple[set[int], set[int], set[int]]:
-    """Of ``student_ids``: those with a done home visit this academic year, with an open care
-    plan, with an open dropout case (three queries)."""
-    ids = list(student_ids)
-    with scopes_disabled():  # the students were chosen by the caller through the access layer
-        visited = set(
-            HomeVisit.objects.filter(
-                student_id__in=ids,
-                academic_year=academic_year,
-                status=HomeVisit.Status.DONE,
-            ).values_list("student_id", flat=True)
-        )
-        planned = set(
-            CarePlan.objects.filter(student_id__in=ids)
-            .exclude(status=CarePlan.Status.CLOSED)
-            .values_list("student_id", flat=True)
-        )
-        cases = set(
-            DropoutCase.objects.filter(student_id__in=ids)
-            .exclude(step=Step.CLOSED)
-            .values_list("student_id", flat=True)
-        )
-    return visited, planned, cases
-
-
-def next_steps(results, *, academic_year) -> dict[int, str | None]:
-    """{student_id: the suggested next step} for stored results (three queries in all)."""
-    results = list(results)
-    visited, planned, cases = _step_facts([r.student_id for r in results], academic_year)
-    return {
-        r.student_id: suggest_next_step(
-            result_of(r),
-            has_visit_this_year=r.student_id in visited,
-            has_open_plan=r.student_id in planned,
-            has_dropout_case=r.student_id in cases,
-        )
-        for r in results
-    }
-
-
-def student_next_step(result: WarningResult | None, *, academic_year) -> str | None:
-    if result is None:
-        return None
-    return next_steps([result], academic_year=academic_year)[result.student_id]
 
 
 def week_of(day: datetime.date) -> datetime.date:
