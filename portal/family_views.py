@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.form_views import form_saved
+from carecore.queries import first_or_404
 from portal import selectors, services
 from portal.access import child_view, student_view
 from portal.forms import AppointmentAnswerForm, HelpRequestForm, MessageForm
@@ -121,20 +121,16 @@ def child_messages(request, child):
     )
 
 
-def _appointment(child, appointment_id) -> VisitAppointment:
-    found = VisitAppointment.objects.filter(
-        student=child, school_id=child.school_id, pk=appointment_id
-    ).first()
-    if found is None:
-        raise Http404
-    return found
+def _row_of(model, student, pk):
+    """The ``model`` row ``pk`` about ``student``, at the student's school; else 404."""
+    return first_or_404(model.objects.filter(student=student, school_id=student.school_id, pk=pk))
 
 
 @pages("children/<int:student_id>/appointments/<int:appointment_id>/")
 @child_view
 def appointment_answer(request, child, appointment_id):
     """Confirm the teacher's day ("confirm"), or suggest another day with a note ("another")."""
-    appointment = _appointment(child, appointment_id)
+    appointment = _row_of(VisitAppointment, child, appointment_id)
     form = AppointmentAnswerForm(request.POST or None)
     confirm = "confirm" in request.POST
 
@@ -175,11 +171,7 @@ def appointment_answer(request, child, appointment_id):
 @child_view
 def consent_answer(request, child, consent_request_id):
     """The school's request for a consent: yes or no (POST "yes" / "no")."""
-    asked = ConsentRequest.objects.filter(
-        student=child, school_id=child.school_id, pk=consent_request_id
-    ).first()
-    if asked is None:
-        raise Http404
+    asked = _row_of(ConsentRequest, child, consent_request_id)
     error = None
     if request.method == "POST":
         if "yes" not in request.POST and "no" not in request.POST:
@@ -267,11 +259,7 @@ def my_help(request, student):
 @pages("me/help/<int:help_id>/")
 @student_view
 def my_help_detail(request, student, help_id):
-    found = HelpRequest.objects.filter(
-        student=student, school_id=student.school_id, pk=help_id
-    ).first()
-    if found is None:
-        raise Http404
+    found = _row_of(HelpRequest, student, help_id)
     if found.answered_at and found.student_read_at is None:
         services.help_request_read(help_request=found)
     return render(

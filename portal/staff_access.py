@@ -12,9 +12,9 @@ Another school's row, or a student out of reach, is 404.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from carecore.access import Perm, own_classroom_ids
+from carecore.queries import first_or_404
 from portal.models import HelpRequest, MessageThread
 from students.models import Enrolment, Student
 
@@ -31,10 +31,7 @@ def family_students(request) -> QuerySet[Student]:
 
 
 def family_student_get(request, student_id) -> Student:
-    student = family_students(request).filter(pk=student_id).first()
-    if student is None:
-        raise Http404
-    return student
+    return first_or_404(family_students(request).filter(pk=student_id))
 
 
 def threads_for_staff(request) -> QuerySet[MessageThread]:
@@ -42,24 +39,17 @@ def threads_for_staff(request) -> QuerySet[MessageThread]:
 
 
 def thread_get_for_staff(request, thread_id) -> MessageThread:
-    thread = (
+    return first_or_404(
         threads_for_staff(request)
         .filter(pk=thread_id)
         .select_related("student", "parent", "school")
-        .first()
     )
-    if thread is None:
-        raise Http404
-    return thread
 
 
 def help_request_get(request, help_id) -> HelpRequest:
     """A request for help of the school (the view's decorator asked ANSWER_HELP_REQUESTS)."""
-    found = (
-        HelpRequest.objects.filter(school=request.school, pk=help_id)
-        .select_related("student", "answered_by", "school")
-        .first()
+    return first_or_404(
+        HelpRequest.objects.filter(school=request.school, pk=help_id).select_related(
+            "student", "answered_by", "school"
+        )
     )
-    if found is None:
-        raise Http404
-    return found

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from carecore.access import Perm, school_view
 from carecore.audit import audit_view
 from carecore.form_views import form_saved, student_page
+from carecore.queries import first_or_404
 from portal import services
 from portal.forms import (
     AppointmentForm,
@@ -180,9 +180,7 @@ def _cancel(request, student_id, model, pk, *, allowed, cancel, message: str, pa
     row out of reach, 403 unless ``allowed(student)``; ``cancel(row)`` is the service; back to
     the student's ``page`` with ``message``."""
     student = student_get_for_user(request, student_id)
-    row = model.objects.filter(student=student, school=request.school, pk=pk).first()
-    if row is None:
-        raise Http404
+    row = first_or_404(model.objects.filter(student=student, school=request.school, pk=pk))
     if not allowed(student):
         raise PermissionDenied
     cancel(row)
