@@ -34,6 +34,7 @@ from attendance.models import (
 from carecore.audit import audit_record, model_changes
 from carecore.models import AuditEvent, Membership, Notification, Role, User
 from carecore.notifications import notify
+from carecore.writes import acting_user
 from schools.models import Classroom, HomeroomAssignment, School, Term
 from students.models import Enrolment, Student
 from students.parent_notices import tell_parents
@@ -85,7 +86,7 @@ def roll_save(
     if stranger and strict:
         raise ValidationError(_("Some students are not in this classroom."))
     cleaned = {sid: _clean_mark(*marks.get(sid, (Status.PRESENT, ""))) for sid in enrolled}
-    actor = user if getattr(user, "is_authenticated", False) else None
+    actor = acting_user(user)
     roll, created = Roll.objects.select_for_update().get_or_create(
         classroom=classroom,
         date=day,

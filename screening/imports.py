@@ -26,6 +26,7 @@ from django.utils.translation import gettext, gettext_lazy
 from carecore.imports import engine
 from carecore.imports.engine import ParsedFile, Progress, RowReader
 from carecore.imports.reading import FILE_MESSAGES, header_aliases, header_key, word_key
+from carecore.writes import acting_user
 from schools.models import Grade, School, Term
 from screening import scoring
 from screening.models import CareGroup, Rater, ScreeningImport, SdqResponse, Source
@@ -398,7 +399,7 @@ def _write_forms(batch: list[Planned], *, term: Term, user) -> None:
         .filter(term=term, student_id__in={p.student.pk for p in batch})
         .values_list("student_id", "rater", "revision")
     }
-    entered_by = user if getattr(user, "is_authenticated", False) else None
+    entered_by = acting_user(user)
     forms = []
     for p in batch:
         before = revisions.get((p.student.pk, p.row.rater), 0)

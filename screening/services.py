@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecore.writes import acting_user
 from screening import scoring
 from screening.models import (
     LEVEL_ORDER,
@@ -108,7 +109,7 @@ def _form_to_save(model, key: dict, answers: list, user, source: str, revision: 
         response.revision += 1
         response.source = source
     response.answers = answers
-    response.entered_by = user if getattr(user, "is_authenticated", False) else None
+    response.entered_by = acting_user(user)
     return response
 
 

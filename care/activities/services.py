@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from care.models import ACTIVITY_CATEGORY, Activity, ActivityKind, ActivityParticipant
 from carecore.dates import format_date
+from carecore.writes import acting_user
 from schools.models import Term
 
 # The facts each kind keeps in ``Activity.details``.
@@ -139,7 +140,7 @@ def activity_record(
         notes=notes.strip(),
         sensitive_notes=sensitive_notes.strip() if kind == ActivityKind.COUNSELLING else "",
         details=_clean_details(kind, details),
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=acting_user(user),
     )
     if attachment is not None:
         activity.attachment_name = (attachment_name or attachment.name)[:200]

@@ -16,6 +16,7 @@ from care.models import Support, SupportKind
 from carecore.audit import audit_record, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
+from carecore.writes import acting_user
 from schools.selectors import current_term
 
 SUPPORT_FIELDS = ("kind", "source", "amount", "date", "term", "note")
@@ -65,7 +66,7 @@ def support_create(
         amount=amount,
         date=date,
         note=note.strip(),
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=acting_user(user),
     )
     support.full_clean(exclude=["school", "student", "term", "recorded_by"])
     support.save()

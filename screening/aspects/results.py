@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from carecore.writes import acting_user
 from screening.aspects.criteria import (
     ASPECT_LABELS,
     SPECIAL,
@@ -133,7 +134,7 @@ def aspect_results_save(
             indicators=entries,
             note=(notes.get(aspect.code) or "").strip(),
             criteria_version=criteria.version,
-            confirmed_by=user if getattr(user, "is_authenticated", False) else None,
+            confirmed_by=acting_user(user),
             confirmed=now,
         )
         results.append(result)
