@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "earlywarning",
     "districts.deadlines",
     "districts.surveys",
+    "districts.practices",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",
