@@ -30,6 +30,7 @@ APPS_WITH_PAGES = (
     "earlywarning",
     "districts.deadlines",
     "districts.surveys",
+    "districts.practices",
     "dashboards",
     "districts",
 )
