@@ -19,3 +19,13 @@ def first_or_404(queryset: QuerySet):
     if row is None:
         raise Http404
     return row
+
+
+def key_or_none(value) -> int | None:
+    """``value`` (a text from an address or a form) as a primary key: a whole number from 1 up
+    to the widest bigint; else None (no row has it, and SQLite would overflow on it)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None

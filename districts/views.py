@@ -9,6 +9,7 @@ from carecore import accounts as account_services
 from carecore.access import Perm, can_manage_account, district_view, network_view
 from carecore.models import LEADER_ROLES, Membership, Role, User
 from carecore.notifications import notifications_for_home
+from carecore.queries import key_or_none
 from carecore.routes import DISTRICT, NETWORK
 from carecore.thai import thai_order
 from districts import selectors
@@ -179,7 +180,7 @@ def school_leaders(request, school_code):
     form = SchoolLeaderGrantForm(school=school)
     if request.method == "POST" and request.POST.get("action") == "remove":
         membership = Membership.objects.filter(
-            pk=_int_or_none(request.POST.get("membership")),
+            pk=key_or_none(request.POST.get("membership")),
             school=school,
             role__in=LEADER_ROLES,
         ).first()
@@ -224,14 +225,6 @@ def school_leaders(request, school_code):
         "districts/school_leaders.html",
         {"district": district, "school": school, "leaders": leaders, "form": form},
     )
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 # --- end separation of duties ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from carecore.access import Perm, own_classroom_ids
-from carecore.queries import first_or_404
+from carecore.queries import first_or_404, key_or_none
 from schools.models import School
 from students.models import Enrolment, Student
 
@@ -108,17 +108,9 @@ def children_for_user(user) -> QuerySet[Student]:
     )
 
 
-def _valid_id(value) -> int | None:
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
-
-
 def child_for_user(user, student_id) -> Student:
     """One of the user's children (404 for any other student, and for staff)."""
-    pk = _valid_id(student_id)
+    pk = key_or_none(student_id)
     child = children_for_user(user).filter(pk=pk).first() if pk else None
     if child is None:
         raise Http404
