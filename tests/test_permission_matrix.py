@@ -917,6 +917,22 @@ def _line_account(world):
 
 # --- end notification channels ---
 
+# --- early warning (issue 22) ---
+# The school's list of flagged students: whoever holds VIEW_EARLY_WARNING (a homeroom teacher
+# their own classrooms'; the other homeroom teacher sees theirs); the school's other staff, and
+# network and district staff (their VIEW_SCHOOL reaches the school), 403. Network and district:
+# counts per school, never names, for their staff (everyone else does not find the place); the
+# weights and thresholds are the district administrator's.
+EXPECTED["earlywarning:school_list"] = only(
+    ["homeroom", "homeroom_other", "counsellor", "coordinator", "director"]
+)
+EXPECTED["earlywarning_district:district_counts"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+EXPECTED["earlywarning_district:settings"] = only(
+    ["district_admin"], denied=NOT_FOUND, overrides={"district_supervisor": FORBIDDEN}
+)
+EXPECTED["earlywarning_network:network_counts"] = only(SUPERVISORS, denied=NOT_FOUND)
+# --- end early warning ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
