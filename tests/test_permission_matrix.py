@@ -917,6 +917,52 @@ def _line_account(world):
 
 # --- end notification channels ---
 
+# --- district deadlines (districts/deadlines) ---
+# The district's deadlines: its staff read them and set them (MANAGE_DEADLINES: supervisor and
+# administrator); removing one a school has met is refused (POST, redirect). A school's
+# deadlines, their file and taking back a mark of done (POST, redirect): the director and the
+# coordinator (MEET_DEADLINES); the school's other staff and the supervisors 403.
+for _name in ("list", "create", "detail", "edit", "file"):
+    EXPECTED[f"deadlines:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+EXPECTED["deadlines:delete"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+    DISTRICT_STAFF, REDIRECT
+)
+for _name in ("list", "detail", "file"):
+    EXPECTED[f"school_deadlines:{_name}"] = only(["coordinator", "director"])
+EXPECTED["school_deadlines:undo"] = only(["coordinator", "director"]) | dict.fromkeys(
+    ["coordinator", "director"], REDIRECT
+)
+POST_ONLY |= {"deadlines:delete", "school_deadlines:undo"}
+del _name
+
+
+def _deadline(world):
+    """A report due next week from every school of district D1, marked done by school A's
+    coordinator with a file."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from districts.deadlines.models import Completion, Deadline
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        deadline = Deadline.objects.create(
+            district=world.a.district, kind="report", title="รายงานผลการดำเนินงาน",
+            opens_on=today, due_on=today + datetime.timedelta(days=7),
+        )  # fmt: skip
+        completion = Completion(
+            deadline=deadline, school=world.a.school, source="marked", done_on=today,
+            done_by=world.a.users["coordinator"], file_name="report.pdf",
+        )  # fmt: skip
+        completion.file.save("report.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return deadline
+
+
+# --- end district deadlines ---
+
 # --- early warning (issue 22) ---
 # The school's list of flagged students: whoever holds VIEW_EARLY_WARNING (a homeroom teacher
 # their own classrooms'; the other homeroom teacher sees theirs); the school's other staff, and
@@ -966,6 +1012,7 @@ def kwargs_for(world) -> dict:
         "file_id": _generated_file(world).pk,
         "notification_id": _notification(world).pk,
         "account_id": _line_account(world).pk,  # LINE's webhook (notification channels)
+        "deadline_id": _deadline(world).pk,  # district deadlines (see that block)
         "import_id": _student_import(world).pk,
         "screening_import_id": _screening_import(world).pk,
         "code": _form_link(world).code,
