@@ -1,22 +1,23 @@
 """Computing the early warning (docs/early-warning.md): facts out of the records, the model, and
 the results and weekly snapshots written back.
 
-- ``extract_facts_for_school(school, today)`` -> {student_id: Facts} for the students enrolled
-  at the school this academic year, in a fixed number of queries whatever the school's size
-  (``EXTRACT_QUERIES``): grouped aggregates and DISTINCT ON, never a query per student;
-- ``recompute_school(school, today)``: evaluates them with the district's params and upserts
-  every ``WarningResult`` and this week's ``WarningSnapshot`` in bulk; results of students no
-  longer enrolled there are removed;
-- ``recompute_district(district, today)``: every school of the district (the nightly job, and
-  after the district's settings change).
+- ``extract_facts(school_ids, period)`` -> {student_id: (school_id, Facts)} for the students
+  enrolled at those schools this academic year, in ``EXTRACT_QUERIES`` queries whatever the
+  number of schools and students: grouped aggregates and DISTINCT ON, never a query per
+  student or per school (``extract_facts_for_school``: one school's);
+- ``recompute_schools(schools, period, params)``: evaluates them and writes what changed, in
+  bulk, in one transaction: results (``WarningResult``, every row's ``computed_at`` touched)
+  and this week's snapshots (``WarningSnapshot``); results of students no longer enrolled
+  there are removed. ``recompute_school`` is one school, ``recompute_district`` every school of
+  a district in chunks of ``CHUNK`` schools (the nightly job, and after the settings change).
 
 The record windows: attendance counts the daily roll (period 0) on teaching days only; "the
 last 4 weeks" is the 28 calendar days ending today, "the last 8 weeks" 56. Grades, care groups
 and home visits count from the previous academic year on (older ones say little about now).
 Moves are other school records of the same child (national ID) created in the last 12 months.
 
-Callers run outside any request: the functions disable the scopes themselves (the school or
-district was chosen by the caller).
+Callers run outside any request: the functions disable the scopes themselves (the schools were
+chosen by the caller).
 """
 
 from __future__ import annotations
@@ -27,17 +28,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from attendance import rules as attendance_rules
-from attendance.models import LeaveKind, Mark, Status
-from attendance.selectors import holidays
-from behaviour.models import Incident, Kind
-from behaviour.selectors import with_conduct
-from earlywarning.model import VERSION, Facts, Params, evaluate
+from attendance.models import LeaveKind, Mark, SchoolHoliday, Status
+from behaviour.models import Correction, Incident, Kind
+from behaviour.selectors import conduct_score
+from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, VERSION, Facts, Params, evaluate
 from earlywarning.models import WarningResult, WarningSnapshot
 from earlywarning.selectors import district_params, week_of
 from schools.models import AcademicYear, School, Term
@@ -49,9 +48,13 @@ from visits.models import HomeVisit
 WINDOW_ABSENT = 28  # days: "in 4 weeks"
 WINDOW_DEDUCTIONS = 56  # days: "in 8 weeks"
 WINDOW_MOVES = 365  # days: "in 12 months"
-# The queries of ``extract_facts_for_school`` once the year and term are known: students (with
-# conduct, incidents and family), holidays, marks, term results, care groups, home visits, moves.
-EXTRACT_QUERIES = 7
+# The queries of ``extract_facts`` once the year and term are known: students with their family
+# record, incidents grouped, corrections grouped, days without school, marks grouped, term
+# results, the latest care groups, the latest home visits, moves.
+EXTRACT_QUERIES = 9
+# Schools per transaction in a district's run (25,000 students in 200 schools: four).
+CHUNK = 50
+BATCH = 2000  # rows per INSERT statement
 
 
 @dataclass(frozen=True)
@@ -80,38 +83,15 @@ def _missed() -> Q:
     )
 
 
-def _students(school: School, period: Period) -> list[dict]:
-    """The school's students enrolled this year, with their conduct this year, their incidents
-    of the last 8 weeks and their family record (one query)."""
-    year = period.academic_year
-    students = Student.objects.filter(school=school, enrolments__academic_year=year)
-    recent_incidents = (
-        Incident.objects.filter(
-            student_id=OuterRef("pk"),
-            kind=Kind.BAD,
-            cancelled_at__isnull=True,
-            date__gte=_days_ago(period.today, WINDOW_DEDUCTIONS),
-            date__lte=period.today,
-        )
-        .order_by()
-        .values("student_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _students(school_ids: list[int], year: AcademicYear) -> list[tuple]:
+    """The schools' students enrolled this year with their family record (one query)."""
     return list(
-        with_conduct(students, year)
-        .annotate(
-            deductions_8w=Coalesce(
-                Subquery(recent_incidents, output_field=IntegerField()), Value(0)
-            )
-        )
-        .values(
+        Student.objects.filter(school_id__in=school_ids, enrolments__academic_year=year)
+        .order_by()
+        .values_list(
             "pk",
+            "school_id",
             "national_id",
-            "score",
-            "bad_count",
-            "good_count",
-            "deductions_8w",
             "record_family__lives_with",
             "record_family__income_per_month",
             "record_family__household_size",
@@ -120,38 +100,87 @@ def _students(school: School, period: Period) -> list[dict]:
     )
 
 
-def _attendance(school: School, period: Period) -> tuple[dict[int, tuple[int, int]], int]:
-    """({student_id: (absent days in 4 weeks, class days missed this term)}, the term's teaching
-    days so far): two queries (the holidays, the marks grouped by student)."""
+def _conduct(school_ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
+    """{student_id: (conduct score this year, incidents taking points off in 8 weeks)} for the
+    students with an incident this year (two queries: incidents and corrections grouped; the
+    score by behaviour's rule, ``behaviour.selectors.conduct_score``)."""
+    year = period.academic_year
+    recent = Q(kind=Kind.BAD, date__gte=_days_ago(period.today, WINDOW_DEDUCTIONS))
+    incidents = (
+        Incident.objects.filter(
+            school_id__in=school_ids, academic_year=year, cancelled_at__isnull=True
+        )
+        .order_by()
+        .values("student_id")
+        .annotate(
+            deducted=Sum("points", filter=Q(kind=Kind.BAD), default=0),
+            added=Sum("points", filter=Q(kind=Kind.GOOD), default=0),
+            recent=Count("pk", filter=recent & Q(date__lte=period.today)),
+        )
+        .values_list("student_id", "deducted", "added", "recent")
+    )
+    restored = dict(
+        Correction.objects.filter(school_id__in=school_ids, academic_year=year)
+        .order_by()
+        .values("student_id")
+        .annotate(points=Sum("points"))
+        .values_list("student_id", "points")
+    )
+    return {
+        sid: (conduct_score(deducted=bad, added=good, restored=restored.get(sid, 0)), n)
+        for sid, bad, good, n in incidents
+    }
+
+
+def _attendance(
+    school_ids: list[int], period: Period
+) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """({student_id: (absent days in 4 weeks, class days missed this term)}, {school_id: the
+    term's teaching days so far}): two queries (the days without school, the marks grouped by
+    student, on teaching days only)."""
     today, term = period.today, period.term
     start = _days_ago(today, WINDOW_ABSENT)
     first = min(start, term.start) if term else start
-    off = holidays(school, first, today)
-    so_far = attendance_rules.teaching_days(term.start, min(today, term.end), off) if term else []
+    off: dict[int, list] = defaultdict(list)
+    for school_id, *dates in SchoolHoliday.objects.filter(
+        school_id__in=school_ids, start__lte=today, end__gte=first
+    ).values_list("school_id", "start", "end"):
+        off[school_id].append(dates)
+    days = {
+        sid: len(
+            attendance_rules.teaching_days(
+                term.start, min(today, term.end), attendance_rules.expand_holidays(off[sid])
+            )
+        )
+        if term
+        else 0
+        for sid in school_ids
+    }
     in_term = Q(date__gte=term.start, date__lte=term.end) if term else Q(date__gt=today)
-    not_teaching = [
-        d
-        for d in (first + datetime.timedelta(days=i) for i in range((today - first).days + 1))
-        if d.weekday() >= 5 or d in off
-    ]
+    day_off = SchoolHoliday.objects.filter(
+        school_id=OuterRef("school_id"), start__lte=OuterRef("date"), end__gte=OuterRef("date")
+    )
     rows = (
-        Mark.objects.filter(school=school, period=0, date__gte=first, date__lte=today)
-        .exclude(date__in=not_teaching)
+        Mark.objects.filter(school_id__in=school_ids, period=0, date__gte=first, date__lte=today)
+        .filter(Q(status=Status.ABSENT) | Q(status=Status.LEAVE))
+        .exclude(date__week_day__in=[1, 7])  # Sunday, Saturday
+        .exclude(Exists(day_off))
+        .order_by()
         .values("student_id")
         .annotate(
             absent=Count("pk", filter=Q(status=Status.ABSENT, date__gte=start)),
             missed=Count("pk", filter=_missed() & in_term),
         )
-        .filter(Q(absent__gt=0) | Q(missed__gt=0))
         .values_list("student_id", "absent", "missed")
     )
-    return {sid: (absent, missed) for sid, absent, missed in rows}, len(so_far)
+    return {sid: (absent, missed) for sid, absent, missed in rows}, days
 
 
-def _grades(school: School, since_year: int) -> dict[int, list[tuple]]:
-    """{student_id: [(gpa, failed + incomplete), ...]} newest first, from ``since_year`` on."""
+def _grades(school_ids: list[int], since_year: int) -> dict[int, list[tuple]]:
+    """{student_id: [(gpa, failed + incomplete), ...]} newest first (two at most), from
+    ``since_year`` on."""
     rows = (
-        TermResult.objects.filter(student__school=school, year__gte=since_year)
+        TermResult.objects.filter(student__school_id__in=school_ids, year__gte=since_year)
         .order_by("student_id", "-year", "-term")
         .values_list("student_id", "gpa", "failed_subjects", "incomplete_subjects")
     )
@@ -168,15 +197,17 @@ def _latest(qs, field: str, order: str) -> dict:
     return dict(latest.values_list("student_id", field))
 
 
-def _moves(school: School, today: datetime.date) -> dict[str, int]:
-    """{national_id: changes of school in the last 12 months} of the school's children: their
+def _moves(school_ids: list[int], today: datetime.date) -> dict[str, int]:
+    """{national_id: changes of school in the last 12 months} of the schools' children: their
     school records (the same national ID, any school) created in the window, each child's
-    first record left out (one query: a child who moved in the window has a record here
-    created in it)."""
+    first record left out (one query: a child who moved in the window has a record at one of
+    these schools created in it)."""
     cutoff = timezone.make_aware(
         datetime.datetime.combine(_days_ago(today, WINDOW_MOVES), datetime.time.min)
     )
-    recent = Student.objects.filter(school=school, created__gte=cutoff).values("national_id")
+    recent = Student.objects.filter(school_id__in=school_ids, created__gte=cutoff).values(
+        "national_id"
+    )
     records = defaultdict(list)
     for nid, created in (
         Student.objects.filter(national_id__in=recent)
@@ -193,61 +224,77 @@ def _moves(school: School, today: datetime.date) -> dict[str, int]:
     return moves
 
 
-def extract_facts_for_school(
-    school: School, today: datetime.date | None = None, *, period: Period | None = None
-) -> dict[int, Facts]:
-    """{student_id: Facts} for the students enrolled at ``school`` this academic year, in
-    ``EXTRACT_QUERIES`` queries (plus the year and term when ``period`` is not given)."""
-    period = period or Period.of(today)
-    if period.academic_year is None:
+def extract_facts(school_ids: list[int], period: Period) -> dict[int, tuple[int, Facts]]:
+    """{student_id: (school_id, Facts)} for the students enrolled at ``school_ids`` this
+    academic year, in ``EXTRACT_QUERIES`` queries."""
+    year = period.academic_year
+    if year is None or not school_ids:
         return {}
+    school_ids = list(school_ids)
+    since = year.year - 1
     with scopes_disabled():
-        students = _students(school, period)
-        attendance, days = _attendance(school, period)
-        since = period.academic_year.year - 1
-        grades = _grades(school, since)
+        students = _students(school_ids, year)
+        conduct = _conduct(school_ids, period)
+        attendance, days = _attendance(school_ids, period)
+        grades = _grades(school_ids, since)
         care = _latest(
-            CareGroup.objects.filter(school=school, term__academic_year__year__gte=since),
+            CareGroup.objects.filter(
+                school_id__in=school_ids, term__academic_year__year__gte=since
+            ),
             "level",
             "-term__start",
         )
         visits = _latest(
             HomeVisit.objects.filter(
-                school=school,
+                school_id__in=school_ids,
                 status=HomeVisit.Status.DONE,
                 academic_year__year__gte=since,
             ),
             "problems",
             "-date",
         )
-        moves = _moves(school, period.today)
+        moves = _moves(school_ids, period.today)
 
-    rate_known = days >= attendance_rules.MIN_DAYS_FOR_RATE
     facts = {}
-    for s in students:
-        sid = s["pk"]
+    none_yet = [(None, 0), (None, 0)]
+    for sid, school_id, nid, lives_with, income, household, welfare in students:
         absent, missed = attendance.get(sid, (0, 0))
-        (gpa_now, failed_now), (gpa_before, _failed) = (grades.get(sid, []) + [(None, 0)] * 2)[:2]
-        family = FamilyRecord(
-            income_per_month=s["record_family__income_per_month"],
-            household_size=s["record_family__household_size"],
-        )
-        facts[sid] = Facts(
-            absent_days_4w=absent,
-            attendance_rate=(days - missed) / days if rate_known else None,
-            conduct_score=s["score"] if s["bad_count"] or s["good_count"] else None,
-            deductions_8w=s["deductions_8w"],
-            gpa_now=gpa_now,
-            gpa_before=gpa_before,
-            failed_now=failed_now,
-            care_level=care.get(sid, ""),
-            lives_with=s["record_family__lives_with"] or "",
-            income_per_person=family.income_per_person,
-            welfare_card=s["record_family__welfare_card"],
-            visit_problems=tuple(visits.get(sid) or ()),
-            moves_12m=moves.get(s["national_id"], 0),
+        (gpa_now, failed_now), (gpa_before, _failed) = (grades.get(sid, []) + none_yet)[:2]
+        score, recent = conduct.get(sid, (None, 0))
+        school_days = days[school_id]
+        family = FamilyRecord(income_per_month=income, household_size=household)
+        facts[sid] = (
+            school_id,
+            Facts(
+                absent_days_4w=absent,
+                attendance_rate=(
+                    (school_days - missed) / school_days
+                    if school_days >= attendance_rules.MIN_DAYS_FOR_RATE
+                    else None
+                ),
+                conduct_score=score,
+                deductions_8w=recent,
+                gpa_now=gpa_now,
+                gpa_before=gpa_before,
+                failed_now=failed_now,
+                care_level=care.get(sid, ""),
+                lives_with=lives_with or "",
+                income_per_person=family.income_per_person,
+                welfare_card=welfare,
+                visit_problems=tuple(visits.get(sid) or ()),
+                moves_12m=moves.get(nid, 0),
+            ),
         )
     return facts
+
+
+def extract_facts_for_school(
+    school: School, today: datetime.date | None = None, *, period: Period | None = None
+) -> dict[int, Facts]:
+    """{student_id: Facts} for the students enrolled at ``school`` this academic year, in
+    ``EXTRACT_QUERIES`` queries (plus the year and term when ``period`` is not given)."""
+    period = period or Period.of(today)
+    return {sid: facts for sid, (_school, facts) in extract_facts([school.pk], period).items()}
 
 
 @dataclass
@@ -256,6 +303,7 @@ class Run:
     students: int = 0
     watch: int = 0
     high: int = 0
+    written: int = 0  # results inserted or changed
     seconds: float = 0.0
 
     def add(self, other: Run) -> None:
@@ -263,6 +311,102 @@ class Run:
         self.students += other.students
         self.watch += other.watch
         self.high += other.high
+        self.written += other.written
+
+
+def recompute_schools(school_ids: list[int], period: Period, params: tuple[Params, int]) -> Run:
+    """Evaluate every student of ``school_ids`` with ``params`` (the district's params and
+    revision) and write, in one transaction: the results that are new or changed (every
+    result's ``computed_at`` set), the removal of results of students no longer enrolled, and
+    this week's snapshots that are new or changed. Rows that did not change are not rewritten:
+    a night's run writes little beyond the timestamp."""
+    params, revision = params
+    school_ids = list(school_ids)
+    facts = extract_facts(school_ids, period)
+    run = Run(schools=len(school_ids), students=len(facts))
+    week = week_of(period.today)
+    now = timezone.now()
+    with scopes_disabled(), transaction.atomic():
+        stored = {
+            sid: [school_id, level, score, reasons, version, stored_revision]
+            for sid, school_id, level, score, reasons, version, stored_revision in (
+                WarningResult.objects.filter(school_id__in=school_ids)
+                .order_by()
+                .values_list(
+                    "student_id",
+                    "school_id",
+                    "level",
+                    "score",
+                    "reasons",
+                    "version",
+                    "settings_revision",
+                )
+            )
+        }
+        this_week = {
+            sid: [school_id, level, score]
+            for sid, school_id, level, score in WarningSnapshot.objects.filter(
+                school_id__in=school_ids, week=week
+            ).values_list("student_id", "school_id", "level", "score")
+        }
+        results, snapshots = [], []
+        for sid, (school_id, student_facts) in facts.items():
+            result = evaluate(student_facts, params)
+            run.watch += result.level == LEVEL_WATCH
+            run.high += result.level == LEVEL_HIGH
+            reasons = [r.as_dict() for r in result.reasons]
+            row = [school_id, result.level, result.score, reasons, VERSION, revision]
+            if stored.get(sid) != row:
+                results.append(
+                    WarningResult(
+                        student_id=sid,
+                        school_id=school_id,
+                        level=result.level,
+                        score=result.score,
+                        reasons=reasons,
+                        version=VERSION,
+                        settings_revision=revision,
+                        computed_at=now,
+                    )
+                )
+            if this_week.get(sid) != [school_id, result.level, result.score]:
+                snapshots.append(
+                    WarningSnapshot(
+                        student_id=sid,
+                        school_id=school_id,
+                        week=week,
+                        level=result.level,
+                        score=result.score,
+                    )
+                )
+        gone = [sid for sid in stored if sid not in facts]
+        if gone:
+            WarningResult.objects.filter(student_id__in=gone).delete()
+        WarningResult.objects.filter(school_id__in=school_ids).update(computed_at=now)
+        WarningResult.objects.bulk_create(
+            results,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["student"],
+            update_fields=[
+                "school",
+                "level",
+                "score",
+                "reasons",
+                "version",
+                "settings_revision",
+                "computed_at",
+            ],
+        )
+        WarningSnapshot.objects.bulk_create(
+            snapshots,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["student", "week"],
+            update_fields=["school", "level", "score"],
+        )
+    run.written = len(results)
+    return run
 
 
 def recompute_school(
@@ -272,81 +416,27 @@ def recompute_school(
     period: Period | None = None,
     params: tuple[Params, int] | None = None,
 ) -> Run:
-    """Evaluate every student of ``school`` and write the results and this week's snapshots
-    in bulk (one transaction). ``params``: the district's (params, revision), looked up when
-    not given."""
+    """One school; ``params``: the district's (params, revision), looked up when not given."""
     started = time.perf_counter()
     period = period or Period.of(today)
     with scopes_disabled():
-        params, revision = params or district_params(school.district_id)
-        facts = extract_facts_for_school(school, period=period)
-        now = timezone.now()
-        week = week_of(period.today)
-        results, snapshots = [], []
-        run = Run(schools=1, students=len(facts))
-        for sid, student_facts in facts.items():
-            result = evaluate(student_facts, params)
-            run.watch += result.level == "watch"
-            run.high += result.level == "high"
-            reasons = [r.as_dict() for r in result.reasons]
-            results.append(
-                WarningResult(
-                    student_id=sid,
-                    school_id=school.pk,
-                    level=result.level,
-                    score=result.score,
-                    reasons=reasons,
-                    version=VERSION,
-                    settings_revision=revision,
-                    computed_at=now,
-                )
-            )
-            snapshots.append(
-                WarningSnapshot(
-                    student_id=sid,
-                    school_id=school.pk,
-                    week=week,
-                    level=result.level,
-                    score=result.score,
-                )
-            )
-        with transaction.atomic():
-            WarningResult.objects.filter(school=school).exclude(student_id__in=list(facts)).delete()
-            WarningResult.objects.bulk_create(
-                results,
-                batch_size=2000,
-                update_conflicts=True,
-                unique_fields=["student"],
-                update_fields=[
-                    "school",
-                    "level",
-                    "score",
-                    "reasons",
-                    "version",
-                    "settings_revision",
-                    "computed_at",
-                ],
-            )
-            WarningSnapshot.objects.bulk_create(
-                snapshots,
-                batch_size=2000,
-                update_conflicts=True,
-                unique_fields=["student", "week"],
-                update_fields=["school", "level", "score"],
-            )
+        run = recompute_schools([school.pk], period, params or district_params(school.district_id))
     run.seconds = time.perf_counter() - started
     return run
 
 
 def recompute_district(district, today: datetime.date | None = None) -> Run:
-    """Every school of ``district`` (a District or its id; its params and the day's year and
-    term looked up once)."""
+    """Every school of ``district`` (a District or its id), ``CHUNK`` schools at a time; its
+    params and the day's year and term looked up once."""
     started = time.perf_counter()
     period = Period.of(today)
     run = Run()
     with scopes_disabled():
         params = district_params(district)
-        for school in School.objects.filter(district=district).order_by("pk"):
-            run.add(recompute_school(school, period=period, params=params))
+        ids = list(
+            School.objects.filter(district=district).order_by("pk").values_list("pk", flat=True)
+        )
+        for i in range(0, len(ids), CHUNK):
+            run.add(recompute_schools(ids[i : i + CHUNK], period, params))
     run.seconds = time.perf_counter() - started
     return run

@@ -20,6 +20,7 @@ from earlywarning import tasks
 from earlywarning.compute import (
     EXTRACT_QUERIES,
     Period,
+    extract_facts,
     extract_facts_for_school,
     recompute_district,
     recompute_school,
@@ -191,7 +192,13 @@ def test_the_documented_student_from_the_records(world, term1, today):
 
 def test_results_and_snapshots_are_upserted(world, term1, today):
     build_records(world, term1, today)
-    recompute_school(world.a.school, today)
+    assert recompute_school(world.a.school, today).written == 2
+    with scopes_disabled():
+        before = WarningResult.objects.get(student=world.a.student).computed_at
+    # Nothing changed: no result rewritten, only the time they were computed.
+    assert recompute_school(world.a.school, today).written == 0
+    with scopes_disabled():
+        assert WarningResult.objects.get(student=world.a.student).computed_at > before
     recompute_school(world.a.school, today + ONE_DAY)  # same week: the snapshot is updated
     next_week = today + datetime.timedelta(days=7)
     recompute_school(world.a.school, next_week)
@@ -276,6 +283,27 @@ def test_the_queries_do_not_grow_with_the_school(world, term1, today):
     assert _queries(lambda: recompute_school(world.a.school, period=period)) == small_recompute
     with scopes_disabled():
         assert WarningResult.objects.filter(school=world.a.school).count() == 42
+
+
+def test_many_schools_are_extracted_in_the_same_queries(world, term1, today):
+    build_records(world, term1, today)
+    period = Period.of(today)
+    both = [world.a.school.pk, world.b.school.pk]
+    assert _queries(lambda: extract_facts(both, period)) == EXTRACT_QUERIES
+    facts = extract_facts(both, period)
+    with scopes_disabled():
+        moved = Student.objects.get(school=world.b.school, student_code="00990").pk
+    assert {sid: school for sid, (school, _facts) in facts.items()} == {
+        world.a.student.pk: world.a.school.pk,
+        world.a.other_student.pk: world.a.school.pk,
+        world.b.student.pk: world.b.school.pk,
+        world.b.other_student.pk: world.b.school.pk,
+        moved: world.b.school.pk,
+    }
+    assert (
+        facts[world.a.student.pk][1]
+        == extract_facts_for_school(world.a.school, today)[world.a.student.pk]
+    )
 
 
 def test_a_district_recompute_stays_in_the_district(world, term1, today):
