@@ -23,6 +23,7 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from carecore.model_fields import (
@@ -50,7 +51,7 @@ class State(models.TextChoices):
     """A school's state for one deadline, as its pages and the district's show it."""
 
     UPCOMING = "upcoming", _("Not open yet")
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("deadline", "Due")
     LATE = "late", _("Late")
     DONE = "done", _("Done")
     DONE_LATE = "done_late", _("Done late")
