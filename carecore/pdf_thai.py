@@ -55,6 +55,8 @@ THAI_COMPOUNDS = (
     "สมาธิสั้น",
     "ใกล้ชิด",
     "เหมาะสม",
+    "ผู้ประสานงาน",
+    "ออกกลางคัน",
 )
 
 _SKIPPED = ("head", "title", "style", "script", "svg", "textarea")
