@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from earlywarning.model import PARAMS, params_errors
 
-# The model's groups, in its order (docs/early-warning.md).
+# The model's groups, in its order (docs/early-warning.md), each threshold beside its weight.
 SECTIONS = (
     (_("Attendance"), ("absent_days", "absent_weight", "rate_below", "rate_weight")),
     (_("Behaviour"), ("conduct_below", "conduct_weight", "deductions", "deductions_weight")),
@@ -23,9 +23,9 @@ SECTIONS = (
     (
         _("Family and life"),
         (
-            "not_with_parent_weight",
             "income_below",
             "poverty_weight",
+            "not_with_parent_weight",
             "visit_weight",
             "moves",
             "moves_weight",
@@ -85,6 +85,16 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, spec in PARAMS.items():
             self.fields[name] = _field(spec)
+
+    @classmethod
+    def initial_for(cls, params: dict, revision: int) -> dict:
+        """The district's values as the boxes show them (0.80, not 0.8)."""
+        shown = {
+            name: value if PARAMS[name].is_int else Decimal(f"{value:.2f}")
+            for name, value in params.items()
+            if name in PARAMS
+        }
+        return {**shown, "revision": revision}
 
     def params(self) -> dict:
         """The values as the model stores them (whole numbers, and floats for the rest)."""

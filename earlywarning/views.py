@@ -161,7 +161,9 @@ def district_settings(request):
     """The weights and thresholds, each within its bounds; saving recomputes the district."""
     district = request.district
     params, revision = selectors.district_params(district)
-    form = SettingsForm(request.POST or None, initial={**params.as_dict(), "revision": revision})
+    form = SettingsForm(
+        request.POST or None, initial=SettingsForm.initial_for(params.as_dict(), revision)
+    )
 
     def stale(current):
         messages.warning(
