@@ -154,6 +154,11 @@ class Perm:
     # whole district reads the published ones (VIEW_SCHOOL, VIEW_AGGREGATES, VIEW_DISTRICT).
     SUBMIT_PRACTICES = "submit_practices"
     REVIEW_PRACTICES = "review_practices"
+    # Supervision (docs/district-work.md): district staff configure the supervision form, plan
+    # rounds and record visits; a school's director and coordinator read the visits sent to the
+    # school and answer each recommendation with the school's actions.
+    SUPERVISE = "supervise"
+    ANSWER_SUPERVISION = "answer_supervision"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -262,6 +267,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MEET_DEADLINES,
             Perm.MANAGE_SURVEYS,
             Perm.SUBMIT_PRACTICES,
+            Perm.ANSWER_SUPERVISION,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -282,6 +288,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MEET_DEADLINES,
             Perm.MANAGE_SURVEYS,
             Perm.SUBMIT_PRACTICES,
+            Perm.ANSWER_SUPERVISION,
         }
     )
     | WHOLE_CASE,
@@ -298,6 +305,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_DEADLINES,
             Perm.MANAGE_SURVEYS,
             Perm.REVIEW_PRACTICES,
+            Perm.SUPERVISE,
         }
     ),
     Role.DISTRICT_ADMIN: frozenset(
@@ -318,6 +326,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_DEADLINES,
             Perm.MANAGE_SURVEYS,
             Perm.REVIEW_PRACTICES,
+            Perm.SUPERVISE,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
