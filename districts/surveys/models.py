@@ -41,11 +41,11 @@ def token_new() -> str:
 
 
 class Audience(models.TextChoices):
-    PARENTS = "parents", _("Parents")
-    STUDENTS = "students", _("Students")
-    TEACHERS = "teachers", _("Teachers")
-    COMMUNITY = "community", _("Community and partners")
-    OTHER = "other", _("Others")
+    PARENTS = "parents", pgettext_lazy("audience", "Parents")
+    STUDENTS = "students", pgettext_lazy("audience", "Students")
+    TEACHERS = "teachers", pgettext_lazy("audience", "Teachers")
+    COMMUNITY = "community", pgettext_lazy("audience", "Community and partners")
+    OTHER = "other", pgettext_lazy("audience", "Others")
 
 
 class Survey(models.Model):
@@ -56,7 +56,7 @@ class Survey(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for answers")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed to answers")
 
     district = district_field("surveys")
     # The school's own survey; empty: the district office's.
