@@ -979,6 +979,57 @@ EXPECTED["earlywarning_district:settings"] = only(
 EXPECTED["earlywarning_network:network_counts"] = only(SUPERVISORS, denied=NOT_FOUND)
 # --- end early warning ---
 
+# --- satisfaction surveys (districts/surveys) ---
+# The district office's surveys (/d/<district>/surveys/): its supervisor and administrator
+# (MANAGE_SURVEYS); school and network staff do not find the district's pages (404). A school's
+# (/s/<school>/surveys/): its director and coordinator, and the district's staff (their role
+# reaches the district's schools); the school's other staff 403. The matrix survey is district
+# A's, published, asking which school an answer is about: school A may not change it (404) but
+# reads its own answers to it (results and their files). Publishing, closing, deleting (refused:
+# it is published) and the files POST and redirect. Answering needs no account (PUBLIC).
+SURVEY_DISTRICT = ["district_supervisor", "district_admin"]
+SURVEY_SCHOOL = ["coordinator", "director", *SURVEY_DISTRICT]
+_SURVEY_POSTS = ("publish", "close", "delete", "results_pdf", "results_xlsx")
+_SURVEY_READ = ("results", "results_pdf", "results_xlsx")
+for _name in ("list", "create", "detail", "edit", "preview", "slips", "results", *_SURVEY_POSTS):
+    _posted = dict.fromkeys(SURVEY_DISTRICT, REDIRECT) if _name in _SURVEY_POSTS else {}
+    EXPECTED[f"surveys:survey_{_name}"] = only(SURVEY_DISTRICT, denied=NOT_FOUND) | _posted
+    if _name in ("list", "create") or _name in _SURVEY_READ:
+        _at_school = dict.fromkeys(SURVEY_SCHOOL, REDIRECT) if _posted else {}
+    else:
+        _at_school = dict.fromkeys(SURVEY_SCHOOL, NOT_FOUND)
+    EXPECTED[f"surveys_school:survey_{_name}"] = only(SURVEY_SCHOOL) | _at_school
+    if _posted:
+        POST_ONLY |= {f"surveys:survey_{_name}", f"surveys_school:survey_{_name}"}
+for _name in ("code_entry", "answer", "thanks"):
+    EXPECTED[f"surveys_public:{_name}"] = ANYONE
+    PUBLIC = PUBLIC | {f"surveys_public:{_name}"}
+del _name, _posted, _at_school
+
+
+def _survey(world) -> dict:
+    """District A's survey, open to anyone with its link, one rating question, and an answer
+    about school A."""
+    from districts.surveys import services
+    from districts.surveys.models import Section, Survey
+
+    survey = services.survey_create(
+        district=world.a.district, audience="parents", mode="open", from_starter=False
+    )
+    services.survey_update(
+        survey=survey,
+        data={"title": "ความพึงพอใจ", "ask_school": True},
+        sections=[services.SectionRow("ภาพรวม", Section.Kind.RATING, ["พึงพอใจโดยรวม"])],
+    )
+    survey = services.survey_publish(survey=survey)
+    question = survey.questions.get()
+    services.response_save(survey=survey, values={question.pk: 4}, texts={}, school=world.a.school)
+    assert survey.status == Survey.Status.OPEN
+    return {"survey_id": survey.pk, "token": survey.token}
+
+
+# --- end satisfaction surveys ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
@@ -1016,6 +1067,7 @@ def kwargs_for(world) -> dict:
         "import_id": _student_import(world).pk,
         "screening_import_id": _screening_import(world).pk,
         "code": _form_link(world).code,
+        **_survey(world),  # satisfaction surveys (see that block)
         "plan_id": _care_plan(world).pk,  # care plans (see the care plans block)
         "activity_id": _care_activity(world).pk,  # care activities (see that block)
         "referral_id": _referral(world).pk,  # referrals (see that block)
