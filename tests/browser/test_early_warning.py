@@ -141,3 +141,51 @@ def test_the_pages_at_desktop_size_and_the_district_sees_counts_only(
         )
         assert no_sideways_scroll(page)
         screenshot(page, f"early-warning-settings-refused-{size}")
+
+    # The network supervisor: the network's schools, figures only.
+    network = page_factory(width=390, height=844)
+    log_in(network, live_server.url, a.users["network"].username)
+    network.goto(f"{live_server.url}/n/{a.network.pk}/")
+    network.click("#network-early-warning")
+    network.wait_for_load_state()
+    assert network.locator("#warning-schools tr.warning-school").count() == 1
+    assert a.student.first_name not in network.content()
+    screenshot(network, "early-warning-network-phone")
+
+
+def test_no_serious_or_critical_axe_violation_on_the_early_warning_pages(
+    world, live_server, page_factory
+):
+    from tests.browser.test_accessibility import AXE, BLOCKING, axe_violations
+
+    assert AXE.exists(), "axe-core is not installed: run `make install` (npm ci)"
+    a = world.a
+    flagged_world(world)
+    s = f"/s/{a.school.code}"
+    pages = [
+        ("homeroom", f"{s}/classrooms/{a.classroom.pk}/"),
+        ("homeroom", f"{s}/students/{a.student.pk}/"),
+        ("coordinator", f"{s}/early-warning/"),
+        ("network", f"/n/{a.network.pk}/early-warning/"),
+        ("district_admin", f"/d/{a.district.code}/early-warning/"),
+        ("district_admin", f"/d/{a.district.code}/early-warning/settings/"),
+    ]
+    found = []
+    for width, height in ((390, 844), (1366, 900)):
+        tabs = {}
+        for key, path in pages:
+            if key not in tabs:
+                tabs[key] = page_factory(width=width, height=height)
+                log_in(tabs[key], live_server.url, a.users[key].username)
+            page = tabs[key]
+            assert page.goto(f"{live_server.url}{path}").status == 200, path
+            # The class list's reasons open, as a teacher would look at them.
+            for summary in page.locator(".warning-details summary").all():
+                if summary.is_visible():
+                    summary.click()
+            found += [
+                f"{path} ({width}px): {v['id']} [{v['impact']}] {v['help']}: {v['nodes'][:3]}"
+                for v in axe_violations(page)
+                if v["impact"] in BLOCKING
+            ]
+    assert found == [], "axe-core:\n" + "\n".join(found)
