@@ -3,7 +3,7 @@ the results and weekly snapshots written back.
 
 - ``extract_facts(school_ids, period)`` -> {student_id: (school_id, Facts)} for the students
   enrolled at those schools this academic year, in ``EXTRACT_QUERIES`` queries whatever the
-  number of schools and students: grouped aggregates and DISTINCT ON, never a query per
+  number of schools and students: grouped aggregates and window functions, never a query per
   student or per school (``extract_facts_for_school``: one school's);
 - ``recompute_schools(schools, period, params)``: evaluates them and writes what changed, in
   bulk, in one transaction: results (``WarningResult``, every row's ``computed_at`` touched)
@@ -28,7 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -192,9 +193,14 @@ def _grades(school_ids: list[int], since_year: int) -> dict[int, list[tuple]]:
 
 
 def _latest(qs, field: str, order: str) -> dict:
-    """{student_id: ``field`` of the student's latest row of ``qs``} (DISTINCT ON)."""
-    latest = qs.order_by("student_id", order, "-pk").distinct("student_id")
-    return dict(latest.values_list("student_id", field))
+    """{student_id: ``field`` of the student's latest row of ``qs`` by ``order``} (a window
+    function, so that SQLite, the demo's database, runs it too)."""
+    latest = qs.annotate(
+        nth=Window(
+            RowNumber(), partition_by=[F("student_id")], order_by=[F(order).desc(), F("pk").desc()]
+        )
+    ).filter(nth=1)
+    return dict(latest.order_by().values_list("student_id", field))
 
 
 def _moves(school_ids: list[int], today: datetime.date) -> dict[str, int]:
@@ -242,7 +248,7 @@ def extract_facts(school_ids: list[int], period: Period) -> dict[int, tuple[int,
                 school_id__in=school_ids, term__academic_year__year__gte=since
             ),
             "level",
-            "-term__start",
+            "term__start",
         )
         visits = _latest(
             HomeVisit.objects.filter(
@@ -251,7 +257,7 @@ def extract_facts(school_ids: list[int], period: Period) -> dict[int, tuple[int,
                 academic_year__year__gte=since,
             ),
             "problems",
-            "-date",
+            "date",
         )
         moves = _moves(school_ids, period.today)
 
