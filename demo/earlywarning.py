@@ -14,16 +14,17 @@ Monday), in the weeks before the report:
   row, so that no attendance flag is owed), then more after the report for a child who has
   left, one a week for a child at risk; the random absences of the rolls are taken away;
 - three incidents taking points off (late twice, and work not handed in, or skipping class when
-  the case names behaviour), on days the child came;
-- the family record as the case tells it: living with the grandparents while the parents work
-  away (a "family" cause), 1,200 baht a person a month with the welfare card ("poverty").
+  the case names behaviour), on days the child came.
+
+The family record, the care group and the home visit stay as the demo drew them (the home
+visits agree with the record): the signs added are the attendance, behaviour and course ones.
 
 Then the early warning is computed (``earlywarning.compute``) for each Monday of the term so far,
 oldest first (at most 12 weeks: the trend the student's page draws), at the schools of those
 cases (the nightly job fills the other schools' weeks from now on; every school's past weeks
 would make seed_demo slower by seconds), and for today at every school of the district: the
-past weeks' snapshots, and today's results and snapshot. Grades and family records go through
-the services a teacher's save does (a revision each); marks and incidents are written in bulk.
+past weeks' snapshots, and today's results and snapshot. Grades go through the service a
+teacher's save does (a revision each); marks and incidents are written in bulk.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from earlywarning.model import Params
 from earlywarning.selectors import week_of
 from schools.models import HomeroomAssignment, Term
 from students.models import Enrolment, TermResult
-from students.record.services import record_section_update, term_result_save
+from students.record.services import term_result_save
 
 WEEK = datetime.timedelta(days=7)
 TREND_WEEKS = 12
@@ -49,16 +50,6 @@ GPA_FALL = Decimal("0.70")
 USUAL_GPA = Decimal("2.70")  # the term before, when the record has none
 SUBJECT_FAILED = "คณิตศาสตร์"
 LATE, NO_WORK, SKIPPED = "มาสาย", "ไม่ส่งงานหรือไม่เข้าร่วมกิจกรรม", "หนีเรียนหรือออกนอกบริเวณโรงเรียน"
-GRANDPARENTS = [
-    {"relation": "ยาย", "age": 66, "occupation": "ทำนา"},
-    {"relation": "ตา", "age": 70, "occupation": "ทำนา"},
-    {"relation": "พี่น้อง", "age": 7, "occupation": "นักเรียน"},
-]
-PARENTS = [
-    {"relation": "แม่", "age": 38, "occupation": "รับจ้างทั่วไป"},
-    {"relation": "พ่อ", "age": 41, "occupation": "รับจ้างทั่วไป"},
-    {"relation": "พี่น้อง", "age": 6, "occupation": "นักเรียน"},
-]
 
 
 @dataclass
@@ -175,23 +166,6 @@ def _grades(student, term: Term, teacher) -> None:
     )
 
 
-def _family(case, teacher) -> None:
-    family, poor = "family" in case.causes, "poverty" in case.causes
-    if not (family or poor):
-        return
-    members = GRANDPARENTS if family else PARENTS
-    data = {
-        "lives_with": "grandparents" if family else "both_parents",
-        "parents_status": "working_away" if family else "together",
-        "working_away_place": "กรุงเทพมหานคร" if family else "",
-        "household_members": members,
-        "household_size": len(members) + 1,
-        "income_per_month": 4800 if poor else 14000,
-        "welfare_card": poor,
-    }
-    record_section_update(student=case.student, section="family", data=data, user=teacher)
-
-
 def seed_early_warning(*, district, academic_year, today: datetime.date) -> EarlyWarningResult:
     """Run inside scopes_disabled, after the rolls, the incidents and the dropout cases."""
     result = EarlyWarningResult()
@@ -237,7 +211,6 @@ def seed_early_warning(*, district, academic_year, today: datetime.date) -> Earl
         late = _incidents(case, enrolment, term, days, absent, anchor, teacher)
         _marks(case, absent, late)
         _grades(case.student, term, teacher)
-        _family(case, teacher)
         result.students.append(case.student_id)
         if case.student.school not in schools:
             schools.append(case.student.school)
