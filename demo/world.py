@@ -25,11 +25,9 @@ from dashboards.rollups import refresh
 from demo import names
 from demo.care import seed_care
 from demo.conduct import seed_conduct
-from demo.deadlines import seed_deadlines
 from demo.dropouts import seed_dropouts
 from demo.earlywarning import seed_early_warning
 from demo.family import pick_family, seed_family
-from demo.practices import seed_practices
 from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
 from demo.rolls import seed_rolls
@@ -394,21 +392,9 @@ def demo_build(
             agencies=seed_agencies(district, today=today),
             today=today,
         )
-        # Issue 21: the district's good-practice library (demo/practices.py).
-        seed_practices(district=district, schools=school_objs, today=today)
         # Dropout cases: fifteen in every step (demo/dropouts.py).
         seed_dropouts(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
-        )
-        # Issue 21: the district's calendar of deadlines and how the schools meet them
-        # (demo/deadlines.py).
-        seed_deadlines(
-            district=district,
-            networks=networks,
-            schools=school_objs,
-            academic_year=academic_year,
-            rng=random.Random(seed + 90),
-            today=today,
         )
         # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
         # demo/conduct.py, demo/family.py).
