@@ -101,10 +101,11 @@ def _int(value) -> int | None:
 
 
 # --- district and network: figures only --------------------------------------------------------
-def _counts_page(request, place, schools, *, template_context: dict):
-    """Each school's students on watch and at high risk (one query for the schools, one for
-    the counts, whatever their number), and the totals. Figures only: no student is read."""
-    schools = list(schools.select_related("network").order_by(thai_order("name")))
+def _counts_page(request, place, **context):
+    """Each school of ``place`` (a district or a network) with its students on watch and at
+    high risk (one query for the schools, one for the counts, whatever their number), and the
+    totals. Figures only: no student is read."""
+    schools = list(place.schools.select_related("network").order_by(thai_order("name")))
     counts = selectors.school_counts(school_ids=[s.pk for s in schools])
     rows = [
         {
@@ -120,37 +121,23 @@ def _counts_page(request, place, schools, *, template_context: dict):
     return render(
         request,
         "earlywarning/place_counts.html",
-        {"place": place, "rows": rows, "total": total, "version": VERSION, **template_context},
+        {"place": place, "rows": rows, "total": total, "version": VERSION, **context},
     )
 
 
 @district_pages("", name="district_counts")
 @district_view(Perm.VIEW_AGGREGATES)
 def district_counts(request):
-    district = request.district
-    return _counts_page(
-        request,
-        district,
-        district.schools.all(),
-        template_context={
-            "district": district,
-            "can_tune": Perm.MANAGE_EARLY_WARNING in request.districtperms,
-        },
-    )
+    can_tune = Perm.MANAGE_EARLY_WARNING in request.districtperms
+    return _counts_page(request, request.district, district=request.district, can_tune=can_tune)
 
 
 @network_pages("", name="network_counts")
 @network_view(Perm.VIEW_AGGREGATES)
 def network_counts(request):
-    network = request.network
+    can_view_district = Perm.VIEW_DISTRICT in request.networkperms
     return _counts_page(
-        request,
-        network,
-        network.schools.all(),
-        template_context={
-            "network": network,
-            "can_view_district": Perm.VIEW_DISTRICT in request.networkperms,
-        },
+        request, request.network, network=request.network, can_view_district=can_view_district
     )
 
 
