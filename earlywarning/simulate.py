@@ -369,15 +369,23 @@ def measure(evaluated: Evaluated, name: str, flagged) -> Row:
     )
 
 
-def rows(evaluated: Evaluated, watch: int | None = None, high: int | None = None) -> list[Row]:
-    """The table's rows at the thresholds (the params' by default)."""
-    watch = evaluated.params.watch_score if watch is None else watch
-    high = evaluated.params.high_score if high is None else high
+def _high(watch: int, high: int):
+    return lambda code: level_of(code, watch, high) == LEVEL_HIGH
+
+
+def _watch_or_high(watch: int, high: int):
+    return lambda code: level_of(code, watch, high) != LEVEL_NONE
+
+
+def rows(evaluated: Evaluated) -> list[Row]:
+    """The table's rows at the params' thresholds, with attendance alone and every student
+    (chance) to compare."""
+    watch, high = evaluated.params.watch_score, evaluated.params.high_score
     return [
-        measure(evaluated, "high", lambda c: level_of(c, watch, high) == LEVEL_HIGH),
-        measure(evaluated, "watch or high", lambda c: level_of(c, watch, high) != LEVEL_NONE),
-        measure(evaluated, "absent days alone", lambda c: bool(c & _ABSENT_BIT)),
-        measure(evaluated, "every student", lambda c: True),
+        measure(evaluated, "high", _high(watch, high)),
+        measure(evaluated, "watch or high", _watch_or_high(watch, high)),
+        measure(evaluated, "absent days alone", lambda code: bool(code & _ABSENT_BIT)),
+        measure(evaluated, "every student", lambda code: True),
     ]
 
 
@@ -415,24 +423,42 @@ def table(evaluated: Evaluated) -> str:
             f"{_precise(row.precision):>9} {_percent(row.recall):>6} "
             f"{_number(row.lead_median) + ' wk':>13} {_percent(row.lead_share):>12}"
         )
+    watch = [
+        code
+        for codes in evaluated.codes
+        for code in codes
+        if level_of(code, p.watch_score, p.high_score) == LEVEL_WATCH
+    ]
+    family_only = sum(not code & _ABC_BIT for code in watch) / len(watch) if watch else None
+    lines += [
+        "",
+        f"Of the weekly 'watch' flags, {_percent(family_only)} have no attendance, behaviour "
+        "or course signal (screening and family facts alone).",
+    ]
     return "\n".join(lines)
 
 
-def sweep_table(evaluated: Evaluated, watch_scores=range(2, 7), high_scores=range(4, 11)) -> str:
-    """The figures of other thresholds (within the params' bounds), to choose them by."""
-    lines = [
-        f"{'watch':>5} {'high':>4}  {'high: per 40/wk':>15} {'precision':>9} {'recall':>6}  "
-        f"{'watch+high: per 40/wk':>21} {'precision':>9} {'recall':>6}"
-    ]
+def sweep_table(evaluated: Evaluated, high_scores=range(4, 10), watch_scores=range(2, 7)) -> str:
+    """The figures of other thresholds (within the params' bounds), to choose them by: "high"
+    does not depend on the watch score, nor "watch or high" on the high score (a score at the
+    high mark without an A, B or C signal is "watch")."""
+    header = f"{'per 40 a week':>13} {'precision':>9} {'recall':>6} {'lead (median)':>13}"
+
+    def line(start: str, row: Row) -> str:
+        return (
+            f"{start} {_number(row.per_class_week):>13} {_precise(row.precision):>9} "
+            f"{_percent(row.recall):>6} {_number(row.lead_median) + ' wk':>13}"
+        )
+
+    p = evaluated.params
+    lines = [f"{'high from score':<18} {header}"]
+    for high in high_scores:
+        row = measure(evaluated, "high", _high(min(p.watch_score, high - 1), high))
+        mark = " (default)" if high == p.high_score else ""
+        lines.append(line(f"{f'{high}{mark}':<18}", row))
+    lines += ["", f"{'watch from score':<18} {header}"]
     for watch in watch_scores:
-        for high in high_scores:
-            if high <= watch:
-                continue
-            high_row, any_row, *_others = rows(evaluated, watch, high)
-            lines.append(
-                f"{watch:>5} {high:>4}  {_number(high_row.per_class_week):>15} "
-                f"{_precise(high_row.precision):>9} {_percent(high_row.recall):>6}  "
-                f"{_number(any_row.per_class_week):>21} {_precise(any_row.precision):>9} "
-                f"{_percent(any_row.recall):>6}"
-            )
+        row = measure(evaluated, "watch", _watch_or_high(watch, max(p.high_score, watch + 1)))
+        mark = " (default)" if watch == p.watch_score else ""
+        lines.append(line(f"{f'{watch}{mark}':<18}", row))
     return "\n".join(lines)
