@@ -25,6 +25,7 @@ from dashboards.rollups import refresh
 from demo import names
 from demo.care import seed_care
 from demo.conduct import seed_conduct
+from demo.deadlines import seed_deadlines
 from demo.dropouts import seed_dropouts
 from demo.earlywarning import seed_early_warning
 from demo.family import pick_family, seed_family
@@ -395,6 +396,16 @@ def demo_build(
         # Dropout cases: fifteen in every step (demo/dropouts.py).
         seed_dropouts(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
+        )
+        # Issue 21: the district's calendar of deadlines and how the schools meet them
+        # (demo/deadlines.py).
+        seed_deadlines(
+            district=district,
+            networks=networks,
+            schools=school_objs,
+            academic_year=academic_year,
+            rng=random.Random(seed + 90),
+            today=today,
         )
         # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
         # demo/conduct.py, demo/family.py).
