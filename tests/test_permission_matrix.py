@@ -885,6 +885,65 @@ def _portal_content(world) -> dict:
 
 # --- end portal content ---
 
+# --- good practices (districts/practices) ---
+# The library: everyone of the district reads the published practices (school staff from their
+# school, network and district staff from their places; nobody else finds the place). A
+# school's own practices and writing one: the school's staff (SUBMIT_PRACTICES), the
+# supervisors 403. The practice of the matrix is published: changing it (POST) sends the
+# school's staff back to it with a message; the district's review of it is over (redirect), and
+# an empty take-down form shows the practice again with the error (200).
+SCHOOL_STAFF = ["homeroom", "homeroom_other", "counsellor", "discipline", "nurse"]
+SCHOOL_STAFF += ["coordinator", "director"]
+for _name in ("library", "practice_detail", "practice_file"):
+    EXPECTED[f"practices:{_name}"] = EVERYONE
+    EXPECTED[f"practices_district:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+    EXPECTED[f"practices_network:{_name}"] = only(SUPERVISORS, denied=NOT_FOUND)
+for _name in ("school_practices", "practice_new"):
+    EXPECTED[f"practices:{_name}"] = only(SCHOOL_STAFF)
+for _name in ("practice_edit", "practice_file_add", "practice_submit", "practice_file_delete"):
+    EXPECTED[f"practices:{_name}"] = only(SCHOOL_STAFF) | dict.fromkeys(SCHOOL_STAFF, REDIRECT)
+EXPECTED["practices:practice_delete"] = EXPECTED["practices:practice_edit"]
+EXPECTED["practices_district:review_queue"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+EXPECTED["practices_district:practice_review"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | (
+    dict.fromkeys(DISTRICT_STAFF, REDIRECT)
+)
+EXPECTED["practices_district:practice_take_down"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+POST_ONLY |= {
+    "practices:practice_file_add",
+    "practices:practice_submit",
+    "practices:practice_file_delete",
+    "practices:practice_delete",
+    "practices_district:practice_review",
+    "practices_district:practice_take_down",
+}
+del _name
+
+
+def _practice(world) -> dict:
+    """A published good practice of school A, with one photo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from districts.practices import services
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+    writer = world.a.users["coordinator"]
+    texts = {"summary": "สรุป", "steps_taken": "ขั้นตอน", "results": "ผล", "owners": ""}
+    practice = services.practice_create(
+        school=world.a.school, user=writer, title="ห้องเรียนสีขาว", step="prevent", **texts
+    )
+    upload = SimpleUploadedFile("p.jpg", image.getvalue(), "image/jpeg")
+    photo = services.practice_file_add(practice=practice, upload=upload, kind="photo", user=writer)
+    services.practice_submit(practice=practice, user=writer)
+    services.practice_publish(practice=practice, user=world.a.users["district_supervisor"])
+    return {"practice_id": practice.pk, "practice_file_id": photo.pk}
+
+
+# --- end good practices ---
+
 # Pages for parents and students without an account: the same answer signed in or not, and
 # for staff of any school (the code, not a membership, decides).
 PUBLIC = FAMILY_PUBLIC | {
@@ -1074,6 +1133,7 @@ def kwargs_for(world) -> dict:
         "agency_id": _agency(world).pk,  # agencies (helper agencies)
         "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
         "link_id": _guardian_link(world).pk,  # family accounts
+        **_practice(world),  # good practices (see that block)
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
         **_behaviour(world),  # behaviour (see that block)
