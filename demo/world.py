@@ -29,6 +29,7 @@ from demo.deadlines import seed_deadlines
 from demo.dropouts import seed_dropouts
 from demo.earlywarning import seed_early_warning
 from demo.family import pick_family, seed_family
+from demo.practices import seed_practices
 from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
 from demo.rolls import seed_rolls
@@ -393,6 +394,8 @@ def demo_build(
             agencies=seed_agencies(district, today=today),
             today=today,
         )
+        # Issue 21: the district's good-practice library (demo/practices.py).
+        seed_practices(district=district, schools=school_objs, today=today)
         # Dropout cases: fifteen in every step (demo/dropouts.py).
         seed_dropouts(
             district=district, schools=school_objs, rng=random.Random(seed + 60), today=today
