@@ -34,6 +34,7 @@ from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
 from demo.rolls import seed_rolls
 from demo.screening import seed_screening
+from demo.surveys import seed_surveys
 from demo.visits import seed_visits
 from districts.models import District, Network
 from schools.models import AcademicYear, Classroom, Grade, HomeroomAssignment, School, Term
@@ -409,6 +410,10 @@ def demo_build(
             academic_year=academic_year,
             rng=random.Random(seed + 90),
             today=today,
+        )
+        # Issue 21: satisfaction surveys of the district and of school 1 (demo/surveys.py).
+        seed_surveys(
+            district=district, schools=school_objs, rng=random.Random(seed + 95), today=today
         )
         # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
         # demo/conduct.py, demo/family.py).
