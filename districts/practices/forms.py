@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from care.activities.forms import validate_attachment
 from carecore.forms import SELECT, TEXT, long_text, short_text
@@ -22,7 +23,9 @@ NO_CHILD_NOTE = _(
 
 class PracticeForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = short_text(_("Title"), help_text=_("The name of the project or activity."))
+    title = short_text(
+        pgettext_lazy("good practice", "Title"), help_text=_("The name of the project or activity.")
+    )
     step = forms.ChoiceField(
         label=_("Step of the care system"),
         choices=[("", "---------"), *Step.choices],
@@ -30,7 +33,9 @@ class PracticeForm(forms.Form):
     )
     owners = short_text(_("Teachers responsible"), max_length=300, required=False)
     summary = long_text(
-        _("Summary"), rows=4, help_text=_("In a few lines: what the problem was and what you did.")
+        pgettext_lazy("good practice", "Summary"),
+        rows=4,
+        help_text=_("In a few lines: what the problem was and what you did."),
     )
     steps_taken = long_text(
         _("How it was done"),
@@ -39,7 +44,7 @@ class PracticeForm(forms.Form):
         help_text=_("The steps, in order, so that another school can do the same."),
     )
     results = long_text(
-        _("Results"),
+        pgettext_lazy("good practice", "Results"),
         rows=5,
         max_length=20000,
         help_text=_("What changed, with figures where you have them."),
