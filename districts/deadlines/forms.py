@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from care.activities.forms import validate_attachment
 from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
@@ -19,7 +20,7 @@ class DeadlineForm(forms.Form):
     schools, its dates, the target of a measured kind and when to remind."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect)
-    title = short_text(_("Title"))
+    title = short_text(pgettext_lazy("deadline", "Title"))
     details = long_text(
         _("What the schools do"),
         required=False,

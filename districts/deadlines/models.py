@@ -150,7 +150,7 @@ class Completion(models.Model):
         Deadline, on_delete=models.CASCADE, related_name="completions", verbose_name=_("deadline")
     )
     school = school_field("deadline_completions")
-    source = models.CharField(_("how"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("how it was met"), max_length=10, choices=Source.choices)
     # The day it was met (measured: the day before the morning check that first found it met).
     done_on = models.DateField(_("done on"))
     done_by = user_field(_("marked by"))

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             name='Completion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('marked', 'Marked done by the school'), ('measured', 'Measured from the data')], max_length=10, verbose_name='how')),
+                ('source', models.CharField(choices=[('marked', 'Marked done by the school'), ('measured', 'Measured from the data')], max_length=10, verbose_name='how it was met')),
                 ('done_on', models.DateField(verbose_name='done on')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('file', models.FileField(blank=True, max_length=200, upload_to=districts.deadlines.models.completion_file_path, verbose_name='file')),
