@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from districts.surveys.models import LEVEL_LABELS, LEVELS
 
-WIDTH = 640
+WIDTH = 640  # on paper
+PAGE_WIDTH = 400  # on the page: narrower, so that its text stays readable on a phone
 COLOURS = {5: "#1f4e79", 4: "#6fa8dc", 3: "#ffffff", 2: "#f9cb9c", 1: "#cc4125"}
 INK = {5: "#fff", 4: "#000", 3: "#000", 2: "#000", 1: "#fff"}
 
@@ -45,13 +46,15 @@ def _text(x: float, y: float, text: str, *, size: float = 13, anchor: str = "sta
     )
 
 
-def level_bars(rows: Sequence[Row], *, title: str, font: str = "") -> SafeString:
-    """One 100% bar per row, its parts the levels 5 to 1; ``font``: the family to draw the text
-    in (the PDF's), else the page's."""
+def level_bars(
+    rows: Sequence[Row], *, title: str, font: str = "", width: int = WIDTH
+) -> SafeString:
+    """One 100% bar per row, its parts the levels 5 to 1, ``width`` units across; ``font``: the
+    family to draw the text in (the PDF's), else the page's."""
     size, bar, gap = 13, 24, 8
     left = max((_text_width(r.label, size) for r in rows), default=0) + 10
     right = _text_width("0.00", size) + 12
-    room = WIDTH - left - right
+    room = width - left - right
     body: list[str] = []
     y = 0.0
     for row in rows:
@@ -69,29 +72,27 @@ def level_bars(rows: Sequence[Row], *, title: str, font: str = "") -> SafeString
             count = row.counts.get(level, 0)
             if not total or not count:
                 continue
-            width = room * count / total
+            part = room * count / total
             body.append(
                 f'<rect class="part" data-level="{level}" data-count="{count}" x="{x:.2f}" '
-                f'y="{y:.1f}" width="{width:.2f}" height="{bar}" fill="{COLOURS[level]}" '
+                f'y="{y:.1f}" width="{part:.2f}" height="{bar}" fill="{COLOURS[level]}" '
                 f'stroke="#555" stroke-width="0.6"/>'
             )
             share = f"{round(100 * count / total)}%"
-            if width >= _text_width(share, 11) + 6:
+            if part >= _text_width(share, 11) + 6:
                 body.append(
-                    _text(
-                        x + width / 2, middle - 1, share, size=11, anchor="middle", ink=INK[level]
-                    )
+                    _text(x + part / 2, middle - 1, share, size=11, anchor="middle", ink=INK[level])
                 )
-            x += width
+            x += part
         if row.mean:
-            body.append(_text(WIDTH, middle, row.mean, size=size, anchor="end"))
+            body.append(_text(width, middle, row.mean, size=size, anchor="end"))
         y += bar + gap
     # The legend: as many levels to a line as fit.
     x, line = 0.0, 0
     for level in LEVELS:
         label = f"{level} {LEVEL_LABELS[level]}"
         room_needed = 14 + 6 + _text_width(label, 12) + 18
-        if x and x + room_needed > WIDTH:
+        if x and x + room_needed > width:
             x, line = 0.0, line + 1
         top = y + 4 + line * 20
         body.append(
@@ -105,14 +106,14 @@ def level_bars(rows: Sequence[Row], *, title: str, font: str = "") -> SafeString
     # Every text and attribute value above went through escape or quoteattr.
     return mark_safe(  # noqa: S308
         f'<svg xmlns="http://www.w3.org/2000/svg" class="survey-chart" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}"{family} role="img" '
+        f'viewBox="0 0 {width} {height:.0f}"{family} role="img" '
         f"aria-label={quoteattr(title)}>" + "".join(body) + "</svg>"
     )
 
 
-def section_chart(section, *, font: str = "") -> SafeString:
+def section_chart(section, *, font: str = "", width: int = PAGE_WIDTH) -> SafeString:
     """A section's chart (``selectors.SectionResult``): a row per question, labelled with its
-    number, its mean at the end."""
+    number, its mean at the end (on the page by default; the PDF's is ``WIDTH`` wide)."""
     rows = [
         Row(
             str(q.question.position),
@@ -121,4 +122,4 @@ def section_chart(section, *, font: str = "") -> SafeString:
         )
         for q in section.questions
     ]
-    return level_bars(rows, title=section.section.title, font=font)
+    return level_bars(rows, title=section.section.title, font=font, width=width)

@@ -36,7 +36,7 @@ def results_pdf(*, survey: Survey, school=None, progress=None) -> bytes:
     if progress:
         progress(30)
     for section in results.rating:
-        section.chart = charts.section_chart(section, font="Sarabun")
+        section.chart = charts.section_chart(section, font="Sarabun", width=charts.WIDTH)
     paper = Paper(survey.school)
     return render_pdf(
         "surveys/pdf/results.html",
