@@ -37,9 +37,9 @@ from attendance.models import AttendanceFlag, Mark, Status
 from behaviour.models import Category, Incident
 from demo.conduct import incident_row
 from dropouts.models import DropoutCase, Situation
-from earlywarning.compute import recompute_district, recompute_school
+from earlywarning.compute import Period, recompute_district, recompute_schools
 from earlywarning.model import Params
-from earlywarning.selectors import week_of
+from earlywarning.selectors import district_params, week_of
 from schools.models import HomeroomAssignment, Term
 from students.models import Enrolment, TermResult
 from students.record.services import term_result_save
@@ -220,9 +220,9 @@ def seed_early_warning(*, district, academic_year, today: datetime.date) -> Earl
     while monday < today:
         result.weeks.append(monday)
         monday += WEEK
+    params = district_params(district)
     for day in result.weeks:
-        for school in schools:
-            recompute_school(school, today=day)
+        recompute_schools([school.pk for school in schools], Period.of(day), params)
     result.weeks.append(today)
     recompute_district(district, today=today)
     return result
