@@ -38,15 +38,17 @@ The rules (one student; ``σ`` is the logistic function, ``N(m, s)`` a normal dr
    term's mean positive strain, and its failed subjects rise with it.
 7. Leaving school, the documented function: a week's chance is
    ``σ(-9.2 + 1.1 s + 0.4 r + 0.3 [no parent] + 0.3 [income < 3,000] + 0.5 [moved]
-   + 0.4 [latest GPA < 1.5]) + 0.0001`` (the last term: leaving without any warning sign, a
-   family that moves with the harvest overnight). A child who leaves is absent from then on.
+   + 0.4 [latest GPA < 1.5]) + 0.0001``; the ``0.0001`` is leaving without any warning sign
+   (a family that moves with the harvest overnight). A child who decides in the break between
+   terms does not come back for term 2.
 
 The calendar: term 1 is weeks 0-17, a break of three weeks (18-20), term 2 weeks 21-38. Term
 1's results are in the system from the first week of term 2 (before: last year's two terms).
-The model is evaluated every Monday of a school week on what the school knew by then (the
-weeks before), as the nightly job does.
+The model (its default params, version ew-1) is evaluated every Monday of a school week on what
+the school knew by then (the weeks before), as the nightly job does, until the student leaves.
 
-What is counted (for "high", for "watch or high", and for attendance alone as a comparison):
+What is counted (for "high", for "watch or high", and to compare: the absent-days signal alone,
+and every student, which is chance):
 
 - flagged in a class of 40: on an average week, and at least once in the year;
 - precision: of the flags raised on a Monday, the share whose student leaves within the next
