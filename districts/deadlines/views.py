@@ -30,6 +30,9 @@ from districts.deadlines.models import Completion, Deadline, State
 from districts.deadlines.routes import district_pages, school_pages
 from schools.models import AcademicYear, School
 
+# The figures above a deadline's schools: those to chase first, then those done.
+CARD_ORDER = (State.LATE, State.DUE, State.DONE, State.DONE_LATE, State.UPCOMING)
+
 
 def _detail_url(request, deadline: Deadline) -> str:
     return reverse(
@@ -155,7 +158,7 @@ def district_detail(request, deadline_id):
             "deadline": deadline,
             "summary": summary,
             "counts": counts,
-            "state_cards": [(key, label, counts[key]) for key, label in State.choices],
+            "state_cards": [(state, state.label, counts[state]) for state in CARD_ORDER],
             "rows": rows,
             "state": state,
             "can_manage": Perm.MANAGE_DEADLINES in request.districtperms,
