@@ -55,13 +55,28 @@ def _code_well_formed(code: str) -> bool:
     return len(code) == SLIP_CODE_LENGTH and all(ch in SLIP_CODE_ALPHABET for ch in code)
 
 
-def _slip(code: str, survey: Survey | None = None) -> SurveySlip | None:
+def _slip_of(request, typed: str, page, survey: Survey | None = None):
+    """The slip of a typed code (``survey``'s, or any published survey's), the code kept on it
+    as ``slip.code`` (never stored), or the page that says why not: too many wrong codes from
+    this address (429), a code not of the slips' form, or none such (404, counted against the
+    address). ``page(error, status)`` draws the code box again. Returns (slip, page)."""
+    if link_throttle_blocked(client_ip(request)):
+        return None, _too_many(request, codes=True)
+    code = slip_code_normalise(typed)
+    if not _code_well_formed(code):
+        return None, page(_code_error(), 200)
     slips = SurveySlip.objects.select_related("survey", "school").filter(
         code_hash=slip_code_hash(code)
     )
-    if survey is not None:
-        slips = slips.filter(survey=survey)
-    return slips.first()
+    slip = slips.filter(survey=survey).first() if survey else slips.first()
+    if slip is None or slip.survey.is_draft:
+        link_throttle_failure(client_ip(request))
+        if survey is None:
+            return None, page(_("No survey has this code. Check the slip and type it again."), 404)
+        error = _("This survey has no slip with this code. Check the slip and type it again.")
+        return None, page(error, 404)
+    slip.code = code
+    return slip, None
 
 
 def _answer_url(survey: Survey, code: str = "") -> str:
@@ -78,29 +93,13 @@ def code_entry(request):
     typed = (request.GET.get("code") or "")[:40]
     if not typed.strip():
         return render(request, "surveys/public/code_entry.html", {"typed": ""})
-    ip = client_ip(request)
-    if link_throttle_blocked(ip):
-        return _too_many(request, codes=True)
-    code = slip_code_normalise(typed)
-    if not _code_well_formed(code):
-        return render(
-            request,
-            "surveys/public/code_entry.html",
-            {"typed": typed, "error": _code_error()},
-        )
-    slip = _slip(code)
-    if slip is None or slip.survey.is_draft:
-        link_throttle_failure(ip)
-        return render(
-            request,
-            "surveys/public/code_entry.html",
-            {
-                "typed": typed,
-                "error": _("No survey has this code. Check the slip and type it again."),
-            },
-            status=404,
-        )
-    return redirect(_answer_url(slip.survey, code))
+
+    def page(error, status):
+        context = {"typed": typed, "error": error}
+        return render(request, "surveys/public/code_entry.html", context, status=status)
+
+    slip, refused = _slip_of(request, typed, page)
+    return refused or redirect(_answer_url(slip.survey, slip.code))
 
 
 def _code_error() -> str:
@@ -199,18 +198,13 @@ def answer(request, token: str):
         typed = (request.POST.get("code") or request.GET.get("code") or "")[:40]
         if not typed.strip():
             return _code_page(request, survey)
-        if link_throttle_blocked(ip):
-            return _too_many(request, codes=True)
-        code = slip_code_normalise(typed)
-        if not _code_well_formed(code):
-            return _code_page(request, survey, typed=typed, error=_code_error())
-        slip = _slip(code, survey)
-        if slip is not None:
-            slip.code = code  # typed, never stored
-        else:
-            link_throttle_failure(ip)
-            error = _("This survey has no slip with this code. Check the slip and type it again.")
-            return _code_page(request, survey, typed=typed, error=error, status=404)
+
+        def page(error, status):
+            return _code_page(request, survey, typed=typed, error=error, status=status)
+
+        slip, refused = _slip_of(request, typed, page, survey)
+        if refused:
+            return refused
         if slip.used_at is not None:
             return render(request, "surveys/public/used.html", {"survey": survey})
     elif _already_answered(request, survey):

@@ -237,41 +237,56 @@ def survey_preview(request, place: Place, survey_id: int):
     )
 
 
-@_at_both_places("<int:survey_id>/publish/", post=True)
-def survey_publish(request, place: Place, survey_id: int):
+def _survey_action(request, place: Place, survey_id: int, act, success: str, then=None):
+    """Do ``act(survey)`` (a service) and say ``success``; a refusal is said instead. Back to
+    the survey's page, or to ``then``."""
     survey = survey_get_for_user(request, survey_id)
+    back = place.url("survey_detail", survey_id=survey.pk)
     try:
-        services.survey_publish(survey=survey)
+        act(survey)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The survey is open: share its link or print its slips."))
-    return redirect(place.url("survey_detail", survey_id=survey.pk))
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(then or back)
+
+
+@_at_both_places("<int:survey_id>/publish/", post=True)
+def survey_publish(request, place: Place, survey_id: int):
+    return _survey_action(
+        request,
+        place,
+        survey_id,
+        lambda survey: services.survey_publish(survey=survey),
+        _("The survey is open: share its link or print its slips."),
+    )
 
 
 @_at_both_places("<int:survey_id>/close/", post=True)
 def survey_close(request, place: Place, survey_id: int):
     """Close the survey (``reopen=1``: open it again)."""
-    survey = survey_get_for_user(request, survey_id)
     reopen = request.POST.get("reopen") == "1"
-    services.survey_close(survey=survey, reopen=reopen)
-    if reopen:
-        messages.success(request, _("The survey takes answers again."))
-    else:
-        messages.success(request, _("The survey is closed: its link no longer takes answers."))
-    return redirect(place.url("survey_detail", survey_id=survey.pk))
+    return _survey_action(
+        request,
+        place,
+        survey_id,
+        lambda survey: services.survey_close(survey=survey, reopen=reopen),
+        _("The survey takes answers again.")
+        if reopen
+        else _("The survey is closed: its link no longer takes answers."),
+    )
 
 
 @_at_both_places("<int:survey_id>/delete/", post=True)
 def survey_delete(request, place: Place, survey_id: int):
-    survey = survey_get_for_user(request, survey_id)
-    try:
-        services.survey_delete(survey=survey)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(place.url("survey_detail", survey_id=survey.pk))
-    messages.success(request, _("The draft is deleted."))
-    return redirect(place.url("survey_list"))
+    return _survey_action(
+        request,
+        place,
+        survey_id,
+        lambda survey: services.survey_delete(survey=survey),
+        _("The draft is deleted."),
+        then=place.url("survey_list"),
+    )
 
 
 # --- slips, results and files ------------------------------------------------------------------
