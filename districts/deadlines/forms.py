@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from care.activities.forms import validate_attachment
 from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
+from carecore.thai import thai_order
 from districts.deadlines.models import MAX_REMIND_DAYS, MEASURED_KINDS, Kind
 
 DEFAULT_TARGET = 100
@@ -76,7 +77,7 @@ class DeadlineForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.deadline = deadline
-        self.fields["network"].queryset = district.networks.order_by("name")
+        self.fields["network"].queryset = district.networks.order_by(thai_order("name"))
         if deadline is not None:
             del self.fields["kind"]  # fixed once set
 

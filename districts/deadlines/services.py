@@ -180,27 +180,31 @@ def deadlines_check(*, today: datetime.date | None = None) -> CheckRun:
     """Every morning (deadlines.tasks): record the measured deadlines that schools have met
     (dated the day before: the check finds what the previous day's work reached), then remind
     the schools that have not met a deadline: once when it is near (``remind_days`` before),
-    once when it is late. The caller disables the scopes (a task across every district)."""
+    once when it is late. One district at a time (its schools, completions, shares and leaders:
+    a fixed number of queries each, plus a transaction per reminder sent). The caller disables
+    the scopes (a task across every district)."""
     today = today or timezone.localdate()
     run = CheckRun()
     # Reminders go out at most 30 days (``remind_days``) before the due date, and a deadline
     # opens on or before it: nothing that opens later than that needs the check yet.
-    deadlines = [
-        d
-        for d in Deadline.objects.filter(
-            due_on__gte=today - datetime.timedelta(days=FOLLOW_DAYS),
-            opens_on__lte=today + datetime.timedelta(days=MAX_REMIND_DAYS),
-        ).select_related("network")
-        if d.opens_on <= today or d.remind_on() <= today
-    ]
-    if not deadlines:
-        return run
-    district_ids = {d.district_id for d in deadlines}
-    schools = list(School.objects.filter(district_id__in=district_ids).select_related("network"))
-    summaries = selectors.standings(deadlines=deadlines, schools=schools, today=today)
+    by_district: dict[int, list[Deadline]] = defaultdict(list)
+    for deadline in Deadline.objects.filter(
+        due_on__gte=today - datetime.timedelta(days=FOLLOW_DAYS),
+        opens_on__lte=today + datetime.timedelta(days=MAX_REMIND_DAYS),
+    ).select_related("network"):
+        if deadline.opens_on <= today or deadline.remind_on() <= today:
+            by_district[deadline.district_id].append(deadline)
+    for district_id, deadlines in sorted(by_district.items()):
+        schools = list(School.objects.filter(district_id=district_id).select_related("network"))
+        summaries = selectors.standings(deadlines=deadlines, schools=schools, today=today)
+        run.recorded += _record_measured(summaries, today)
+        _send_reminders(summaries, today, run)
+    return run
 
-    # Measured deadlines newly met, once open: recorded, dated the day before (the check finds
-    # what the previous day's work reached), not before the deadline opened.
+
+def _record_measured(summaries: list[selectors.DeadlineSummary], today: datetime.date) -> int:
+    """Measured deadlines newly met, once open: recorded, dated the day before (the check finds
+    what the previous day's work reached), not before the deadline opened."""
     yesterday = today - datetime.timedelta(days=1)
     met = [
         Completion(
@@ -214,9 +218,13 @@ def deadlines_check(*, today: datetime.date | None = None) -> CheckRun:
         for s in summary.standings
         if s.completion is None and s.is_done
     ]
-    run.recorded = len(Completion.objects.bulk_create(met, ignore_conflicts=True))
+    return len(Completion.objects.bulk_create(met, ignore_conflicts=True))
 
-    # Reminders to the schools that have not met the deadline.
+
+def _send_reminders(
+    summaries: list[selectors.DeadlineSummary], today: datetime.date, run: CheckRun
+) -> None:
+    """Remind the schools that have not met a deadline near or late, each once."""
     due: list[tuple[Deadline, School, str]] = []
     for summary in summaries:
         deadline = summary.deadline
@@ -230,11 +238,11 @@ def deadlines_check(*, today: datetime.date | None = None) -> CheckRun:
             continue
         due += [(deadline, s.school, kind) for s in summary.standings if not s.is_done]
     if not due:
-        return run
+        return
     sent = set(
-        Reminder.objects.filter(
-            deadline__in={d for d, _s, _k in due}, school_id__in={s.pk for _d, s, _k in due}
-        ).values_list("deadline_id", "school_id", "kind", "due_on")
+        Reminder.objects.filter(deadline__in={d for d, _s, _k in due}).values_list(
+            "deadline_id", "school_id", "kind", "due_on"
+        )
     )
     leaders: dict[int, list] = defaultdict(list)
     memberships = Membership.objects.filter(
@@ -250,7 +258,6 @@ def deadlines_check(*, today: datetime.date | None = None) -> CheckRun:
             run.soon += 1
         else:
             run.late += 1
-    return run
 
 
 def _remind(deadline: Deadline, school: School, kind: str, users: list) -> int:

@@ -377,3 +377,20 @@ class TestMorningCheck:
         entry = settings.CELERY_BEAT_SCHEDULE["deadlines-check"]
         assert entry["task"] == "districts.deadlines.tasks.deadlines_check_task"
         assert entry["schedule"].hour == {6}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [20, 200])
+def test_the_checks_queries_do_not_grow_with_the_schools(world, django_assert_num_queries, n):
+    from districts.deadlines.tests.test_views import add_schools
+
+    a = world.a
+    add_schools(a, n - 1)
+    DeadlineFactory(district=a.district, kind="home_visits", due_on=today())
+    DeadlineFactory(district=world.b.district, due_on=today() - DAY)
+    check()  # the reminders, once
+    # The deadlines; per district: its schools, the completions, the shares (one district has a
+    # measured deadline), the reminders sent, the leaders.
+    with django_assert_num_queries(1 + 5 + 4):
+        run = check()
+    assert (run.soon, run.late, run.notified) == (0, 0, 0)
