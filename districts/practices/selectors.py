@@ -93,11 +93,15 @@ def waiting_count(*, district) -> int:
 
 
 def practice_detail(practice: Practice) -> dict:
-    """A practice's photos, documents and review steps (two queries)."""
+    """A practice's photos, documents and review steps, and the district's last comment when
+    it sent the practice back (two queries)."""
     files = list(PracticeFile.objects.filter(practice=practice))
     events = list(PracticeEvent.objects.filter(practice=practice).select_related("by"))
+    sent_back = [e for e in events if e.action == PracticeEvent.Action.SENT_BACK]
     return {
         "photos": [f for f in files if f.kind == PracticeFile.Kind.PHOTO],
         "documents": [f for f in files if f.kind == PracticeFile.Kind.DOCUMENT],
         "events": events,
+        # What the district asked to change, while the practice is back with its school.
+        "sent_back": sent_back[-1] if sent_back and practice.status == Status.SENT_BACK else None,
     }

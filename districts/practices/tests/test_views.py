@@ -107,7 +107,7 @@ def test_the_district_sends_back_with_a_comment_then_publishes(world, login):
     # The school reads the comment, changes the text and sends it again.
     school = login(a.users["coordinator"])
     detail = school.get(school_url(a.school, f"{practice.pk}/")).content.decode()
-    assert "ตัดชื่อนักเรียนออก" in detail
+    assert "ตัดชื่อนักเรียนออก" in detail and 'id="sent-back-note"' in detail
     edit = school.get(school_url(a.school, f"{practice.pk}/edit/"))
     revision = edit.context["form"].initial["revision"]
     school.post(school_url(a.school, f"{practice.pk}/edit/"), FORM | {"revision": revision})
