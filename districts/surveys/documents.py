@@ -46,8 +46,9 @@ def results_pdf(*, survey: Survey, school=None, progress=None) -> bytes:
             "place_name": paper.num(place_name(survey)),
             "district_name": survey.district.name,
             "chosen_school": school,
-            "opened": paper.date(survey.opened_at.date(), "long") if survey.opened_at else "",
-            "closed": paper.date(survey.closed_at.date(), "long") if survey.closed_at else "",
+            # Dates in the school's time zone (format_date reads a moment there).
+            "opened": paper.date(survey.opened_at, "long") if survey.opened_at else "",
+            "closed": paper.date(survey.closed_at, "long") if survey.closed_at else "",
         },
         school=survey.school,
         progress=progress,
@@ -170,7 +171,7 @@ def results_xlsx(*, survey: Survey, school=None, progress=None) -> bytes:
     _sheet(
         workbook,
         _("Written answers"),
-        [_("Item no."), _("Question"), _("Answer"), _("School"), _("Sent on")],
+        [_("Item no."), _("Question"), _("Written answer"), _("School"), _("Sent on")],
         [[*row[:4], format_datetime(row[4])] for row in open_rows],
         {"B": 40, "C": 70, "D": 30, "E": 20},
     )

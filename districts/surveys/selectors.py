@@ -294,9 +294,10 @@ def response_rows(survey: Survey) -> tuple[list[Question], list[dict]]:
         .order_by("submitted", "pk")
         .values("pk", "submitted", "school__name")
     }
-    for row in Answer.objects.filter(response__survey=survey).values(
+    answers = Answer.objects.filter(response__survey=survey).values(
         "response_id", "question_id", "value", "text"
-    ):
+    )
+    for row in answers.iterator(chunk_size=5000):
         entry = responses.get(row["response_id"])
         if entry is not None:
             entry["answers"][row["question_id"]] = (
