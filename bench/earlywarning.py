@@ -25,7 +25,10 @@ process:
   registration taken out for the measure): queries and median time of --requests requests
   each, measured alternately in the same run; floor: the same number of queries.
 
-Prints JSON.
+Each time is given as wall time and as CPU time (this process plus its PostgreSQL backend,
+read from /proc when the server runs on this machine; the session runs no parallel workers,
+so the backend's time is all the database's): on a machine shared with other work the
+wall time says how busy it was, the CPU time what the job itself costs. Prints JSON.
 """
 
 from __future__ import annotations
@@ -68,6 +71,37 @@ def _queries(fn) -> int:
     with CaptureQueriesContext(connection) as queries:
         fn()
     return len(queries)
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used (from /proc: the server
+    runs on this machine), or None when it cannot be read."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _cpu_timed(fn, runs: int) -> tuple[float, float | None, object]:
+    """Median wall seconds of ``runs`` calls, median CPU seconds (this process and its database
+    backend: on a machine shared with other work, what the job itself costs), the last
+    result."""
+    walls, cpus, result = [], [], None
+    for _ in range(runs):
+        db, cpu, began = _backend_cpu(), time.process_time(), time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - began)
+        used = time.process_time() - cpu
+        db_after = _backend_cpu()
+        cpus.append(None if db is None or db_after is None else used + db_after - db)
+    known = [c for c in cpus if c is not None]
+    return statistics.median(walls), (statistics.median(known) if known else None), result
 
 
 # --- what the scale seed lacks: rolls, incidents, this year's grades ------------------------------
@@ -263,6 +297,7 @@ def _class_list(classroom, runs: int) -> dict:
 
 def _measure(args, out: dict, seeded: bool) -> dict:
     from django.core.management import call_command
+    from django.db import connection
     from django.db.models import Count
     from django_scopes import scopes_disabled
 
@@ -287,6 +322,9 @@ def _measure(args, out: dict, seeded: bool) -> dict:
             made = seed_scale(districts=1, schools_per_district=200, students=25_000, progress=log)
             out["seed_s"] = made["seconds"]
             out["seed_early_warning"] = seed_early_warning_data(made["districts"][0])
+        # One backend does all the work (no parallel workers), so that its CPU time is the job's.
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
         district_id = School.objects.values_list("district_id", flat=True).first()
         schools = list(School.objects.filter(district_id=district_id))
         sizes = dict(
@@ -304,33 +342,41 @@ def _measure(args, out: dict, seeded: bool) -> dict:
         # results unchanged), and ordinary nights (nothing changed but the time).
         WarningResult.objects.filter(school__district_id=district_id).delete()
         WarningSnapshot.objects.filter(school__district_id=district_id).delete()
-        first = recompute_district(district_id)
+        district = lambda: recompute_district(district_id)  # noqa: E731
+        first = _cpu_timed(district, 1)
         log(f"nightly job, every row written: {first}")
         WarningSnapshot.objects.filter(school__district_id=district_id).delete()
-        new_week = recompute_district(district_id)
+        new_week = _cpu_timed(district, 1)
         log(f"nightly job, a new week: {new_week}")
-        runs = [recompute_district(district_id) for _ in range(args.runs)]
-        log(f"nightly job, unchanged nights: {[round(r.seconds, 2) for r in runs]}")
+        nights = _cpu_timed(district, args.runs)
+        log(f"nightly job, unchanged nights: {nights}")
         period, params = Period.of(), district_params(district_id)
         ids = [s.pk for s in schools]
-        extraction, _facts = _timed(lambda: extract_facts(ids, period), args.runs)
+        extraction = _cpu_timed(lambda: extract_facts(ids, period), args.runs)
         levels = dict(
             WarningResult.objects.filter(school__district_id=district_id)
             .values("level")
             .annotate(n=Count("pk"))
             .values_list("level", "n")
         )
+
+        def seconds(timed) -> dict:
+            wall, cpu, _result = timed
+            return {"wall_s": round(wall, 2), "cpu_s": None if cpu is None else round(cpu, 2)}
+
         out["nightly_district"] = {
-            "every_row_written_s": round(first.seconds, 2),
-            "new_week_s": round(new_week.seconds, 2),
-            "median_s": round(statistics.median(r.seconds for r in runs), 2),
+            "every_row_written": seconds(first),
+            "new_week": seconds(new_week),
+            "unchanged_night_median": seconds(nights),
             "runs": args.runs,
-            "extraction_only_median_s": round(extraction, 2),
-            "students_evaluated": first.students,
+            "extraction_only_median": seconds(extraction),
+            "students_evaluated": first[2].students,
             "levels": levels,
             "floor_s": 30,
         }
-        school_s, run = _timed(lambda: recompute_school(largest, period=period, params=params), 10)
+        school_s, school_cpu, run = _cpu_timed(
+            lambda: recompute_school(largest, period=period, params=params), 10
+        )
         # A school of about 1,000 students: the largest schools together until they hold as
         # many (one run reads any number of schools in the same queries: the same work).
         thousand, total = [], 0
@@ -339,13 +385,17 @@ def _measure(args, out: dict, seeded: bool) -> dict:
                 break
             thousand.append(school.pk)
             total += sizes.get(school.pk, 0)
-        thousand_s, _run = _timed(lambda: recompute_schools(thousand, period, params), 10)
+        thousand_s, thousand_cpu, _run = _cpu_timed(
+            lambda: recompute_schools(thousand, period, params), 10
+        )
         out["single_school"] = {
             "students": run.students,
             "median_ms": _ms(school_s),
+            "median_cpu_ms": _ms(school_cpu) if school_cpu is not None else None,
             "students_1000": total,
             "schools_1000": len(thousand),
             "median_ms_1000": _ms(thousand_s),
+            "median_cpu_ms_1000": _ms(thousand_cpu) if thousand_cpu is not None else None,
             "extract_queries_largest": _queries(
                 lambda: extract_facts_for_school(largest, period=period)
             ),
@@ -364,12 +414,15 @@ def _measure(args, out: dict, seeded: bool) -> dict:
         )
         out["class_list"] = _class_list(room, args.requests)
     single, nightly, class_list = out["single_school"], out["nightly_district"], out["class_list"]
+    worst = [
+        nightly["every_row_written"],
+        nightly["new_week"],
+        nightly["unchanged_night_median"],
+    ]
     out["floors_met"] = {
-        "nightly_district_30s": max(
-            nightly["every_row_written_s"], nightly["new_week_s"], nightly["median_s"]
-        )
-        <= 30,
-        "single_school_1s": max(single["median_ms"], single["median_ms_1000"]) < 1000,
+        "nightly_district_30s_wall": max(n["wall_s"] for n in worst) <= 30,
+        "nightly_district_30s_cpu": max(n["cpu_s"] or 0 for n in worst) <= 30,
+        "single_school_1s_wall": max(single["median_ms"], single["median_ms_1000"]) < 1000,
         "extract_queries_constant": single["extract_queries_largest"]
         == single["extract_queries_smallest"]
         == EXTRACT_QUERIES,
