@@ -314,6 +314,12 @@ def test_a_district_recompute_stays_in_the_district(world, term1, today):
         assert set(WarningResult.objects.values_list("school_id", flat=True)) == {world.a.school.pk}
 
 
+def test_the_nightly_job_is_scheduled(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["earlywarning-nightly"]
+    assert entry["task"] == tasks.earlywarning_nightly_task.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({21}, {0})
+
+
 def test_the_nightly_job_covers_every_district(world):
     assert tasks.earlywarning_nightly_task() == 2
     with scopes_disabled():
