@@ -12,7 +12,7 @@ from attendance.rules import longest_streak
 from demo.world import demo_build
 from dropouts.models import DropoutCase
 from earlywarning.compute import extract_facts_for_school
-from earlywarning.model import LEVEL_HIGH, evaluate
+from earlywarning.model import LEVEL_HIGH, Params, evaluate
 from earlywarning.models import WarningResult, WarningSnapshot
 from earlywarning.selectors import week_of
 from students.models import Enrolment
@@ -57,6 +57,9 @@ def test_this_terms_dropout_cases_were_flagged_before_they_were_opened(demo):
             assert (result.level, result.score) == (anchor.level, anchor.score)
             codes = {r.code for r in result.reasons}
             assert {"absent", "gpa_drop", "deductions"} <= codes
+            # Those alone (each dated before that Monday) make "high".
+            dated = {"absent", "attendance_rate", "gpa_drop", "deductions"}
+            assert sum(r.weight for r in result.reasons if r.code in dated) >= Params().high_score
             # Never three days absent in a row: no attendance flag is owed.
             marks = dict(
                 Mark.objects.filter(student=case.student, period=0).values_list("date", "status")
