@@ -85,7 +85,7 @@ def summary(round_: Round) -> Summary:
     rows = (
         VisitStep.objects.filter(visit__round=round_, visit__status__in=SENT, level__isnull=False)
         .values("number", "visit__school__network_id", "visit__school__network__name")
-        .annotate(mean=Avg("level"), n=Count("pk"), total=Count("visit_id", distinct=True))
+        .annotate(mean=Avg("level"), n=Count("pk"))
         .order_by()
     )
     by_network: dict[int | None, dict] = {}
