@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "districts.deadlines",
     "districts.surveys",
     "districts.practices",
+    "districts.supervision",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
     "demo",

@@ -31,6 +31,7 @@ APPS_WITH_PAGES = (
     "districts.deadlines",
     "districts.surveys",
     "districts.practices",
+    "districts.supervision",
     "dashboards",
     "districts",
 )
