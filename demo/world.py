@@ -34,6 +34,7 @@ from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
 from demo.rolls import seed_rolls
 from demo.screening import seed_screening
+from demo.supervision import seed_supervision
 from demo.surveys import seed_surveys
 from demo.visits import seed_visits
 from districts.models import District, Network
@@ -414,6 +415,10 @@ def demo_build(
         # Issue 21: satisfaction surveys of the district and of school 1 (demo/surveys.py).
         seed_surveys(
             district=district, schools=school_objs, rng=random.Random(seed + 95), today=today
+        )
+        # Issue 21: a finished round of supervision (demo/supervision.py).
+        seed_supervision(
+            district=district, schools=school_objs, rng=random.Random(seed + 97), today=today
         )
         # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
         # demo/conduct.py, demo/family.py).
