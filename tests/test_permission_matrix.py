@@ -1089,6 +1089,51 @@ def _survey(world) -> dict:
 
 # --- end satisfaction surveys ---
 
+# --- supervision (districts/supervision) ---
+# The district's rounds, form, round, summary and a school's visit: its staff (VIEW_DISTRICT to
+# read, SUPERVISE to change: both roles hold both); the report (POST) starts a job (redirect). A
+# school's visits sent to it and the answer: the director and the coordinator
+# (ANSWER_SUPERVISION); the school's other staff and the supervisors 403.
+for _name in ("list", "form", "create", "round", "summary", "visit"):
+    EXPECTED[f"supervision:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+EXPECTED["supervision:report"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+    DISTRICT_STAFF, REDIRECT
+)
+for _name in ("list", "visit"):
+    EXPECTED[f"supervision_school:{_name}"] = only(["coordinator", "director"])
+POST_ONLY |= {"supervision:report"}
+del _name
+
+
+def _supervision(world) -> dict:
+    """District A's round over school A, its visit sent to the school."""
+    import datetime
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from districts.supervision import services
+    from districts.supervision.defaults import DEFAULT_STEPS
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        round_ = services.round_create(
+            district=world.a.district, title="นิเทศ", starts_on=today,
+            ends_on=today + datetime.timedelta(days=7), supervisors="ศึกษานิเทศก์",
+            schools=[world.a.school], user=world.a.users["district_supervisor"],
+        )  # fmt: skip
+        entries = [services.StepEntry(level=2, ticks=[], recommendations="ปรับปรุง")] * len(
+            DEFAULT_STEPS
+        )
+        visit = services.visit_save(
+            round_=round_, school=world.a.school, visited_on=today, overall="", entries=entries,
+            user=world.a.users["district_supervisor"], send=True,
+        )  # fmt: skip
+    return {"round_id": round_.pk, "supervision_visit_id": visit.pk}
+
+
+# --- end supervision ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
@@ -1134,6 +1179,7 @@ def kwargs_for(world) -> dict:
         "case_id": _dropout_case(world).pk,  # dropout cases (helper dropouts)
         "link_id": _guardian_link(world).pk,  # family accounts
         **_practice(world),  # good practices (see that block)
+        **_supervision(world),  # supervision (see that block)
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
         **_behaviour(world),  # behaviour (see that block)
