@@ -88,6 +88,7 @@ def _params(kind, objects) -> tuple[object, dict]:
         "student_care_summary": (school, {"student_id": student.pk}),
         "student_sheet": (school, {"student_id": student.pk}),
         "subject_access_pdf": (school, {"student_id": student.pk, "counselling_notes": True}),
+        "supervision_report": (None, {"round_id": objects["round"].pk}),
     }
     return by_kind[kind]
 
@@ -107,6 +108,7 @@ def documents(django_db_setup, django_db_blocker):
     from care.models import CarePlan
     from carecore.models import GeneratedFile, User
     from demo.world import demo_build
+    from districts.supervision.models import Round
     from referrals.models import Referral
     from schools.selectors import current_term
     from students.models import Student
@@ -142,6 +144,7 @@ def documents(django_db_setup, django_db_blocker):
             "plan": CarePlan.objects.filter(student=student).first()
             or CarePlan.objects.filter(school=school).first(),
             "referral": Referral.objects.filter(status="closed").first(),
+            "round": Round.objects.filter(district=school.district).first(),
         }
         user = User.objects.get(username="counsellor1")
         carecore.pdf.HTML = keeping_html
@@ -169,7 +172,7 @@ def documents(django_db_setup, django_db_blocker):
 def test_every_pdf_kind_is_covered():
     # A new document kind must be added to _params (and so to the round trip below).
     objects = dict.fromkeys(
-        ("school", "classroom", "student", "term", "visit", "plan", "referral"),
+        ("school", "classroom", "student", "term", "visit", "plan", "referral", "round"),
         type("Row", (), {"pk": 1, "school": None})(),
     )
     for kind in PDF_KINDS:
