@@ -9,9 +9,12 @@ newmm cuts "โครงการป้องกัน" into "โครง|ก�
 index misses "โครงการ", "ป้องกัน" and "เยี่ยมบ้าน" there).
 
 - PostgreSQL: ``search_text LIKE '%term%'`` is answered from a GIN trigram index (pg_trgm,
-  migration 0002) for terms of three letters or more; ranked by whether the term is in the
-  title, then by trigram word similarity between the query and the title, then newest first.
-- SQLite (the demo): the same LIKE without an index (a scan), ranked by title, then newest.
+  migration 0002) for terms of three letters or more.
+- SQLite (the demo): the same LIKE without an index (a scan).
+
+Both rank the same way: the practices whose title holds more of the terms first, then the
+newest. Ranking by trigram similarity as well was measured and dropped: it cost 0.8 s on a
+word found in 9,000 of 10,000 practices, for an order that differed only among equals.
 
 Both sides are normalised the same way in Python (``normalise``), so the database only ever
 compares plain lower-case text: Django's ``icontains`` would wrap the column in UPPER(), which
@@ -23,8 +26,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
 from django.db.models import Case, ExpressionWrapper, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Lower
 
@@ -82,10 +83,4 @@ def matching(practices: QuerySet, query: str) -> QuerySet:
     practices = practices.annotate(title_lower=Lower("title")).annotate(
         title_hits=ExpressionWrapper(title_hits, output_field=IntegerField())
     )
-    order = ["-title_hits"]
-    if connection.vendor == "postgresql":
-        practices = practices.annotate(
-            likeness=TrigramWordSimilarity(" ".join(words), "title_lower")
-        )
-        order.append("-likeness")
-    return practices.order_by(*order, "-published_at", "-pk")
+    return practices.order_by("-title_hits", "-published_at", "-pk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -13,6 +14,9 @@ from districts.practices.models import Practice, PracticeEvent, PracticeFile
 
 Status = Practice.Status
 PAGE_SIZE = 20
+# The library counts at most this many matches (ten pages): a word found in nearly every
+# practice would otherwise read every matching text once more just to count them.
+COUNT_CAP = 200
 # Letters of context on each side of the first match in a result's excerpt.
 EXCERPT_CONTEXT = 90
 
@@ -26,11 +30,28 @@ def library(practices: QuerySet[Practice], *, query: str = "", step: str = "") -
     return search.matching(practices, query).defer("search_text")
 
 
+class CappedPaginator(Paginator):
+    """A paginator counting at most COUNT_CAP rows (one query); ``capped``: there are more."""
+
+    @cached_property
+    def _found(self) -> int:
+        return len(self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._found > COUNT_CAP
+
+
 def library_page(
     practices: QuerySet[Practice], *, query: str = "", step: str = "", page=None
 ) -> Page:
-    """One page of ``library``: a count and the page's rows, each with its ``excerpt``."""
-    found = Paginator(library(practices, query=query, step=step), PAGE_SIZE).get_page(page)
+    """One page of ``library`` (at most COUNT_CAP rows in all): a count and the page's rows,
+    each with its ``excerpt``."""
+    found = CappedPaginator(library(practices, query=query, step=step), PAGE_SIZE).get_page(page)
     words = search.terms(query)
     for practice in found.object_list:
         practice.excerpt = excerpt(practice, words)

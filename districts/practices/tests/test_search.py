@@ -99,3 +99,16 @@ def test_postgresql_answers_the_search_from_the_trigram_index(world):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "practices_practice_search_trgm" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_library_counts_at_most_ten_pages(world, monkeypatch):
+    from districts.practices import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for n in range(4):
+        _published(world, title=f"ยาเสพติด ชุด{'กขคง'[n]}")
+    page = selectors.library_page(Practice.objects.all(), query="ยาเสพติด")
+    assert page.paginator.count == 3 and page.paginator.capped
+    page = selectors.library_page(Practice.objects.all(), query="ยาเสพติด ชุดข")
+    assert page.paginator.count == 1 and not page.paginator.capped
