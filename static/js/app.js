@@ -37,7 +37,8 @@
   var listed = document.getElementById("thai-compounds");
   var THAI_WORDS = listed ? JSON.parse(listed.textContent) : [];
   var thaiWords = new RegExp(THAI_WORDS.slice().sort(function (a, b) { return b.length - a.length; }).join("|"), "g");
-  var SKIPPED = { SCRIPT: 1, STYLE: 1, TEXTAREA: 1, SELECT: 1, OPTION: 1, NOSCRIPT: 1, TEMPLATE: 1, PRE: 1, CODE: 1 };
+  // svg: an inline chart's <text> (a tagName in lower case) shows no HTML <span>.
+  var SKIPPED = { SCRIPT: 1, STYLE: 1, TEXTAREA: 1, SELECT: 1, OPTION: 1, NOSCRIPT: 1, TEMPLATE: 1, PRE: 1, CODE: 1, svg: 1 };
 
   function skipped(node, root) {
     for (var el = node.parentElement; el; el = el.parentElement) {
