@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from districts.supervision.selectors import Summary
 
-WIDTH = 640
-LABEL = 200
+WIDTH = 440
+LABEL = 150
 BAR = 14
 GAP = 4
 STEP_GAP = 18
@@ -45,7 +45,7 @@ def summary_chart(summary: Summary) -> SafeString:
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2"/>'
                     '<text x="{}" y="{}" font-size="12">{}</text>',
                     y + BAR - 3,
-                    name[:32],
+                    name[:24],
                     LABEL,
                     y,
                     width,

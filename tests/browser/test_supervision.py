@@ -111,6 +111,8 @@ def test_the_district_records_a_visit_the_director_answers(
     screenshot(district, "supervision-visit-answered-desktop")
     district.goto(f"{base}/d/{a.district.code}/supervision/{round_.pk}/summary/")
     assert district.locator("#summary-chart svg").count() == 1
+    # The chart's Thai whole: no HTML span inside the SVG's text (it would not be drawn).
+    assert district.locator("#summary-chart svg .th-word").count() == 0
     assert serious(district) == []
     screenshot(district, "supervision-summary-desktop")
     phone_district = page_factory(width=390, height=844)

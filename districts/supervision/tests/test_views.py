@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains
 
 from conftest import th
-from districts.models import Network
+from districts.deadlines.tests.test_views import add_schools  # n schools in two networks
 from districts.supervision.models import Round, SupervisionForm, Visit, VisitStep
 from districts.supervision.tests.factories import make_round, make_visit
 from schools.models import School
@@ -136,20 +136,6 @@ def test_a_draft_is_not_the_schools_and_other_places_find_nothing(world, login):
     client = login(a.users["district_supervisor"])
     url = durl(a, "visit", round_id=round_.pk, school_code=extra.code)
     assert client.get(url).status_code == 404
-
-
-def add_schools(side, count: int) -> list[School]:
-    with scopes_disabled():
-        second = Network.objects.create(district=side.district, name="เครือข่ายที่สอง")
-        return School.objects.bulk_create(
-            School(
-                code=f"{1041000000 + i:010d}",
-                name=f"โรงเรียนเพิ่ม {i:03d}",
-                district=side.district,
-                network=side.network if i % 2 else second,
-            )
-            for i in range(count)
-        )
 
 
 # session, user, district, memberships, the scope; then the page's own.
