@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from carecore.dates import Paper, format_date, format_datetime
+from carecore.jobs import progress_stage
 from carecore.pdf import render_pdf
 from carecore.spreadsheets import xlsx_bytes, xlsx_row
 from districts.surveys import charts, selectors, services
@@ -51,7 +52,7 @@ def results_pdf(*, survey: Survey, school=None, progress=None) -> bytes:
             "closed": paper.date(survey.closed_at, "long") if survey.closed_at else "",
         },
         school=survey.school,
-        progress=progress,
+        progress=progress_stage(progress, 30, 100),
         pages=2 + len(results.rating) // 2,
     )
 
@@ -199,14 +200,20 @@ def results_xlsx(*, survey: Survey, school=None, progress=None) -> bytes:
 
 
 # --- slips -------------------------------------------------------------------------------------
-def slips_pdf(*, survey: Survey, count: int, school=None, base_url: str, batch: str) -> bytes:
+def slips_pdf(
+    *, survey: Survey, count: int, school=None, base_url: str, batch: str, progress=None
+) -> bytes:
     """``count`` slips, each with a new code and its QR code (the survey's address with the
-    code), eight to an A4 page. The codes are made here: only their hashes are stored."""
+    code), eight to an A4 page. The codes are made here: only their hashes are stored.
+    ``progress``: the codes and QR codes are the first 30%, the pages the rest."""
     codes = services.slips_issue(survey=survey, count=count, school=school, batch=batch)
+    drawing = progress_stage(progress, 0, 30)
     answer_url = f"{base_url}{survey.token}/"
     paper = Paper(school or survey.school)
     slips = []
-    for code in codes:
+    for done, code in enumerate(codes, start=1):
+        if drawing:
+            drawing(100 * done // len(codes))
         shown = slip_code_display(code)
         svg, width = qr_svg(f"{answer_url}?{urlencode({'code': shown})}")
         slips.append(
@@ -228,5 +235,6 @@ def slips_pdf(*, survey: Survey, count: int, school=None, base_url: str, batch: 
             "short_address": f"{parts.netloc}{parts.path}",
         },
         school=survey.school,
+        progress=progress_stage(progress, 30, 100),
         pages=max(1, len(pages)),
     )

@@ -91,8 +91,8 @@ def build_slips(generated, progress) -> BuiltFile:
         school=_school(survey, generated),
         base_url=params["base_url"],
         batch=str(generated.pk),
+        progress=progress,
     )
-    progress(100)
     return BuiltFile(
         filename=documents.file_name(generated.title, extension="pdf"), content=content
     )
