@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carecore.forms import (
     SELECT,
@@ -35,7 +36,7 @@ class SupervisionFormForm(forms.Form):
         for number in self.numbers:
             self.fields[f"title_{number}"] = short_text(_("Step %(n)s") % {"n": number})
             self.fields[f"levels_{number}"] = forms.TypedChoiceField(
-                label=_("Levels"),
+                label=pgettext_lazy("supervision form", "Levels"),
                 choices=[(n, _("1 to %(n)s") % {"n": n}) for n in LEVEL_CHOICES],
                 coerce=int,
                 widget=forms.Select(attrs=SELECT),
@@ -67,7 +68,7 @@ class SupervisionFormForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = short_text(_("Title"))
+    title = short_text(pgettext_lazy("supervision round", "Title"))
     network = forms.ModelChoiceField(
         label=_("Team"),
         queryset=None,
@@ -115,7 +116,7 @@ class VisitForm(forms.Form):
     """A visit on the round's form: per step a level, the checklist, findings and
     recommendations."""
 
-    visited_on = ThaiDateField(label=_("Visited on"))
+    visited_on = ThaiDateField(label=pgettext_lazy("supervision", "Visited on"))
     overall = long_text(_("Overall findings"), required=False, max_length=5000)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
