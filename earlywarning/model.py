@@ -1,4 +1,4 @@
-"""The early-warning model, version "ew-1" (docs/early-warning.md): pure and transparent.
+"""The early-warning model, version "ew-2" (docs/early-warning.md): pure and transparent.
 
 Everything known about one student on one day is a ``Facts`` (extracted by ``compute.py``); the
 district's weights and thresholds are a ``Params`` (defaults below, each with the bounds a
@@ -10,8 +10,9 @@ is rendered at display time (``reason_text``), in the reader's language.
 The groups: "A" attendance, "B" behaviour, "C" course performance (the "ABC" indicators the
 research on early-warning systems found most predictive), "S" screening (the care group),
 "F" family and life (who the child lives with, money, the home visit's findings, moves between
-schools). A student reaches "high" only with at least one A, B or C signal: family facts alone
-cap at "watch".
+schools). A student is flagged ("watch" or "high") only with at least one A, B or C signal: the
+screening and family facts raise such a student's score but never flag one alone (ew-2; in
+ew-1 they could make "watch" on their own).
 
 No Django ORM here: the model is tested, simulated and read on its own.
 """
@@ -25,7 +26,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-VERSION = "ew-1"
+VERSION = "ew-2"
 
 LEVEL_NONE = "none"
 LEVEL_WATCH = "watch"
@@ -80,7 +81,7 @@ class Facts:
 
 @dataclass(frozen=True)
 class Param:
-    """One tunable number: its default (version ew-1), its bounds, and what it means."""
+    """One tunable number: its default (version ew-2), its bounds, and what it means."""
 
     default: int | float
     low: int | float
@@ -130,7 +131,7 @@ PARAMS: dict[str, Param] = {
 
 @dataclass(frozen=True)
 class Params:
-    """A district's weights and thresholds; the defaults are version ew-1."""
+    """A district's weights and thresholds; the defaults are version ew-2."""
 
     absent_days: int = 4
     absent_weight: int = 3
@@ -245,8 +246,9 @@ def _gpa(value) -> str:
 
 def evaluate(facts: Facts, params: Params | None = None) -> Result:
     """The documented model: each signal that fires adds its weight (a weight of 0 turns a
-    signal off); "watch" from ``watch_score``, "high" from ``high_score`` with at least one
-    attendance, behaviour or course signal (otherwise "watch")."""
+    signal off); a student with at least one attendance, behaviour or course signal is "watch"
+    from ``watch_score`` and "high" from ``high_score``; without one, "none" whatever the
+    score (the screening and family facts alone never flag a student)."""
     p = params or Params()
     reasons: list[Reason] = []
 
@@ -303,9 +305,9 @@ def evaluate(facts: Facts, params: Params | None = None) -> Result:
 
     score = sum(r.weight for r in reasons)
     has_abc = any(r.group in ABC for r in reasons)
-    if score >= p.high_score and has_abc:
+    if has_abc and score >= p.high_score:
         level = LEVEL_HIGH
-    elif score >= p.watch_score:
+    elif has_abc and score >= p.watch_score:
         level = LEVEL_WATCH
     else:
         level = LEVEL_NONE
@@ -321,7 +323,7 @@ STEP_DROPOUT_CASE = "dropout_case"
 STEP_LABELS = {
     STEP_VISIT: gettext_lazy("Visit the home"),
     STEP_CARE_PLAN: gettext_lazy("Open a care plan"),
-    STEP_DROPOUT_CASE: gettext_lazy("Report a risk of dropping out"),
+    STEP_DROPOUT_CASE: gettext_lazy("Report a dropout risk"),
 }
 
 

@@ -44,7 +44,7 @@ The rules (one student; ``σ`` is the logistic function, ``N(m, s)`` a normal dr
 
 The calendar: term 1 is weeks 0-17, a break of three weeks (18-20), term 2 weeks 21-38. Term
 1's results are in the system from the first week of term 2 (before: last year's two terms).
-The model (its default params, version ew-1) is evaluated every Monday of a school week on what
+The model (its default params, version ew-2) is evaluated every Monday of a school week on what
 the school knew by then (the weeks before), as the nightly job does, until the student leaves.
 
 What is counted (for "high", for "watch or high", and to compare: the absent-days signal alone,
@@ -313,10 +313,12 @@ def evaluate_cohort(students: int = STUDENTS, seed: int = SEED, params: Params |
 
 
 def level_of(code: int, watch: int, high: int) -> str:
-    """The model's level rule (``model.evaluate``) on a code: "high" from ``high`` with an
-    attendance, behaviour or course signal, else "watch" from ``watch``."""
+    """The model's level rule (``model.evaluate``) on a code: with an attendance, behaviour or
+    course signal, "high" from ``high`` and "watch" from ``watch``; without one, none."""
     score = code // 4
-    if score >= high and code & _ABC_BIT:
+    if not code & _ABC_BIT:
+        return LEVEL_NONE
+    if score >= high:
         return LEVEL_HIGH
     return LEVEL_WATCH if score >= watch else LEVEL_NONE
 
@@ -425,25 +427,21 @@ def table(evaluated: Evaluated) -> str:
             f"{_precise(row.precision):>9} {_percent(row.recall):>6} "
             f"{_number(row.lead_median) + ' wk':>13} {_percent(row.lead_share):>12}"
         )
-    watch = [
-        code
-        for codes in evaluated.codes
-        for code in codes
-        if level_of(code, p.watch_score, p.high_score) == LEVEL_WATCH
-    ]
-    family_only = sum(not code & _ABC_BIT for code in watch) / len(watch) if watch else None
+    scores = [code for codes in evaluated.codes for code in codes]
+    alone = sum(code // 4 >= p.watch_score and not code & _ABC_BIT for code in scores)
     lines += [
         "",
-        f"Of the weekly 'watch' flags, {_percent(family_only)} have no attendance, behaviour "
-        "or course signal (screening and family facts alone).",
+        f"Not flagged, at score {p.watch_score} or more from screening and family facts alone "
+        f"(no attendance, behaviour or course signal): "
+        f"{_number(CLASS_SIZE * alone / len(scores) if scores else None)} per 40 a week.",
     ]
     return "\n".join(lines)
 
 
 def sweep_table(evaluated: Evaluated, high_scores=range(4, 10), watch_scores=range(2, 7)) -> str:
     """The figures of other thresholds (within the params' bounds), to choose them by: "high"
-    does not depend on the watch score, nor "watch or high" on the high score (a score at the
-    high mark without an A, B or C signal is "watch")."""
+    does not depend on the watch score, nor "watch or high" on the high score (either needs an
+    attendance, behaviour or course signal)."""
     header = f"{'per 40 a week':>13} {'precision':>9} {'recall':>6} {'lead (median)':>13}"
 
     def line(start: str, row: Row) -> str:

@@ -174,7 +174,7 @@ def test_the_documented_student_from_the_records(world, term1, today):
     assert (result.level, result.score, result.version, result.settings_revision) == (
         "high",
         12,
-        "ew-1",
+        "ew-2",
         0,
     )
     assert [(r["code"], r["weight"]) for r in result.reasons] == [

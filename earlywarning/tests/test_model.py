@@ -1,4 +1,4 @@
-"""The model ew-1 on hand-built facts (docs/early-warning.md): the levels, scores and reasons the
+"""The model ew-2 on hand-built facts (docs/early-warning.md): the levels, scores and reasons the
 document gives, the bounds a district tunes within, the next step, the sentences."""
 
 from decimal import Decimal
@@ -41,7 +41,7 @@ def test_the_documented_student():
         moves_12m=0,
     )
     result = evaluate(facts)
-    assert VERSION == "ew-1"
+    assert VERSION == "ew-2"
     assert result.level == "high"
     assert result.score == 11
     assert [r.as_dict() for r in result.reasons] == [
@@ -74,7 +74,7 @@ def test_a_student_with_nothing_known_has_no_warning():
     assert (result.level, result.score, result.reasons) == ("none", 0, ())
 
 
-def test_family_facts_alone_never_make_high():
+def test_screening_and_family_facts_alone_never_flag():
     facts = Facts(
         care_level="problem",
         lives_with="relatives",
@@ -84,11 +84,21 @@ def test_family_facts_alone_never_make_high():
     )
     result = evaluate(facts)
     assert result.score == 2 + 1 + 1 + 1 + 1
-    assert result.level == "watch"  # 6 would be high, but no attendance, behaviour or course
+    # 6 would be high, but no attendance, behaviour or course signal: not flagged (ew-2)
+    assert result.level == "none"
+    assert codes(result) == ["care_group", "family", "visit_problems", "moves"]
     assert evaluate(Facts(absent_days_4w=4, lives_with="relatives", welfare_card=True)).level == (
         "watch"
     )  # 3 + 2 = 5
     assert evaluate(Facts(absent_days_4w=4, care_level="problem", moves_12m=1)).level == "high"
+
+
+def test_screening_and_family_raise_a_student_with_an_abc_signal():
+    """A failed-subjects signal (2) alone stays under watch; the family's money (1) takes it to
+    watch; the same money and a care group without the failed subjects flag nobody."""
+    assert evaluate(Facts(failed_now=2)).level == "none"
+    assert evaluate(Facts(failed_now=2, welfare_card=True)).level == "watch"
+    assert evaluate(Facts(welfare_card=True, care_level="risk", moves_12m=1)).level == "none"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Generate a deterministic simulated cohort (students whose leaving school follows the "
         "documented rules of earlywarning/simulate.py, plus noise), evaluate the early-warning "
-        "model (version ew-1, default params) on it week by week, and print precision, recall, "
+        "model (version ew-2, default params) on it week by week, and print precision, recall, "
         "students flagged per class of 40 and lead time. --sweep adds other thresholds."
     )
 
