@@ -14,6 +14,11 @@ the results and weekly snapshots written back.
 The record windows: attendance counts the daily roll (period 0) on teaching days only; "the
 last 4 weeks" is the 28 calendar days ending today, "the last 8 weeks" 56. Grades, care groups
 and home visits count from the previous academic year on (older ones say little about now).
+Every record counts only if dated on or before ``period.today`` (a past Monday, when the demo
+back-fills the weeks, sees what the school knew then): incidents and corrections by their
+date, home visits by the visit's date, term results once their term has ended (they carry no
+date of their own: ``updated_at`` moves with every correction), care groups once their term
+has begun.
 Moves are other school records of the same child (national ID) created in the last 12 months.
 
 Callers run outside any request: the functions disable the scopes themselves (the schools were
@@ -109,19 +114,24 @@ def _conduct(school_ids: list[int], period: Period) -> dict[int, tuple[int, int]
     recent = Q(kind=Kind.BAD, date__gte=_days_ago(period.today, WINDOW_DEDUCTIONS))
     incidents = (
         Incident.objects.filter(
-            school_id__in=school_ids, academic_year=year, cancelled_at__isnull=True
+            school_id__in=school_ids,
+            academic_year=year,
+            cancelled_at__isnull=True,
+            date__lte=period.today,
         )
         .order_by()
         .values("student_id")
         .annotate(
             deducted=Sum("points", filter=Q(kind=Kind.BAD), default=0),
             added=Sum("points", filter=Q(kind=Kind.GOOD), default=0),
-            recent=Count("pk", filter=recent & Q(date__lte=period.today)),
+            recent=Count("pk", filter=recent),
         )
         .values_list("student_id", "deducted", "added", "recent")
     )
     restored = dict(
-        Correction.objects.filter(school_id__in=school_ids, academic_year=year)
+        Correction.objects.filter(
+            school_id__in=school_ids, academic_year=year, date__lte=period.today
+        )
         .order_by()
         .values("student_id")
         .annotate(points=Sum("points"))
@@ -177,11 +187,25 @@ def _attendance(
     return {sid: (absent, missed) for sid, absent, missed in rows}, days
 
 
-def _grades(school_ids: list[int], since_year: int) -> dict[int, list[tuple]]:
+def _ended_terms(period: Period) -> Q:
+    """The ``TermResult`` rows of terms that had ended by ``period.today``: every term before
+    the current one, and the current one once it is over (a result has no date of its own)."""
+    term = period.term
+    if term is None:
+        return Q(year__lt=period.academic_year.year)
+    year = term.academic_year.year
+    ended = Q(year__lt=year) | Q(year=year, term__lt=term.number)
+    if term.end <= period.today:
+        ended |= Q(year=year, term=term.number)
+    return ended
+
+
+def _grades(school_ids: list[int], since_year: int, period: Period) -> dict[int, list[tuple]]:
     """{student_id: [(gpa, failed + incomplete), ...]} newest first (two at most), from
-    ``since_year`` on."""
+    ``since_year`` on, of the terms ended by ``period.today``."""
     rows = (
         TermResult.objects.filter(student__school_id__in=school_ids, year__gte=since_year)
+        .filter(_ended_terms(period))
         .order_by("student_id", "-year", "-term")
         .values_list("student_id", "gpa", "failed_subjects", "incomplete_subjects")
     )
@@ -242,10 +266,12 @@ def extract_facts(school_ids: list[int], period: Period) -> dict[int, tuple[int,
         students = _students(school_ids, year)
         conduct = _conduct(school_ids, period)
         attendance, days = _attendance(school_ids, period)
-        grades = _grades(school_ids, since)
+        grades = _grades(school_ids, since, period)
         care = _latest(
             CareGroup.objects.filter(
-                school_id__in=school_ids, term__academic_year__year__gte=since
+                school_id__in=school_ids,
+                term__academic_year__year__gte=since,
+                term__start__lte=period.today,
             ),
             "level",
             "term__start",
@@ -255,6 +281,7 @@ def extract_facts(school_ids: list[int], period: Period) -> dict[int, tuple[int,
                 school_id__in=school_ids,
                 status=HomeVisit.Status.DONE,
                 academic_year__year__gte=since,
+                date__lte=period.today,
             ),
             "problems",
             "date",

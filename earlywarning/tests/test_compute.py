@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from attendance.models import LeaveKind, Mark, Roll, SchoolHoliday, Status
-from behaviour.tests.factories import CategoryFactory, IncidentFactory
+from behaviour.tests.factories import CategoryFactory, CorrectionFactory, IncidentFactory
 from carecore.imports.signals import import_applied
 from carecore.models import AuditEvent
 from conftest import make_student
@@ -97,12 +97,13 @@ def build_records(world, term1, today) -> dict:
                 student=student, category=bad, date=today - datetime.timedelta(days=days_ago)
             )
         IncidentFactory(student=student, category=bad, date=today, cancelled_at=timezone.now())
-        # Grades: last year's second term, this year's first; one from long ago.
-        TermResult.objects.create(student=student, year=year - 1, term=2, gpa=Decimal("2.80"))
+        # Grades: last year's two terms (this year's first is not over by ``today``); one from
+        # long ago.
+        TermResult.objects.create(student=student, year=year - 1, term=1, gpa=Decimal("2.80"))
         TermResult.objects.create(
             student=student,
-            year=year,
-            term=1,
+            year=year - 1,
+            term=2,
             gpa=Decimal("1.90"),
             failed_subjects=["ค21101"],
             incomplete_subjects=["อ21101"],
@@ -161,6 +162,48 @@ def test_facts_out_of_the_records(world, term1, today):
     assert facts[world.a.student.pk] == expected
     assert facts[world.a.other_student.pk] == Facts(attendance_rate=1.0)
     assert set(facts) == {world.a.student.pk, world.a.other_student.pk}
+
+
+def test_a_later_record_does_not_change_an_earlier_week(world, term1, term2, today):
+    """A past Monday (the demo back-fills them) sees only what was dated by then: incidents,
+    corrections and home visits after it, a term result of a term not over, a care group of a
+    term not begun change nothing; the later day sees them."""
+    build_records(world, term1, today)
+    student, side = world.a.student, world.a
+    monday = week_of(today)
+    before = extract_facts_for_school(side.school, monday)[student.pk]
+    recompute_school(side.school, monday)
+    with scopes_disabled():
+        snapshot = WarningSnapshot.objects.get(student=student, week=monday)
+        later = today + ONE_DAY
+        bad = CategoryFactory(school=side.school, points=20)
+        for _n in range(3):
+            IncidentFactory(student=student, category=bad, date=later)
+        CorrectionFactory(student=student, date=later, points=10)
+        TermResult.objects.create(
+            student=student, year=world.year.year, term=1, gpa=Decimal("0.50")
+        )
+        CareGroup.objects.create(
+            student=student,
+            term=term2,
+            school=side.school,
+            derived_level="problem",
+            level="problem",
+        )
+        HomeVisitFactory(student=student, date=later, problems=["violence"])
+    after = extract_facts_for_school(side.school, monday)[student.pk]
+    assert after == before
+    recompute_school(side.school, monday)
+    with scopes_disabled():
+        again = WarningSnapshot.objects.get(student=student, week=monday)
+    assert (again.level, again.score) == (snapshot.level, snapshot.score)
+    # The day after sees the incidents, the correction and the visit.
+    seen = extract_facts_for_school(side.school, later)[student.pk]
+    assert (seen.conduct_score, seen.deductions_8w) == (before.conduct_score - 60 + 10, 5)
+    assert seen.visit_problems == ("violence",)
+    # This year's first term counts once it is over; the second term's group once it begins.
+    assert extract_facts_for_school(side.school, term1.end)[student.pk].gpa_now == Decimal("0.50")
+    assert extract_facts_for_school(side.school, term2.start)[student.pk].care_level == "problem"
 
 
 def test_the_documented_student_from_the_records(world, term1, today):
