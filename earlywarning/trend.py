@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from earlywarning.model import LEVEL_LABELS
+from earlywarning.selectors import week_of
 
 TREND_WEEKS = 12
 # The drawing, in viewBox units: bars BAR wide with GAP between, up to HEIGHT high.
@@ -51,10 +52,6 @@ class Trend:
         return [b for b in self.bars if b.level]
 
 
-def monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def trend_bars(snapshots: Iterable, today=None) -> Trend | None:
     """The bars of the last ``TREND_WEEKS`` weeks up to the week of ``today`` (a date or a
     datetime; default today), from ``snapshots`` (anything with ``week``, ``level``,
@@ -66,7 +63,7 @@ def trend_bars(snapshots: Iterable, today=None) -> Trend | None:
         today = timezone.localdate()
     elif isinstance(today, datetime.datetime):
         today = timezone.localtime(today).date() if timezone.is_aware(today) else today.date()
-    last = max(monday(today), max(by_week))
+    last = max(week_of(today), max(by_week))
     weeks = [last - datetime.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
     bars = []
     for i, week in enumerate(weeks):
