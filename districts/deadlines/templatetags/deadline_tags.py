@@ -6,6 +6,20 @@ from django.utils import timezone
 
 register = template.Library()
 
+# A state's badge (deadlines.models.State): late red, due yellow, done green, done late blue.
+BADGES = {
+    "late": "text-bg-danger",
+    "due": "text-bg-warning",
+    "done": "text-bg-success",
+    "done_late": "text-bg-info",
+}
+
+
+@register.filter
+def state_badge(state) -> str:
+    """``{{ row.state|state_badge }}``: the badge's colour class (grey: not open yet)."""
+    return BADGES.get(str(state), "text-bg-secondary")
+
 
 @register.inclusion_tag("deadlines/_school_card.html", takes_context=True)
 def deadlines_school_card(context):
