@@ -174,6 +174,13 @@ WHOLE_CASE = frozenset(
     }
 )
 
+# What the coordinator and the director both hold of the district office's own work
+# (docs/district-work.md): the school's side of its deadlines, its own satisfaction surveys, and
+# the answer to a supervision visit.
+SCHOOL_SIDE_OF_DISTRICT_WORK = frozenset(
+    {Perm.MEET_DEADLINES, Perm.MANAGE_SURVEYS, Perm.ANSWER_SUPERVISION}
+)
+
 
 # What each role may do. External referrals are the counsellor's, the discipline office's and
 # the leaders' ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง"); school roles hold their permissions at
@@ -264,12 +271,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ISSUE_FAMILY_ACCOUNTS,
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
-            Perm.MEET_DEADLINES,
-            Perm.MANAGE_SURVEYS,
             Perm.SUBMIT_PRACTICES,
-            Perm.ANSWER_SUPERVISION,
         }
-    ),
+    )
+    | SCHOOL_SIDE_OF_DISTRICT_WORK,
     Role.DIRECTOR: frozenset(
         {
             Perm.VIEW_SCHOOL,
@@ -285,13 +290,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEE_SENSITIVE_BEHAVIOUR,
             Perm.MESSAGE_FAMILIES,
             Perm.VIEW_EARLY_WARNING,
-            Perm.MEET_DEADLINES,
-            Perm.MANAGE_SURVEYS,
             Perm.SUBMIT_PRACTICES,
-            Perm.ANSWER_SUPERVISION,
         }
     )
-    | WHOLE_CASE,
+    | WHOLE_CASE
+    | SCHOOL_SIDE_OF_DISTRICT_WORK,
     Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
     Role.DISTRICT_SUPERVISOR: frozenset(
         {

@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 
 from carecore import (
     channel_views,
@@ -13,27 +15,14 @@ from carecore import views as carecore_views
 # The admin logs in through allauth, so two-factor authentication applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
-# The apps with pages, named by module path (the foundation imports none of them). Each app's
-# urls.py places its pages (under s/<school_code>/, d/<district_code>/, n/<network_id>/, national/
-# or f/) and names their namespace.
-APPS_WITH_PAGES = (
-    "schools",
-    "students",
-    "screening",
-    "visits",
-    "care",
-    "referrals",
-    "dropouts",
-    "attendance",
-    "behaviour",
-    "portal",
-    "earlywarning",
-    "districts.deadlines",
-    "districts.surveys",
-    "districts.practices",
-    "districts.supervision",
-    "dashboards",
-    "districts",
+# The apps with pages: every installed app with a ``routes`` module (its ``Pages``), in the order
+# of INSTALLED_APPS (the foundation names none of them). Each app's urls.py places its pages
+# (under s/<school_code>/, d/<district_code>/, n/<network_id>/, national/ or f/) and names their
+# namespace.
+APPS_WITH_PAGES = tuple(
+    config.name
+    for config in apps.get_app_configs()
+    if config.name != "carecore" and module_has_submodule(config.module, "routes")
 )
 
 # One generated file (a PDF or a spreadsheet made in the background).
