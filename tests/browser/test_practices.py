@@ -18,6 +18,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "โครงการป้องกันยาเสพติดในสถานศึกษา"
 
 
+def submit(page, selector: str) -> None:
+    """Click a form's button (or a link) and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -42,18 +48,15 @@ def test_a_practice_sent_by_one_school_is_found_by_another_inside_a_longer_thai_
     page.fill("textarea[name=summary]", "แกนนำนักเรียนชวนเพื่อนห่างไกลบุหรี่ไฟฟ้าและสารเสพติด")
     page.fill("textarea[name=steps_taken]", "1. คัดกรองกลุ่มเสี่ยง\n2. อบรมแกนนำห้องละ 4 คน")
     page.fill("textarea[name=results]", "นักเรียนกลุ่มเสี่ยงเลิกใช้บุหรี่ไฟฟ้าร้อยละ 78")
-    page.click("#practice-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#practice-form button[type=submit]")
     page.set_input_files("#practice-file-form input[name=file]", str(photo))
     page.fill("#practice-file-form input[name=caption]", "กิจกรรมแกนนำ (ถ่ายจากด้านหลัง)")
-    page.click("#practice-file-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#practice-file-form button[type=submit]")
     assert page.locator("#practice-photos img").count() == 1
     assert no_sideways_scroll(page)
     screenshot(page, "practice-draft-phone")
     page.check("#practice-submit-form input[name=no_child]")
-    page.click("#practice-submit-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#practice-submit-form button[type=submit]")
     assert page.locator(".practice-status[data-status=submitted]").count() == 1
     practice = Practice.objects.get(title=TITLE)
 
@@ -63,13 +66,11 @@ def test_a_practice_sent_by_one_school_is_found_by_another_inside_a_longer_thai_
     page.goto(f"{live_server.url}/d/{a.district.code}/")
     page.click("#district-practices")
     page.click("#review-queue")
-    page.click(f"#review-waiting [data-practice='{practice.pk}'] a")
-    page.wait_for_load_state()
+    submit(page, f"#review-waiting [data-practice='{practice.pk}'] a")
     screenshot(page, "practice-review-desktop")
     page.check("#practice-review-form input[name=decision][value=publish]")
     page.check("#practice-review-form input[name=checked]")
-    page.click("#practice-review-form button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#practice-review-form button[type=submit]")
     practice.refresh_from_db()
     assert practice.status == Practice.Status.PUBLISHED
 
@@ -82,16 +83,15 @@ def test_a_practice_sent_by_one_school_is_found_by_another_inside_a_longer_thai_
     page.goto(f"{live_server.url}/s/{other.code}/")
     page.click("#practices-link")
     page.fill("#practice-search input[name=q]", "ยาเสพติด")
-    page.click("#practice-search button[type=submit]")
-    page.wait_for_load_state()
+    submit(page, "#practice-search button[type=submit]")
     result = page.locator(f"#practice-{practice.pk}")
     assert result.count() == 1
     assert result.locator("h2").inner_text() == TITLE
     assert no_sideways_scroll(page)
     screenshot(page, "practice-search-phone")
-    result.locator("h2 a").click()
-    page.wait_for_load_state()
-    assert page.locator("#practice-photos img").evaluate("img => img.naturalWidth") > 0
+    submit(page, f"#practice-{practice.pk} h2 a")
+    src = page.locator("#practice-photos img").get_attribute("src")
+    assert page.request.get(f"{live_server.url}{src}").headers["content-type"] == "image/jpeg"
     assert page.locator("#practice-file-form").count() == 0  # another school only reads it
     assert page.locator("#practice-events").count() == 0
     assert no_sideways_scroll(page)
