@@ -123,9 +123,6 @@ class QuestionResult:
     counts: dict[int, int]
     stats: Stats
 
-    def share(self, level: int) -> float:
-        return 100 * self.counts.get(level, 0) / self.stats.n if self.stats.n else 0.0
-
 
 @dataclass
 class SectionResult:
@@ -169,11 +166,6 @@ class Results:
     open: list[OpenResult]
     overall: Stats
     schools: list[SchoolRow]
-    counts: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def rating_questions(self) -> list[QuestionResult]:
-        return [q for s in self.rating for q in s.questions]
 
 
 def _answers(survey: Survey, school) -> QuerySet[Answer]:
@@ -280,7 +272,6 @@ def survey_results(
         open=open_results,
         overall=stats_of(overall),
         schools=schools,
-        counts=overall,
     )
 
 
