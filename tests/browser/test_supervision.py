@@ -59,6 +59,16 @@ def test_the_district_records_a_visit_the_director_answers(
     with scopes_disabled():
         round_ = Round.objects.get()
 
+    # The visit's form on a phone: the five steps one under the other, nothing sideways.
+    phone_district = page_factory(width=390, height=844)
+    log_in(phone_district, base, a.users["district_supervisor"].username)
+    visit_url = f"{base}/d/{a.district.code}/supervision/{round_.pk}/schools/{a.school.code}/"
+    phone_district.goto(visit_url)
+    assert phone_district.locator(".visit-step").count() == 5
+    assert no_sideways_scroll(phone_district)
+    assert serious(phone_district) == []
+    screenshot(phone_district, "supervision-visit-form-phone")
+
     # The visit, on a tablet held upright.
     tablet = page_factory(width=768, height=1024)
     log_in(tablet, base, a.users["district_supervisor"].username)
@@ -78,6 +88,7 @@ def test_the_district_records_a_visit_the_director_answers(
     assert tablet.locator("#id_tick_1_0").is_checked()
     assert tablet.locator("#id_level_1_1").is_checked()
     assert no_sideways_scroll(tablet)
+    screenshot(tablet, "supervision-visit-form-error-tablet")
     tablet.click("label[for=id_level_5_2]")
     tablet.click("#visit-send")
     tablet.wait_for_load_state()
@@ -115,13 +126,9 @@ def test_the_district_records_a_visit_the_director_answers(
     assert district.locator("#summary-chart svg .th-word").count() == 0
     assert serious(district) == []
     screenshot(district, "supervision-summary-desktop")
-    phone_district = page_factory(width=390, height=844)
-    log_in(phone_district, base, a.users["district_supervisor"].username)
     for path in ("", f"{round_.pk}/", f"{round_.pk}/summary/"):
         phone_district.goto(f"{base}/d/{a.district.code}/supervision/{path}")
         assert no_sideways_scroll(phone_district), path
     screenshot(phone_district, "supervision-summary-phone")
-    phone_district.goto(
-        f"{base}/d/{a.district.code}/supervision/{round_.pk}/schools/{a.school.code}/"
-    )
+    phone_district.goto(visit_url)
     screenshot(phone_district, "supervision-visit-phone")
