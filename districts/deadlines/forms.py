@@ -80,6 +80,8 @@ class DeadlineForm(forms.Form):
         self.fields["network"].queryset = district.networks.order_by(thai_order("name"))
         if deadline is not None:
             del self.fields["kind"]  # fixed once set
+            if not deadline.is_measured:
+                del self.fields["target_percent"]  # a report has none
 
     def kind_value(self) -> str:
         return self.deadline.kind if self.deadline is not None else self.cleaned_data["kind"]
