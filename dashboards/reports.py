@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from behaviour import selectors as behaviour_selectors
 from carecore.dates import format_date, format_datetime, to_thai_digits
-from carecore.spreadsheets import xlsx_bytes, xlsx_row
+from carecore.spreadsheets import xlsx_bytes, xlsx_row, xlsx_table
 from dashboards import charts, figures, selectors
 from dashboards.figures import View
 from schools.models import Classroom, Grade
@@ -728,24 +728,12 @@ def _xlsx_value(column: SheetColumn, view: View):
 
 
 def _table(sheet, header: list[str], rows: list[list], formats: dict[int, str]) -> None:
-    """A table from the sheet's first row: bold wrapped header, frozen, with an autofilter."""
-    from openpyxl.styles import Alignment, Font
+    """A table from the sheet's first row (``xlsx_table``), its formatted columns 12 wide and its
+    header row tall enough for the wrapped headers."""
     from openpyxl.utils import get_column_letter
 
-    sheet.append(xlsx_row(sheet, [str(h) for h in header]))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        # School and network names as text, never a formula (carecore.spreadsheets).
-        sheet.append(xlsx_row(sheet, row))
-    for index, fmt in formats.items():
-        letter = get_column_letter(index)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.number_format = fmt
-        sheet.column_dimensions[letter].width = 12
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
+    widths = {get_column_letter(index): 12 for index in formats}
+    xlsx_table(sheet, header, rows, formats=formats, widths=widths)
     sheet.row_dimensions[1].height = 48
 
 

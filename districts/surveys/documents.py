@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from carecore.dates import Paper, format_date, format_datetime
 from carecore.jobs import progress_stage
 from carecore.pdf import render_pdf
-from carecore.spreadsheets import xlsx_bytes, xlsx_row
+from carecore.spreadsheets import xlsx_bytes, xlsx_row, xlsx_table
 from districts.surveys import charts, selectors, services
 from districts.surveys.models import LEVEL_LABELS, LEVELS, Survey
 from screening.slips import ROWS_PER_PAGE, SLIPS_PER_ROW, qr_svg
@@ -59,24 +59,9 @@ def results_pdf(*, survey: Survey, school=None, progress=None) -> bytes:
 
 # --- results as XLSX ---------------------------------------------------------------------------
 def _sheet(workbook, title: str, header: list, rows: list[list], widths: dict[str, int]):
-    """A sheet from its first row: the bold wrapped header, frozen, filtered; ``widths`` of
-    some columns by letter."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(xlsx_row(sheet, [str(h) for h in header]))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        # Question texts and written answers as text, never as a formula.
-        sheet.append(xlsx_row(sheet, row))
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
-    return sheet
+    """A sheet of its own holding one table (question texts and written answers as text, never
+    as a formula); ``widths`` of some columns by letter."""
+    return xlsx_table(workbook.create_sheet(title[:31]), header, rows, widths=widths)
 
 
 def _number(value):
