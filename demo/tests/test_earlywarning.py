@@ -12,7 +12,7 @@ from attendance.rules import longest_streak
 from demo.world import demo_build
 from dropouts.models import DropoutCase
 from earlywarning.compute import extract_facts_for_school
-from earlywarning.model import LEVEL_HIGH, Params, evaluate
+from earlywarning.model import ABC, LEVEL_HIGH, Params, evaluate
 from earlywarning.models import WarningResult, WarningSnapshot
 from earlywarning.selectors import week_of
 from students.models import Enrolment
@@ -57,6 +57,12 @@ def test_this_terms_dropout_cases_were_flagged_before_they_were_opened(demo):
             assert (result.level, result.score) == (anchor.level, anchor.score)
             codes = {r.code for r in result.reasons}
             assert {"absent", "gpa_drop", "deductions"} <= codes
+            # Every Monday before, read back now, gives what was computed then: a record
+            # dated after a Monday does not change that Monday's level.
+            for snapshot in before:
+                week_facts = extract_facts_for_school(case.student.school, snapshot.week)
+                again = evaluate(week_facts[case.student_id])
+                assert (again.level, again.score) == (snapshot.level, snapshot.score)
             # Those alone (each dated before that Monday) make "high".
             dated = {"absent", "attendance_rate", "gpa_drop", "deductions"}
             assert sum(r.weight for r in result.reasons if r.code in dated) >= Params().high_score
@@ -85,3 +91,8 @@ def test_every_student_has_a_result_and_the_cases_schools_the_weeks_of_the_term(
         assert here.count() == students.filter(student__school=school).count() * len(mondays)
         levels = set(WarningResult.objects.values_list("level", flat=True))
         assert levels == {"none", "watch", "high"}
+        # ew-2: no one is flagged without an attendance, behaviour or course reason.
+        for reasons in WarningResult.objects.exclude(level="none").values_list(
+            "reasons", flat=True
+        ):
+            assert {r["group"] for r in reasons} & ABC
