@@ -25,7 +25,12 @@ from carecore.pdf_thai import THAI_COMPOUNDS
 from carecore.tests.test_pdf import _poppler, pdf_text
 
 # Kinds whose file is not a PDF.
-NOT_PDF = {"district_report_xlsx", "screening_export", "subject_access_zip"}
+NOT_PDF = {
+    "district_report_xlsx",
+    "screening_export",
+    "subject_access_zip",
+    "survey_results_xlsx",
+}
 
 # Words with SARA AA, SARA AM, SARA AM under a tone mark, and tone marks over vowels; the
 # fixture puts them in the school's and the student's names, which the documents print.
@@ -89,6 +94,15 @@ def _params(kind, objects) -> tuple[object, dict]:
         "student_sheet": (school, {"student_id": student.pk}),
         "subject_access_pdf": (school, {"student_id": student.pk, "counselling_notes": True}),
         "supervision_report": (None, {"round_id": objects["round"].pk}),
+        "survey_results": (None, {"survey_id": objects["survey"].pk}),
+        "survey_slips": (
+            None,
+            {
+                "survey_id": objects["slip_survey"].pk,
+                "count": 8,
+                "base_url": "https://example.org/survey/",
+            },
+        ),
     }
     return by_kind[kind]
 
@@ -109,6 +123,7 @@ def documents(django_db_setup, django_db_blocker):
     from carecore.models import GeneratedFile, User
     from demo.world import demo_build
     from districts.supervision.models import Round
+    from districts.surveys.models import Survey
     from referrals.models import Referral
     from schools.selectors import current_term
     from students.models import Student
@@ -145,7 +160,18 @@ def documents(django_db_setup, django_db_blocker):
             or CarePlan.objects.filter(school=school).first(),
             "referral": Referral.objects.filter(status="closed").first(),
             "round": Round.objects.filter(district=school.district).first(),
+            # The demo's answered parents' survey, and its community survey answered by slips
+            # (closed in the demo: open again here, as slips are printed for an open survey).
+            "survey": Survey.objects.filter(
+                district=school.district, school=None, mode=Survey.Mode.OPEN
+            )
+            .exclude(status=Survey.Status.DRAFT)
+            .first(),
+            "slip_survey": Survey.objects.filter(
+                district=school.district, mode=Survey.Mode.SLIPS
+            ).first(),
         }
+        Survey.objects.filter(pk=objects["slip_survey"].pk).update(status=Survey.Status.OPEN)
         user = User.objects.get(username="counsellor1")
         carecore.pdf.HTML = keeping_html
         try:
@@ -172,7 +198,18 @@ def documents(django_db_setup, django_db_blocker):
 def test_every_pdf_kind_is_covered():
     # A new document kind must be added to _params (and so to the round trip below).
     objects = dict.fromkeys(
-        ("school", "classroom", "student", "term", "visit", "plan", "referral", "round"),
+        (
+            "school",
+            "classroom",
+            "student",
+            "term",
+            "visit",
+            "plan",
+            "referral",
+            "round",
+            "survey",
+            "slip_survey",
+        ),
         type("Row", (), {"pk": 1, "school": None})(),
     )
     for kind in PDF_KINDS:
