@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from carecore.dates import Paper, format_date, format_datetime
 from carecore.jobs import progress_stage
@@ -157,7 +158,13 @@ def results_xlsx(*, survey: Survey, school=None, progress=None) -> bytes:
     _sheet(
         workbook,
         _("Written answers"),
-        [_("Item no."), _("Question"), _("Written answer"), _("School"), _("Sent on")],
+        [
+            _("Item no."),
+            _("Question"),
+            _("Written answer"),
+            _("School"),
+            pgettext("survey", "Sent on"),
+        ],
         [[*row[:4], format_datetime(row[4])] for row in open_rows],
         {"B": 40, "C": 70, "D": 30, "E": 20},
     )
@@ -168,7 +175,7 @@ def results_xlsx(*, survey: Survey, school=None, progress=None) -> bytes:
     _sheet(
         workbook,
         _("Every answer"),
-        [_("Sent on"), _("School"), *(str(q.position) for q in questions)],
+        [pgettext("survey", "Sent on"), _("School"), *(str(q.position) for q in questions)],
         [
             [
                 format_datetime(a["submitted"]),

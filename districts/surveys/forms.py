@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carecore.forms import SELECT, TEXT, long_text, short_text, text_area
 from carecore.thai import thai_order
@@ -61,7 +62,7 @@ class SurveyCreateForm(forms.Form):
 class SurveyForm(forms.Form):
     """The survey's settings; only a draft's audience and mode can change."""
 
-    title = short_text(_("Title"))
+    title = short_text(pgettext_lazy("survey", "Title"))
     intro = long_text(
         Survey._meta.get_field("intro").verbose_name,
         rows=3,
