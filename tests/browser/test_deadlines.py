@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from carecore.dates import format_date
 from districts.deadlines.models import Completion, Deadline
 from tests.browser.test_accessibility import BLOCKING, axe_violations
+from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,11 +23,8 @@ TITLE = "ส่งแบบสรุปผลการคัดกรองน�
 
 
 def be(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    """A date as a Thai user types it (and the form shows it): dd/mm/yyyy in the BE."""
+    return format_date(day, "numeric")
 
 
 def serious(page) -> list:

@@ -31,8 +31,8 @@ def today():
 
 
 def be(day: datetime.date) -> str:
-    """A date typed as a Thai user types it: dd/mm/yyyy in the Buddhist Era."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+    """A date as a Thai user types it (and the form shows it): dd/mm/yyyy in the BE."""
+    return format_date(day, "numeric")
 
 
 def district_url(side, name="list", **kwargs) -> str:
