@@ -11,8 +11,6 @@ Which care each group calls for, and so what "cared for" means, is written in do
 computed in care/coverage.py.
 """
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -21,6 +19,7 @@ from carecore.model_fields import (
     Revisioned,
     classroom_field,
     closed_has_outcome,
+    private_file_name,
     school_field,
     student_field,
     term_field,
@@ -64,9 +63,7 @@ class ContactMethod(models.TextChoices):
 
 
 def attachment_path(instance, filename: str) -> str:
-    # A random name: attachments are served only through permission-checked views.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"care/{instance.school_id}/{uuid.uuid4().hex}.{suffix[:8]}"
+    return private_file_name(f"care/{instance.school_id}", filename)
 
 
 class Activity(models.Model):

@@ -12,6 +12,8 @@ as strings ("schools.School"), so this module imports no app above the foundatio
 default here changes the migrations of every model that uses it.
 """
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +110,11 @@ def closed_has_outcome(name: str) -> models.CheckConstraint:
 def ends_after_start(name: str) -> models.CheckConstraint:
     """A period's ``end`` comes after its ``start``."""
     return models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name=name)
+
+
+def private_file_name(folder: str, filename: str) -> str:
+    """``folder/<random>.<ext>`` for an uploaded file: a random name, never the one the user gave
+    (private files are served only by views that check who asks); the extension as uploaded,
+    lower case, at most 8 characters, ``bin`` when there is none."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{suffix[:8]}"

@@ -18,7 +18,6 @@ school and due date.
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,6 +29,7 @@ from carecore.model_fields import (
     Revisioned,
     district_field,
     network_field,
+    private_file_name,
     school_field,
     user_field,
 )
@@ -134,9 +134,7 @@ class Deadline(Revisioned):
 
 
 def completion_file_path(instance, filename: str) -> str:
-    # A random name: the files are served only through permission-checked views.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"deadlines/{instance.school_id}/{uuid.uuid4().hex}.{suffix[:8]}"
+    return private_file_name(f"deadlines/{instance.school_id}", filename)
 
 
 class Completion(models.Model):

@@ -9,12 +9,16 @@ district, so every lookup filters by district explicitly (districts/practices/ac
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecore.model_fields import Revisioned, district_field, school_field, user_field
+from carecore.model_fields import (
+    Revisioned,
+    district_field,
+    private_file_name,
+    school_field,
+    user_field,
+)
 
 
 class Step(models.TextChoices):
@@ -81,9 +85,7 @@ class Practice(Revisioned):
 
 
 def practice_file_path(instance, filename: str) -> str:
-    # A random name under a private folder: files are only sent by a view that checks who asks.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"practices/{instance.practice_id}/{uuid.uuid4().hex}.{suffix[:8]}"
+    return private_file_name(f"practices/{instance.practice_id}", filename)
 
 
 class PracticeFile(models.Model):
