@@ -290,6 +290,20 @@ def school_visit(request, supervision_visit_id):
     visit = visit_get_for_school(request, supervision_visit_id)
     steps = list(visit.steps.all())
     form = AnswerForm(request.POST or None, steps=steps, revision=visit.revision)
+
+    def stale(current):
+        # Someone answered (or the form was old): what was typed stays, on the current revision.
+        nonlocal form
+        data = request.POST.copy()
+        data["revision"] = current.revision
+        form = AnswerForm(data, steps=steps, revision=current.revision)
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Someone saved this answer after you opened it. Check the answers and send again."),
+        )
+        return None
+
     saved = form_saved(
         request,
         form,
@@ -298,6 +312,7 @@ def school_visit(request, supervision_visit_id):
         ),
         success=_("The school's answer is sent to the district office."),
         then=request.path,
+        on_stale=stale,
     )
     if saved:
         return saved

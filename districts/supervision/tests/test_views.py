@@ -105,6 +105,21 @@ def test_a_visit_recorded_sent_and_answered(world, login):
     )
     assert response.status_code == 200
     assertContains(response, th("Write what the school does about this."))
+    # An answer on a page opened before another save (or a made-up revision): the page again,
+    # what was typed kept, nothing saved.
+    stale_answer = "ประชุมครูที่ปรึกษาเพื่อวางแผน"
+    response = director.post(
+        surl(a, "visit", supervision_visit_id=visit.pk),
+        {"revision": visit.revision + 99, "actions_1": stale_answer},
+    )
+    assert response.status_code == 200
+    assertContains(response, stale_answer)
+    assertContains(
+        response,
+        th("Someone saved this answer after you opened it. Check the answers and send again."),
+    )
+    visit.refresh_from_db()
+    assert visit.status == "sent"
     response = director.post(
         surl(a, "visit", supervision_visit_id=visit.pk),
         {"revision": visit.revision, "actions_1": "จัดตารางเยี่ยมบ้านเพิ่มเติม"},
