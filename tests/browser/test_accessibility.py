@@ -92,6 +92,11 @@ def axe_violations(page):
     )
 
 
+def serious(page) -> list:
+    """The page's serious and critical axe-core violations (what the journeys refuse)."""
+    return [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+
+
 def test_no_serious_or_critical_axe_violation_on_the_key_pages(places, live_server, page_factory):
     assert AXE.exists(), "axe-core is not installed: run `make install` (npm ci)"
     found, checked = [], Counter()

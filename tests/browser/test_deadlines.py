@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from carecore.dates import format_date
 from districts.deadlines.models import Completion, Deadline
-from tests.browser.test_accessibility import BLOCKING, axe_violations
+from tests.browser.test_accessibility import serious
 from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
@@ -25,10 +25,6 @@ TITLE = "ส่งแบบสรุปผลการคัดกรองน�
 def be(day: datetime.date) -> str:
     """A date as a Thai user types it (and the form shows it): dd/mm/yyyy in the BE."""
     return format_date(day, "numeric")
-
-
-def serious(page) -> list:
-    return [v for v in axe_violations(page) if v["impact"] in BLOCKING]
 
 
 def test_the_district_sets_a_deadline_the_director_sees_due_then_late(

@@ -11,6 +11,7 @@ from django_scopes import scopes_disabled
 from care.models import CarePlan
 from conftest import th
 from earlywarning.tests.test_views import FAILING, HIGH, SLIPPING, flag, weeks
+from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,10 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def thai(message: str, **params) -> str:
     return html.unescape(th(message, **params))
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def flagged_world(world):

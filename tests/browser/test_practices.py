@@ -11,6 +11,7 @@ from carecore.models import Membership, Role
 from conftest import make_user
 from districts.practices.models import Practice
 from districts.practices.tests.factories import second_school
+from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,10 +23,6 @@ def submit(page, selector: str) -> None:
     """Click a form's button (or a link) and wait for the page it leads to."""
     with page.expect_navigation():
         page.click(selector)
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_practice_sent_by_one_school_is_found_by_another_inside_a_longer_thai_run(

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from districts.supervision.models import Round, Visit, VisitStep
-from tests.browser.test_accessibility import BLOCKING, axe_violations
+from tests.browser.test_accessibility import serious
+from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,14 +26,6 @@ ACTION = "มอบหมายครูที่ปรึกษาชั้น 
 
 def be(day: datetime.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def serious(page) -> list:
-    return [v for v in axe_violations(page) if v["impact"] in BLOCKING]
 
 
 def test_the_district_records_a_visit_the_director_answers(

@@ -7,21 +7,14 @@ answer page and the results."""
 import pytest
 
 from districts.surveys.models import Section, Survey
-from tests.browser.test_accessibility import BLOCKING, axe_violations
+from tests.browser.test_accessibility import serious
+from tests.browser.test_dropout_journey import no_sideways_scroll
 from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "ความพึงพอใจของผู้ปกครองต่อการดูแลช่วยเหลือนักเรียน ปีการศึกษา 2568"
 WRITTEN = "ครูประจำชั้นโทรมาถามข่าวลูกทุกสัปดาห์ ขอบคุณมากค่ะ"
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def serious(page) -> list:
-    return [v for v in axe_violations(page) if v["impact"] in BLOCKING]
 
 
 def test_district_publishes_a_parent_answers_on_a_phone_and_the_district_sees_the_chart(
