@@ -62,6 +62,9 @@ function forgetPages(keep) {
 }
 
 function forgetSession() {
+  // Nobody's from this moment: a page still on its way for the account that just left is not
+  // kept when it arrives (keepPage checks the account right before it writes).
+  currentUser = "";
   return forgetPages("").then(function () { return writeUser(""); });
 }
 
@@ -110,6 +113,8 @@ function keepPage(user, request, response) {
     var headers = new Headers(response.headers);
     headers.set("X-Kept-At", String(Date.now()));
     return caches.open(PAGES + user).then(function (cache) {
+      // Logged out (or another account came) while this page was on its way: not kept.
+      if (currentUser !== user) return null;
       return cache.put(request.url || request, new Response(body, {
         status: response.status, statusText: response.statusText, headers: headers,
       }));
