@@ -159,6 +159,28 @@ class Perm:
     # school and answer each recommendation with the school's actions.
     SUPERVISE = "supervise"
     ANSWER_SUPERVISION = "answer_supervision"
+    # The district's yearly plan (docs/district-work.md): its staff write and publish it; every
+    # school of the district and its networks read the published plan (VIEW_SCHOOL).
+    MANAGE_PLANS = "manage_plans"
+    # Training records: a school's director and coordinator record their staff's training; the
+    # district's staff record the district's own courses and read every school's figures.
+    MANAGE_TRAINING = "manage_training"
+    # Committees, their appointment orders and meetings: the district's staff those of the
+    # district (and any below it), a network supervisor their network's, a school's director and
+    # coordinator their school's.
+    MANAGE_COMMITTEES = "manage_committees"
+    # Self-assessment and evaluation: a school's director and coordinator assess their school
+    # against the district's indicators; the district's staff set the rubric, the window, the
+    # raters, the levels and the awards; a rater (district or network staff named on the round,
+    # object level) scores the schools given to them.
+    SELF_ASSESS = "self_assess"
+    MANAGE_EVALUATION = "manage_evaluation"
+    EVALUATE_SCHOOLS = "evaluate_schools"
+    # The district fund: its staff set the budget and the criteria, select and pay; a school's
+    # director, coordinator and counsellor nominate students from their support records. The
+    # district's staff see the nominated students (and only those: object level).
+    MANAGE_FUND = "manage_fund"
+    NOMINATE_FOR_FUND = "nominate_for_fund"
 
 
 # What the counsellor and the director both hold: a child's whole case, the counselling notes and
@@ -176,9 +198,18 @@ WHOLE_CASE = frozenset(
 
 # What the coordinator and the director both hold of the district office's own work
 # (docs/district-work.md): the school's side of its deadlines, its own satisfaction surveys, and
-# the answer to a supervision visit.
+# the answer to a supervision visit, its staff's training, its committees, its self-assessment and
+# its nominations to the district fund.
 SCHOOL_SIDE_OF_DISTRICT_WORK = frozenset(
-    {Perm.MEET_DEADLINES, Perm.MANAGE_SURVEYS, Perm.ANSWER_SUPERVISION}
+    {
+        Perm.MEET_DEADLINES,
+        Perm.MANAGE_SURVEYS,
+        Perm.ANSWER_SUPERVISION,
+        Perm.MANAGE_TRAINING,
+        Perm.MANAGE_COMMITTEES,
+        Perm.SELF_ASSESS,
+        Perm.NOMINATE_FOR_FUND,
+    }
 )
 
 
@@ -222,6 +253,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ANSWER_HELP_REQUESTS,
             Perm.VIEW_EARLY_WARNING,
             Perm.SUBMIT_PRACTICES,
+            Perm.NOMINATE_FOR_FUND,
         }
     )
     | WHOLE_CASE,
@@ -295,7 +327,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     )
     | WHOLE_CASE
     | SCHOOL_SIDE_OF_DISTRICT_WORK,
-    Role.NETWORK_SUPERVISOR: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES}),
+    Role.NETWORK_SUPERVISOR: frozenset(
+        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.MANAGE_COMMITTEES, Perm.EVALUATE_SCHOOLS}
+    ),
     Role.DISTRICT_SUPERVISOR: frozenset(
         {
             Perm.VIEW_SCHOOL,
@@ -309,6 +343,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_SURVEYS,
             Perm.REVIEW_PRACTICES,
             Perm.SUPERVISE,
+            Perm.MANAGE_PLANS,
+            Perm.MANAGE_TRAINING,
+            Perm.MANAGE_COMMITTEES,
+            Perm.MANAGE_EVALUATION,
+            Perm.EVALUATE_SCHOOLS,
+            Perm.MANAGE_FUND,
         }
     ),
     Role.DISTRICT_ADMIN: frozenset(
@@ -330,6 +370,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_SURVEYS,
             Perm.REVIEW_PRACTICES,
             Perm.SUPERVISE,
+            Perm.MANAGE_PLANS,
+            Perm.MANAGE_TRAINING,
+            Perm.MANAGE_COMMITTEES,
+            Perm.MANAGE_EVALUATION,
+            Perm.EVALUATE_SCHOOLS,
+            Perm.MANAGE_FUND,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
