@@ -275,37 +275,33 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
     CELERY_RESULT_BACKEND = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+
+def _beat(task: str, schedule) -> dict:
+    """A periodic job of the beat: the task's dotted name, every so many seconds or a crontab."""
+    return {"task": task, "schedule": schedule}
+
+
 CELERY_BEAT_SCHEDULE = {
-    "remove-expired-files": {
-        "task": "carecore.tasks.generated_files_cleanup_task",
-        "schedule": 3600.0,
-    },
+    "remove-expired-files": _beat("carecore.tasks.generated_files_cleanup_task", 3600.0),
     # --- referrals (helper referrals) ---
     # Referrals newly past their answer date: their recipients are told once.
-    "referrals-overdue-notify": {
-        "task": "referrals.tasks.referrals_overdue_notify_task",
-        "schedule": 3600.0,
-    },
+    "referrals-overdue-notify": _beat("referrals.tasks.referrals_overdue_notify_task", 3600.0),
     # --- end referrals ---
     # --- dropout cases (helper dropouts) ---
     # Nightly: open dropout cases past their step's deadline are marked late (owners told once).
-    "dropout-cases-mark-late": {
-        "task": "dropouts.tasks.dropout_cases_mark_late_task",
-        "schedule": crontab(hour=1, minute=15),
-    },
+    "dropout-cases-mark-late": _beat(
+        "dropouts.tasks.dropout_cases_mark_late_task", crontab(hour=1, minute=15)
+    ),
     # --- end dropout cases ---
     # --- dashboards ---
     # The dashboards' rollups (dashboards.rollups): rows a lost job left stale, every five
     # minutes; every school's current term at night (overdue plans and referrals move with the
     # date).
-    "dashboards-refresh-stale": {
-        "task": "dashboards.tasks.refresh_stale_figures_task",
-        "schedule": 300.0,
-    },
-    "dashboards-refresh-all": {
-        "task": "dashboards.tasks.refresh_all_figures_task",
-        "schedule": crontab(hour=1, minute=40),
-    },
+    "dashboards-refresh-stale": _beat("dashboards.tasks.refresh_stale_figures_task", 300.0),
+    "dashboards-refresh-all": _beat(
+        "dashboards.tasks.refresh_all_figures_task", crontab(hour=1, minute=40)
+    ),
     # --- end dashboards ---
 }
 # /healthz/ fails when no worker has written its heartbeat for this many seconds; workers and
@@ -471,16 +467,14 @@ init_sentry(
 # (0 keeps every archive). docs/operations.md.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
-CELERY_BEAT_SCHEDULE["backup-nightly"] = {
-    "task": "carecore.tasks.backup_nightly_task",
-    "schedule": crontab(hour=2, minute=30),
-}
+CELERY_BEAT_SCHEDULE["backup-nightly"] = _beat(
+    "carecore.tasks.backup_nightly_task", crontab(hour=2, minute=30)
+)
 # The audit log's hash chain walked every night, after the backup (carecore/auditchain.py); the
 # result shows on the district administrator's audit log page.
-CELERY_BEAT_SCHEDULE["audit-verify-nightly"] = {
-    "task": "carecore.tasks.audit_verify_task",
-    "schedule": crontab(hour=3, minute=15),
-}
+CELERY_BEAT_SCHEDULE["audit-verify-nightly"] = _beat(
+    "carecore.tasks.audit_verify_task", crontab(hour=3, minute=15)
+)
 # --- end backups ---
 
 # --- family accounts (docs/portal.md) ---
@@ -495,17 +489,15 @@ SMS_CODE_MINUTES = env_int("SMS_CODE_MINUTES", 10)
 # --- attendance ---
 # Every school's attendance flags, each night after the day's rolls (docs/attendance.md): a run
 # of absences or a term rate that a correction or an import made, which no roll's save raised.
-CELERY_BEAT_SCHEDULE["attendance-flags-nightly"] = {
-    "task": "attendance.tasks.attendance_flags_nightly_task",
-    "schedule": crontab(hour=20, minute=30),
-}
+CELERY_BEAT_SCHEDULE["attendance-flags-nightly"] = _beat(
+    "attendance.tasks.attendance_flags_nightly_task", crontab(hour=20, minute=30)
+)
 # --- end attendance ---
 # --- early warning (docs/early-warning.md) ---
 # Every district's early warning, each night after the attendance flags: one job per district.
-CELERY_BEAT_SCHEDULE["earlywarning-nightly"] = {
-    "task": "earlywarning.tasks.earlywarning_nightly_task",
-    "schedule": crontab(hour=21, minute=0),
-}
+CELERY_BEAT_SCHEDULE["earlywarning-nightly"] = _beat(
+    "earlywarning.tasks.earlywarning_nightly_task", crontab(hour=21, minute=0)
+)
 # --- end early warning ---
 
 # --- notification channels (carecore/channels.py, docs/notifications.md) ---
@@ -516,21 +508,18 @@ LINE_API_BASE = env_str("LINE_API_BASE", "https://api.line.me")
 LINE_TIMEOUT = env_int("LINE_TIMEOUT", 10)
 # The daily summary goes out at this hour (Thai time) to those who chose one.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 17)
-CELERY_BEAT_SCHEDULE["notification-deliveries-due"] = {
-    "task": "carecore.tasks.notification_deliveries_due_task",
-    "schedule": 120.0,
-}
-CELERY_BEAT_SCHEDULE["notification-digests"] = {
-    "task": "carecore.tasks.notification_digests_task",
-    "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
-}
+CELERY_BEAT_SCHEDULE["notification-deliveries-due"] = _beat(
+    "carecore.tasks.notification_deliveries_due_task", 120.0
+)
+CELERY_BEAT_SCHEDULE["notification-digests"] = _beat(
+    "carecore.tasks.notification_digests_task", crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0)
+)
 # --- end notification channels ---
 
 # --- district deadlines (docs/district-work.md) ---
 # Every morning before school: measured deadlines met are recorded, and the schools' directors
 # and coordinators are reminded of a deadline near or late, each once.
-CELERY_BEAT_SCHEDULE["deadlines-check"] = {
-    "task": "districts.deadlines.tasks.deadlines_check_task",
-    "schedule": crontab(hour=6, minute=30),
-}
+CELERY_BEAT_SCHEDULE["deadlines-check"] = _beat(
+    "districts.deadlines.tasks.deadlines_check_task", crontab(hour=6, minute=30)
+)
 # --- end district deadlines ---
