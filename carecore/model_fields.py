@@ -1,8 +1,10 @@
 """The fields most models declare the same way: the place a row belongs to (school, network,
 district), the student it is about, the term or academic year it counts in, the classroom, the
 staff member who did something or the person a row exists for, and an optional link to another
-record; the ``revision`` of a record several people edit (``Revisioned``); and the checks
-several models make (``both_or_none``, ``closed_has_outcome``, ``ends_after_start``).
+record; the ``revision`` of a record several people edit (``Revisioned``); a school's row and
+its scoped manager (``SchoolScoped``, ``ScopedByStudent``); the ``created``/``modified`` pair
+(``timestamps``); and the checks several models make (``both_or_none``, ``closed_has_outcome``,
+``ends_after_start``).
 
 Each factory fixes what every model agrees on (the target and its verbose name, the usual
 ``on_delete``) and takes what differs as arguments, so that a model reads
@@ -16,6 +18,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 
 def _relation(to, verbose_name, related_name, on_delete, options, one_to_one=False):
@@ -89,6 +92,42 @@ class Revisioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SchoolScoped(models.Model):
+    """A row of one school: its ``school`` (a model that needs a reverse name declares its own
+    ``school_field("...")``) and the manager that answers only inside a school's scope
+    (``django_scopes``): a query outside ``scope(school=...)`` raises instead of reading every
+    school's rows. The ``school`` field stands first among the model's fields."""
+
+    school = school_field()
+
+    objects = ScopedManager(school="school")
+
+    class Meta:
+        abstract = True
+
+
+class ScopedByStudent(models.Model):
+    """A row about one student that names no school of its own: scoped through the student's
+    school, like ``SchoolScoped``."""
+
+    objects = ScopedManager(school="student__school")
+
+    class Meta:
+        abstract = True
+
+
+def timestamps(created=None, modified=None) -> tuple[models.DateTimeField, models.DateTimeField]:
+    """When a row was created and when it was last saved, set by Django, never by a form:
+    ``created, modified = timestamps()``, with their verbose names as arguments where a model
+    gives them. A function rather than a base class, so that the two fields stay where the model
+    declares them (the order of ``_meta.fields`` is the order of the subject-access paper and of
+    the admin)."""
+    return (
+        models.DateTimeField(created, auto_now_add=True),
+        models.DateTimeField(modified, auto_now=True),
+    )
 
 
 def both_or_none(first: str, second: str, *, name: str) -> models.CheckConstraint:
