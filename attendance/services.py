@@ -31,7 +31,7 @@ from attendance.models import (
     SchoolHoliday,
     Status,
 )
-from carecore.audit import audit_record, model_changes
+from carecore.audit import audit_record, audit_row, model_changes
 from carecore.models import AuditEvent, Membership, Notification, Role, User
 from carecore.notifications import notify
 from carecore.writes import acting_user
@@ -314,15 +314,7 @@ def flag_close(*, flag: AttendanceFlag, user, request=None) -> AttendanceFlag:
     flag.closed_by = user
     flag.closed_at = timezone.now()
     flag.save(update_fields=["state", "closed_by", "closed_at"])
-    audit_record(
-        action=AuditEvent.Action.CHANGE,
-        user=user,
-        school=flag.school,
-        student=flag.student,
-        obj=flag,
-        summary=_("Closed an attendance flag"),
-        request=request,
-    )
+    audit_row(flag, _("Closed an attendance flag"), user=user, request=request)
     return flag
 
 

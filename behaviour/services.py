@@ -18,6 +18,7 @@ from behaviour.selectors import student_conduct
 from carecore.audit import audit_record, audit_row, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent, Notification
+from carecore.writes import locked_row
 from schools.models import AcademicYear, Term
 from students.models import Enrolment
 from students.parent_notices import tell_parents
@@ -180,7 +181,7 @@ def incident_cancel(*, incident: Incident, reason: str, user, request=None) -> I
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the incident is cancelled.")})
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = locked_row(incident)
     if incident.cancelled_at is not None:
         raise ValidationError(_("This incident was already cancelled."))
     incident.cancelled_at = timezone.now()

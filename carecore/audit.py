@@ -59,16 +59,24 @@ def audit_view(
 
 
 def audit_row(
-    row, summary: str, *, user, request=None, action: str = AuditEvent.Action.CHANGE, **kwargs
+    row,
+    summary: str,
+    *,
+    user,
+    request=None,
+    action: str = AuditEvent.Action.CHANGE,
+    obj=None,
+    **kwargs,
 ) -> AuditEvent:
     """An event about ``row``, a record of a school's student (``row.school``, ``row.student``),
-    written by a service: by default a change (any other argument of ``_audit_event``)."""
+    written by a service: by default a change (any other argument of ``_audit_event``). ``obj``:
+    the row the event names when it is a part of ``row`` (a home visit's photo), else ``row``."""
     return audit_record(
         action=action,
         user=user,
         school=row.school,
         student=row.student,
-        obj=row,
+        obj=row if obj is None else obj,
         summary=summary,
         request=request,
         **kwargs,

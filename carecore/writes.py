@@ -34,3 +34,14 @@ def bump_revision(row, *fields: str) -> None:
 def acting_user(user):
     """``user`` as the author of a row: None for an anonymous user or the system."""
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def locked_row(row, *related: str):
+    """``row``, a school's row, read again and locked for update until the end of the caller's
+    transaction (with its ``related`` rows), for a write that must see the row as it is now."""
+    return (
+        type(row)
+        ._default_manager.select_for_update()
+        .select_related(*related)
+        .get(pk=row.pk, school_id=row.school_id)
+    )

@@ -30,7 +30,7 @@ from django_scopes import scope
 
 from attendance.selectors import flag_case_text
 from carecore.access import Perm, district_view, school_view
-from carecore.audit import audit_record
+from carecore.audit import audit_record, audit_row
 from carecore.form_views import form_saved, student_form_page
 from carecore.models import AuditEvent
 from carecore.national_id import mask_national_id
@@ -139,15 +139,13 @@ def _case_action(fn, *, work: bool, post: bool = True):
 
 # --- one case ----------------------------------------------------------------------------------
 def _audit_view(request, case, summary: str) -> None:
-    audit_record(
-        action=AuditEvent.Action.VIEW,
+    audit_row(
+        case,
+        summary % {"case": services.case_audit_name(case)},
         user=request.user,
-        school=case.school,
-        district=case.district,
-        student=case.student,
-        obj=case,
-        summary=summary % {"case": services.case_audit_name(case)},
         request=request,
+        action=AuditEvent.Action.VIEW,
+        district=case.district,
     )
 
 

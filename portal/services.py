@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from carecore.audit import audit_row
 from carecore.models import AuditEvent, Notification
 from carecore.notifications import notify
+from carecore.writes import locked_row
 from portal.models import ConsentRequest, HelpRequest, Message, MessageThread
 from portal.people import counsellors_of, homeroom_teachers_of
 from students.access import parent_users_for
@@ -151,14 +152,6 @@ def consent_request_ask(*, student, purpose: str, note: str = "", user, request=
     return asked
 
 
-def _lock_request(consent_request) -> ConsentRequest:
-    return (
-        ConsentRequest.objects.select_for_update()
-        .select_related("student", "student__school")
-        .get(pk=consent_request.pk, school_id=consent_request.school_id)
-    )
-
-
 @transaction.atomic
 def consent_request_answer(
     *, consent_request: ConsentRequest, yes: bool, user, guardian=None, request=None
@@ -166,7 +159,7 @@ def consent_request_answer(
     """A parent's answer. Yes records the consent through the students' consent service (its
     audit row and history, given by this parent in the portal); no records the refusal. The
     first answer settles the request: a second one is refused with a message."""
-    locked = _lock_request(consent_request)
+    locked = locked_row(consent_request, "student", "student__school")
     if locked.status != ConsentRequest.Status.WAITING:
         raise ValidationError(_("This request is answered already (or the school withdrew it)."))
     student = locked.student
@@ -207,7 +200,7 @@ def consent_request_answer(
 
 @transaction.atomic
 def consent_request_cancel(*, consent_request: ConsentRequest, user, request=None):
-    locked = _lock_request(consent_request)
+    locked = locked_row(consent_request, "student", "student__school")
     if locked.status != ConsentRequest.Status.WAITING:
         return locked
     locked.status = ConsentRequest.Status.CANCELLED

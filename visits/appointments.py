@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from carecore.audit import audit_row
 from carecore.dates import format_date
 from carecore.models import AuditEvent
+from carecore.writes import locked_row
 from visits.models import VisitAppointment
 
 Status = VisitAppointment.Status
@@ -71,14 +72,6 @@ def appointment_propose(
     return appointment
 
 
-def _locked(appointment) -> VisitAppointment:
-    return (
-        VisitAppointment.objects.select_for_update()
-        .select_related("student", "school")
-        .get(pk=appointment.pk, school_id=appointment.school_id)
-    )
-
-
 @transaction.atomic
 def appointment_answer(
     *,
@@ -93,7 +86,7 @@ def appointment_answer(
     """A parent's answer: confirm the day, or suggest another (a day is needed, the time and a
     note are optional). A parent may change their answer until the teacher cancels or the day
     has passed; a cancelled appointment takes no answer."""
-    locked = _locked(appointment)
+    locked = locked_row(appointment, "student", "school")
     if locked.status == Status.CANCELLED:
         raise ValidationError(
             _("The teacher cancelled this appointment: there is nothing to answer.")
@@ -131,7 +124,7 @@ def appointment_answer(
 
 @transaction.atomic
 def appointment_cancel(*, appointment: VisitAppointment, user, request=None) -> VisitAppointment:
-    locked = _locked(appointment)
+    locked = locked_row(appointment, "student", "school")
     if locked.status == Status.CANCELLED:
         return locked
     locked.status = Status.CANCELLED

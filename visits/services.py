@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecore.audit import audit_record, model_changes
+from carecore.audit import audit_row, model_changes
 from carecore.dates import format_date
 from carecore.models import AuditEvent
 from students.consent_selectors import has_photo_consent
@@ -148,20 +148,18 @@ def visit_save(
     except IntegrityError:
         # Two retries of the same new form raced; the other one won.
         raise StaleVisit(HomeVisit.objects.get(client_key=client_key), list(VISIT_FIELDS)) from None
-    audit_record(
-        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
-        user=user,
-        school=student.school,
-        student=student,
-        obj=visit,
-        summary=(
+    audit_row(
+        visit,
+        (
             _("Recorded a home visit of %(date)s")
             if created
             else _("Changed the home visit of %(date)s")
         )
         % {"date": format_date(visit.date)},
-        changes=model_changes(before, visit, [*VISIT_FIELDS, "status"]) if before else None,
+        user=user,
         request=request,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE,
+        changes=model_changes(before, visit, [*VISIT_FIELDS, "status"]) if before else None,
     )
     return VisitSaved(visit=visit, created=created, completed=done and not was_done)
 
@@ -197,14 +195,13 @@ def photo_consent_missing_message() -> str:
 def _audit_photo(photo: VisitPhoto, action: str, summary: str, user, request) -> None:
     """The audit row of a change to a visit's photos; ``summary`` names the visit's date."""
     visit = photo.visit
-    audit_record(
-        action=action,
+    audit_row(
+        visit,
+        summary % {"date": format_date(visit.date)},
         user=user,
-        school=visit.school,
-        student=visit.student,
-        obj=photo,
-        summary=summary % {"date": format_date(visit.date)},
         request=request,
+        action=action,
+        obj=photo,
     )
 
 
