@@ -149,29 +149,44 @@ def consent_requests(request, student_id):
     student = student_get_for_user(request, student_id)
     if not can_record_consent(request, student):
         raise PermissionDenied
-    form = ConsentRequestForm(request.POST or None)
+    return _ask_parents(
+        request,
+        student,
+        ConsentRequestForm(request.POST or None),
+        services.consent_request_ask,
+        success=_("The request is sent to the parents."),
+        page="consent_requests",
+        template="portal/staff/consent_requests.html",
+        context=lambda: {
+            "requests": list(
+                ConsentRequest.objects.filter(
+                    student=student, school=request.school
+                ).select_related("asked_by", "answered_by")
+            )
+        },
+    )
+
+
+def _ask_parents(request, student, form, ask, *, success, page, template, context, audit=None):
+    """A student's page of what the school asks the parents (a consent, a home-visit
+    appointment) with the form to ask: on a valid POST ``ask(student=, user=, request=, **data)``
+    is the service, then the ``success`` message and back to the ``page``; else ``template``
+    with the form, whether the student has parents with an account and ``context()``."""
     saved = form_saved(
         request,
         form,
-        lambda data: services.consent_request_ask(
-            student=student, user=request.user, request=request, **data
-        ),
-        success=_("The request is sent to the parents."),
-        then=_url("consent_requests", request, student_id=student.pk),
+        lambda data: ask(student=student, user=request.user, request=request, **data),
+        success=success,
+        then=_url(page, request, student_id=student.pk),
     )
-    if saved:
-        return saved
-    return student_page(
+    return saved or student_page(
         request,
-        "portal/staff/consent_requests.html",
+        template,
         student,
-        requests=list(
-            ConsentRequest.objects.filter(student=student, school=request.school).select_related(
-                "asked_by", "answered_by"
-            )
-        ),
+        audit=audit,
         has_parents=parent_users_for(student).exists(),
         form=form,
+        **context(),
     )
 
 
@@ -213,30 +228,21 @@ def student_appointments(request, student_id):
     """The student's home-visit appointments with the family's answers; proposing one (whoever
     records the student's visits)."""
     student = student_get_for_user(request, student_id)
-    can_propose = Perm.RECORD_VISITS in request.schoolperms
     if request.method == "POST":
         require_record_visits(request)
-    form = AppointmentForm(request.POST or None)
-    saved = form_saved(
+    return _ask_parents(
         request,
-        form,
-        lambda data: services.appointment_propose(
-            student=student, user=request.user, request=request, **data
-        ),
-        success=_("The appointment is sent to the family."),
-        then=_url("student_appointments", request, student_id=student.pk),
-    )
-    if saved:
-        return saved
-    return student_page(
-        request,
-        "portal/staff/appointments.html",
         student,
+        AppointmentForm(request.POST or None),
+        services.appointment_propose,
+        success=_("The appointment is sent to the family."),
+        page="student_appointments",
+        template="portal/staff/appointments.html",
         audit=None if request.method == "POST" else _("Viewed the home-visit appointments"),
-        appointments=list(appointments.student_appointments(student=student)),
-        can_propose=can_propose,
-        has_parents=parent_users_for(student).exists(),
-        form=form,
+        context=lambda: {
+            "appointments": list(appointments.student_appointments(student=student)),
+            "can_propose": Perm.RECORD_VISITS in request.schoolperms,
+        },
     )
 
 
