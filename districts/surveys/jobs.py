@@ -55,28 +55,22 @@ def _school(survey: Survey, generated) -> School | None:
     return School.objects.filter(district_id=survey.district_id, pk=school_id).first()
 
 
+def _results(generated, progress, make, extension: str, **file) -> BuiltFile:
+    """The survey's results in the file ``make`` writes (documents.results_pdf, _xlsx)."""
+    survey = _survey(generated)
+    content = make(survey=survey, school=_school(survey, generated), progress=progress)
+    name = documents.file_name(generated.title, extension=extension)
+    return BuiltFile(filename=name, content=content, **file)
+
+
 @job_kind("survey_results", check=_still_manages)
 def build_results_pdf(generated, progress) -> BuiltFile:
-    survey = _survey(generated)
-    content = documents.results_pdf(
-        survey=survey, school=_school(survey, generated), progress=progress
-    )
-    return BuiltFile(
-        filename=documents.file_name(generated.title, extension="pdf"), content=content
-    )
+    return _results(generated, progress, documents.results_pdf, "pdf")
 
 
 @job_kind("survey_results_xlsx", check=_still_manages)
 def build_results_xlsx(generated, progress) -> BuiltFile:
-    survey = _survey(generated)
-    content = documents.results_xlsx(
-        survey=survey, school=_school(survey, generated), progress=progress
-    )
-    return BuiltFile(
-        filename=documents.file_name(generated.title, extension="xlsx"),
-        content=content,
-        content_type=XLSX_TYPE,
-    )
+    return _results(generated, progress, documents.results_xlsx, "xlsx", content_type=XLSX_TYPE)
 
 
 @job_kind("survey_slips", check=_still_manages)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from carecore.code_box import code_box_view, typed_code
 from carecore.netaddr import client_ip
 from carecore.thai import thai_order
 from districts.surveys import selectors, services
@@ -85,21 +86,13 @@ def _answer_url(survey: Survey, code: str = "") -> str:
 
 
 # --- the code box ------------------------------------------------------------------------------
-@public_pages("")
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def code_entry(request):
+def _survey_of_code(request, typed: str, page):
     """A box to type the code from the slip; the code alone finds its survey."""
-    typed = (request.GET.get("code") or "")[:40]
-    if not typed.strip():
-        return render(request, "surveys/public/code_entry.html", {"typed": ""})
-
-    def page(error, status):
-        context = {"typed": typed, "error": error}
-        return render(request, "surveys/public/code_entry.html", context, status=status)
-
     slip, refused = _slip_of(request, typed, page)
     return refused or redirect(_answer_url(slip.survey, slip.code))
+
+
+code_entry = public_pages("")(code_box_view("surveys/public/code_entry.html", _survey_of_code))
 
 
 def _code_error() -> str:
@@ -195,7 +188,7 @@ def answer(request, token: str):
     ip = client_ip(request)
     slip = None
     if survey.mode == Survey.Mode.SLIPS:
-        typed = (request.POST.get("code") or request.GET.get("code") or "")[:40]
+        typed = typed_code(request, posted=True)
         if not typed.strip():
             return _code_page(request, survey)
 

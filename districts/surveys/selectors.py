@@ -26,7 +26,6 @@ from districts.surveys.models import (
     Section,
     Survey,
     SurveyResponse,
-    SurveySlip,
 )
 
 # Open answers shown on the results page for each question (the spreadsheet has them all).
@@ -90,9 +89,7 @@ def survey_list(surveys: QuerySet[Survey]) -> list[Survey]:
 
 def slip_counts(survey: Survey) -> dict[str, int]:
     """Slips printed and used (one query)."""
-    row = SurveySlip.objects.filter(survey=survey).aggregate(
-        printed=Count("pk"), used=Count("used_at")
-    )
+    row = survey.slips.aggregate(printed=Count("pk"), used=Count("used_at"))
     return {"printed": row["printed"] or 0, "used": row["used"] or 0}
 
 

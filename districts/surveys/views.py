@@ -9,7 +9,7 @@ the school's other staff), and a survey of another place answers 404
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 
 import segno
 from django.contrib import messages
@@ -238,12 +238,12 @@ def survey_preview(request, place: Place, survey_id: int):
 
 
 def _survey_action(request, place: Place, survey_id: int, act, success: str, then=None):
-    """Do ``act(survey)`` (a service) and say ``success``; a refusal is said instead. Back to
-    the survey's page, or to ``then``."""
+    """Do ``act(survey=survey)`` (a service) and say ``success``; a refusal is said instead.
+    Back to the survey's page, or to ``then``."""
     survey = survey_get_for_user(request, survey_id)
     back = place.url("survey_detail", survey_id=survey.pk)
     try:
-        act(survey)
+        act(survey=survey)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
@@ -253,40 +253,27 @@ def _survey_action(request, place: Place, survey_id: int, act, success: str, the
 
 @_at_both_places("<int:survey_id>/publish/", post=True)
 def survey_publish(request, place: Place, survey_id: int):
-    return _survey_action(
-        request,
-        place,
-        survey_id,
-        lambda survey: services.survey_publish(survey=survey),
-        _("The survey is open: share its link or print its slips."),
-    )
+    success = _("The survey is open: share its link or print its slips.")
+    return _survey_action(request, place, survey_id, services.survey_publish, success)
 
 
 @_at_both_places("<int:survey_id>/close/", post=True)
 def survey_close(request, place: Place, survey_id: int):
     """Close the survey (``reopen=1``: open it again)."""
     reopen = request.POST.get("reopen") == "1"
-    return _survey_action(
-        request,
-        place,
-        survey_id,
-        lambda survey: services.survey_close(survey=survey, reopen=reopen),
-        _("The survey takes answers again.")
-        if reopen
-        else _("The survey is closed: its link no longer takes answers."),
-    )
+    if reopen:
+        success = _("The survey takes answers again.")
+    else:
+        success = _("The survey is closed: its link no longer takes answers.")
+    close = partial(services.survey_close, reopen=reopen)
+    return _survey_action(request, place, survey_id, close, success)
 
 
 @_at_both_places("<int:survey_id>/delete/", post=True)
 def survey_delete(request, place: Place, survey_id: int):
-    return _survey_action(
-        request,
-        place,
-        survey_id,
-        lambda survey: services.survey_delete(survey=survey),
-        _("The draft is deleted."),
-        then=place.url("survey_list"),
-    )
+    then = place.url("survey_list")
+    delete = services.survey_delete
+    return _survey_action(request, place, survey_id, delete, _("The draft is deleted."), then)
 
 
 # --- slips, results and files ------------------------------------------------------------------
