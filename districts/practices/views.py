@@ -57,29 +57,19 @@ class Place:
         return self.url("library")
 
 
-def _school_place(request) -> Place:
-    school = request.school
-    return Place("practices", {"school_code": school.code}, "school_page.html", {"school": school})
+# Each place: its URL namespace, the URL argument naming the place and the attribute giving
+# it, the page frame (which reads the place under its own name).
+PLACES = {
+    "school": ("practices", "school_code", "code", "school_page.html"),
+    "district": ("practices_district", "district_code", "code", "district_page.html"),
+    "network": ("practices_network", "network_id", "pk", "practices/network_page.html"),
+}
 
 
-def _district_place(request) -> Place:
-    district = request.district
-    return Place(
-        "practices_district",
-        {"district_code": district.code},
-        "district_page.html",
-        {"district": district},
-    )
-
-
-def _network_place(request) -> Place:
-    network = request.network
-    return Place(
-        "practices_network",
-        {"network_id": network.pk},
-        "practices/network_page.html",
-        {"network": network},
-    )
+def _place(request, where: str) -> Place:
+    namespace, argument, attribute, frame = PLACES[where]
+    here = getattr(request, where)
+    return Place(namespace, {argument: getattr(here, attribute)}, frame, {where: here})
 
 
 # --- the library and a practice, at every place -------------------------------------------------
@@ -107,6 +97,8 @@ def _detail(request, place: Place, practice: Practice, **context):
     detail = selectors.practice_detail(practice)
     for row in detail["photos"] + detail["documents"]:
         row.url = place.url("practice_file", practice_id=practice.pk, practice_file_id=row.pk)
+        row.remove_url = f"{row.url}delete/"  # a school's own, while it may change them
+        row.alt = row.caption or row.name
     return render(
         request,
         "practices/practice_detail.html",
@@ -136,7 +128,7 @@ def _file(practice: Practice, file_id: int) -> FileResponse:
 def _school_actions(request) -> list[dict]:
     if Perm.SUBMIT_PRACTICES not in request.schoolperms:
         return []
-    place = _school_place(request)
+    place = _place(request, "school")
     return [
         {
             "url": place.url("practice_new"),
@@ -152,7 +144,7 @@ def _school_actions(request) -> list[dict]:
 def library(request):
     return _library(
         request,
-        _school_place(request),
+        _place(request, "school"),
         access.practices_for_school(request),
         _school_actions(request),
     )
@@ -161,7 +153,7 @@ def library(request):
 @pages("ours/")
 @school_view(Perm.SUBMIT_PRACTICES)
 def school_practices(request):
-    place = _school_place(request)
+    place = _place(request, "school")
     rows = list(selectors.school_practices(school=request.school))
     for practice in rows:
         practice.url = place.url("practice_detail", practice_id=practice.pk)
@@ -190,7 +182,7 @@ def _form_page(request, place: Place, form, practice=None, *, stale=False):
 @pages("new/")
 @school_view(Perm.SUBMIT_PRACTICES)
 def practice_new(request):
-    place = _school_place(request)
+    place = _place(request, "school")
     form = PracticeForm(request.POST or None)
     saved = form_saved(
         request,
@@ -202,6 +194,14 @@ def practice_new(request):
         then=lambda practice: place.url("practice_detail", practice_id=practice.pk),
     )
     return saved or _form_page(request, place, form)
+
+
+def _own_to_change(request, practice_id):
+    """The school's own practice to change: (place, practice, None) while it may change it,
+    else (place, practice, the answer that it may not)."""
+    place = _place(request, "school")
+    practice = access.practice_get_own(request, practice_id)
+    return place, practice, _not_editable(request, place, practice)
 
 
 def _not_editable(request, place: Place, practice: Practice):
@@ -226,7 +226,7 @@ def practice_detail(request, practice_id):
 
 
 def _school_detail(request, practice: Practice, **forms):
-    place = _school_place(request)
+    place = _place(request, "school")
     ours = practice.school_id == request.school.pk and (
         Perm.SUBMIT_PRACTICES in request.schoolperms
     )
@@ -248,9 +248,8 @@ def _school_detail(request, practice: Practice, **forms):
 @pages("<int:practice_id>/edit/")
 @school_view(Perm.SUBMIT_PRACTICES)
 def practice_edit(request, practice_id):
-    place = _school_place(request)
-    practice = access.practice_get_own(request, practice_id)
-    if refused := _not_editable(request, place, practice):
+    place, practice, refused = _own_to_change(request, practice_id)
+    if refused:
         return refused
     form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(practice))
 
@@ -276,9 +275,8 @@ def practice_edit(request, practice_id):
 def _school_post(request, practice_id, form_class, save, *, success: str, form_key: str):
     """A form posted from the school's page of one of its practices: saved, a message and
     back to the practice; refused, the page again with the form's errors."""
-    place = _school_place(request)
-    practice = access.practice_get_own(request, practice_id)
-    if refused := _not_editable(request, place, practice):
+    place, practice, refused = _own_to_change(request, practice_id)
+    if refused:
         return refused
     form = form_class(request.POST, request.FILES)
     saved = form_saved(
@@ -335,9 +333,8 @@ def practice_file(request, practice_id, practice_file_id):
 @school_view(Perm.SUBMIT_PRACTICES)
 @require_POST
 def practice_file_delete(request, practice_id, practice_file_id):
-    place = _school_place(request)
-    practice = access.practice_get_own(request, practice_id)
-    if refused := _not_editable(request, place, practice):
+    place, practice, refused = _own_to_change(request, practice_id)
+    if refused:
         return refused
     services.practice_file_delete(file=access.practice_file_get(practice, practice_file_id))
     messages.success(request, _("The file is removed."))
@@ -348,9 +345,8 @@ def practice_file_delete(request, practice_id, practice_file_id):
 @school_view(Perm.SUBMIT_PRACTICES)
 @require_POST
 def practice_delete(request, practice_id):
-    place = _school_place(request)
-    practice = access.practice_get_own(request, practice_id)
-    if refused := _not_editable(request, place, practice):
+    place, practice, refused = _own_to_change(request, practice_id)
+    if refused:
         return refused
     services.practice_delete(practice=practice)
     messages.success(request, _("The practice is deleted."))
@@ -361,7 +357,7 @@ def practice_delete(request, practice_id):
 @district_pages("", name="library")
 @district_view(Perm.VIEW_DISTRICT)
 def district_library(request):
-    place = _district_place(request)
+    place = _place(request, "district")
     actions = []
     if Perm.REVIEW_PRACTICES in request.districtperms:
         waiting = selectors.waiting_count(district=request.district)
@@ -378,7 +374,7 @@ def district_library(request):
 @district_pages("review/")
 @district_view(Perm.REVIEW_PRACTICES)
 def review_queue(request):
-    place = _district_place(request)
+    place = _place(request, "district")
     queue = selectors.review_queue(district=request.district)
     for practice in queue["waiting"] + queue["sent_back"]:
         practice.url = place.url("practice_detail", practice_id=practice.pk)
@@ -388,7 +384,7 @@ def review_queue(request):
 
 
 def _district_detail(request, practice: Practice, **forms):
-    place = _district_place(request)
+    place = _place(request, "district")
     reviewer = Perm.REVIEW_PRACTICES in request.districtperms
     context: dict = {"show_events": reviewer}
     if reviewer and practice.status == Practice.Status.SUBMITTED:
@@ -407,7 +403,7 @@ def district_practice_detail(request, practice_id):
 
 
 def _district_post(request, practice_id, status, form_class, save, *, form_key: str):
-    place = _district_place(request)
+    place = _place(request, "district")
     practice = access.practice_get_for_district(request, practice_id)
     if practice.status != status:
         messages.error(request, _("This practice is not waiting for the district's review."))
@@ -473,14 +469,14 @@ def district_practice_file(request, practice_id, practice_file_id):
 @network_pages("", name="library")
 @network_view(Perm.VIEW_AGGREGATES)
 def network_library(request):
-    return _library(request, _network_place(request), access.practices_for_network(request))
+    return _library(request, _place(request, "network"), access.practices_for_network(request))
 
 
 @network_pages("<int:practice_id>/", name="practice_detail")
 @network_view(Perm.VIEW_AGGREGATES)
 def network_practice_detail(request, practice_id):
     practice = access.practice_get_for_network(request, practice_id)
-    return _detail(request, _network_place(request), practice)
+    return _detail(request, _place(request, "network"), practice)
 
 
 @network_pages("<int:practice_id>/files/<int:practice_file_id>/", name="practice_file")
