@@ -121,22 +121,23 @@ def round_create(request):
     )
 
 
+def _round_page(request, round_, template: str, **context):
+    """A page of one round, in the district's frame."""
+    can_supervise = Perm.SUPERVISE in request.districtperms
+    return render(
+        request,
+        template,
+        {"district": request.district, "round": round_, "can_supervise": can_supervise, **context},
+    )
+
+
 @district_pages("<int:round_id>/", name="round")
 @district_view(Perm.VIEW_DISTRICT)
 def round_detail(request, round_id):
     round_ = round_get_for_district(request, round_id)
     rows = selectors.round_schools(round_)
-    return render(
-        request,
-        "supervision/round_detail.html",
-        {
-            "district": request.district,
-            "round": round_,
-            "rows": rows,
-            "visited": sum(1 for r in rows if r.visit is not None),
-            "can_supervise": Perm.SUPERVISE in request.districtperms,
-        },
-    )
+    visited = sum(1 for r in rows if r.visit is not None)
+    return _round_page(request, round_, "supervision/round_detail.html", rows=rows, visited=visited)
 
 
 @district_pages("<int:round_id>/summary/", name="summary")
@@ -144,16 +145,9 @@ def round_detail(request, round_id):
 def round_summary(request, round_id):
     round_ = round_get_for_district(request, round_id)
     summary = selectors.summary(round_)
-    return render(
-        request,
-        "supervision/round_summary.html",
-        {
-            "district": request.district,
-            "round": round_,
-            "summary": summary,
-            "chart": charts.summary_chart(summary),
-            "can_supervise": Perm.SUPERVISE in request.districtperms,
-        },
+    chart = charts.summary_chart(summary)
+    return _round_page(
+        request, round_, "supervision/round_summary.html", summary=summary, chart=chart
     )
 
 
@@ -186,16 +180,9 @@ def visit_page(request, round_id, school_code):
         visit is None or visit.status == Visit.Status.DRAFT
     )
     if not can_edit:
-        return render(
-            request,
-            "supervision/visit_read.html",
-            {
-                "district": request.district,
-                "round": round_,
-                "school": school,
-                "visit": visit,
-                "steps": _step_rows(round_, visit),
-            },
+        steps = _step_rows(round_, visit)
+        return _round_page(
+            request, round_, "supervision/visit_read.html", school=school, visit=visit, steps=steps
         )
     posted = request.POST if request.method == "POST" else None
     form = VisitForm(
@@ -243,16 +230,8 @@ def visit_page(request, round_id, school_code):
 
 
 def _visit_form_page(request, round_, school, form, visit):
-    return render(
-        request,
-        "supervision/visit_form.html",
-        {
-            "district": request.district,
-            "round": round_,
-            "school": school,
-            "form": form,
-            "visit": visit,
-        },
+    return _round_page(
+        request, round_, "supervision/visit_form.html", school=school, form=form, visit=visit
     )
 
 
