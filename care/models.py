@@ -13,16 +13,16 @@ computed in care/coverage.py.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     classroom_field,
     closed_has_outcome,
     private_file_name,
-    school_field,
     student_field,
     term_field,
+    timestamps,
     user_field,
 )
 
@@ -66,8 +66,7 @@ def attachment_path(instance, filename: str) -> str:
     return private_file_name(f"care/{instance.school_id}", filename)
 
 
-class Activity(models.Model):
-    school = school_field()
+class Activity(SchoolScoped):
     term = term_field()
     # The classroom it was held for; empty for chosen students across classrooms.
     classroom = classroom_field(on_delete=models.SET_NULL, null=True, blank=True)
@@ -87,10 +86,7 @@ class Activity(models.Model):
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     recorded_by = user_field()
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="school")
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("care activity")
@@ -102,7 +98,7 @@ class Activity(models.Model):
         return f"{self.get_kind_display()}: {self.topic}"
 
 
-class ActivityParticipant(models.Model):
+class ActivityParticipant(SchoolScoped):
     class Role(models.TextChoices):
         PARTICIPANT = "participant", _("Took part")
         HELPER = "helper", _("Helper (buddy)")
@@ -121,8 +117,6 @@ class ActivityParticipant(models.Model):
         "students.Student", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -135,7 +129,7 @@ class ActivityParticipant(models.Model):
         return f"{self.student} · {self.activity}"
 
 
-class CarePlan(Revisioned):
+class CarePlan(Revisioned, SchoolScoped):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -147,7 +141,6 @@ class CarePlan(Revisioned):
         MOVED_SCHOOL = "moved_school", _("Moved school")
         LEFT_SCHOOL = "left_school", _("Left school")
 
-    school = school_field()
     student = student_field("care_plans")
     # The term the plan was opened in.
     term = term_field()
@@ -162,10 +155,7 @@ class CarePlan(Revisioned):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     next_review = models.DateField(_("next review"), null=True, blank=True)
     opened_by = user_field()
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="school")
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("individual care plan")
@@ -181,15 +171,13 @@ class CarePlan(Revisioned):
         return f"{self.student} · {self.opened_on}"
 
 
-class CarePlanAction(models.Model):
+class CarePlanAction(SchoolScoped):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="actions")
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     action = models.TextField(_("action"))
     who = models.CharField(_("who does it"), max_length=200)
     due = models.DateField(_("by when"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("action")
@@ -200,7 +188,7 @@ class CarePlanAction(models.Model):
         return self.action
 
 
-class CarePlanFollowUp(models.Model):
+class CarePlanFollowUp(SchoolScoped):
     class Result(models.TextChoices):
         IMPROVED = "improved", _("Improved")
         PARTLY = "partly", _("Partly improved")
@@ -214,8 +202,6 @@ class CarePlanFollowUp(models.Model):
     next_step = models.TextField(_("next step"), blank=True)
     recorded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("follow-up")
@@ -237,8 +223,7 @@ class SupportKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Support(models.Model):
-    school = school_field()
+class Support(SchoolScoped):
     student = student_field("support")
     term = term_field()
     kind = models.CharField(_("kind"), max_length=16, choices=SupportKind.choices)
@@ -250,8 +235,6 @@ class Support(models.Model):
     note = models.TextField(_("note"), blank=True)
     recorded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("support")
