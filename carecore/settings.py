@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "districts.surveys",
     "districts.practices",
     "districts.supervision",
+    "districts.assessments",
     "districts.fund",
     "dashboards",
     # The top layer: the demo district's seeder (seed_demo); no app imports it.
