@@ -32,6 +32,12 @@ class AttendanceImportViews(ImportViews):
     templates = ("attendance/import/start.html", "attendance/import/detail.html")
     title = gettext_lazy("Import attendance")
     importing_text = gettext_lazy("Importing the attendance…")
+    counts = (
+        ("new", gettext_lazy("New marks")),
+        ("replaced", gettext_lazy("Replace a mark")),
+        ("students", gettext_lazy("Students")),
+        ("days", gettext_lazy("Days")),
+    )
 
     def initial(self, request) -> dict:
         year = request.academic_year

@@ -19,7 +19,7 @@ from attendance import rules
 from attendance.models import AttendanceImport, LeaveKind, Mark, Roll, SchoolHoliday, Status
 from carecore.imports import engine
 from carecore.imports.engine import ParsedFile, RowReader
-from carecore.imports.reading import FILE_MESSAGES, header_aliases, parse_date_cell, word_key
+from carecore.imports.reading import FILE_MESSAGES, header_aliases, parse_date_cell
 from schools.models import AcademicYear, School
 from students.models import Enrolment, Student
 
@@ -114,20 +114,14 @@ class AttendanceSchema(engine.ImportSchema):
         return {"student", "date"} <= columns
 
     def parse_row(self, parsed: ParsedFile, row: Row, cells: RowReader, state: dict) -> None:
-        row.student = cells.text("student").replace("-", "").replace(" ", "")
-        if not row.student:
-            parsed.problem(row, "required", "student")
+        row.student = parsed.filled(
+            row, "student", cells.text("student").replace("-", "").replace(" ", "")
+        )
         raw_date = cells.raw("date")
         row.date = parsed.required(
             row, "date", cells.text("date"), lambda _text: parse_date_cell(raw_date), "date_invalid"
         )
-        found = parsed.required(
-            row,
-            "status",
-            cells.text("status"),
-            lambda text: STATUS_ALIASES.get(word_key(text)),
-            "status_unknown",
-        )
+        found = parsed.named(row, "status", cells, STATUS_ALIASES, "status_unknown")
         if found is not None:
             row.status, row.leave_kind = found
 

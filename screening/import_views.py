@@ -71,6 +71,11 @@ class ScreeningImportViews(ImportViews):
     templates = ("screening/import/start.html", "screening/import/detail.html")
     title = gettext_lazy("Import SDQ answers")
     importing_text = gettext_lazy("Importing the answers…")
+    counts = (
+        ("new", gettext_lazy("New forms")),
+        ("replaced", gettext_lazy("Replace forms entered before")),
+        ("students", gettext_lazy("Students")),
+    )
 
     def initial(self, request) -> dict:
         initial_term = term_for_request(request) if request.method == "GET" else None

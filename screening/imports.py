@@ -25,7 +25,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from carecore.imports import engine
 from carecore.imports.engine import ParsedFile, Progress, RowReader
-from carecore.imports.reading import FILE_MESSAGES, header_aliases, header_key, word_key
+from carecore.imports.reading import FILE_MESSAGES, header_aliases, header_key
 from carecore.writes import acting_user
 from schools.models import Grade, School, Term
 from screening import scoring
@@ -179,16 +179,8 @@ def impact_scored(rater: str) -> list[str]:
 
 
 def _read_rater(parsed: ParsedFile, row: Row, cells: RowReader) -> None:
-    row.student_code = cells.text("student_code")
-    if not row.student_code:
-        parsed.problem(row, "required", "student_code")
-    rater = parsed.required(
-        row,
-        "rater",
-        cells.text("rater"),
-        lambda text: RATER_ALIASES.get(word_key(text)),
-        "rater_unknown",
-    )
+    row.student_code = parsed.filled(row, "student_code", cells.text("student_code"))
+    rater = parsed.named(row, "rater", cells, RATER_ALIASES, "rater_unknown")
     if rater is not None:
         row.rater = rater
 

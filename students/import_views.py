@@ -42,6 +42,14 @@ class StudentImportViews(ImportViews):
     templates = ("students/import_start.html", "students/import_detail.html")
     title = gettext_lazy("Import students")
     importing_text = gettext_lazy("Importing the students…")
+    counts = (
+        ("created", gettext_lazy("New students")),
+        ("updated", gettext_lazy("Updated")),
+        ("moved", gettext_lazy("Moved to another classroom")),
+        ("enrolled", gettext_lazy("Placed in a classroom for the year")),
+        ("unchanged", gettext_lazy("Unchanged")),
+    )
+    counts_if_any = frozenset({"enrolled"})
 
     def initial(self, request) -> dict:
         return {"academic_year": request.academic_year}

@@ -31,6 +31,7 @@ from carecore.imports.reading import (
     header_key,
     problem,
     read_sheet,
+    word_key,
 )
 from carecore.imports.signals import import_applied
 
@@ -72,13 +73,26 @@ class ParsedFile:
         """``parse(text)``, the value of the cell ``name`` that must be filled in; None after the
         problem "required" (``text`` empty) or ``unknown`` (``parse`` gives None; with
         ``params``)."""
-        if not text:
-            self.problem(row, "required", name)
+        if not self.filled(row, name, text):
             return None
         value = parse(text)
         if value is None:
             self.problem(row, unknown, name, text, **params)
         return value
+
+    def filled(self, row, name: str, text: str) -> str:
+        """``text``, of the cell ``name`` that must be filled in; the problem "required" when it
+        is empty."""
+        if not text:
+            self.problem(row, "required", name)
+        return text
+
+    def named(self, row, name: str, cells, names: dict, unknown: str):
+        """What the cell ``name`` names in the table ``names`` (its keys as ``word_key`` makes
+        them); None after the problem "required" or ``unknown``."""
+        return self.required(
+            row, name, cells.text(name), lambda text: names.get(word_key(text)), unknown
+        )
 
     def repeated(self, key: Callable) -> Iterable[tuple]:
         """(row, its key, the row that had the key first) for each row whose key (not None) an

@@ -63,6 +63,10 @@ class ImportViews:
     status_template = "carecore/imports/fragment_status.html"
     title = ""
     importing_text = ""
+    # The figures at the top of the summary: (key in the summary, label); those of
+    # ``counts_if_any`` only when not zero.
+    counts: tuple = ()
+    counts_if_any: frozenset = frozenset()
 
     # --- what an import fills in -------------------------------------------------------------
     def initial(self, request) -> dict:
@@ -183,6 +187,11 @@ class ImportViews:
                 "errors": errors,
                 "bad_rows": len({e["row"] for e in errors if e["row"] is not None}),
                 "preview": [self.preview_row(p) for p in summary.get("preview", [])],
+                "counts": [
+                    {"key": key, "label": label, "value": summary.get(key) or 0}
+                    for key, label in self.counts
+                    if key not in self.counts_if_any or summary.get(key)
+                ],
                 **self.detail_context(request, record, summary),
             },
         )
