@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from django_scopes import scope
 
 from carecore.audit import _client_ip, audit_record
+from carecore.code_box import code_box_view
 from carecore.models import AuditEvent
 from screening import scoring
 from screening.access import form_link_get
@@ -55,30 +56,28 @@ def _not_found(request, typed: str = ""):
     return render(request, "screening/public/not_found.html", {"typed": typed}, status=404)
 
 
-@public_pages("")
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-def code_entry(request):
+def _link_of_code(request, typed: str, page):
     """A box to type the code from the slip; any case, spaces or dashes."""
-    typed = (request.GET.get("code") or "")[:40]
-    if not typed.strip():
-        return render(request, "screening/public/code_entry.html", {"typed": ""})
     ip = _client_ip(request)
     if link_throttle_blocked(ip):
         return _too_many(request)
     code = code_normalise(typed)
     if not code_is_well_formed(code):
-        error = _(
-            "A code has 8 letters and digits, for example ABCD-EFGH (there is no 0, O, 1, I or "
-            "L in a code). Check the slip and type it again."
+        return page(
+            _(
+                "A code has 8 letters and digits, for example ABCD-EFGH (there is no 0, O, 1, I "
+                "or L in a code). Check the slip and type it again."
+            )
         )
-        return render(request, "screening/public/code_entry.html", {"typed": typed, "error": error})
     try:
         form_link_get(code)
     except Http404:
         link_throttle_failure(ip)
         return _not_found(request, typed)
     return redirect("screening_public:link_form", code=code)
+
+
+code_entry = public_pages("")(code_box_view("screening/public/code_entry.html", _link_of_code))
 
 
 def _public_link(view):

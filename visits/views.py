@@ -124,6 +124,24 @@ def student_visits(request, student_id):
     )
 
 
+def _photo_cards(request, visit) -> list[dict]:
+    """The visit's photos as the photo card (``_photo_card.html``) draws them."""
+    cards = []
+    for photo in visit.photos.all():
+        kwargs = {"school_code": request.school.code, "visit_id": visit.pk, "photo_id": photo.pk}
+        url = reverse("visits:photo", kwargs=kwargs)
+        cards.append(
+            {
+                "url": url,
+                "thumb": f"{url}?size=small",
+                "alt": photo.get_kind_display(),
+                "caption": photo.get_kind_display(),
+                "remove_url": reverse("visits:photo_delete", kwargs=kwargs),
+            }
+        )
+    return cards
+
+
 @pages("<int:visit_id>/", name="visit")
 @school_view(Perm.VIEW_SCHOOL)
 def visit_detail(request, visit_id):
@@ -145,7 +163,7 @@ def visit_detail(request, visit_id):
             "school": request.school,
             "student": visit.student,
             "visit": visit,
-            "photos": list(visit.photos.all()),
+            "photos": _photo_cards(request, visit),
             "sections": visit_sections(visit),
             "can_record": Perm.RECORD_VISITS in request.schoolperms,
             "record_differences": len(differences),
