@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from carecore.model_fields import (
+    SchoolScoped,
     academic_year_field,
     account_field,
     classroom_field,
@@ -120,7 +121,7 @@ class Grade(models.IntegerChoices):
     M6 = 15, _("M.6")
 
 
-class Classroom(models.Model):
+class Classroom(SchoolScoped):
     school = school_field("classrooms")
     academic_year = academic_year_field("classrooms")
     grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
@@ -131,8 +132,6 @@ class Classroom(models.Model):
         related_name="homeroom_classrooms",
         verbose_name=_("homeroom teachers"),
     )
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("classroom")

@@ -18,14 +18,13 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     academic_year_field,
     both_or_none,
     classroom_field,
-    school_field,
     student_field,
     user_field,
 )
@@ -139,7 +138,7 @@ def photo_path(instance, filename: str) -> str:
     return f"visits/{instance.school_id}/{uuid.uuid4().hex}.jpg"
 
 
-class HomeVisit(Revisioned):
+class HomeVisit(Revisioned, SchoolScoped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         DONE = "done", _("Done")
@@ -153,7 +152,6 @@ class HomeVisit(Revisioned):
         DEVICE = "device", _("From the phone")
         TYPED = "typed", _("Typed")
 
-    school = school_field()
     student = student_field("home_visits")
     academic_year = academic_year_field()
     # The student's classroom when the visit was recorded (progress is counted per classroom).
@@ -261,8 +259,6 @@ class HomeVisit(Revisioned):
     # (copied, or left the record as it was).
     record_updated_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("home visit")
         verbose_name_plural = _("home visits")
@@ -283,7 +279,7 @@ class HomeVisit(Revisioned):
         return f"{self.student} · {self.date}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(SchoolScoped):
     class Kind(models.TextChoices):
         OUTSIDE = "outside", _("Outside the house")
         INSIDE = "inside", _("Inside the house")
@@ -301,8 +297,6 @@ class VisitPhoto(models.Model):
     uploaded_by = user_field()
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
@@ -312,7 +306,7 @@ class VisitPhoto(models.Model):
         return f"{self.get_kind_display()} · {self.visit}"
 
 
-class VisitAppointment(models.Model):
+class VisitAppointment(SchoolScoped):
     """A home visit the homeroom teacher proposes to the family (docs/portal.md): a day and a
     time, with a note. A parent confirms it in the portal, or suggests another day with a note;
     the teacher sees the answer on the student's visits page. The teacher may cancel it, or
@@ -324,7 +318,6 @@ class VisitAppointment(models.Model):
         ANOTHER_DAY = "another_day", _("The family suggests another day")
         CANCELLED = "cancelled", _("Cancelled")
 
-    school = school_field()
     student = student_field("visit_appointments")
     date = models.DateField(_("day of the visit"))
     time = models.TimeField(_("time"))
@@ -341,8 +334,6 @@ class VisitAppointment(models.Model):
     suggested_date = models.DateField(_("suggested day"), null=True, blank=True)
     suggested_time = models.TimeField(_("suggested time"), null=True, blank=True)
     answer_note = models.TextField(_("the family's note"), blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("home-visit appointment")
