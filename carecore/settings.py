@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "districts.surveys",
     "districts.practices",
     "districts.supervision",
+    "districts.committees",
     "districts.assessments",
     "districts.fund",
     "dashboards",

@@ -24,6 +24,7 @@ from carecore.national_id import national_id_check_digit
 from dashboards.rollups import refresh
 from demo import names
 from demo.care import seed_care
+from demo.committees import seed_committees
 from demo.conduct import seed_conduct
 from demo.deadlines import seed_deadlines
 from demo.dropouts import seed_dropouts
@@ -420,6 +421,8 @@ def demo_build(
         seed_supervision(
             district=district, schools=school_objs, rng=random.Random(seed + 97), today=today
         )
+        # Issue 21: committees of the district, network 1 and the schools (demo/committees.py).
+        seed_committees(district=district, networks=networks, schools=school_objs, today=today)
         # Issue 20: the rolls of the term so far, behaviour, parent1 and student1 (demo/rolls.py,
         # demo/conduct.py, demo/family.py).
         family = _seed_issue20(
