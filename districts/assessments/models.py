@@ -25,10 +25,12 @@ from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     account_field,
     district_field,
     private_file_name,
     school_field,
+    timestamps,
     user_field,
 )
 
@@ -59,8 +61,7 @@ class AssessmentRound(Revisioned):
     )
     released_at = models.DateTimeField(_("results released on"), null=True, blank=True)
     created_by = user_field(_("created by"))
-    created = models.DateTimeField(_("created on"), auto_now_add=True)
-    modified = models.DateTimeField(_("changed on"), auto_now=True)
+    created, modified = timestamps(_("created on"), _("changed on"))
 
     class Meta:
         verbose_name = _("assessment round")
@@ -132,13 +133,12 @@ class Rater(models.Model):
         return f"{self.round} · {self.user}"
 
 
-class SelfAssessment(Revisioned):
+class SelfAssessment(SchoolScoped, Revisioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being written")
         SUBMITTED = "submitted", _("Submitted")
 
     round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="assessments")
-    school = school_field("self_assessments")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -146,8 +146,6 @@ class SelfAssessment(Revisioned):
     submitted_by = user_field(_("submitted by"))
     changed_by = user_field(_("changed by"))
     modified = models.DateTimeField(_("changed on"), auto_now=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("self-assessment")
@@ -262,8 +260,8 @@ class Award(models.Model):
     school = school_field("assessment_awards")
     # The level of the school's results when the award was given (ดีเยี่ยม...), as printed.
     level = models.CharField(_("level"), max_length=100, blank=True)
-    given_on = models.DateField(_("given on"))
-    given_by = user_field(_("given by"))
+    given_on = models.DateField(_("awarded on"))
+    given_by = user_field(_("awarded by"))
 
     class Meta:
         verbose_name = _("award")
