@@ -15,6 +15,7 @@ from carecore.forms import (
     short_text,
     text_area,
 )
+from districts.forms import district_choice
 from districts.supervision.defaults import LEVEL_CHOICES, MAX_ITEMS
 from districts.supervision.services import StepEntry
 
@@ -69,10 +70,8 @@ class SupervisionFormForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = short_text(pgettext_lazy("supervision round", "Title"))
-    network = forms.ModelChoiceField(
-        label=_("Team"),
-        queryset=None,
-        required=False,
+    network = district_choice(
+        _("Team"),
         empty_label=_("The district office's team"),
         widget=forms.Select(attrs=SELECT),
         help_text=_("A network's team supervises the schools of its network."),
