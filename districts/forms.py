@@ -17,22 +17,18 @@ DISTRICT_GRANTABLE_ROLES = [
 ]
 
 
+def district_choice(label, **kwargs) -> forms.ModelChoiceField:
+    """An optional choice of one of the district's networks or schools: the form's
+    ``__init__`` sets the queryset to the district's own."""
+    return forms.ModelChoiceField(label=label, queryset=None, required=False, **kwargs)
+
+
 class DistrictStaffCreateForm(StaffCreateForm):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in DISTRICT_GRANTABLE_ROLES]
     )
-    network = forms.ModelChoiceField(
-        label=_("Network"),
-        queryset=None,
-        required=False,
-        help_text=_("For a network supervisor."),
-    )
-    school = forms.ModelChoiceField(
-        label=_("School"),
-        queryset=None,
-        required=False,
-        help_text=_("For a school coordinator or director."),
-    )
+    network = district_choice(_("Network"), help_text=_("For a network supervisor."))
+    school = district_choice(_("School"), help_text=_("For a school coordinator or director."))
 
     def __init__(self, *args, district, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,6 @@
 authentication (carecore/mfa.py). The district administrator's, as are the district's accounts."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view
@@ -34,6 +33,6 @@ def district_security(request):
         save,
         summary=_("Changed the district's account security settings"),
         success=_("The account security settings are saved."),
-        then=reverse("districts:district_security", kwargs={"district_code": district.code}),
+        then=request.path,  # this page again
         grace_days=settings.MFA_GRACE_DAYS,
     )

@@ -11,6 +11,7 @@ from care.activities.forms import validate_attachment
 from carecore.forms import SELECT, TEXT, ThaiDateField, long_text, short_text
 from carecore.thai import thai_order
 from districts.deadlines.models import MAX_REMIND_DAYS, MEASURED_KINDS, Kind
+from districts.forms import district_choice
 
 DEFAULT_TARGET = 100
 DEFAULT_REMIND_DAYS = 3
@@ -28,10 +29,8 @@ class DeadlineForm(forms.Form):
         max_length=2000,
         help_text=_("What to send or do, and how, as the schools will read it."),
     )
-    network = forms.ModelChoiceField(
-        label=_("Which schools"),
-        queryset=None,
-        required=False,
+    network = district_choice(
+        _("Which schools"),
         empty_label=_("Every school of the district"),
         widget=forms.Select(attrs=SELECT),
     )
