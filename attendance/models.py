@@ -19,16 +19,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord
+from carecore.model_acts import CREATED, SAVED, act_fields
 from carecore.model_fields import (
+    SchoolScoped,
     academic_year_field,
     classroom_field,
     school_field,
     student_field,
     term_field,
-    user_field,
 )
 
 DEFAULT_STREAK_DAYS = 3
@@ -49,7 +49,7 @@ class LeaveKind(models.TextChoices):
     ACTIVITY = "activity", _("School activity")
 
 
-class AttendanceSettings(models.Model):
+class AttendanceSettings(SchoolScoped):
     school = school_field("attendance_settings", one_to_one=True)
     absent_streak_days = models.PositiveSmallIntegerField(
         _("absent days in a row that raise a flag"), default=DEFAULT_STREAK_DAYS
@@ -64,8 +64,6 @@ class AttendanceSettings(models.Model):
         _("periods in a day"), default=DEFAULT_PERIODS
     )
     modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("attendance settings")
@@ -84,17 +82,14 @@ class AttendanceSettings(models.Model):
         return str(self.school)
 
 
-class SchoolHoliday(models.Model):
+class SchoolHoliday(SchoolScoped):
     """Days without school (one day or a range): the term's teaching days skip them."""
 
     school = school_field("holidays")
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     name = models.CharField(_("name"), max_length=200)
-    created_by = user_field(_("added by"))
-    created = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(school="school")
+    created_by, created = act_fields(_("added by"), None, when=CREATED)
 
     class Meta:
         verbose_name = _("day without school")
@@ -111,7 +106,7 @@ class SchoolHoliday(models.Model):
         return f"{self.name} ({self.start}–{self.end})"
 
 
-class Roll(models.Model):
+class Roll(SchoolScoped):
     """One roll call of a classroom on a date (period 0: the homeroom teacher's daily roll)."""
 
     class Source(models.TextChoices):
@@ -124,12 +119,8 @@ class Roll(models.Model):
     period = models.PositiveSmallIntegerField(_("period"), default=0)
     subject = models.CharField(_("subject"), max_length=100, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.ROLL)
-    taken_by = user_field(_("taken by"))
-    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
-    changed_by = user_field(_("last changed by"))
-    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    objects = ScopedManager(school="school")
+    taken_by, taken_at = act_fields(_("taken by"), _("taken at"), when=CREATED)
+    changed_by, changed_at = act_fields(_("last changed by"), _("last changed"), when=SAVED)
 
     class Meta:
         verbose_name = _("roll call")
@@ -146,10 +137,9 @@ class Roll(models.Model):
         return f"{self.classroom} · {self.date} · {self.period}"
 
 
-class Mark(models.Model):
+class Mark(SchoolScoped):
     roll = models.ForeignKey(Roll, on_delete=models.CASCADE, related_name="marks")
     student = student_field("attendance_marks")
-    school = school_field()
     date = models.DateField(_("date"))
     period = models.PositiveSmallIntegerField(_("period"), default=0)
     status = models.CharField(
@@ -158,8 +148,6 @@ class Mark(models.Model):
     leave_kind = models.CharField(
         _("kind of leave"), max_length=8, choices=LeaveKind.choices, blank=True
     )
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("attendance mark")
@@ -182,19 +170,15 @@ class Mark(models.Model):
         return f"{self.student_id} · {self.date} · {self.status}"
 
 
-class MarkChange(models.Model):
+class MarkChange(SchoolScoped):
     """A saved mark changed (a correction): kept whatever happens next."""
 
     mark = models.ForeignKey(Mark, on_delete=models.CASCADE, related_name="changes")
-    school = school_field()
     old_status = models.CharField(max_length=8, choices=Status.choices)
     old_leave_kind = models.CharField(max_length=8, choices=LeaveKind.choices, blank=True)
     new_status = models.CharField(max_length=8, choices=Status.choices)
     new_leave_kind = models.CharField(max_length=8, choices=LeaveKind.choices, blank=True)
-    changed_by = user_field(_("changed by"))
-    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
-
-    objects = ScopedManager(school="school")
+    changed_by, changed_at = act_fields(_("changed by"), _("changed"), when=CREATED)
 
     class Meta:
         verbose_name = _("attendance correction")
@@ -205,7 +189,7 @@ class MarkChange(models.Model):
         return f"{self.mark_id}: {self.old_status} → {self.new_status}"
 
 
-class AttendanceFlag(models.Model):
+class AttendanceFlag(SchoolScoped):
     class Kind(models.TextChoices):
         STREAK = "streak", _("Absent days in a row")
         RATE = "rate", _("Attendance rate under the threshold")
@@ -224,11 +208,8 @@ class AttendanceFlag(models.Model):
     # Absent days in a row, or the rate in per cent, when raised.
     value = models.PositiveSmallIntegerField(_("value"))
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
-    closed_by = user_field(_("closed by"))
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by, closed_at = act_fields(_("closed by"), _("closed"))
     created = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("attendance flag")
