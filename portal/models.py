@@ -16,16 +16,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from carecore.model_fields import account_field, optional_link, school_field, student_field
+from carecore.model_acts import CREATED, act_fields
+from carecore.model_fields import SchoolScoped, account_field, optional_link, student_field
 from carecore.model_fields import user_field as staff_field
 
 
-class MessageThread(models.Model):
+class MessageThread(SchoolScoped):
     """The conversation of one parent with the school about one child."""
 
-    school = school_field()
     student = student_field("message_threads")
     parent = account_field("message_threads")
     created = models.DateTimeField(auto_now_add=True)
@@ -33,8 +32,6 @@ class MessageThread(models.Model):
     # What each side has read: the parent; the school (any of the staff who answer).
     parent_read_at = models.DateTimeField(null=True, blank=True)
     staff_read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("message thread")
@@ -48,16 +45,13 @@ class MessageThread(models.Model):
         return f"{self.student_id} · {self.parent_id}"
 
 
-class Message(models.Model):
+class Message(SchoolScoped):
     thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
-    school = school_field()
     author = staff_field(_("written by"))
     # Written by the parent (else by a member of the school's staff).
     from_family = models.BooleanField(default=False)
     body = models.TextField(_("message"))
     created = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("message")
@@ -69,7 +63,7 @@ class Message(models.Model):
         return f"{self.thread_id} {self.created:%Y-%m-%d %H:%M}"
 
 
-class ConsentRequest(models.Model):
+class ConsentRequest(SchoolScoped):
     """The school asks the child's parents for one consent; the first parent's answer settles
     it (yes: a ``GuardianConsent`` recorded through students.consent_services)."""
 
@@ -79,7 +73,6 @@ class ConsentRequest(models.Model):
         REFUSED = "refused", _("The parent did not consent")
         CANCELLED = "cancelled", _("Cancelled")
 
-    school = school_field()
     student = student_field("consent_requests")
     purpose = models.CharField(_("purpose"), max_length=20)
     # What it is for, in the school's words (e.g. the photos of the school's sports day).
@@ -87,13 +80,9 @@ class ConsentRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
-    asked_by = staff_field(_("asked by"))
-    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
-    answered_by = staff_field(_("answered by"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    asked_by, asked_at = act_fields(_("asked by"), _("asked"), when=CREATED)
+    answered_by, answered_at = act_fields(_("answered by"), _("answered"), blank=True)
     consent = optional_link("students.GuardianConsent", _("consent recorded"))
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("consent request")
@@ -118,7 +107,7 @@ class ConsentRequest(models.Model):
         return str(choices.get(self.purpose, self.purpose))
 
 
-class HelpRequest(models.Model):
+class HelpRequest(SchoolScoped):
     """A student asks the counsellor for help, in confidence. Only the school's counsellors see
     it (not the homeroom teacher, not the director); the student sees the answer."""
 
@@ -130,7 +119,6 @@ class HelpRequest(models.Model):
         OPEN = "open", _("Waiting for the counsellor")
         ANSWERED = "answered", _("Answered")
 
-    school = school_field()
     student = student_field("help_requests")
     author = staff_field(_("sent by"))
     body = models.TextField(_("what you would like help with"))
@@ -142,11 +130,8 @@ class HelpRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     answer = models.TextField(_("the counsellor's answer"), blank=True)
-    answered_by = staff_field(_("answered by"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by, answered_at = act_fields(_("answered by"), _("answered"), blank=True)
     student_read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("request for help")
