@@ -21,9 +21,10 @@ The score rule lives in ``behaviour.selectors`` (``conduct_score``).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
+from carecore.model_acts import act_fields
 from carecore.model_fields import (
+    SchoolScoped,
     academic_year_field,
     optional_link,
     school_field,
@@ -47,11 +48,24 @@ class Kind(models.TextChoices):
     GOOD = "good", _("Good deed (points added)")
 
 
-class Category(models.Model):
-    school = school_field("behaviour_categories")
-    name = models.CharField(_("name"), max_length=100)
+class Points(models.Model):
+    """Misconduct or a good deed, and its points: a category's, copied onto each incident
+    recorded in it."""
+
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     points = models.PositiveSmallIntegerField(_("points"), validators=POINTS_RANGE)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def signed_points(self) -> int:
+        return self.points if self.kind == Kind.GOOD else -self.points
+
+
+class Category(SchoolScoped, Points):
+    school = school_field("behaviour_categories")
+    name = models.CharField(_("name"), max_length=100)
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,
@@ -71,8 +85,6 @@ class Category(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("behaviour category")
         verbose_name_plural = _("behaviour categories")
@@ -89,44 +101,34 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def signed_points(self) -> int:
-        return self.points if self.kind == Kind.GOOD else -self.points
 
-
-class YearEntry(models.Model):
+class YearEntry(SchoolScoped):
     """What an incident and a correction share: an entry of a student's academic year (and of
     its term, none between terms) on a date, recorded at a time; newest first."""
 
-    school = school_field()
     academic_year = academic_year_field()
     term = term_field(null=True, blank=True)
     date = models.DateField(_("date"))
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         abstract = True
         ordering = ["-date", "-pk"]
 
 
-class Incident(YearEntry):
+class Incident(YearEntry, Points):
     student = student_field("behaviour_incidents")
     # The student's classroom that year.
     classroom = optional_link("schools.Classroom", _("classroom"))
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category")
     )
-    # Copied from the category when recorded.
-    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
-    points = models.PositiveSmallIntegerField(_("points"), validators=POINTS_RANGE)
+    # kind and points: copied from the category when recorded.
     description = models.TextField(_("what happened"), blank=True)
     recorded_by = user_field(_("recorded by"))
     # When the student's parents were sent a notice (none: not told through the portal).
     parent_told_at = models.DateTimeField(_("parent told"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = user_field(_("cancelled by"))
+    cancelled_by, cancelled_at = act_fields(_("cancelled by"), _("cancelled"))
     cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
 
     class Meta(YearEntry.Meta):
@@ -142,10 +144,6 @@ class Incident(YearEntry):
 
     def __str__(self):
         return f"{self.student} · {self.date}"
-
-    @property
-    def signed_points(self) -> int:
-        return self.points if self.kind == Kind.GOOD else -self.points
 
 
 class Correction(YearEntry):
