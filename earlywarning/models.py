@@ -11,20 +11,23 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from carecore.model_fields import district_field, school_field, student_field, user_field
+from carecore.model_acts import SAVED, act_fields
+from carecore.model_fields import (
+    Revisioned,
+    SchoolScoped,
+    district_field,
+    student_field,
+)
 from earlywarning.model import LEVEL_LABELS, LEVELS, VERSION
 
 LEVEL_CHOICES = [(level, LEVEL_LABELS[level]) for level in LEVELS]
 
 
-class WarningSettings(models.Model):
+class WarningSettings(Revisioned):
     district = district_field("warning_settings", one_to_one=True)
     params = models.JSONField(_("weights and thresholds"), default=dict, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    updated_by = user_field(_("changed by"), blank=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by, updated_at = act_fields(_("changed by"), _("changed"), when=SAVED, blank=True)
 
     class Meta:
         verbose_name = _("early-warning settings")
@@ -34,18 +37,23 @@ class WarningSettings(models.Model):
         return f"{self.district_id} r{self.revision}"
 
 
-class WarningResult(models.Model):
-    student = student_field("warning", one_to_one=True)
-    school = school_field()
+class LevelAndScore(SchoolScoped):
+    """A student's early-warning level and score: the latest, or one week's."""
+
     level = models.CharField(_("level"), max_length=5, choices=LEVEL_CHOICES)
     score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        abstract = True
+
+
+class WarningResult(LevelAndScore):
+    student = student_field("warning", one_to_one=True)
     # [{"code", "weight", "group", ...the numbers of its sentence}], heaviest first.
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     version = models.CharField(_("model version"), max_length=10, default=VERSION)
     settings_revision = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(_("computed"))
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("early-warning result")
@@ -56,14 +64,9 @@ class WarningResult(models.Model):
         return f"{self.student_id}: {self.level} ({self.score})"
 
 
-class WarningSnapshot(models.Model):
+class WarningSnapshot(LevelAndScore):
     student = student_field("warning_snapshots")
-    school = school_field()
     week = models.DateField(_("week (its Monday)"))
-    level = models.CharField(_("level"), max_length=5, choices=LEVEL_CHOICES)
-    score = models.PositiveSmallIntegerField(_("score"))
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("weekly early-warning level")
