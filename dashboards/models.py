@@ -2,7 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecore.model_fields import user_field
+from carecore.model_acts import SAVED, act_fields
 
 
 class SchoolFigures(models.Model):
@@ -47,8 +47,7 @@ class DistrictTargets(models.Model):
     cared = _percent(_("suitably helped (%)"), 80)
     profiles = _percent(_("profiles complete (%)"), 100)
     plans = _percent(_("problem group with a care plan (%)"), 100)
-    updated_by = user_field(blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    updated_by, updated = act_fields(None, None, when=SAVED, blank=True)
 
     class Meta:
         verbose_name = _("district targets")
