@@ -23,10 +23,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_scopes import ScopedManager
 
+from carecore.model_acts import CREATED, SAVED, act_fields
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     district_field,
     network_field,
     private_file_name,
@@ -94,10 +95,8 @@ class Deadline(Revisioned):
         default=3,
         validators=[MaxValueValidator(MAX_REMIND_DAYS)],
     )
-    created_by = user_field(_("set by"))
-    created = models.DateTimeField(_("set on"), auto_now_add=True)
-    updated_by = user_field(_("changed by"))
-    modified = models.DateTimeField(_("changed on"), auto_now=True)
+    created_by, created = act_fields(_("set by"), _("set on"), when=CREATED)
+    updated_by, modified = act_fields(_("changed by"), _("changed on"), when=SAVED)
 
     class Meta:
         verbose_name = _("deadline")
@@ -137,7 +136,7 @@ def completion_file_path(instance, filename: str) -> str:
     return private_file_name(f"deadlines/{instance.school_id}", filename)
 
 
-class Completion(models.Model):
+class Completion(SchoolScoped):
     """A school met a deadline: marked done by its staff, or measured from its data."""
 
     class Source(models.TextChoices):
@@ -157,8 +156,6 @@ class Completion(models.Model):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("deadline met")
         verbose_name_plural = _("deadlines met")
@@ -170,7 +167,7 @@ class Completion(models.Model):
         return f"{self.deadline} · {self.school}"
 
 
-class Reminder(models.Model):
+class Reminder(SchoolScoped):
     """A reminder sent to a school's staff about a deadline, once per kind and due date (a due
     date moved by the district is reminded of again)."""
 
@@ -185,8 +182,6 @@ class Reminder(models.Model):
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     due_on = models.DateField(_("for the due date"))
     sent = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("deadline reminder")

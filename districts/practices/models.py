@@ -12,11 +12,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import (
     Revisioned,
     district_field,
     private_file_name,
     school_field,
+    timestamps,
     user_field,
 )
 
@@ -60,10 +62,8 @@ class Practice(Revisioned):
     search_text = models.TextField(editable=False, default="")
     created_by = user_field(_("written by"))
     submitted_at = models.DateTimeField(_("sent to the district"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = user_field(_("published by"))
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
+    published_by, published_at = act_fields(_("published by"), _("published"))
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("good practice")
@@ -125,8 +125,7 @@ class PracticeEvent(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("what happened"), max_length=10, choices=Action.choices)
     comment = models.TextField(_("comment"), blank=True)
-    by = user_field(_("by"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by, at = act_fields(_("by"), _("when"), when=CREATED)
 
     class Meta:
         verbose_name = _("review step of a good practice")

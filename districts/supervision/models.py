@@ -19,8 +19,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from carecore.model_acts import CREATED, SAVED, act_fields
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     district_field,
     network_field,
     school_field,
@@ -32,8 +34,7 @@ class SupervisionForm(Revisioned):
     district = district_field("supervision_form", one_to_one=True)
     # [{"title": str, "levels": 4 | 5, "items": [str, ...]}, ...] one per step, in order.
     steps = models.JSONField(_("steps"))
-    updated_by = user_field(_("changed by"))
-    modified = models.DateTimeField(_("changed on"), auto_now=True)
+    updated_by, modified = act_fields(_("changed by"), _("changed on"), when=SAVED)
 
     class Meta:
         verbose_name = _("supervision form")
@@ -56,8 +57,7 @@ class Round(models.Model):
     )
     # The district's form when the round was planned (SupervisionForm.steps).
     form = models.JSONField(_("form"))
-    created_by = user_field(_("planned by"))
-    created = models.DateTimeField(_("planned on"), auto_now_add=True)
+    created_by, created = act_fields(_("planned by"), _("planned on"), when=CREATED)
 
     class Meta:
         verbose_name = _("supervision round")
@@ -74,7 +74,7 @@ class Round(models.Model):
         return self.title
 
 
-class Visit(Revisioned):
+class Visit(Revisioned, SchoolScoped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being recorded")
         SENT = "sent", _("Sent to the school")
@@ -91,11 +91,8 @@ class Visit(Revisioned):
     overall = models.TextField(_("overall findings"), blank=True)
     recorded_by = user_field(_("recorded by"))
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
-    answered_by = user_field(_("answered by"))
-    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    answered_by, answered_at = act_fields(_("answered by"), _("answered on"))
     modified = models.DateTimeField(_("changed on"), auto_now=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("supervision visit")

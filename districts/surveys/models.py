@@ -19,7 +19,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from carecore.model_fields import district_field, school_field, user_field
+from carecore.model_acts import CREATED, act_fields
+from carecore.model_fields import district_field, school_field
 
 # The public link's token: no 0, o, 1, i or l, so that it can be read aloud and typed.
 LINK_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -81,8 +82,7 @@ class Survey(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     token = models.CharField(max_length=LINK_LENGTH, unique=True, default=token_new)
-    created_by = user_field(_("created by"))
-    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by, created = act_fields(_("created by"), _("created"), when=CREATED)
     opened_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -108,38 +108,37 @@ class Survey(models.Model):
         return self.school_id is None and self.ask_school
 
 
-class Section(models.Model):
+class SurveyPart(models.Model):
+    """A section or a question of its ``survey``: numbered through the whole survey
+    (``position``; questions are ข้อ 1, 2, ... as on paper), in that order."""
+
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="survey_%(class)s_position")
+        ]
+
+
+class Section(SurveyPart):
     class Kind(models.TextChoices):
         RATING = "rating", _("Rating questions (five levels)")
         OPEN = "open", _("Open questions (written answers)")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveSmallIntegerField()
     title = models.CharField(_("section title"), max_length=200)
     kind = models.CharField(_("kind of questions"), max_length=10, choices=Kind.choices)
-
-    class Meta:
-        ordering = ["survey", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["survey", "position"], name="survey_section_position")
-        ]
 
     def __str__(self):
         return self.title
 
 
-class Question(models.Model):
+class Question(SurveyPart):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    # Numbered through the whole survey (ข้อ 1, 2, ...), as on paper.
-    position = models.PositiveSmallIntegerField()
     text = models.CharField(_("question"), max_length=500)
-
-    class Meta:
-        ordering = ["survey", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position")
-        ]
 
     def __str__(self):
         return self.text
