@@ -2,7 +2,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecore.model_fields import district_field, optional_link, user_field
+from carecore.model_acts import CREATED, act_fields
+from carecore.model_fields import district_field, optional_link
 from carecore.models import JobStatus
 
 
@@ -97,9 +98,8 @@ class RetentionRun(models.Model):
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"))
     # Students whose last academic year ended on or before this date are past retention.
     cutoff = models.DateField(_("last year ended on or before"))
-    created_by = user_field(_("started by"))
+    created_by, created = act_fields(_("started by"), _("started"), when=CREATED)
     created_by_name = models.CharField(_("started by"), max_length=200, blank=True)
-    created = models.DateTimeField(_("started"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     # Counts per school and in total (what would be, or was, anonymised and removed).
     report = models.JSONField(_("report"), default=dict, blank=True)
