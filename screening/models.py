@@ -16,10 +16,13 @@ from django_scopes import ScopedManager
 from carecore.imports.models import ImportRecord, import_upload_to
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
+    ScopedByStudent,
     district_field,
     school_field,
     student_field,
     term_field,
+    timestamps,
     user_field,
 )
 
@@ -83,7 +86,7 @@ class ScreeningPolicy(models.Model):
         return str(self.school or self.district)
 
 
-class ScreeningWindow(models.Model):
+class ScreeningWindow(SchoolScoped):
     """The days in which parents and students may answer through their links, per school and
     term."""
 
@@ -92,8 +95,6 @@ class ScreeningWindow(models.Model):
     opens = models.DateField(_("opens"))
     closes = models.DateField(_("closes"))
     created_by = user_field(blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("screening window")
@@ -112,7 +113,7 @@ class ScreeningWindow(models.Model):
         return self.opens <= day <= self.closes
 
 
-class SdqResponse(Revisioned):
+class SdqResponse(Revisioned, ScopedByStudent):
     """One SDQ form (25 items and the impact supplement) for one student, rater and term."""
 
     student = student_field("sdq_responses")
@@ -145,10 +146,7 @@ class SdqResponse(Revisioned):
     criteria_version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     entered_by = user_field(_("entered by"), blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="student__school")
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("SDQ form")
@@ -193,7 +191,7 @@ class SdqResponse(Revisioned):
             return self.criteria_version
 
 
-class EqResponse(Revisioned):
+class EqResponse(Revisioned, ScopedByStudent):
     """One EQ form: the 12–17 self-report (52 items) or the 6–11 form a parent or teacher fills
     (60 items)."""
 
@@ -217,10 +215,7 @@ class EqResponse(Revisioned):
     version = models.CharField(max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     entered_by = user_field(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="student__school")
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("EQ form")
@@ -235,7 +230,7 @@ class EqResponse(Revisioned):
         return f"{self.instrument} {self.student} {self.term}"
 
 
-class AspectResult(models.Model):
+class AspectResult(ScopedByStudent):
     """The teacher's screening of one aspect (learning, health, drugs, ...) for a student and term:
     the indicators that apply and the level they give."""
 
@@ -250,8 +245,6 @@ class AspectResult(models.Model):
     confirmed_by = user_field(blank=True)
     confirmed = models.DateTimeField(_("confirmed"), auto_now=True)
 
-    objects = ScopedManager(school="student__school")
-
     class Meta:
         verbose_name = _("aspect screening")
         verbose_name_plural = _("aspect screening")
@@ -265,7 +258,7 @@ class AspectResult(models.Model):
         return f"{self.aspect} {self.student} {self.term}: {self.level}"
 
 
-class CareGroup(models.Model):
+class CareGroup(SchoolScoped):
     """A student's care group for a term: derived from every result (the worst level wins) and
     possibly overridden by a teacher with a reason. ``level`` is what counts everywhere."""
 
@@ -284,8 +277,6 @@ class CareGroup(models.Model):
     overridden_by = user_field(blank=True)
     overridden_at = models.DateTimeField(null=True, blank=True)
     computed = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("care group")
@@ -333,7 +324,7 @@ def new_link_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class FormLink(models.Model):
+class FormLink(ScopedByStudent):
     """A per-student code that lets a parent, or the student, fill their own form without an
     account, while the school's screening window is open."""
 
@@ -347,8 +338,6 @@ class FormLink(models.Model):
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_link_code)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(school="student__school")
 
     class Meta:
         verbose_name = _("form link")

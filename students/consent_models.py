@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from carecore.model_fields import (
+    SchoolScoped,
     both_or_none,
     optional_link,
-    school_field,
     student_field,
     user_field,
 )
 
 
-class GuardianConsent(models.Model):
+class GuardianConsent(SchoolScoped):
     class Purpose(models.TextChoices):
         HOME_VISIT_PHOTOS = "home_visit_photos", _("Photos at home visits")
         EXTERNAL_REFERRAL = "external_referral", _("Data sent to outside agencies")
@@ -36,7 +35,6 @@ class GuardianConsent(models.Model):
         # A parent's answer to the school's request in the parents' portal (portal.services).
         PORTAL = "portal", _("In the parents' portal")
 
-    school = school_field()
     student = student_field("consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     # The guardian recorded on the student's page, when there is one; the name as given is kept
@@ -53,8 +51,6 @@ class GuardianConsent(models.Model):
     withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
     withdrawn_by = user_field(_("withdrawal recorded by"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawal recorded"), null=True, blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("guardian consent")

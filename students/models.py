@@ -8,16 +8,19 @@ from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord, import_upload_to
 from carecore.model_fields import (
+    SchoolScoped,
+    ScopedByStudent,
     academic_year_field,
     classroom_field,
     school_field,
     student_field,
+    timestamps,
     user_field,
 )
 from carecore.national_id import mask_national_id, validate_national_id
 
 
-class Student(models.Model):
+class Student(SchoolScoped):
     class Prefix(models.TextChoices):
         BOY = "ด.ช.", _("Master (ด.ช.)")
         GIRL = "ด.ญ.", _("Miss (ด.ญ.)")
@@ -39,10 +42,7 @@ class Student(models.Model):
     nickname = models.CharField(_("nickname"), max_length=50, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(school="school")
+    created, modified = timestamps()
 
     class Meta:
         verbose_name = _("student")
@@ -103,7 +103,7 @@ class Enrolment(models.Model):
         super().save(*args, **kwargs)
 
 
-class Guardian(models.Model):
+class Guardian(ScopedByStudent):
     class Relation(models.TextChoices):
         FATHER = "father", _("Father")
         MOTHER = "mother", _("Mother")
@@ -124,8 +124,6 @@ class Guardian(models.Model):
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     lives_with_student = models.BooleanField(_("lives with the student"), default=True)
     is_primary = models.BooleanField(_("main guardian"), default=False)
-
-    objects = ScopedManager(school="student__school")
 
     class Meta:
         verbose_name = _("guardian")
@@ -171,13 +169,11 @@ def _check_texts(values, field: str) -> None:
         raise ValidationError({field: _("Enter a list of names.")})
 
 
-class RecordSection(models.Model):
+class RecordSection(ScopedByStudent):
     """What the four sections share: who changed them last and when, and how they are named."""
 
     updated_by = user_field(_("changed by"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    objects = ScopedManager(school="student__school")
 
     class Meta:
         abstract = True
@@ -199,7 +195,7 @@ class AbilityRecord(RecordSection):
         verbose_name_plural = _("ability records")
 
 
-class TermResult(models.Model):
+class TermResult(ScopedByStudent):
     """A student's grade-point average in one term, with the subjects failed (0, ร) and not
     completed (มส, มผ).
 
@@ -219,8 +215,6 @@ class TermResult(models.Model):
     )
     updated_by = user_field(_("changed by"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    objects = ScopedManager(school="student__school")
 
     class Meta:
         verbose_name = _("term result")
@@ -408,7 +402,7 @@ class ProtectionRecord(RecordSection):
         _check_codes(self.risks, self.Risk, "risks")
 
 
-class RecordRevision(models.Model):
+class RecordRevision(ScopedByStudent):
     """One saved change of a record section: the values after the change and what changed
     (``{field: [before, after]}``, stored values). Append-only: written by the services, never
     changed or deleted by the application."""
@@ -431,8 +425,6 @@ class RecordRevision(models.Model):
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
     # Where the change came from, e.g. "From the home visit of 15 มิ.ย. 2568".
     note = models.CharField(_("note"), max_length=200, blank=True)
-
-    objects = ScopedManager(school="student__school")
 
     class Meta:
         verbose_name = _("record revision")
