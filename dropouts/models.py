@@ -30,6 +30,7 @@ from carecore.model_fields import (
     district_field,
     school_field,
     student_field,
+    timestamps,
     user_field,
 )
 from students.models import Student
@@ -142,8 +143,7 @@ class DropoutCase(Revisioned):
     outcome_note = models.TextField(_("outcome notes"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     opened_by = user_field(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
+    created, modified = timestamps()
 
     objects = ScopedManager(district="district")
 
@@ -192,7 +192,17 @@ class DropoutCase(Revisioned):
         return STEP_ORDER.index(self.step) if self.step in STEP_ORDER else len(STEP_ORDER)
 
 
-class CaseLogEntry(models.Model):
+class CaseRow(models.Model):
+    """What the log, the team and the observations of a case share: they are scoped through
+    the case's district."""
+
+    objects = ScopedManager(district="case__district")
+
+    class Meta:
+        abstract = True
+
+
+class CaseLogEntry(CaseRow):
     """One line of the case's log: the day, who, at which step, what was done."""
 
     class Kind(models.TextChoices):
@@ -216,8 +226,6 @@ class CaseLogEntry(models.Model):
     by_name = models.CharField(_("by"), max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(district="case__district")
-
     class Meta:
         verbose_name = _("case log entry")
         verbose_name_plural = _("case log entries")
@@ -227,7 +235,7 @@ class CaseLogEntry(models.Model):
         return f"{self.case_id} {self.date} {self.kind}"
 
 
-class CaseTeamMember(models.Model):
+class CaseTeamMember(CaseRow):
     """A member of the multidisciplinary team: a village head, a health-centre nurse, a social
     development officer, a teacher... with a phone; optionally a user of the system."""
 
@@ -243,8 +251,6 @@ class CaseTeamMember(models.Model):
     added_by = user_field(blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(district="case__district")
-
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
@@ -254,7 +260,7 @@ class CaseTeamMember(models.Model):
         return f"{self.name} ({self.role})"
 
 
-class CaseObservation(models.Model):
+class CaseObservation(CaseRow):
     """A check, after the child is back in school, that they are still there."""
 
     case = models.ForeignKey(DropoutCase, on_delete=models.CASCADE, related_name="observations")
@@ -264,8 +270,6 @@ class CaseObservation(models.Model):
     still_in_school = models.BooleanField(_("still in school"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     by = user_field(blank=True)
-
-    objects = ScopedManager(district="case__district")
 
     class Meta:
         verbose_name = _("observation")

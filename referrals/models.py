@@ -16,15 +16,15 @@ import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     closed_has_outcome,
     district_field,
     optional_link,
-    school_field,
     student_field,
+    timestamps,
     user_field,
 )
 from carecore.models import Role
@@ -69,8 +69,7 @@ class Agency(models.Model):
         default=True,
         help_text=_("Agencies no longer in use stay on old referrals but cannot be chosen."),
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created, updated = timestamps()
 
     class Meta:
         verbose_name = _("partner agency")
@@ -92,7 +91,7 @@ INTERNAL_ROLES = (Role.COUNSELLOR, Role.DISCIPLINE, Role.NURSE, Role.DIRECTOR)
 ANSWER_DAYS = {"internal": 3, "external": 7}
 
 
-class Referral(Revisioned):
+class Referral(Revisioned, SchoolScoped):
     class Kind(models.TextChoices):
         INTERNAL = "internal", _("Internal referral")
         EXTERNAL = "external", _("External referral")
@@ -129,12 +128,10 @@ class Referral(Revisioned):
     # --- who, whom, when ------------------------------------------------------------------------
     # The school the referral belongs to (the student's school) and the student. ``sender`` is
     # the staff member who referred; ``sent_on`` the date on the letter.
-    school = school_field()
     student = student_field("referrals")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     sender = user_field(_("referred by"))
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
+    created, modified = timestamps()
     sent_on = models.DateField(_("referred on"), default=timezone.localdate)
 
     # --- recipient ------------------------------------------------------------------------------
@@ -203,8 +200,6 @@ class Referral(Revisioned):
     agency_result = models.TextField(_("help given by the agency"), blank=True)
     agency_recommendations = models.TextField(_("the agency's recommendations"), blank=True)
 
-    objects = ScopedManager(school="school")
-
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -269,7 +264,7 @@ class Referral(Revisioned):
         return str(self.get_to_role_display())
 
 
-class ReferralUpdate(models.Model):
+class ReferralUpdate(SchoolScoped):
     """One dated entry of a referral's log. Follow-ups (``follow_up``) carry the date they
     happened in ``date``; every other step is written by the service that made it."""
 
@@ -290,8 +285,6 @@ class ReferralUpdate(models.Model):
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     text = models.TextField(_("text"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = _("referral update")
