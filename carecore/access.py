@@ -213,6 +213,31 @@ SCHOOL_SIDE_OF_DISTRICT_WORK = frozenset(
 )
 
 
+# What the district supervisor and the district administrator both hold: every school of the
+# district in figures, the district's cases and partner agencies, and the district office's own
+# work (docs/district-work.md). The administrator holds more (below).
+DISTRICT_STAFF_WORK = frozenset(
+    {
+        Perm.VIEW_SCHOOL,
+        Perm.VIEW_AGGREGATES,
+        Perm.VIEW_DISTRICT,
+        Perm.MANAGE_AGENCIES,
+        Perm.WORK_DROPOUT_CASES,
+        Perm.FOLLOW_DROPOUT_CASES,
+        Perm.MANAGE_TARGETS,
+        Perm.MANAGE_DEADLINES,
+        Perm.MANAGE_SURVEYS,
+        Perm.REVIEW_PRACTICES,
+        Perm.SUPERVISE,
+        Perm.MANAGE_PLANS,
+        Perm.MANAGE_TRAINING,
+        Perm.MANAGE_COMMITTEES,
+        Perm.MANAGE_EVALUATION,
+        Perm.EVALUATE_SCHOOLS,
+        Perm.MANAGE_FUND,
+    }
+)
+
 # What each role may do. External referrals are the counsellor's, the discipline office's and
 # the leaders' ("ส่งต่อภายนอกโดยครูแนะแนวหรือฝ่ายปกครอง"); school roles hold their permissions at
 # their school only, network and district roles at every school below them.
@@ -330,52 +355,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.NETWORK_SUPERVISOR: frozenset(
         {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.MANAGE_COMMITTEES, Perm.EVALUATE_SCHOOLS}
     ),
-    Role.DISTRICT_SUPERVISOR: frozenset(
+    Role.DISTRICT_SUPERVISOR: DISTRICT_STAFF_WORK,
+    Role.DISTRICT_ADMIN: DISTRICT_STAFF_WORK
+    | frozenset(
         {
-            Perm.VIEW_SCHOOL,
-            Perm.VIEW_AGGREGATES,
-            Perm.VIEW_DISTRICT,
-            Perm.MANAGE_AGENCIES,
-            Perm.WORK_DROPOUT_CASES,
-            Perm.FOLLOW_DROPOUT_CASES,
-            Perm.MANAGE_TARGETS,
-            Perm.MANAGE_DEADLINES,
-            Perm.MANAGE_SURVEYS,
-            Perm.REVIEW_PRACTICES,
-            Perm.SUPERVISE,
-            Perm.MANAGE_PLANS,
-            Perm.MANAGE_TRAINING,
-            Perm.MANAGE_COMMITTEES,
-            Perm.MANAGE_EVALUATION,
-            Perm.EVALUATE_SCHOOLS,
-            Perm.MANAGE_FUND,
-        }
-    ),
-    Role.DISTRICT_ADMIN: frozenset(
-        {
-            Perm.VIEW_SCHOOL,
-            Perm.VIEW_AGGREGATES,
-            Perm.VIEW_DISTRICT,
             Perm.MANAGE_DISTRICT_STAFF,
             Perm.VIEW_AUDIT_LOG,
             Perm.MANAGE_DISTRICT_SCREENING,
-            Perm.MANAGE_AGENCIES,
-            Perm.WORK_DROPOUT_CASES,
-            Perm.FOLLOW_DROPOUT_CASES,
             Perm.MANAGE_CASE_SETTINGS,
-            Perm.MANAGE_TARGETS,
             Perm.MANAGE_RETENTION,
             Perm.MANAGE_EARLY_WARNING,
-            Perm.MANAGE_DEADLINES,
-            Perm.MANAGE_SURVEYS,
-            Perm.REVIEW_PRACTICES,
-            Perm.SUPERVISE,
-            Perm.MANAGE_PLANS,
-            Perm.MANAGE_TRAINING,
-            Perm.MANAGE_COMMITTEES,
-            Perm.MANAGE_EVALUATION,
-            Perm.EVALUATE_SCHOOLS,
-            Perm.MANAGE_FUND,
         }
     ),
     Role.NATIONAL_OFFICER: frozenset({Perm.VIEW_NATIONAL}),
