@@ -23,6 +23,7 @@ from carecore.models import Membership, Role, User
 from carecore.national_id import national_id_check_digit
 from dashboards.rollups import refresh
 from demo import names
+from demo.assessments import seed_assessments
 from demo.care import seed_care
 from demo.committees import seed_committees
 from demo.conduct import seed_conduct
@@ -420,6 +421,10 @@ def demo_build(
         # Issue 21: a finished round of supervision (demo/supervision.py).
         seed_supervision(
             district=district, schools=school_objs, rng=random.Random(seed + 97), today=today
+        )
+        # Issue 21: self-assessment, evaluation and awards (demo/assessments.py).
+        seed_assessments(
+            district=district, schools=school_objs, rng=random.Random(seed + 94), today=today
         )
         # Issue 21: committees of the district, network 1 and the schools (demo/committees.py).
         seed_committees(district=district, networks=networks, schools=school_objs, today=today)
