@@ -1134,6 +1134,57 @@ def _supervision(world) -> dict:
 
 # --- end supervision ---
 
+# --- fund (districts/fund) ---
+# The district's fund pages (its list, a fund, the nominated students, one nomination): its
+# staff (MANAGE_FUND: both roles); anyone else of the district finds nothing (404). Publishing
+# (POST) redirects; a payment's empty form (POST) comes back with its errors. A school's side:
+# its counsellor, coordinator and director (NOMINATE_FOR_FUND); its other staff and the
+# supervisors (who see no student) 403. Nominating names the student in ?student=: without it
+# 404. Withdrawing (POST) the matrix's nomination, made inside a window now closed, is refused
+# with a message (redirect).
+FUND_SCHOOL = ["counsellor", "coordinator", "director"]
+for _name in ("list", "create", "edit", "detail", "nominations", "nomination", "pay"):
+    EXPECTED[f"fund:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+EXPECTED["fund:publish"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+    DISTRICT_STAFF, REDIRECT
+)
+for _name in ("list", "fund", "nomination"):
+    EXPECTED[f"fund_school:{_name}"] = only(FUND_SCHOOL)
+EXPECTED["fund_school:nominate"] = only(FUND_SCHOOL) | dict.fromkeys(FUND_SCHOOL, NOT_FOUND)
+EXPECTED["fund_school:withdraw"] = only(FUND_SCHOOL) | dict.fromkeys(FUND_SCHOOL, REDIRECT)
+POST_ONLY |= {"fund:publish", "fund:pay", "fund_school:withdraw"}
+del _name
+
+
+def _fund(world) -> dict:
+    """District A's fund of the year, its window closed yesterday; school A's student at risk,
+    nominated inside the window."""
+    import datetime
+
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from districts.fund import services
+    from districts.fund.tests.factories import fund_data, make_need
+
+    today = timezone.localdate()
+    opens_on, closes_on = today - datetime.timedelta(days=9), today - datetime.timedelta(days=1)
+    with scopes_disabled():
+        fund = services.fund_create(
+            district=world.a.district, academic_year=world.year, user=None,
+            data=fund_data(opens_on=opens_on, closes_on=closes_on),
+        )  # fmt: skip
+        services.fund_publish(fund=fund)
+        make_need(world.a.student, world.year)
+        nomination = services.nomination_create(
+            fund=fund, school=world.a.school, student=world.a.student, reason="ยากจน",
+            user=world.a.users["director"], today=closes_on,
+        )  # fmt: skip
+    return {"fund_id": fund.pk, "fund_nomination_id": nomination.pk}
+
+
+# --- end fund ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
@@ -1180,6 +1231,7 @@ def kwargs_for(world) -> dict:
         "link_id": _guardian_link(world).pk,  # family accounts
         **_practice(world),  # good practices (see that block)
         **_supervision(world),  # supervision (see that block)
+        **_fund(world),  # the district fund (see that block)
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
         **_behaviour(world),  # behaviour (see that block)

@@ -32,12 +32,12 @@ class FundForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
     )
     title = short_text(pgettext_lazy("fund", "Title"))
-    budget = baht_field(_("Budget (baht)"))
+    budget = baht_field(pgettext_lazy("fund", "Budget (baht)"))
     amount_per_student = baht_field(
         _("Amount per student (baht)"), help_text=_("What each selected student receives.")
     )
     criteria = long_text(
-        _("Selection criteria"),
+        pgettext_lazy("fund", "Selection criteria"),
         rows=6,
         max_length=5000,
         help_text=_("One criterion a line. The schools read them when the fund is published."),
@@ -79,7 +79,10 @@ class NominationForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("select", _("Select")), ("decline", _("Do not select"))],
+        choices=[
+            ("select", pgettext_lazy("fund", "Select")),
+            ("decline", pgettext_lazy("fund", "Do not select")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = long_text(
@@ -93,10 +96,10 @@ class DecisionForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = ThaiDateField(label=_("Paid on"))
+    paid_on = ThaiDateField(label=pgettext_lazy("fund", "Paid on"))
     amount = baht_field(_("Amount (baht)"), min_value=0.01)
     reference = short_text(
-        _("Reference"),
+        pgettext_lazy("fund", "Reference"),
         max_length=100,
         required=False,
         help_text=_("The transfer's or receipt's number."),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from carecore.model_fields import (
@@ -35,15 +36,17 @@ class Fund(Revisioned):
     district = district_field("funds")
     academic_year = academic_year_field()
     title = models.CharField(_("title"), max_length=200)
-    budget = models.DecimalField(_("budget (baht)"), **BAHT)
+    budget = models.DecimalField(pgettext_lazy("fund", "budget (baht)"), **BAHT)
     amount_per_student = models.DecimalField(_("amount per student (baht)"), **BAHT)
     # One criterion a line, as published to the schools.
-    criteria = models.TextField(_("selection criteria"))
+    criteria = models.TextField(pgettext_lazy("fund", "selection criteria"))
     opens_on = models.DateField(_("nominations open on"))
     closes_on = models.DateField(_("nominations close on"))
     # Published: the schools read it and nominate inside the window.
-    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
-    created_by = user_field(_("set up by"))
+    published_at = models.DateTimeField(
+        pgettext_lazy("fund", "published on"), null=True, blank=True
+    )
+    created_by = user_field(pgettext_lazy("fund", "set up by"))
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(_("changed on"), auto_now=True)
 
@@ -74,34 +77,37 @@ class Fund(Revisioned):
 
 class Nomination(Revisioned):
     class Status(models.TextChoices):
-        NOMINATED = "nominated", _("Waiting for the committee")
-        SELECTED = "selected", _("Selected")
-        DECLINED = "declined", _("Not selected")
+        NOMINATED = "nominated", pgettext_lazy("fund", "Waiting for the committee")
+        SELECTED = "selected", pgettext_lazy("fund", "Selected")
+        DECLINED = "declined", pgettext_lazy("fund", "Not selected")
 
     fund = models.ForeignKey(
-        Fund, on_delete=models.CASCADE, related_name="nominations", verbose_name=_("fund")
+        Fund,
+        on_delete=models.CASCADE,
+        related_name="nominations",
+        verbose_name=pgettext_lazy("fund", "fund"),
     )
     school = school_field("fund_nominations")
     student = student_field("fund_nominations")
     reason = models.TextField(_("why the student needs the fund"))
     # The support records the nomination rests on, copied when nominating:
     # [{"kind": "group"|"plan"|"visit"|"warning"|"support", "text": str}, ...]
-    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    evidence = models.JSONField(pgettext_lazy("fund", "evidence"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NOMINATED
     )
     decision_reason = models.TextField(_("the committee's reason"), blank=True)
-    decided_by = user_field(_("decided by"), blank=True)
-    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
-    nominated_by = user_field(_("nominated by"))
-    created = models.DateTimeField(_("nominated on"), auto_now_add=True)
+    decided_by = user_field(pgettext_lazy("fund", "decided by"), blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("fund", "decided on"), null=True, blank=True)
+    nominated_by = user_field(pgettext_lazy("fund", "nominated by"))
+    created = models.DateTimeField(pgettext_lazy("fund", "nominated on"), auto_now_add=True)
     modified = models.DateTimeField(_("changed on"), auto_now=True)
 
     objects = ScopedManager(school="school")
 
     class Meta:
-        verbose_name = _("nomination")
-        verbose_name_plural = _("nominations")
+        verbose_name = pgettext_lazy("fund", "nomination")
+        verbose_name_plural = pgettext_lazy("fund", "nominations")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "student"], name="fund_nomination_once"),
@@ -114,20 +120,23 @@ class Nomination(Revisioned):
 
 class Payment(models.Model):
     nomination = models.ForeignKey(
-        Nomination, on_delete=models.CASCADE, related_name="payments", verbose_name=_("nomination")
+        Nomination,
+        on_delete=models.CASCADE,
+        related_name="payments",
+        verbose_name=pgettext_lazy("fund", "nomination"),
     )
     school = school_field("fund_payments")
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(pgettext_lazy("fund", "paid on"))
     amount = models.DecimalField(_("amount (baht)"), **BAHT)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reference = models.CharField(pgettext_lazy("fund", "reference"), max_length=100, blank=True)
     recorded_by = user_field(_("recorded by"))
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(school="school")
 
     class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
+        verbose_name = pgettext_lazy("fund", "payment")
+        verbose_name_plural = pgettext_lazy("fund", "payments")
         ordering = ["paid_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="fund_payment_positive"),

@@ -147,7 +147,7 @@ class Candidate:
 
 def candidates(*, school, fund: Fund) -> list[Candidate]:
     """The school's students of the fund's year whose records show a need, and those already
-    nominated, in class order: six queries."""
+    nominated, the strongest need first: six queries."""
     enrolments = list(
         Enrolment.objects.filter(classroom__school=school, academic_year=fund.academic_year)
         .select_related("student", "classroom")
@@ -155,13 +155,17 @@ def candidates(*, school, fund: Fund) -> list[Candidate]:
     )
     evidence = support_evidence(school=school, academic_year=fund.academic_year)
     nominated = {n.student_id: n for n in Nomination.objects.filter(fund=fund, school=school)}
-    return [
+    rows = [
         Candidate(
             e.student, e.classroom, evidence.get(e.student_id, []), nominated.get(e.student_id)
         )
         for e in enrolments
         if has_need(evidence.get(e.student_id, [])) or e.student_id in nominated
     ]
+    # The strongest need first: the most kinds of evidence (screening, plan, visit), then class
+    # order (the sort is stable).
+    rows.sort(key=lambda row: -len({i["kind"] for i in row.evidence if i["kind"] in NEED_KINDS}))
+    return rows
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -191,6 +193,8 @@ def nomination_list(request, fund_id):
 
 
 def _nomination_page(request, fund, nomination, decision, payment, *, audit=True):
+    payments = list(nomination.payments.select_related("recorded_by"))
+    paid = sum((p.amount for p in payments), Decimal(0))
     if audit:
         audit_view(
             request,
@@ -206,7 +210,9 @@ def _nomination_page(request, fund, nomination, decision, payment, *, audit=True
             "district": request.district,
             "fund": fund,
             "nomination": nomination,
-            "payments": list(nomination.payments.select_related("recorded_by")),
+            "payments": payments,
+            "paid": paid,
+            "fully_paid": paid >= fund.amount_per_student,
             "decision": decision,
             "payment": payment,
         },

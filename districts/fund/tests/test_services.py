@@ -6,12 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from carecore.models import AuditEvent
 from districts.fund import selectors, services
 from districts.fund.models import Nomination
 from districts.fund.tests.factories import DAY, fund_data, make_fund, make_need, make_nomination
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages as written (the tests match their words)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db

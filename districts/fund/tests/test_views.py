@@ -12,7 +12,6 @@ from django_scopes import scopes_disabled
 from pytest_django.asserts import assertContains, assertNotContains
 
 from carecore.models import AuditEvent
-from conftest import th
 from districts.deadlines.tests.test_views import add_schools  # n schools in two networks
 from districts.fund.models import Fund, Nomination, Payment
 from districts.fund.tests.factories import make_fund, make_need, make_nomination
@@ -108,7 +107,7 @@ def test_the_whole_round_from_fund_to_payment(world, login):
 
     director = login(a.users["director"])
     page = director.get(surl(a, "nomination", fund_id=fund.pk, fund_nomination_id=nomination.pk))
-    assertContains(page, th("Selected"))
+    assertContains(page, 'data-status="selected"')
 
 
 @pytest.mark.django_db
@@ -126,6 +125,11 @@ def test_district_staff_see_no_student_but_the_nominated(world, login):
     page = client.get(durl(a, "nominations", fund_id=fund.pk))
     assertContains(page, a.student.full_name)
     assertNotContains(page, a.other_student.full_name)
+    # Being nominated opens the nomination to the committee, not the student's record.
+    student_page = reverse(
+        "students:student_detail", kwargs={"school_code": a.school.code, "student_id": a.student.pk}
+    )
+    assert client.get(student_page).status_code == 404
 
 
 @pytest.mark.django_db
