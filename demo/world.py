@@ -31,6 +31,7 @@ from demo.deadlines import seed_deadlines
 from demo.dropouts import seed_dropouts
 from demo.earlywarning import seed_early_warning
 from demo.family import pick_family, seed_family
+from demo.fund import seed_fund
 from demo.practices import seed_practices
 from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
@@ -421,6 +422,14 @@ def demo_build(
         # Issue 21: a finished round of supervision (demo/supervision.py).
         seed_supervision(
             district=district, schools=school_objs, rng=random.Random(seed + 97), today=today
+        )
+        # Issue 21: the district fund of the year, nominated, selected and paid (demo/fund.py).
+        seed_fund(
+            district=district,
+            schools=school_objs,
+            academic_year=academic_year,
+            rng=random.Random(seed + 98),
+            today=today,
         )
         # Issue 21: self-assessment, evaluation and awards (demo/assessments.py).
         seed_assessments(
