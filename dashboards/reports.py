@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from behaviour import selectors as behaviour_selectors
 from carecore.dates import format_date, format_datetime, to_thai_digits
 from carecore.spreadsheets import xlsx_bytes, xlsx_row, xlsx_table
 from dashboards import charts, figures, selectors
 from dashboards.figures import View
+from districts.fund import selectors as fund_selectors
 from schools.models import Classroom, Grade
 from screening.aspects import ASPECT_LABELS
 from screening.labels import LEVEL_LABELS
@@ -423,6 +424,50 @@ def conduct_section(
 
 
 # --- the district report -------------------------------------------------------------------------
+def fund_section(*, district, term, paper: Paper) -> dict | None:
+    """The district fund of the term's academic year (districts/fund): its budget, the students
+    nominated, selected and paid, and the counts per school that nominated. Figures only: the
+    nominated students are named on the fund's pages alone. None when the year has no fund."""
+    fund = fund_selectors.fund_for_report(district=district, academic_year=term.academic_year)
+    if fund is None:
+        return None
+    figures = fund_selectors.fund_figures(fund)
+    rows = fund_selectors.school_rows(fund, only_with_nominations=True)
+
+    def cells(f) -> list[str]:
+        return [
+            paper.n(f.nominated),
+            paper.n(f.waiting),
+            paper.n(f.selected),
+            paper.n(f.declined),
+            paper.n(f.paid_students),
+            paper.baht(f.paid),
+        ]
+
+    return {
+        "title": fund.title,
+        "key": [
+            (pgettext("fund", "Budget (baht)"), paper.baht(figures.budget)),
+            (_("Amount per student (baht)"), paper.baht(figures.amount_per_student)),
+            (_("Students nominated"), paper.n(figures.nominated)),
+            (_("Students selected"), paper.n(figures.selected)),
+            (_("Committed to the selected (baht)"), paper.baht(figures.committed)),
+            (pgettext("fund", "Paid (baht)"), paper.baht(figures.paid)),
+            (_("Remaining of the budget (baht)"), paper.baht(figures.remaining)),
+        ],
+        "headers": [
+            pgettext("fund", "Nominated"),
+            pgettext("fund", "Waiting"),
+            pgettext("fund", "Selected"),
+            pgettext("fund", "Not selected"),
+            pgettext("fund", "Students paid"),
+            pgettext("fund", "Paid (baht)"),
+        ],
+        "total": {"label": _("Whole district"), "cells": cells(figures)},
+        "rows": [{"label": r.school.name, "cells": cells(r.figures)} for r in rows],
+    }
+
+
 def _network_label(network) -> str:
     return network.name if network is not None else str(_("Schools outside any network"))
 
@@ -521,6 +566,7 @@ def district_report_context(*, district, term, today: datetime.date | None = Non
             total_label=_("Whole district"),
             per_school=True,
         ),
+        "fund": fund_section(district=district, term=term, paper=paper),
         "_overview": overview,
     }
 
