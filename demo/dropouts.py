@@ -20,7 +20,8 @@ import datetime
 import random
 from dataclasses import dataclass, replace
 
-from carecore.models import Membership, Notification, Role, User
+from carecore.models import Notification, Role, User
+from demo.people import school_members
 from dropouts.models import (
     DEFAULT_OBSERVATION_OFFSETS,
     DEFAULT_STEP_DAYS,
@@ -391,12 +392,7 @@ def seed_dropouts(*, district, schools, rng: random.Random, today: datetime.date
     coordinator1 = users.get("coordinator1")
     if district1 is None or admin1 is None:
         return 0
-    coordinators = {
-        m.school_id: m.user
-        for m in Membership.objects.filter(
-            school__in=schools, role=Role.COORDINATOR
-        ).select_related("user")
-    }
+    coordinators = school_members(schools, Role.COORDINATOR)
     # Among the oldest students of a few schools (the first school is coordinator1's).
     picked: list[Student] = []
     some = schools[:4]

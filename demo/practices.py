@@ -17,7 +17,8 @@ import datetime
 
 from django.utils import timezone
 
-from carecore.models import Membership, Role
+from carecore.models import Role
+from demo.people import first_member, school_members
 from districts.practices.models import Practice, PracticeEvent, Step
 from districts.practices.search import search_text_of
 
@@ -161,19 +162,8 @@ DRAFT = (
 
 def _people(district, schools) -> tuple[dict[int, object], object]:
     """Each school's coordinator (by school id) and the district's supervisor, district1."""
-    coordinators = {
-        m.school_id: m.user
-        for m in Membership.objects.filter(
-            school__in=schools, role=Role.COORDINATOR
-        ).select_related("user")
-    }
-    reviewer = (
-        Membership.objects.filter(district=district, role=Role.DISTRICT_SUPERVISOR)
-        .select_related("user")
-        .order_by("user__username")
-        .first()
-    )
-    return coordinators, reviewer.user if reviewer else None
+    coordinators = school_members(schools, Role.COORDINATOR)
+    return coordinators, first_member(Role.DISTRICT_SUPERVISOR, district=district)
 
 
 def _practice(row, schools, coordinators, *, status, when) -> Practice:

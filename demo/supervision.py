@@ -12,7 +12,8 @@ import random
 
 from django.utils import timezone
 
-from carecore.models import Membership, Role
+from carecore.models import Role
+from demo.people import first_member, school_members
 from districts.supervision.defaults import DEFAULT_STEPS
 from districts.supervision.models import Round, Visit, VisitStep
 
@@ -40,18 +41,8 @@ ACTIONS = [
 
 
 def seed_supervision(*, district, schools, rng: random.Random, today: datetime.date) -> Round:
-    supervisor = (
-        Membership.objects.filter(district=district, role=Role.DISTRICT_SUPERVISOR)
-        .select_related("user")
-        .order_by("user__username")
-        .first()
-    )
-    directors = {
-        m.school_id: m.user
-        for m in Membership.objects.filter(school__in=schools, role=Role.DIRECTOR).select_related(
-            "user"
-        )
-    }
+    supervisor = first_member(Role.DISTRICT_SUPERVISOR, district=district)
+    directors = school_members(schools, Role.DIRECTOR)
     starts = today - datetime.timedelta(days=40)
     round_ = Round.objects.create(
         district=district,
@@ -61,7 +52,7 @@ def seed_supervision(*, district, schools, rng: random.Random, today: datetime.d
         supervisors="นายสมชาย ใจดี รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา\n"
         "นางสาวศศิธร แก้วมณี ศึกษานิเทศก์\nนายธีระ บุญมา ศึกษานิเทศก์",
         form=DEFAULT_STEPS,
-        created_by=supervisor.user if supervisor else None,
+        created_by=supervisor,
     )
     round_.schools.set(schools)
     noon = timezone.make_aware(datetime.datetime.combine(starts, datetime.time(12)))
@@ -75,7 +66,7 @@ def seed_supervision(*, district, schools, rng: random.Random, today: datetime.d
                 visited_on=day.date(),
                 status=Visit.Status.ANSWERED,
                 overall="โรงเรียนดำเนินงานครบทุกขั้นตอน ผู้บริหารให้ความสำคัญ",
-                recorded_by=supervisor.user if supervisor else None,
+                recorded_by=supervisor,
                 sent_at=day,
                 answered_by=directors.get(school.pk),
                 answered_at=day + datetime.timedelta(days=5),

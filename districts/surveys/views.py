@@ -105,6 +105,12 @@ def _page(request, place: Place, template: str, **context):
     )
 
 
+def _survey_page(request, place: Place, survey: Survey, template: str, **context):
+    """A page of one survey: the survey and the addresses of its pages."""
+    urls = _survey_urls(place, survey)
+    return _page(request, place, template, survey=survey, urls=urls, **context)
+
+
 def _survey_urls(place: Place, survey: Survey) -> dict[str, str]:
     names = ("detail", "edit", "preview", "publish", "close", "delete", "slips", "results")
     urls = {name: place.url(f"survey_{name}", survey_id=survey.pk) for name in names}
@@ -176,12 +182,11 @@ def survey_create(request, place: Place):
 def survey_detail(request, place: Place, survey_id: int):
     survey = survey_get_for_user(request, survey_id)
     link = public_url(request, survey)
-    return _page(
+    return _survey_page(
         request,
         place,
+        survey,
         "surveys/survey_detail.html",
-        survey=survey,
-        urls=_survey_urls(place, survey),
         sections=selectors.survey_sections(survey),
         answer_count=survey.responses.count(),
         slips=selectors.slip_counts(survey) if survey.mode == Survey.Mode.SLIPS else None,
@@ -213,12 +218,11 @@ def survey_edit(request, place: Place, survey_id: int):
                 if "more" in request.POST:
                     return redirect(place.url("survey_edit", survey_id=survey.pk))
                 return redirect(place.url("survey_detail", survey_id=survey.pk))
-    return _page(
+    return _survey_page(
         request,
         place,
+        survey,
         "surveys/survey_edit.html",
-        survey=survey,
-        urls=_survey_urls(place, survey),
         form=form,
         sections=sections,
         outline=outline,
@@ -320,12 +324,11 @@ def survey_slips(request, place: Place, survey_id: int):
                 "base_url": request.build_absolute_uri(reverse("surveys_public:code_entry")),
             },
         )
-    return _page(
+    return _survey_page(
         request,
         place,
+        survey,
         "surveys/survey_slips.html",
-        survey=survey,
-        urls=_survey_urls(place, survey),
         form=form,
         usable=usable,
         slips=selectors.slip_counts(survey),
@@ -358,13 +361,12 @@ def survey_results(request, place: Place, survey_id: int):
     for section in results.rating:
         section.chart = charts.section_chart(section)
     own = survey.school_id == (place.school.pk if place.school is not None else None)
-    return _page(
+    return _survey_page(
         request,
         place,
+        survey,
         "surveys/survey_results.html",
-        survey=survey,
         readonly=not own,
-        urls=_survey_urls(place, survey),
         results=results,
         schools=schools,
         chosen_school=school,
