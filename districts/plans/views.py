@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from carecore import jobs
@@ -154,7 +154,7 @@ def plan_edit(request, district_plan_id):
     )
 
 
-def _rows_page(request, plan, *, form_class, initial, prefix, save, kwargs, title, template):
+def _rows_page(request, plan, *, form_class, initial, prefix, save, kwargs, title, intro, fields):
     """The projects' or indicators' page: rows to edit with the plan's revision; a stale
     revision keeps what was typed, at the current revision, with a message."""
     revision = RevisionForm(request.POST or None, initial={"revision": plan.revision})
@@ -181,13 +181,15 @@ def _rows_page(request, plan, *, form_class, initial, prefix, save, kwargs, titl
     )
     return saved or render(
         request,
-        template,
+        "plans/plan_rows.html",
         {
             "district": request.district,
             "plan": plan,
             "form": revision,
             "rows": rows,
             "title": title,
+            "intro": intro,
+            "row_fields": fields,
         },
     )
 
@@ -242,7 +244,12 @@ def plan_projects(request, district_plan_id):
             "owners": owners,
         },
         title=pgettext("district plan", "Projects"),
-        template="plans/plan_projects.html",
+        intro=_(
+            "Each project under one of the plan's strategies, with who is responsible (a name, "
+            "and a staff member of the district office if they have an account), its budget in "
+            "baht and its period."
+        ),
+        fields="plans/_project_fields.html",
     )
 
 
@@ -266,57 +273,57 @@ def plan_indicators(request, district_plan_id):
         ),
         kwargs={},
         title=_("Indicators"),
-        template="plans/plan_indicators.html",
+        intro=_(
+            "A target in percent or a count. A school-level indicator is measured from the "
+            "schools' data (how many of the district's schools meet it); a district-level one's "
+            "actual you type."
+        ),
+        fields="plans/_indicator_fields.html",
     )
 
 
-def _plan_action(request, district_plan_id, action, success):
-    plan = plan_get_for_district(request, district_plan_id)
-    try:
-        action(plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect(_plan_url(request, plan))
+def _plan_change(route: str, name: str, service, success):
+    """A POST that changes the plan's state (``service(plan=, user=)``): a refusal is shown as a
+    message; removing goes back to the list, anything else to the plan."""
 
-
-@district_pages("<int:district_plan_id>/delete/", name="delete")
-@district_view(Perm.MANAGE_PLANS)
-@require_POST
-def plan_delete(request, district_plan_id):
-    plan = plan_get_for_district(request, district_plan_id)
-    try:
-        services.plan_delete(plan=plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    @district_pages(route, name=name)
+    @district_view(Perm.MANAGE_PLANS)
+    @require_POST
+    def view(request, district_plan_id):
+        plan = plan_get_for_district(request, district_plan_id)
+        try:
+            service(plan=plan, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_plan_url(request, plan))
+        messages.success(request, str(success) % {"title": plan.title})
+        if name == "delete":
+            return redirect("plans:list", district_code=request.district.code)
         return redirect(_plan_url(request, plan))
-    messages.success(request, _("The plan “%(title)s” is removed.") % {"title": plan.title})
-    return redirect("plans:list", district_code=request.district.code)
+
+    view.__name__ = view.__qualname__ = f"plan_{name}"
+    return view
 
 
-@district_pages("<int:district_plan_id>/draft/", name="unpublish")
-@district_view(Perm.MANAGE_PLANS)
-@require_POST
-def plan_unpublish(request, district_plan_id):
-    return _plan_action(
-        request,
-        district_plan_id,
-        lambda plan: services.plan_unpublish(plan=plan, user=request.user),
-        _("The plan is a draft again: the schools no longer read it."),
-    )
-
-
-@district_pages("<int:district_plan_id>/publish/", name="publish")
-@district_view(Perm.MANAGE_PLANS)
-@require_POST
-def plan_publish(request, district_plan_id):
-    return _plan_action(
-        request,
-        district_plan_id,
-        lambda plan: services.plan_publish(plan=plan, user=request.user),
-        _("The plan is published: the district's schools read it."),
-    )
+# Placed in this order (docs: a published plan is not removed; it goes back to a draft first).
+plan_delete = _plan_change(
+    "<int:district_plan_id>/delete/",
+    "delete",
+    lambda plan, user: services.plan_delete(plan=plan),
+    gettext_lazy("The plan “%(title)s” is removed."),
+)
+plan_unpublish = _plan_change(
+    "<int:district_plan_id>/draft/",
+    "unpublish",
+    services.plan_unpublish,
+    gettext_lazy("The plan is a draft again: the schools no longer read it."),
+)
+plan_publish = _plan_change(
+    "<int:district_plan_id>/publish/",
+    "publish",
+    services.plan_publish,
+    gettext_lazy("The plan is published: the district's schools read it."),
+)
 
 
 @district_pages("<int:district_plan_id>/pdf/", name="pdf")

@@ -57,6 +57,22 @@ def _certificate(course: Course) -> FileResponse:
     return response
 
 
+def _course_page(request, course, attendees, *, place, namespace, kwargs, can_delete):
+    """A course with its attendees (at a school, of the school), its file, and its removal."""
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            **place,
+            "course": course,
+            "attendees": list(attendees.select_related("school")),
+            "can_delete": can_delete,
+            "file_url": reverse(f"{namespace}:certificate", kwargs=kwargs),
+            "delete_url": reverse(f"{namespace}:delete", kwargs=kwargs),
+        },
+    )
+
+
 def _course_form_page(request, form, *, place: dict, cancel_url: str):
     return render(
         request, "training/course_form.html", {**place, "form": form, "cancel_url": cancel_url}
@@ -136,23 +152,14 @@ def district_create(request):
 @district_view(Perm.VIEW_DISTRICT)
 def district_course(request, training_course_id):
     course = course_get_for_district(request, training_course_id)
-    return render(
+    return _course_page(
         request,
-        "training/course_detail.html",
-        {
-            "district": request.district,
-            "course": course,
-            "attendees": list(course.attendees.select_related("school")),
-            "can_delete": Perm.MANAGE_TRAINING in request.districtperms and not course.school_id,
-            "file_url": reverse(
-                "training:certificate",
-                kwargs={"district_code": request.district.code, "training_course_id": course.pk},
-            ),
-            "delete_url": reverse(
-                "training:delete",
-                kwargs={"district_code": request.district.code, "training_course_id": course.pk},
-            ),
-        },
+        course,
+        course.attendees.all(),
+        place={"district": request.district},
+        namespace="training",
+        kwargs={"district_code": request.district.code, "training_course_id": course.pk},
+        can_delete=Perm.MANAGE_TRAINING in request.districtperms and not course.school_id,
     )
 
 
@@ -222,21 +229,17 @@ def school_create(request):
 @school_view(Perm.MANAGE_TRAINING)
 def school_course(request, training_course_id):
     course = course_get_for_school(request, training_course_id)
-    attendees = course.attendees.select_related("school")
+    attendees = course.attendees.all()
     if course.school_id is None:
         attendees = attendees.filter(school=request.school)  # the district's: this school's
-    kwargs = {"school_code": request.school.code, "training_course_id": course.pk}
-    return render(
+    return _course_page(
         request,
-        "training/course_detail.html",
-        {
-            "school": request.school,
-            "course": course,
-            "attendees": list(attendees),
-            "can_delete": course.school_id == request.school.pk,
-            "file_url": reverse("training_school:certificate", kwargs=kwargs),
-            "delete_url": reverse("training_school:delete", kwargs=kwargs),
-        },
+        course,
+        attendees,
+        place={"school": request.school},
+        namespace="training_school",
+        kwargs={"school_code": request.school.code, "training_course_id": course.pk},
+        can_delete=course.school_id == request.school.pk,
     )
 
 
