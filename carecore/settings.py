@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "districts.surveys",
     "districts.practices",
     "districts.supervision",
+    "districts.plans",
+    "districts.training",
     "districts.committees",
     "districts.assessments",
     "districts.fund",

@@ -32,6 +32,7 @@ from demo.dropouts import seed_dropouts
 from demo.earlywarning import seed_early_warning
 from demo.family import pick_family, seed_family
 from demo.fund import seed_fund
+from demo.plans import seed_plans, seed_training
 from demo.practices import seed_practices
 from demo.records import records_fill
 from demo.referrals import seed_agencies, seed_referrals
@@ -423,6 +424,15 @@ def demo_build(
         seed_supervision(
             district=district, schools=school_objs, rng=random.Random(seed + 97), today=today
         )
+        # Issue 21: the district's plan of the year and the staff's training (demo/plans.py).
+        seed_training(
+            district=district,
+            academic_year=academic_year,
+            schools=school_objs,
+            rng=random.Random(seed + 99),
+            today=today,
+        )
+        seed_plans(district=district, academic_year=academic_year, today=today)
         # Issue 21: the district fund of the year, nominated, selected and paid (demo/fund.py).
         seed_fund(
             district=district,

@@ -1134,6 +1134,72 @@ def _supervision(world) -> dict:
 
 # --- end supervision ---
 
+# --- plans + training (districts/plans, districts/training) ---
+# The district's plan: its staff read (VIEW_DISTRICT) and write (MANAGE_PLANS: both roles); the
+# published plan at a school's address: everyone of the school, its network and district
+# (VIEW_SCHOOL). Posts: removing a published plan is refused (redirect, kept), back to a draft,
+# published again (placed in that order), the PDF jobs (redirect).
+for _name in ("list", "create", "plan", "edit", "projects", "indicators"):
+    EXPECTED[f"plans:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+for _name in ("delete", "unpublish", "publish", "pdf"):
+    EXPECTED[f"plans:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+        DISTRICT_STAFF, REDIRECT
+    )
+    POST_ONLY |= {f"plans:{_name}"}
+EXPECTED["plans_school:plan"] = EVERYONE
+EXPECTED["plans_school:pdf"] = EVERYONE | dict.fromkeys(STAFF_ROLE_KEYS, REDIRECT)
+POST_ONLY |= {"plans_school:pdf"}
+# Training: the district's pages for its staff (VIEW_DISTRICT, MANAGE_TRAINING); a school's for
+# its director, coordinator and the district's staff (MANAGE_TRAINING). The course is school
+# A's (with a file): the district does not remove a school's course (404); at the school the
+# coordinator removes it, after which the director and the district's staff find nothing.
+TRAINING_SCHOOL = ["coordinator", "director", *DISTRICT_STAFF]
+for _name in ("list", "create", "course", "certificate"):
+    EXPECTED[f"training:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+    EXPECTED[f"training_school:{_name}"] = only(TRAINING_SCHOOL)
+EXPECTED["training:delete"] = only([], denied=NOT_FOUND)
+EXPECTED["training_school:delete"] = only(TRAINING_SCHOOL) | {
+    "coordinator": REDIRECT, "director": NOT_FOUND, "district_supervisor": NOT_FOUND,
+    "district_admin": NOT_FOUND,
+}  # fmt: skip
+POST_ONLY |= {"training:delete", "training_school:delete"}
+del _name
+
+
+def _plans_training(world) -> dict:
+    """District A's published plan; school A's course with a certificate, attended by its
+    director."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from districts.plans import services as plans
+    from districts.training import services as training
+
+    a = world.a
+    today = timezone.localdate()
+    with scopes_disabled():
+        plan = plans.plan_create(
+            district=a.district, academic_year=world.year, title="แผนปฏิบัติการ",
+            strategies=["กลยุทธ์"], user=a.users["district_supervisor"],
+        )  # fmt: skip
+        plans.indicators_save(
+            plan=plan, revision=None, user=None,
+            rows=[plans.IndicatorRow("ตัวชี้วัด", "runs_system", "percent", Decimal(100))],
+        )  # fmt: skip
+        plans.plan_publish(plan=plan, user=None)
+        course = training.course_create(
+            district=a.district, school=a.school, title="อบรม", starts_on=today, ends_on=today,
+            hours=Decimal(3), memberships=a.school.memberships.filter(role="director"),
+            certificate=SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )  # fmt: skip
+    return {"district_plan_id": plan.pk, "training_course_id": course.pk}
+
+
+# --- end plans + training ---
+
 # --- fund (districts/fund) ---
 # The district's fund pages (its list, a fund, the nominated students, one nomination): its
 # staff (MANAGE_FUND: both roles); anyone else of the district finds nothing (404). Publishing
@@ -1231,6 +1297,7 @@ def kwargs_for(world) -> dict:
         "link_id": _guardian_link(world).pk,  # family accounts
         **_practice(world),  # good practices (see that block)
         **_supervision(world),  # supervision (see that block)
+        **_plans_training(world),  # plans + training (see that block)
         **_fund(world),  # the district fund (see that block)
         **_consent(world),  # guardian consent (before the home visit's photo)
         **_home_visit(world),
