@@ -241,6 +241,6 @@ def seed_assessments(*, district, schools, rng: random.Random, today: datetime.d
         assessment = _submit(current, school, directors.get(school.pk), rng, today=today)
         if n % 2:
             _score(assessment, supervisor, rng)
-        if network_rater is not None and school.network_id == network_rater.network_id and n % 3:
+        if network_rater is not None and school.network_id == network_rater.network_id:
             _score(assessment, network_rater.user, rng)
     return current
