@@ -169,6 +169,12 @@ def test_the_school_withdraws_a_nomination_not_yet_decided(world, login):
 DETAIL_QUERIES = 11
 # session, user, district, memberships, the scope, the funds with their counts.
 LIST_QUERIES = 6
+# session, user, district, memberships, the scope, the fund, the nominations with their student
+# and school, the audit events (one insert for every student shown).
+NOMINATIONS_QUERIES = 8
+# session, user, district, memberships, the scope, the fund, the nomination with its student,
+# school and the people, the audit event, the payments.
+NOMINATION_QUERIES = 9
 
 
 @pytest.mark.django_db
@@ -180,10 +186,15 @@ def test_the_district_pages_keep_their_queries_whatever_the_schools(
     add_schools(a, n - 1)
     fund = make_fund(a, world.year)
     make_need(a.student, world.year)
-    make_nomination(a, fund)
+    nomination = make_nomination(a, fund)
     client = login(a.users["district_supervisor"])
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get(durl(a)).status_code == 200
     with django_assert_num_queries(DETAIL_QUERIES):
         page = client.get(durl(a, "detail", fund_id=fund.pk))
+    with django_assert_num_queries(NOMINATIONS_QUERIES):
+        assert client.get(durl(a, "nominations", fund_id=fund.pk)).status_code == 200
+    kwargs = {"fund_id": fund.pk, "fund_nomination_id": nomination.pk}
+    with django_assert_num_queries(NOMINATION_QUERIES):
+        assert client.get(durl(a, "nomination", **kwargs)).status_code == 200
     assert len(page.context["rows"]) == n + 0  # the side's school and the n - 1 added
