@@ -69,7 +69,7 @@ def plan_context(plan: Plan, *, school_ids: list[int] | None) -> dict:
         {
             "number": paper.num(r.indicator.number),
             "title": paper.num(r.indicator.title),
-            "measure": r.indicator.get_measure_display(),
+            "measure": paper.num(r.indicator.get_measure_display()),
             "computed": r.computed,
             "target": paper.num(_amount(r.indicator.target, r.indicator.unit)),
             "actual": paper.num(_amount(r.actual, r.indicator.unit)),
