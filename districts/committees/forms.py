@@ -138,9 +138,9 @@ class MeetingForm(Revision):
             self.fields[f"attendance_{row.member_id}"] = forms.ChoiceField(
                 label=row.member.name,
                 choices=Attendance.Status.choices,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
             )
-        self.numbers = list(range(1, min(len(agenda) + 2, MAX_AGENDA) + 1))
+        self.numbers = list(range(1, min(len(agenda) + 1, MAX_AGENDA) + 1))
         for n in self.numbers:
             self.fields[f"title_{n}"] = short_text(
                 _("Item %(n)s") % {"n": n}, max_length=300, required=False

@@ -1,5 +1,6 @@
-"""The appointment order of a committee as PDF (carecore.jobs), for those who manage the
-committee. Imported at start-up by carecore.apps (autodiscover "jobs")."""
+"""The appointment order of a committee and the minutes of its meetings as PDF (carecore.jobs),
+for those who manage the committee. Imported at start-up by carecore.apps (autodiscover
+"jobs")."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -41,4 +42,21 @@ def build_committee_order(generated, progress) -> BuiltFile:
     return BuiltFile(
         filename=f"{pgettext('committee', 'Appointment order')} {committee.title}.pdf",
         content=documents.order_pdf(committee=committee, progress=progress),
+    )
+
+
+@job_kind("committee_minutes", check=_still_manages)
+def build_committee_minutes(generated, progress) -> BuiltFile:
+    from districts.committees import documents
+
+    committee = _committee(generated)
+    meeting = None
+    if committee is not None:
+        meeting = committee.meetings.filter(pk=generated.params.get("meeting_id")).first()
+    if meeting is None:
+        raise JobFailed(_("The meeting no longer exists."))
+    title = _("Minutes of meeting %(n)s") % {"n": meeting.number}
+    return BuiltFile(
+        filename=f"{title} {committee.title}.pdf",
+        content=documents.minutes_pdf(meeting=meeting, progress=progress),
     )

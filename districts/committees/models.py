@@ -19,6 +19,7 @@ is about a child: minutes name no student (the forms say so).
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -180,8 +181,8 @@ class AgendaItem(models.Model):
 
 class Attendance(models.Model):
     class Status(models.TextChoices):
-        PRESENT = "present", _("Present")
-        ABSENT = "absent", _("Absent")
+        PRESENT = "present", pgettext_lazy("committee", "Present")
+        ABSENT = "absent", pgettext_lazy("committee", "Absent")
         EXCUSED = "excused", _("Excused (on leave)")
 
     meeting = models.ForeignKey(
@@ -237,6 +238,15 @@ class Resolution(Revisioned):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def overdue(self) -> bool:
+        """Not done and past its due date."""
+        return (
+            self.status != self.Status.DONE
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
 
 
 class ResolutionUpdate(models.Model):

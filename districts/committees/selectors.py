@@ -6,7 +6,6 @@ Each a fixed number of queries, whatever the number of schools."""
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from carecore.models import LEADER_ROLES, Role, User
 from districts.committees.models import Committee, Meeting, Member, Resolution
@@ -24,7 +23,8 @@ def committees_of_place(place_filter: dict) -> list[Committee]:
     """The place's committees, each with ``n_members``, ``n_meetings`` and ``n_open`` (its
     resolutions not done). One query."""
     return list(
-        Committee.objects.filter(**place_filter).annotate(
+        Committee.objects.filter(**place_filter)
+        .annotate(
             n_members=Count("members", distinct=True),
             n_meetings=Count("meetings", distinct=True),
             n_open=Count(
@@ -33,6 +33,7 @@ def committees_of_place(place_filter: dict) -> list[Committee]:
                 distinct=True,
             ),
         )
+        .order_by("title", "pk")
     )
 
 
@@ -76,23 +77,19 @@ def meetings_of(committee: Committee) -> list[Meeting]:
         committee.meetings.annotate(
             n_present=Count("attendance", filter=Q(attendance__status="present"), distinct=True),
             n_resolutions=Count("resolutions", distinct=True),
-        )
+        ).order_by("-held_on", "-number")
     )
 
 
 def open_resolutions(place_filter: dict) -> list[Resolution]:
     """The resolutions not done of every meeting of the place's committees: overdue first (by
-    due date), then those without one; each with ``overdue``. One query."""
-    today = timezone.localdate()
-    rows = list(
+    due date), then those without one. One query."""
+    return list(
         Resolution.objects.filter(**_prefixed(place_filter, "meeting__committee__"))
         .exclude(status=DONE)
         .select_related("meeting__committee")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
-    for row in rows:
-        row.overdue = row.due_on is not None and row.due_on < today
-    return rows
 
 
 def meeting_detail(meeting: Meeting) -> dict:

@@ -324,28 +324,45 @@ def committee_delete(request, place: Place, committee):
     return redirect(place.url("committee_list"))
 
 
-@place_pages("<int:committee_id>/order/", name="committee_order", manage=True)
-@require_POST
-def committee_order(request, place: Place, committee):
-    """The appointment order as PDF (a job: the page shows its progress). A network's order is
-    filed under one of its schools (files belong to a school or a district; the network's
-    supervisor holds MANAGE_COMMITTEES at its schools), and checked again when fetched."""
+def _print(request, place: Place, committee, *, kind: str, title: str, params: dict):
+    """A PDF of the committee by a job (the page shows its progress). A network's file is filed
+    under one of its schools (files belong to a school or a district; the network's supervisor
+    holds MANAGE_COMMITTEES at its schools), and the job's check finds the committee again."""
     school = place.where.get("school")
     if place.level == Committee.Level.NETWORK:
         school = place.schools.order_by("pk").first()
         if school is None:
-            messages.error(request, _("The network has no school: its order cannot be filed."))
+            messages.error(request, _("The network has no school: its files cannot be filed."))
             return redirect(_committee_url(place, committee))
     generated = jobs.generated_file_start(
-        kind="committee_order",
-        title=f"{pgettext('committee', 'Appointment order')} {committee.title}",
+        kind=kind,
+        title=f"{title} {committee.title}",
         user=request.user,
         permission=Perm.MANAGE_COMMITTEES,
         school=school,
         district=None if school is not None else place.district,
-        params={"committee_id": committee.pk},
+        params={"committee_id": committee.pk, **params},
     )
     return generated_file_response(request, generated)
+
+
+@place_pages("<int:committee_id>/order/", name="committee_order", manage=True)
+@require_POST
+def committee_order(request, place: Place, committee):
+    """The appointment order as PDF."""
+    title = pgettext("committee", "Appointment order")
+    return _print(request, place, committee, kind="committee_order", title=title, params={})
+
+
+@place_pages(
+    "<int:committee_id>/meetings/<int:meeting_id>/print/", name="meeting_print", manage=True
+)
+@require_POST
+def meeting_print(request, place: Place, committee, meeting):
+    """The minutes of a meeting as PDF."""
+    title = _("Minutes of meeting %(n)s") % {"n": meeting.number}
+    params = {"meeting_id": meeting.pk}
+    return _print(request, place, committee, kind="committee_minutes", title=title, params=params)
 
 
 # --- members ------------------------------------------------------------------------------------

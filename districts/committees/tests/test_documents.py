@@ -61,3 +61,35 @@ def test_a_committee_of_another_place_is_not_printed(world):
         )  # fmt: skip
         with pytest.raises(JobFailed):
             build(generated)
+
+
+@pytest.mark.django_db
+def test_the_minutes_read_back_with_attendance_agenda_and_resolutions(world):
+    from districts.committees.tests.factories import make_meeting, make_resolution
+
+    a = world.a
+    committee = make_committee(a)
+    meeting = make_meeting(a, committee)
+    make_resolution(a, meeting, text="จัดอบรมครูที่ปรึกษาเรื่องการคัดกรอง")
+    generated = GeneratedFile(
+        kind="committee_minutes", title="t", school=a.school,
+        params={"committee_id": committee.pk, "meeting_id": meeting.pk},
+    )  # fmt: skip
+    with translation.override("th"):
+        built = JOB_KINDS["committee_minutes"].build(generated, lambda p: None)
+    text = "".join(pdf_text(built.content).split())
+    for expected in (
+        "รายงานการประชุมคณะกรรมการดำเนินงานระบบการดูแลช่วยเหลือนักเรียน",
+        "ครั้งที่๑/" + to_thai_digits(meeting.held_on.year + 543),
+        "ผู้มาประชุม",
+        "นางสาวมาลีชุมชนดี",
+        "ระเบียบวาระที่๔เรื่องเพื่อพิจารณา",
+        "มติที่ประชุมจัดอบรมครูที่ปรึกษาเรื่องการคัดกรอง",
+        "ผู้จดรายงานการประชุม",
+    ):
+        assert expected in text, expected
+    # A meeting of another committee is not printed under this one.
+    other = make_meeting(a, make_committee(a, title="อีกคณะ"))
+    generated.params = {"committee_id": committee.pk, "meeting_id": other.pk}
+    with pytest.raises(JobFailed):
+        JOB_KINDS["committee_minutes"].build(generated, lambda p: None)
