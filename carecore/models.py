@@ -348,6 +348,22 @@ class Notification(models.Model):
         # School leaders: the district's deadlines (docs/district-work.md, "Deadlines").
         DEADLINE_SOON = "deadline_soon", _("A deadline of the district office is near")
         DEADLINE_LATE = "deadline_late", _("A deadline of the district office has passed")
+        # The district's work (docs/district-work.md): supervision, good practices, the fund and
+        # the self-assessment. Never a child's name: the kind and the school only.
+        SUPERVISION_SENT = (
+            "supervision_sent",
+            _("The district office sent your school a supervision visit"),
+        )
+        SUPERVISION_ANSWERED = "supervision_answered", _("A school answered a supervision visit")
+        PRACTICE_SUBMITTED = "practice_submitted", _("A school sent a good practice for review")
+        PRACTICE_PUBLISHED = "practice_published", _("Your good practice was published")
+        PRACTICE_RETURNED = "practice_returned", _("Your good practice was sent back to you")
+        FUND_DECIDED = "fund_decided", _("The fund committee decided on your nominations")
+        ASSESSMENT_OPENED = "assessment_opened", _("A self-assessment round is open")
+        ASSESSMENT_RELEASED = (
+            "assessment_released",
+            _("The results of your school's self-assessment are released"),
+        )
         # Parents and students: what waits for them in their portal. Outside the portal (LINE,
         # e-mail) every one of these reads only "new message from the school" (carecore/channels).
         FAMILY_ABSENCE = "family_absence", _("Your child was absent")
