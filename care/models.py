@@ -14,6 +14,7 @@ computed in care/coverage.py.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import (
     Revisioned,
     SchoolScoped,
@@ -200,8 +201,7 @@ class CarePlanFollowUp(SchoolScoped):
     what_was_done = models.TextField(_("what was done"))
     result = models.CharField(_("improved or not"), max_length=14, choices=Result.choices)
     next_step = models.TextField(_("next step"), blank=True)
-    recorded_by = user_field()
-    created = models.DateTimeField(auto_now_add=True)
+    recorded_by, created = act_fields(None, None, when=CREATED)
 
     class Meta:
         verbose_name = _("follow-up")
@@ -233,8 +233,7 @@ class Support(SchoolScoped):
     )
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
-    recorded_by = user_field()
-    created = models.DateTimeField(auto_now_add=True)
+    recorded_by, created = act_fields(None, None, when=CREATED)
 
     class Meta:
         verbose_name = _("support")

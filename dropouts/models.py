@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import (
     Revisioned,
     both_or_none,
@@ -248,8 +249,7 @@ class CaseTeamMember(CaseRow):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = user_field(blank=True)
-    added_by = user_field(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    added_by, created = act_fields(None, None, when=CREATED, blank=True)
 
     class Meta:
         verbose_name = _("team member")

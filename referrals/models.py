@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import act_fields
 from carecore.model_fields import (
     Revisioned,
     SchoolScoped,
@@ -183,12 +184,10 @@ class Referral(Revisioned, SchoolScoped):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SENT
     )
-    accepted_by = user_field(_("accepted by"), blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by, accepted_at = act_fields(_("accepted by"), _("accepted at"), blank=True)
     result = models.TextField(_("result"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
-    closed_by = user_field(_("closed by"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by, closed_at = act_fields(_("closed by"), _("closed at"), blank=True)
 
     # --- link to steps 3-4 ----------------------------------------------------------------------
     # The student's open care plan when the referral was made (if any).

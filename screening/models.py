@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord, import_upload_to
+from carecore.model_acts import CREATED, SAVED, act_fields
 from carecore.model_fields import (
     Revisioned,
     SchoolScoped,
@@ -66,8 +67,7 @@ class ScreeningPolicy(models.Model):
     # Changes to the shipped aspect criteria: {"aspects": {code: {"off": [indicator codes],
     # "extra": [{"code", "label", "level"}], "thresholds": {indicator code: number}}}}.
     aspect_criteria = models.JSONField(_("aspect criteria"), default=dict, blank=True)
-    updated_by = user_field(blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    updated_by, updated = act_fields(None, None, when=SAVED, blank=True)
 
     class Meta:
         verbose_name = _("screening criteria")
@@ -242,8 +242,7 @@ class AspectResult(ScopedByStudent):
     indicators = models.JSONField(_("indicators"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     criteria_version = models.CharField(max_length=40, blank=True)
-    confirmed_by = user_field(blank=True)
-    confirmed = models.DateTimeField(_("confirmed"), auto_now=True)
+    confirmed_by, confirmed = act_fields(None, _("confirmed"), when=SAVED, blank=True)
 
     class Meta:
         verbose_name = _("aspect screening")
@@ -274,8 +273,7 @@ class CareGroup(SchoolScoped):
     special_reasons = models.JSONField(default=list, blank=True)
     override_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     override_reason = models.TextField(_("reason for the change"), blank=True)
-    overridden_by = user_field(blank=True)
-    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_by, overridden_at = act_fields(None, None, blank=True)
     computed = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -303,8 +301,7 @@ class CareGroupChange(models.Model):
     from_level = models.CharField(max_length=10, choices=Level.choices)
     to_level = models.CharField(max_length=10, choices=Level.choices)
     reason = models.TextField(_("reason"))
-    changed_by = user_field(blank=True)
-    changed = models.DateTimeField(auto_now_add=True)
+    changed_by, changed = act_fields(None, None, when=CREATED, blank=True)
 
     objects = ScopedManager(school="group__school")
 

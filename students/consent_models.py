@@ -14,12 +14,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import (
     SchoolScoped,
     both_or_none,
     optional_link,
     student_field,
-    user_field,
 )
 
 
@@ -44,13 +44,13 @@ class GuardianConsent(SchoolScoped):
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how it was given"), max_length=10, choices=Method.choices)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = user_field(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by, recorded_at = act_fields(_("recorded by"), _("recorded"), when=CREATED)
 
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
-    withdrawn_by = user_field(_("withdrawal recorded by"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawal recorded"), null=True, blank=True)
+    withdrawn_by, withdrawn_at = act_fields(
+        _("withdrawal recorded by"), _("withdrawal recorded"), blank=True
+    )
 
     class Meta:
         verbose_name = _("guardian consent")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import account_field, optional_link, school_field, student_field
 from carecore.model_fields import user_field as staff_field
 
@@ -115,8 +116,7 @@ class AccountSlip(models.Model):
     # The printing job that made it: a retried job replaces its own unused slips.
     batch = models.CharField(max_length=40, blank=True, db_index=True)
     expires = models.DateTimeField(_("valid until"))
-    issued_by = staff_field(_("issued by"))
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by, issued_at = act_fields(_("issued by"), _("issued"), when=CREATED)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     used_by = staff_field(_("used by"), blank=True)
 

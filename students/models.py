@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from carecore.imports.models import ImportRecord, import_upload_to
+from carecore.model_acts import SAVED, act_fields
 from carecore.model_fields import (
     SchoolScoped,
     ScopedByStudent,
@@ -172,8 +173,7 @@ def _check_texts(values, field: str) -> None:
 class RecordSection(ScopedByStudent):
     """What the four sections share: who changed them last and when, and how they are named."""
 
-    updated_by = user_field(_("changed by"), blank=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by, updated_at = act_fields(_("changed by"), _("changed"), when=SAVED, blank=True)
 
     class Meta:
         abstract = True
@@ -213,8 +213,7 @@ class TermResult(ScopedByStudent):
     incomplete_subjects = models.JSONField(
         _("subjects not completed (มส, มผ)"), default=list, blank=True
     )
-    updated_by = user_field(_("changed by"), blank=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by, updated_at = act_fields(_("changed by"), _("changed"), when=SAVED, blank=True)
 
     class Meta:
         verbose_name = _("term result")

@@ -19,6 +19,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecore.model_acts import CREATED, act_fields
 from carecore.model_fields import (
     Revisioned,
     SchoolScoped,
@@ -26,6 +27,7 @@ from carecore.model_fields import (
     both_or_none,
     classroom_field,
     student_field,
+    timestamps,
     user_field,
 )
 from students.models import FamilyRecord, ProtectionRecord
@@ -252,8 +254,7 @@ class HomeVisit(Revisioned, SchoolScoped):
     last_save_key = models.UUIDField(null=True, blank=True, editable=False)
     recorded_by = user_field(_("recorded by"))
     updated_by = user_field(_("last changed by"))
-    created = models.DateTimeField(_("recorded"), auto_now_add=True)
-    modified = models.DateTimeField(_("changed"), auto_now=True)
+    created, modified = timestamps(_("recorded"), _("changed"))
     completed_at = models.DateTimeField(_("marked done"), null=True, blank=True)
     # When the teacher decided about copying the household and travel facts into the record
     # (copied, or left the record as it was).
@@ -294,8 +295,7 @@ class VisitPhoto(SchoolScoped):
     height = models.PositiveIntegerField()
     # The phone's id for the upload: a retried upload after a dropped connection lands once.
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    uploaded_by = user_field()
-    created = models.DateTimeField(auto_now_add=True)
+    uploaded_by, created = act_fields(None, None, when=CREATED)
 
     class Meta:
         verbose_name = _("photo")
@@ -325,12 +325,10 @@ class VisitAppointment(SchoolScoped):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
     )
-    proposed_by = user_field(_("proposed by"))
-    created = models.DateTimeField(_("proposed"), auto_now_add=True)
+    proposed_by, created = act_fields(_("proposed by"), _("proposed"), when=CREATED)
     # The family's answer: who answered (a parent's account), when, and for another day the day
     # and time they suggest, with their note.
-    answered_by = user_field(_("answered by"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by, answered_at = act_fields(_("answered by"), _("answered"), blank=True)
     suggested_date = models.DateField(_("suggested day"), null=True, blank=True)
     suggested_time = models.TimeField(_("suggested time"), null=True, blank=True)
     answer_note = models.TextField(_("the family's note"), blank=True)
