@@ -72,7 +72,9 @@ class ProjectForm(forms.Form):
         coerce=int,
         widget=forms.Select(attrs=SELECT),
     )
-    title = short_text(pgettext_lazy("district plan", "Project"), max_length=300, required=False)
+    title = long_text(
+        pgettext_lazy("district plan", "Project"), rows=2, max_length=300, required=False
+    )
     owner_name = short_text(pgettext_lazy("district plan", "Responsible"), required=False)
     owner = forms.TypedChoiceField(
         label=_("Staff member of the district office"),
@@ -110,7 +112,7 @@ class ProjectForm(forms.Form):
             return None
         return ProjectRow(
             strategy=data["strategy"],
-            title=data["title"].strip(),
+            title=" ".join(data["title"].split()),
             owner_name=data.get("owner_name") or "",
             owner_id=data.get("owner"),
             budget=data.get("budget") or Decimal(0),
@@ -120,7 +122,7 @@ class ProjectForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    title = short_text(_("Indicator"), max_length=500, required=False)
+    title = long_text(_("Indicator"), rows=2, max_length=500, required=False)
     measure = forms.ChoiceField(
         label=pgettext_lazy("district plan", "Measured by"),
         choices=Measure.choices,
@@ -165,7 +167,7 @@ class IndicatorForm(forms.Form):
         if not data or not (data.get("title") or "").strip():
             return None
         return IndicatorRow(
-            title=data["title"].strip(),
+            title=" ".join(data["title"].split()),
             measure=data["measure"],
             unit=data["unit"],
             target=data["target"],

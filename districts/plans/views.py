@@ -112,6 +112,23 @@ def plan_detail(request, district_plan_id):
     )
 
 
+def _typed_kept(form):
+    """On a form opened before a colleague's save: the page again with what was typed, at the
+    plan's current revision, and a message."""
+
+    def stale(current):
+        form.add_error(
+            None,
+            _("Someone saved the plan after you opened it. Check what you typed and save again."),
+        )
+        data = form.data.copy()
+        data["revision"] = current.revision
+        form.data = data
+        return None
+
+    return stale
+
+
 @district_pages("<int:district_plan_id>/edit/", name="edit")
 @district_view(Perm.MANAGE_PLANS)
 def plan_edit(request, district_plan_id):
@@ -123,16 +140,6 @@ def plan_edit(request, district_plan_id):
         "revision": plan.revision,
     }
     form = PlanForm(request.POST or None, initial=initial)
-
-    def stale(current):
-        form.add_error(
-            None,
-            _("Someone saved the plan after you opened it. Check what you typed and save again."),
-        )
-        data = form.data.copy()
-        data["revision"] = current.revision
-        form.data = data
-        return None
 
     saved = form_saved(
         request,
@@ -147,7 +154,7 @@ def plan_edit(request, district_plan_id):
         ),
         success=_("The plan is saved."),
         then=_plan_url(request, plan),
-        on_stale=stale,
+        on_stale=_typed_kept(form),
     )
     return saved or render(
         request, "plans/plan_form.html", {"district": request.district, "form": form, "plan": plan}
@@ -160,16 +167,6 @@ def _rows_page(request, plan, *, form_class, initial, prefix, save, kwargs, titl
     revision = RevisionForm(request.POST or None, initial={"revision": plan.revision})
     rows = rows_formset(form_class, request.POST or None, initial=initial, prefix=prefix, **kwargs)
 
-    def stale(current):
-        revision.add_error(
-            None,
-            _("Someone saved the plan after you opened it. Check what you typed and save again."),
-        )
-        data = revision.data.copy()
-        data["revision"] = current.revision
-        revision.data = data
-        return None
-
     saved = form_saved(
         request,
         revision,
@@ -177,7 +174,7 @@ def _rows_page(request, plan, *, form_class, initial, prefix, save, kwargs, titl
         success=_("The plan is saved."),
         then=_plan_url(request, plan),
         also=[rows],
-        on_stale=stale,
+        on_stale=_typed_kept(revision),
     )
     return saved or render(
         request,
