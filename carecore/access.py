@@ -353,7 +353,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | WHOLE_CASE
     | SCHOOL_SIDE_OF_DISTRICT_WORK,
     Role.NETWORK_SUPERVISOR: frozenset(
-        {Perm.VIEW_SCHOOL, Perm.VIEW_AGGREGATES, Perm.MANAGE_COMMITTEES, Perm.EVALUATE_SCHOOLS}
+        {
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_AGGREGATES,
+            Perm.MANAGE_COMMITTEES,
+            Perm.EVALUATE_SCHOOLS,
+            # The network team's rounds of supervision (districts/supervision).
+            Perm.SUPERVISE,
+        }
     ),
     Role.DISTRICT_SUPERVISOR: DISTRICT_STAFF_WORK,
     Role.DISTRICT_ADMIN: DISTRICT_STAFF_WORK

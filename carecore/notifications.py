@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from carecore.access import ROLE_PERMISSIONS
 from carecore.channels import deliveries_plan, deliveries_queue
-from carecore.models import Notification, User
+from carecore.models import SCHOOL_ROLES, Membership, Notification, User
 
 
 def notify(*, users: Iterable[User], kind: str, url: str, place: str = "") -> list[Notification]:
@@ -35,6 +36,19 @@ def notify(*, users: Iterable[User], kind: str, url: str, place: str = "") -> li
     if delivery_ids:
         transaction.on_commit(lambda: deliveries_queue(delivery_ids))
     return created
+
+
+def school_staff_with(permission: str, school_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The people of each school whose school role gives ``permission`` (its director and
+    coordinator, for most of the district's work), by school id (one query)."""
+    roles = sorted(r for r in SCHOOL_ROLES if permission in ROLE_PERMISSIONS[r])
+    staff: dict[int, list[User]] = {}
+    memberships = Membership.objects.filter(
+        school_id__in=list(school_ids), role__in=roles
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        staff.setdefault(membership.school_id, []).append(membership.user)
+    return staff
 
 
 def unread_count(user) -> int:

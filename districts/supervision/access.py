@@ -1,5 +1,5 @@
 """Lookups of supervision for a request: a round of the request's district (inside
-``district_view``), a visit sent to the request's school (inside ``school_view``); any other
+``district_view``) or of its network's team (inside ``network_view``), a visit sent to the request's school (inside ``school_view``); any other
 answers 404."""
 
 from __future__ import annotations
@@ -13,9 +13,15 @@ def round_get_for_district(request, pk: int) -> Round:
     return first_or_404(Round.objects.filter(district=request.district, pk=pk))
 
 
-def round_school_get_for_district(request, round_: Round, code: str) -> School:
-    """A school of the round (and so of the district)."""
-    return first_or_404(round_.schools.filter(code=code, district=request.district))
+def round_get_for_network(request, pk: int) -> Round:
+    """A round of the request's network's team (inside ``network_view``): a network supervisor
+    sees only their own network's rounds."""
+    return first_or_404(Round.objects.filter(network=request.network, pk=pk))
+
+
+def round_school_get(round_: Round, code: str) -> School:
+    """A school of the round (and so of its district)."""
+    return first_or_404(round_.schools.filter(code=code, district=round_.district_id))
 
 
 def visit_get_for_school(request, pk: int) -> Visit:

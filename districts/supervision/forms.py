@@ -92,14 +92,23 @@ class RoundForm(forms.Form):
         help_text=_("None ticked: every school of the team's network (or of the district)."),
     )
 
-    def __init__(self, *args, district, **kwargs):
+    def __init__(self, *args, district, network=None, **kwargs):
+        """``network``: planned by that network's team, over its schools (no team to choose)."""
         super().__init__(*args, **kwargs)
         self.district = district
+        self.network = network
+        if network is not None:
+            del self.fields["network"]
+            self.fields["schools"].queryset = network.schools.order_by("name")
+            self.fields["schools"].help_text = _("None ticked: every school of the network.")
+            return
         self.fields["network"].queryset = district.networks.order_by("name")
         self.fields["schools"].queryset = district.schools.order_by("network__name", "name")
 
     def clean(self):
         data = super().clean()
+        if self.network is not None:
+            data["network"] = self.network
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The round ends before it starts."))

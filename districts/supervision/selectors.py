@@ -15,13 +15,14 @@ from schools.models import School
 SENT = (Visit.Status.SENT, Visit.Status.ANSWERED)
 
 
-def rounds_of_district(district) -> list[Round]:
-    """The district's rounds, newest first, with ``n_schools``, ``n_sent`` and ``n_answered``
-    (one query)."""
+def rounds_of_district(district, *, network=None) -> list[Round]:
+    """The district's rounds (``network``: only its team's), newest first, with ``n_schools``,
+    ``n_sent`` and ``n_answered`` (one query)."""
+    rounds = Round.objects.filter(district=district)
+    if network is not None:
+        rounds = rounds.filter(network=network)
     return list(
-        Round.objects.filter(district=district)
-        .select_related("network")
-        .annotate(
+        rounds.select_related("network").annotate(
             n_schools=Count("schools", distinct=True),
             n_sent=Count("visits", filter=Q(visits__status__in=SENT), distinct=True),
             n_answered=Count(

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecore.access import Perm
+from carecore.models import Notification
+from carecore.notifications import notify, school_staff_with
 from carecore.writes import StaleRevision, bump_revision, refuse_stale
 from districts.supervision.defaults import DEFAULT_STEPS, LEVEL_CHOICES, MAX_ITEMS, STEPS
 from districts.supervision.models import Round, SupervisionForm, Visit, VisitStep
@@ -87,6 +91,8 @@ def round_create(
         raise ValidationError({"schools": _("Choose the schools to supervise.")})
     if any(s.district_id != district.pk for s in schools):
         raise ValidationError({"schools": _("Choose schools of this district.")})
+    if network is not None and any(s.network_id != network.pk for s in schools):
+        raise ValidationError({"schools": _("A network's team supervises its network's schools.")})
     with transaction.atomic():
         round_ = Round.objects.create(
             district=district,
@@ -159,6 +165,8 @@ def visit_save(
             visit.status = Visit.Status.SENT
             visit.sent_at = timezone.now()
         visit.save()
+        if send:
+            _notify_sent(visit)
         VisitStep.objects.filter(visit=visit).delete()
         VisitStep.objects.bulk_create(
             VisitStep(
@@ -200,4 +208,39 @@ def visit_answer(*, visit: Visit, actions: dict[int, str], user, revision: int |
         locked.answered_by = user
         locked.answered_at = timezone.now()
         bump_revision(locked, "status", "answered_by", "answered_at")
+        _notify_answered(locked, user)
     return locked
+
+
+# --- notifications (the school's name only: the findings stay on the pages) ---------------------
+def _notify_sent(visit: Visit) -> None:
+    """A visit sent: the school's director and coordinator (who answer it)."""
+    school = visit.school
+    notify(
+        users=school_staff_with(Perm.ANSWER_SUPERVISION, [school.pk]).get(school.pk, []),
+        kind=Notification.Kind.SUPERVISION_SENT,
+        url=reverse(
+            "supervision_school:visit",
+            kwargs={"school_code": school.code, "supervision_visit_id": visit.pk},
+        ),
+        place=school.name,
+    )
+
+
+def _notify_answered(visit: Visit, answered_by) -> None:
+    """A school answered: who planned the round and who recorded the visit (the district's or
+    the network's staff), on the round's own pages."""
+    round_ = visit.round
+    if round_.network_id is not None:
+        here = ("supervision_network:visit", {"network_id": round_.network_id})
+    else:
+        here = ("supervision:visit", {"district_code": round_.district.code})
+    name, kwargs = here
+    notify(
+        users=[u for u in (round_.created_by, visit.recorded_by) if u != answered_by],
+        kind=Notification.Kind.SUPERVISION_ANSWERED,
+        url=reverse(
+            name, kwargs={**kwargs, "round_id": round_.pk, "school_code": visit.school.code}
+        ),
+        place=visit.school.name,
+    )
