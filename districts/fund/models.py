@@ -18,14 +18,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_scopes import ScopedManager
 
 from carecore.model_fields import (
     Revisioned,
+    SchoolScoped,
     academic_year_field,
     district_field,
     school_field,
     student_field,
+    timestamps,
     user_field,
 )
 
@@ -47,8 +48,7 @@ class Fund(Revisioned):
         pgettext_lazy("fund", "published on"), null=True, blank=True
     )
     created_by = user_field(pgettext_lazy("fund", "set up by"))
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(_("changed on"), auto_now=True)
+    created, modified = timestamps(modified=_("changed on"))
 
     class Meta:
         verbose_name = _("district fund")
@@ -75,7 +75,7 @@ class Fund(Revisioned):
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
 
 
-class Nomination(Revisioned):
+class Nomination(Revisioned, SchoolScoped):
     class Status(models.TextChoices):
         NOMINATED = "nominated", pgettext_lazy("fund", "Waiting for the committee")
         SELECTED = "selected", pgettext_lazy("fund", "Selected")
@@ -100,10 +100,7 @@ class Nomination(Revisioned):
     decided_by = user_field(pgettext_lazy("fund", "decided by"), blank=True)
     decided_at = models.DateTimeField(pgettext_lazy("fund", "decided on"), null=True, blank=True)
     nominated_by = user_field(pgettext_lazy("fund", "nominated by"))
-    created = models.DateTimeField(pgettext_lazy("fund", "nominated on"), auto_now_add=True)
-    modified = models.DateTimeField(_("changed on"), auto_now=True)
-
-    objects = ScopedManager(school="school")
+    created, modified = timestamps(pgettext_lazy("fund", "nominated on"), _("changed on"))
 
     class Meta:
         verbose_name = pgettext_lazy("fund", "nomination")
@@ -118,7 +115,7 @@ class Nomination(Revisioned):
         return f"{self.fund} · {self.student}"
 
 
-class Payment(models.Model):
+class Payment(SchoolScoped):
     nomination = models.ForeignKey(
         Nomination,
         on_delete=models.CASCADE,
@@ -131,8 +128,6 @@ class Payment(models.Model):
     reference = models.CharField(pgettext_lazy("fund", "reference"), max_length=100, blank=True)
     recorded_by = user_field(_("recorded by"))
     created = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(school="school")
 
     class Meta:
         verbose_name = pgettext_lazy("fund", "payment")
