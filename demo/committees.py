@@ -50,22 +50,9 @@ def _committee(*, district, title, duties, number, date, signer, user, members, 
         **place,
     )
     for role, person, position, organisation in members:
-        if isinstance(person, str):
-            services.member_add(
-                committee=committee,
-                role=role,
-                name=person,
-                position=position,
-                organisation=organisation,
-            )
-        else:
-            services.member_add(
-                committee=committee,
-                role=role,
-                user=person,
-                position=position,
-                organisation=organisation,
-            )
+        someone, name = (None, person) if isinstance(person, str) else (person, "")
+        details = services.MemberDetails(role, someone, name, position, organisation)
+        services.member_add(committee=committee, details=details)
     return committee
 
 

@@ -94,53 +94,48 @@ def committee_delete(*, committee: Committee) -> None:
 
 
 # --- members ------------------------------------------------------------------------------------
-def _member_fields(user, name: str, position: str, organisation: str) -> dict:
-    name = (name or "").strip()
-    if not name and user is not None:
-        name = user.display_name
-    if not name:
-        raise ValidationError({"name": _("Type the member's name, or choose a user.")})
-    return {
-        "user": user,
-        "name": name[:200],
-        "position": (position or "").strip()[:200],
-        "organisation": (organisation or "").strip()[:200],
-    }
+@dataclass
+class MemberDetails:
+    """Who a member is and their role: a user of the system (their name taken from it when none
+    is typed) or a person outside it; ``order``, their place in the list (None: after the last,
+    or unchanged)."""
+
+    role: str
+    user: object = None
+    name: str = ""
+    position: str = ""
+    organisation: str = ""
+    order: int | None = None
+
+    def fields(self) -> dict:
+        name = (self.name or "").strip()
+        if not name and self.user is not None:
+            name = self.user.display_name
+        if not name:
+            raise ValidationError({"name": _("Type the member's name, or choose a user.")})
+        return {
+            "user": self.user,
+            "name": name[:200],
+            "position": (self.position or "").strip()[:200],
+            "organisation": (self.organisation or "").strip()[:200],
+            "role": self.role,
+        }
 
 
-def member_add(
-    *,
-    committee: Committee,
-    role: str,
-    user=None,
-    name: str = "",
-    position: str = "",
-    organisation: str = "",
-    order: int | None = None,
-) -> Member:
-    """Add a member (a user of the system, or a person outside it). ``order`` None: after the
-    last. Members join the meetings to come (a meeting already held keeps its attendance)."""
-    fields = _member_fields(user, name, position, organisation)
+def member_add(*, committee: Committee, details: MemberDetails) -> Member:
+    """Add a member. Members join the meetings to come (a meeting already held keeps its
+    attendance)."""
+    order = details.order
     if order is None:
         order = (committee.members.aggregate(m=Max("order"))["m"] or 0) + 1
-    return Member.objects.create(committee=committee, role=role, order=order, **fields)
+    return Member.objects.create(committee=committee, order=order, **details.fields())
 
 
-def member_update(
-    *,
-    member: Member,
-    role: str,
-    user=None,
-    name: str = "",
-    position: str = "",
-    organisation: str = "",
-    order: int | None = None,
-) -> Member:
-    for key, value in _member_fields(user, name, position, organisation).items():
+def member_update(*, member: Member, details: MemberDetails) -> Member:
+    for key, value in details.fields().items():
         setattr(member, key, value)
-    member.role = role
-    if order is not None:
-        member.order = order
+    if details.order is not None:
+        member.order = details.order
     member.save()
     return member
 

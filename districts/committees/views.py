@@ -41,7 +41,7 @@ from districts.committees.forms import (
     MemberForm,
     ResolutionForm,
 )
-from districts.committees.models import Committee
+from districts.committees.models import Committee, Member
 from districts.committees.routes import district_pages, network_pages, school_pages
 
 # The URL arguments of a network's and the district's pages are named apart from a school's
@@ -367,7 +367,7 @@ def meeting_print(request, place: Place, committee, meeting):
 
 # --- members ------------------------------------------------------------------------------------
 def _member_form(request, place: Place, member=None):
-    initial = None
+    initial = {"role": Member.Role.MEMBER}
     if member is not None:
         initial = {
             "user": member.user_id,
@@ -384,8 +384,9 @@ def _member_form(request, place: Place, member=None):
     )
 
 
-def _member_values(data) -> dict:
-    return {k: data[k] for k in ("user", "name", "position", "organisation", "role", "order")}
+def _member_details(data) -> services.MemberDetails:
+    fields = ("user", "name", "position", "organisation", "role", "order")
+    return services.MemberDetails(**{k: data[k] for k in fields})
 
 
 @place_pages("<int:committee_id>/members/new/", name="member_add", manage=True)
@@ -394,7 +395,7 @@ def member_add(request, place: Place, committee):
     saved = form_saved(
         request,
         form,
-        lambda data: services.member_add(committee=committee, **_member_values(data)),
+        lambda data: services.member_add(committee=committee, details=_member_details(data)),
         success=lambda m: _("%(name)s is added to the committee.") % {"name": m.name},
         then=(request.path if "another" in request.POST else _committee_url(place, committee)),
     )
@@ -409,7 +410,7 @@ def member_edit(request, place: Place, committee, member):
     saved = form_saved(
         request,
         form,
-        lambda data: services.member_update(member=member, **_member_values(data)),
+        lambda data: services.member_update(member=member, details=_member_details(data)),
         success=_("The member is saved."),
         then=_committee_url(place, committee),
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from districts.committees import services
 from districts.committees.models import Member
+from districts.committees.services import MemberDetails
 
 DAY = datetime.timedelta(days=1)
 
@@ -29,25 +30,17 @@ def make_committee(side, *, level="school", title="คณะกรรมกา�
         signer_position="ผู้อำนวยการ",
         **place,
     )
-    services.member_add(
-        committee=committee,
-        role=Member.Role.CHAIR,
-        user=side.users["director"],
-        position="ผู้อำนวยการ",
-    )
-    services.member_add(
-        committee=committee,
-        role=Member.Role.MEMBER,
-        name="นางสาวมาลี ชุมชนดี",
-        position="ผู้แทนผู้ปกครอง",
-        organisation="ชุมชนบ้านหนองบัว",
-    )
-    services.member_add(
-        committee=committee,
-        role=Member.Role.SECRETARY,
-        user=side.users["coordinator"],
-        position="ครูผู้ประสานงาน",
-    )
+    for details in (
+        MemberDetails(Member.Role.CHAIR, side.users["director"], position="ผู้อำนวยการ"),
+        MemberDetails(
+            Member.Role.MEMBER,
+            name="นางสาวมาลี ชุมชนดี",
+            position="ผู้แทนผู้ปกครอง",
+            organisation="ชุมชนบ้านหนองบัว",
+        ),
+        MemberDetails(Member.Role.SECRETARY, side.users["coordinator"], position="ครูผู้ประสานงาน"),
+    ):
+        services.member_add(committee=committee, details=details)
     return committee
 
 

@@ -41,14 +41,16 @@ def test_a_committee_belongs_to_one_place_of_its_district(world):
 def test_members_are_listed_as_the_order_lists_them(world):
     a = world.a
     committee = make_committee(a)
-    services.member_add(committee=committee, role=Member.Role.ADVISOR, name="ที่ปรึกษา ก")
+    advisor = services.MemberDetails(Member.Role.ADVISOR, name="ที่ปรึกษา ก")
+    services.member_add(committee=committee, details=advisor)
     members = selectors.members_in_order(committee)
     assert [m.role for m in members] == ["advisor", "chair", "member", "secretary"]
     # A user's name comes from the system when none is typed; an outsider keeps theirs.
     assert members[1].name == a.users["director"].display_name
     assert members[2].user is None and members[2].organisation == "ชุมชนบ้านหนองบัว"
     with pytest.raises(ValidationError):
-        services.member_add(committee=committee, role=Member.Role.MEMBER, name=" ")
+        nobody = services.MemberDetails(Member.Role.MEMBER, name=" ")
+        services.member_add(committee=committee, details=nobody)
 
 
 @pytest.mark.django_db
