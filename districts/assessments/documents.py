@@ -28,6 +28,9 @@ def certificates_pdf(*, category: AwardCategory, progress=lambda value: None) ->
             ],
             "district_name": round_.district.name,
             "year": to_thai_digits(str(round_.year)),
+            # The round's title in Thai digits; its year once (most titles name it already).
+            "round_title": to_thai_digits(round_.title),
+            "show_year": str(round_.year) not in round_.title,
             "printed": format_date(timezone.localdate(), "long", thai_digits=True),
         },
     )
