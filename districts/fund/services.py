@@ -10,11 +10,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecore.access import Perm
 from carecore.audit import audit_row
-from carecore.models import AuditEvent
+from carecore.models import AuditEvent, Notification
+from carecore.notifications import notify, school_staff_with
 from carecore.writes import StaleRevision, bump_revision, refuse_stale
 from districts.fund import selectors
 from districts.fund.models import Fund, Nomination, Payment
@@ -208,7 +211,27 @@ def nomination_decide(
             request=request,
             changes={"status": [before, status]},
         )
+        if before != status:
+            _notify_decided(locked, user)
     return locked
+
+
+def _notify_decided(nomination: Nomination, decided_by) -> None:
+    """The school's staff who nominate are told the committee decided: the school's name and a
+    link to the fund's page at the school, never the child's name."""
+    school = nomination.school
+    notify(
+        users=[
+            u
+            for u in school_staff_with(Perm.NOMINATE_FOR_FUND, [school.pk]).get(school.pk, [])
+            if u != decided_by
+        ],
+        kind=Notification.Kind.FUND_DECIDED,
+        url=reverse(
+            "fund_school:fund", kwargs={"school_code": school.code, "fund_id": nomination.fund_id}
+        ),
+        place=school.name,
+    )
 
 
 def payment_record(

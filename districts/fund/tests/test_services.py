@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from carecore.models import AuditEvent
+from carecore.models import AuditEvent, Notification
 from districts.fund import selectors, services
 from districts.fund.models import Nomination
 from districts.fund.tests.factories import DAY, fund_data, make_fund, make_need, make_nomination
@@ -114,6 +114,11 @@ def test_selection_stays_within_the_budget_and_payments_within_the_amount(world)
                 nomination=first, selected=False, reason="x", user=user, revision=None
             )
         figures = selectors.fund_figures(fund)
+        told = list(Notification.objects.filter(kind=Notification.Kind.FUND_DECIDED))
+    # The school's director, coordinator and counsellor, once per decision; no child's name.
+    assert {n.user for n in told} >= {a.users["director"], a.users["coordinator"]}
+    assert len(told) == 2 * 3
+    assert all(a.student.first_name not in n.url + n.place for n in told)
     assert (figures.selected, figures.declined, figures.committed) == (1, 1, Decimal(2000))
     assert (figures.paid, figures.remaining) == (Decimal(1500), Decimal(1000))
 
