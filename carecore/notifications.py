@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carecore.access import ROLE_PERMISSIONS
 from carecore.channels import deliveries_plan, deliveries_queue
-from carecore.models import SCHOOL_ROLES, Membership, Notification, User
+from carecore.models import DISTRICT_ROLES, SCHOOL_ROLES, Membership, Notification, User
 
 
 def notify(*, users: Iterable[User], kind: str, url: str, place: str = "") -> list[Notification]:
@@ -49,6 +49,13 @@ def school_staff_with(permission: str, school_ids: Iterable[int]) -> dict[int, l
     for membership in memberships.order_by("pk"):
         staff.setdefault(membership.school_id, []).append(membership.user)
     return staff
+
+
+def district_staff_with(permission: str, district_id: int) -> list[User]:
+    """The district office's people whose role there gives ``permission`` (one query)."""
+    roles = sorted(r for r in DISTRICT_ROLES if permission in ROLE_PERMISSIONS[r])
+    memberships = Membership.objects.filter(district_id=district_id, role__in=roles)
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
 
 
 def unread_count(user) -> int:

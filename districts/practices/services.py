@@ -11,9 +11,13 @@ from typing import TypedDict, Unpack
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecore.access import Perm
+from carecore.models import Notification
+from carecore.notifications import district_staff_with, notify
 from carecore.writes import StaleRevision, acting_user, bump_revision, refuse_stale
 from districts.practices import search
 from districts.practices.models import Practice, PracticeEvent, PracticeFile
@@ -97,7 +101,35 @@ def practice_submit(*, practice: Practice, user) -> Practice:
     PracticeEvent.objects.create(
         practice=locked, action=PracticeEvent.Action.SUBMITTED, by=acting_user(user)
     )
+    notify(
+        users=district_staff_with(Perm.REVIEW_PRACTICES, locked.district_id),
+        kind=Notification.Kind.PRACTICE_SUBMITTED,
+        url=reverse(
+            "practices_district:practice_detail",
+            kwargs={"district_code": locked.school.district.code, "practice_id": locked.pk},
+        ),
+        place=locked.school.name,
+    )
     return locked
+
+
+def _notify_school(practice: Practice, kind: str, user) -> None:
+    """Published or sent back: the school's staff who sent the practice (its page at the
+    school)."""
+    submitters = (
+        PracticeEvent.objects.filter(practice=practice, action=PracticeEvent.Action.SUBMITTED)
+        .exclude(by=None)
+        .select_related("by")
+    )
+    notify(
+        users=[e.by for e in submitters if e.by != user],
+        kind=kind,
+        url=reverse(
+            "practices:practice_detail",
+            kwargs={"school_code": practice.school.code, "practice_id": practice.pk},
+        ),
+        place=practice.school.name,
+    )
 
 
 @transaction.atomic
@@ -117,6 +149,7 @@ def practice_send_back(*, practice: Practice, user, comment: str) -> Practice:
     PracticeEvent.objects.create(
         practice=locked, action=PracticeEvent.Action.SENT_BACK, comment=comment, by=user
     )
+    _notify_school(locked, Notification.Kind.PRACTICE_RETURNED, user)
     return locked
 
 
@@ -136,6 +169,7 @@ def practice_publish(*, practice: Practice, user, comment: str = "") -> Practice
         comment=(comment or "").strip(),
         by=user,
     )
+    _notify_school(locked, Notification.Kind.PRACTICE_PUBLISHED, user)
     return locked
 
 
