@@ -1251,6 +1251,59 @@ def _fund(world) -> dict:
 
 # --- end fund ---
 
+# --- committees (districts/committees) ---
+# The same pages at a school, a network and the district office (a network's and the district's
+# URL arguments named apart: network_committee_id, district_meeting_id...). Everyone of the place
+# reads them (a school's staff, and the supervisors who reach the school; the network supervisor
+# and the district's staff at the network; the district's staff at the district); school staff
+# do not find a network's or the district's pages, nor the network supervisor the district's
+# (404). MANAGE_COMMITTEES changes them: the school's director and coordinator, the network
+# supervisor, the district's staff; the school's other staff 403. The POSTs redirect: printing
+# the order or the minutes starts a job; deleting a committee that met and taking off a member
+# recorded at a meeting are refused with a message.
+COMMITTEE_READ = ["committee_list", "resolution_list", "committee_detail", "meeting_detail"]
+COMMITTEE_READ += ["resolution_detail"]
+COMMITTEE_MANAGE = ["committee_create", "committee_edit", "member_add", "member_edit"]
+COMMITTEE_MANAGE += ["meeting_create", "meeting_edit", "resolution_add"]
+COMMITTEE_POSTS = ["committee_delete", "member_remove", "committee_order", "meeting_print"]
+for _ns, _readers, _managers in (
+    ("committees", SCHOOL_STAFF + SUPERVISORS, ["coordinator", "director", *SUPERVISORS]),
+    ("committees_network", SUPERVISORS, SUPERVISORS),
+    ("committees_district", DISTRICT_STAFF, DISTRICT_STAFF),
+):
+    _readonly = dict.fromkeys(set(_readers) - set(_managers), FORBIDDEN)
+    for _name in COMMITTEE_READ:
+        EXPECTED[f"{_ns}:{_name}"] = only(_readers, denied=NOT_FOUND)
+    for _name in COMMITTEE_MANAGE:
+        EXPECTED[f"{_ns}:{_name}"] = only(_managers, denied=NOT_FOUND, overrides=_readonly)
+    for _name in COMMITTEE_POSTS:
+        EXPECTED[f"{_ns}:{_name}"] = only(
+            _managers, denied=NOT_FOUND, overrides=_readonly | dict.fromkeys(_managers, REDIRECT)
+        )
+        POST_ONLY.add(f"{_ns}:{_name}")
+del _ns, _readers, _managers, _readonly, _name
+
+
+def _committees(world) -> dict:
+    """A committee of school A, of network N1 and of district D1, each with its members, a
+    meeting they attended and a resolution; the URL arguments of each place."""
+    from districts.committees.tests.factories import make_committee, make_meeting, make_resolution
+
+    values = {}
+    for level, prefix in (("school", ""), ("network", "network_"), ("district", "district_")):
+        committee = make_committee(world.a, level=level)
+        meeting = make_meeting(world.a, committee)
+        values |= {
+            f"{prefix}committee_id": committee.pk,
+            f"{prefix}committee_member_id": committee.members.first().pk,
+            f"{prefix}meeting_id": meeting.pk,
+            f"{prefix}resolution_id": make_resolution(world.a, meeting).pk,
+        }
+    return values
+
+
+# --- end committees ---
+
 # URLs of well-kept libraries: they must never fail, and never show school data.
 LIBRARY_PREFIXES = ("accounts/", "i18n/", "admin/")
 
@@ -1297,6 +1350,7 @@ def kwargs_for(world) -> dict:
         "link_id": _guardian_link(world).pk,  # family accounts
         **_practice(world),  # good practices (see that block)
         **_supervision(world),  # supervision (see that block)
+        **_committees(world),  # committees (see that block)
         **_plans_training(world),  # plans + training (see that block)
         **_fund(world),  # the district fund (see that block)
         **_consent(world),  # guardian consent (before the home visit's photo)
