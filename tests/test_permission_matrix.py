@@ -1134,6 +1134,84 @@ def _supervision(world) -> dict:
 
 # --- end supervision ---
 
+# --- self-assessment (districts/assessments) ---
+# The district's rounds and their pages: its staff (VIEW_DISTRICT to read, MANAGE_EVALUATION to
+# change: both roles hold both); the steps (POST) redirect; school and network staff do not find
+# the district's pages (404). A school's self-assessment: its director and coordinator
+# (SELF_ASSESS); the school's other staff and the supervisors 403. An evidence file: the school's
+# own, the district's staff and the raters given the school; anyone else of the school 404. The
+# scoring page: whoever holds EVALUATE_SCHOOLS and is a rater given the school (the network
+# supervisor and both district roles here); the school's staff 403. A network's list of rounds
+# to score: EVALUATE_SCHOOLS at the network (its supervisor, the district's staff).
+ASSESSMENT_POSTS = ("rater_remove", "publish", "release", "award_set", "certificates")
+for _name in ("list", "create", "round", "edit", "rubric", "raters", "school", "awards"):
+    EXPECTED[f"assessments:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND)
+for _name in ASSESSMENT_POSTS:
+    EXPECTED[f"assessments:{_name}"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.fromkeys(
+        DISTRICT_STAFF, REDIRECT
+    )
+    POST_ONLY |= {f"assessments:{_name}"}
+for _name in ("list", "assessment"):
+    EXPECTED[f"assessments_school:{_name}"] = only(["coordinator", "director"])
+EXPECTED["assessments_school:evidence"] = only(
+    ["coordinator", "director", *SUPERVISORS], denied=NOT_FOUND
+)
+EXPECTED["assessments_school:score"] = only(SUPERVISORS)
+EXPECTED["assessments_network:list"] = only(SUPERVISORS, denied=NOT_FOUND)
+del _name
+
+
+def _assessment(world) -> dict:
+    """District A's published round over school A: three raters given every school (the
+    network supervisor and both district roles) and one more to be removed, school A's
+    self-assessment submitted with an evidence file, scored by one rater; an award."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from carecore.models import Membership, Role
+    from conftest import make_user
+    from districts.assessments import services
+
+    a = world.a
+    today = timezone.localdate()
+    with scopes_disabled():
+        round_ = services.round_create(
+            district=a.district, title="ประเมิน", year=2568, opens_on=today,
+            closes_on=today + datetime.timedelta(days=7), schools=[a.school],
+            user=a.users["district_supervisor"],
+        )  # fmt: skip
+        services.rubric_save(round_=round_, rows=[services.IndicatorRow("ตัวชี้วัด")], revision=None)
+        for key in ("network", "district_supervisor", "district_admin"):
+            services.rater_set(round_=round_, user=a.users[key], schools=[])
+        extra = make_user("assessment_rater_extra")
+        Membership.objects.create(user=extra, district=a.district, role=Role.DISTRICT_SUPERVISOR)
+        removed = services.rater_set(round_=round_, user=extra, schools=[])
+        round_ = services.round_publish(round_=round_)
+        indicator = round_.indicators.get()
+        upload = SimpleUploadedFile("หลักฐาน.pdf", b"%PDF-1.4 evidence", "application/pdf")
+        assessment = services.assessment_save(
+            round_=round_, school=a.school, user=a.users["director"], submit=True,
+            entries={indicator.pk: services.EntryInput(level=4, upload=upload)},
+        )  # fmt: skip
+        services.evaluation_save(
+            assessment=assessment, rater=a.users["district_supervisor"], done=True,
+            scores={indicator.pk: services.ScoreInput(level=4)},
+        )  # fmt: skip
+        category = services.category_create(round_=round_, title="ต้นแบบ", min_mean=None)
+        entry = assessment.entries.get()
+    return {
+        "assessment_round_id": round_.pk,
+        "assessment_rater_id": removed.pk,
+        "award_category_id": category.pk,
+        "self_entry_id": entry.pk,
+    }
+
+
+# --- end self-assessment ---
+
 # --- plans + training (districts/plans, districts/training) ---
 # The district's plan: its staff read (VIEW_DISTRICT) and write (MANAGE_PLANS: both roles); the
 # published plan at a school's address: everyone of the school, its network and district
@@ -1350,6 +1428,7 @@ def kwargs_for(world) -> dict:
         "link_id": _guardian_link(world).pk,  # family accounts
         **_practice(world),  # good practices (see that block)
         **_supervision(world),  # supervision (see that block)
+        **_assessment(world),  # self-assessment (see that block)
         **_committees(world),  # committees (see that block)
         **_plans_training(world),  # plans + training (see that block)
         **_fund(world),  # the district fund (see that block)
