@@ -12,12 +12,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import ROLE_PERMISSIONS, Perm
 from carecore.dates import format_date
-from carecore.models import Membership, User
+from carecore.models import Membership, Notification, Role, User
+from carecore.notifications import notify
 from carecore.writes import StaleRevision, bump_revision, refuse_stale
 from districts.assessments.models import (
     AssessmentRound,
@@ -236,7 +238,29 @@ def round_publish(*, round_: AssessmentRound) -> AssessmentRound:
             raise ValidationError(_("Write the rubric's indicators before publishing."))
         locked.status = AssessmentRound.Status.PUBLISHED
         bump_revision(locked, "status")
+        directors = Membership.objects.filter(
+            school__in=locked.schools.all(), role=Role.DIRECTOR
+        ).select_related("user", "school")
+        _notify_schools(locked, Notification.Kind.ASSESSMENT_OPENED, directors)
     return locked
+
+
+def _notify_schools(round_: AssessmentRound, kind: str, memberships) -> None:
+    """One notification per school (its page of the round), to its people in ``memberships``:
+    the school's name only."""
+    by_school: dict = {}
+    for m in memberships:
+        by_school.setdefault(m.school, []).append(m.user)
+    for school, users in by_school.items():
+        notify(
+            users=users,
+            kind=kind,
+            url=reverse(
+                "assessments_school:assessment",
+                kwargs={"school_code": school.code, "assessment_round_id": round_.pk},
+            ),
+            place=school.name,
+        )
 
 
 def round_release(*, round_: AssessmentRound) -> AssessmentRound:
@@ -253,6 +277,13 @@ def round_release(*, round_: AssessmentRound) -> AssessmentRound:
         locked.status = AssessmentRound.Status.RELEASED
         locked.released_at = timezone.now()
         bump_revision(locked, "status", "released_at")
+        assessed = SelfAssessment.objects.filter(
+            round=locked, status=SelfAssessment.Status.SUBMITTED
+        ).values("school_id")
+        leaders = Membership.objects.filter(
+            school__in=assessed, role__in=(Role.DIRECTOR, Role.COORDINATOR)
+        ).select_related("user", "school")
+        _notify_schools(locked, Notification.Kind.ASSESSMENT_RELEASED, leaders)
     return locked
 
 
