@@ -1101,12 +1101,17 @@ EXPECTED["supervision:report"] = only(DISTRICT_STAFF, denied=NOT_FOUND) | dict.f
 )
 for _name in ("list", "visit"):
     EXPECTED[f"supervision_school:{_name}"] = only(["coordinator", "director"])
+# A network team's rounds (the round is network A's): its supervisor and the district's staff
+# (SUPERVISE at the network); anyone else 404 (no membership at the network).
+for _name in ("list", "create", "round", "summary", "visit"):
+    EXPECTED[f"supervision_network:{_name}"] = only(SUPERVISORS, denied=NOT_FOUND)
 POST_ONLY |= {"supervision:report"}
 del _name
 
 
 def _supervision(world) -> dict:
-    """District A's round over school A, its visit sent to the school."""
+    """Network A's round over school A (the district reads it too), its visit sent to the
+    school."""
     import datetime
 
     from django.utils import timezone
@@ -1118,7 +1123,7 @@ def _supervision(world) -> dict:
     today = timezone.localdate()
     with scopes_disabled():
         round_ = services.round_create(
-            district=world.a.district, title="นิเทศ", starts_on=today,
+            district=world.a.district, network=world.a.network, title="นิเทศ", starts_on=today,
             ends_on=today + datetime.timedelta(days=7), supervisors="ศึกษานิเทศก์",
             schools=[world.a.school], user=world.a.users["district_supervisor"],
         )  # fmt: skip
