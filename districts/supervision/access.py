@@ -1,6 +1,6 @@
 """Lookups of supervision for a request: a round of the request's district (inside
-``district_view``) or of its network's team (inside ``network_view``), a visit sent to the request's school (inside ``school_view``); any other
-answers 404."""
+``district_view``) or of its network's team (inside ``network_view``), a visit sent to the
+request's school (inside ``school_view``); any other answers 404."""
 
 from __future__ import annotations
 
