@@ -4,6 +4,7 @@ network's round answers 404; the district sees the network's rounds. The notific
 visit sent and answered go to the right people only and name no child."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -179,8 +180,12 @@ def test_another_networks_round_and_pages_answer_404(world, login):
 def test_a_networks_round_covers_only_its_schools(world):
     a = world.a
     other = add_schools(a, 2)[0]  # in the second network
-    with pytest.raises(Exception, match="network"):
+    with pytest.raises(ValidationError) as refused:
         network_round(a, schools=[a.school, other])
+    # Said of the schools chosen, in the user's language (Thai here).
+    assert refused.value.message_dict["schools"] == [
+        "ทีมนิเทศของเครือข่ายนิเทศเฉพาะโรงเรียนในเครือข่ายของตน"
+    ]
 
 
 # session, user, network, memberships, the scope; then the page's own (as the district's pages;
