@@ -60,7 +60,18 @@ def _params(kind, objects) -> tuple[object, dict]:
         objects["student"],
         objects["term"],
     )
+    meeting, award = objects["meeting"], objects["award_category"]
     by_kind = {
+        "assessment_certificates": (
+            None,
+            {"round_id": award.round_id, "category_id": award.pk},
+        ),
+        "committee_minutes": (
+            meeting.committee.school,
+            {"committee_id": meeting.committee_id, "meeting_id": meeting.pk},
+        ),
+        "committee_order": (None, {"committee_id": objects["committee"].pk}),
+        "district_plan": (None, {"plan_id": objects["district_plan"].pk}),
         "care_plan": (objects["plan"].school, {"plan_id": objects["plan"].pk}),
         "classroom_list": (school, {"classroom_id": classroom.pk}),
         "classroom_sheets": (school, {"classroom_id": classroom.pk}),
@@ -122,6 +133,9 @@ def documents(django_db_setup, django_db_blocker):
     from care.models import CarePlan
     from carecore.models import GeneratedFile, User
     from demo.world import demo_build
+    from districts.assessments.models import AwardCategory
+    from districts.committees.models import Committee, Meeting
+    from districts.plans.models import Plan
     from districts.supervision.models import Round
     from districts.surveys.models import Survey
     from referrals.models import Referral
@@ -160,6 +174,18 @@ def documents(django_db_setup, django_db_blocker):
             or CarePlan.objects.filter(school=school).first(),
             "referral": Referral.objects.filter(status="closed").first(),
             "round": Round.objects.filter(district=school.district).first(),
+            # The district's own work: its plan, its committee's order, a school committee's
+            # minutes, and the certificates of an award given last year.
+            "district_plan": Plan.objects.filter(district=school.district).first(),
+            "committee": Committee.objects.filter(
+                district=school.district, network=None, school=None
+            ).first(),
+            "meeting": Meeting.objects.filter(committee__district=school.district)
+            .select_related("committee__school")
+            .first(),
+            "award_category": AwardCategory.objects.filter(
+                round__district=school.district, awards__isnull=False
+            ).first(),
             # The demo's answered parents' survey, and its community survey answered by slips
             # (closed in the demo: open again here, as slips are printed for an open survey).
             "survey": Survey.objects.filter(
@@ -209,9 +235,14 @@ def test_every_pdf_kind_is_covered():
             "round",
             "survey",
             "slip_survey",
+            "district_plan",
+            "committee",
+            "meeting",
+            "award_category",
         ),
-        type("Row", (), {"pk": 1, "school": None})(),
+        type("Row", (), {"pk": 1, "school": None, "round_id": 1, "committee_id": 1})(),
     )
+    objects["meeting"].committee = objects["committee"]
     for kind in PDF_KINDS:
         _params(kind, objects)
 
