@@ -155,6 +155,24 @@ def _audit_download(request, generated: GeneratedFile) -> None:
     )
 
 
+def private_file_response(file, *, filename: str, content_type: str) -> FileResponse:
+    """An uploaded file that has no public address (a school's evidence, a course's certificate,
+    a deadline's report), served by a page that has checked who may have it: downloaded, never
+    kept by a cache, never sniffed into another type. A file missing from the disk is 404."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # No Content-Security-Policy on the file itself: the site's policy (object-src 'none') would keep
 # a browser's built-in PDF viewer from showing a report opened with "Open" (?inline=1). The
 # response is a PDF, XLSX or ZIP with its own type and nosniff, never HTML.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from care.activities.forms import attachment_content_type
 from carecore import jobs
 from carecore.access import Perm, district_view, network_view, school_view
-from carecore.file_views import generated_file_response
+from carecore.file_views import generated_file_response, private_file_response
 from carecore.form_views import form_saved
 from districts.assessments import selectors, services
 from districts.assessments.access import (
@@ -463,20 +463,11 @@ def evidence(request, assessment_round_id, self_entry_id):
     """An evidence file, only through here (no public address)."""
     round_ = round_get_for_school(request, assessment_round_id)
     entry = evidence_get_for_school(request, round_, self_entry_id)
-    if not entry.file:
-        raise Http404
-    try:
-        handle = entry.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        entry.file,
         filename=entry.file_name or entry.file.name.rsplit("/", 1)[-1],
         content_type=attachment_content_type(entry.file.name),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @school_pages("<int:assessment_round_id>/score/", name="score")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from care.activities.forms import attachment_content_type
 from carecore.access import Perm, district_view, school_view
+from carecore.file_views import private_file_response
 from carecore.form_views import form_saved
 from districts.deadlines import selectors, services
 from districts.deadlines.access import deadline_get_for_district, deadline_get_for_school
@@ -189,21 +190,13 @@ def deadline_delete(request, deadline_id):
 
 def _file_response(completion: Completion | None):
     """A school's file, only through a permission-checked page (never from /media/)."""
-    if completion is None or not completion.file:
+    if completion is None:
         raise Http404
-    try:
-        handle = completion.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        completion.file,
         filename=completion.file_name or completion.file.name.rsplit("/", 1)[-1],
         content_type=attachment_content_type(completion.file.name),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @district_pages("<int:deadline_id>/schools/<school_code:school_code>/file/", name="file")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from care.activities.forms import attachment_content_type
 from carecore.access import Perm, district_view, school_view
+from carecore.file_views import private_file_response
 from carecore.form_views import form_saved
 from carecore.models import SCHOOL_ROLES, Membership
 from districts.deadlines.views import _chosen_year
@@ -41,20 +42,12 @@ def _certificate(course: Course) -> FileResponse:
     """A course's file, only through a permission-checked page (never from /media/)."""
     if not course.certificate:
         raise Http404
-    try:
-        handle = course.certificate.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     suffix = course.certificate.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        course.certificate,
         filename=f"{course.title[:80]}.{suffix}",
         content_type=attachment_content_type(course.certificate.name),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _course_page(request, course, attendees, *, place, namespace, kwargs, can_delete):
