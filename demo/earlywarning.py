@@ -19,6 +19,13 @@ Monday), in the weeks before the report:
 The family record, the care group and the home visit stay as the demo drew them (the home
 visits agree with the record): the signs added are the attendance, behaviour and course ones.
 
+One more student shows the same signs now, with nobody having reported them: a child of
+teacher1's classroom (``watch_classroom_id``), slipping in the four weeks up to this Monday and
+since, with no dropout case, no care plan and no family account (parent1's and student1's
+children stay as the portal's demo drew them). The early warning is the first to say it: high
+risk today, and teacher1's next step on the class list is the care plan (reporting the risk is
+the coordinator's), the journey of the issue.
+
 Then the early warning is computed (``earlywarning.compute``) for each Monday of the term so far,
 oldest first (at most 12 weeks: the trend the student's page draws), at the schools of those
 cases (the nightly job fills the other schools' weeks from now on; every school's past weeks
@@ -35,13 +42,14 @@ from decimal import Decimal
 
 from attendance.models import AttendanceFlag, Mark, Status
 from behaviour.models import Category, Incident
+from care.models import CarePlan
 from demo.conduct import incident_row
 from dropouts.models import DropoutCase, Situation
 from earlywarning.compute import Period, recompute_district, recompute_schools
 from earlywarning.model import Params
 from earlywarning.selectors import district_params, week_of
 from schools.models import HomeroomAssignment, Term
-from students.models import Enrolment, TermResult
+from students.models import Enrolment, GuardianLink, StudentAccount, TermResult
 from students.record.services import term_result_save
 
 WEEK = datetime.timedelta(days=7)
@@ -56,6 +64,22 @@ LATE, NO_WORK, SKIPPED = "มาสาย", "ไม่ส่งงานหร�
 class EarlyWarningResult:
     weeks: list[datetime.date] = field(default_factory=list)  # the Mondays computed, and today
     students: list[int] = field(default_factory=list)  # the case students given signals
+    unreported: int | None = None  # the student of teacher1's room slipping now, not reported
+
+
+@dataclass
+class _Unreported:
+    """What ``_absences`` and ``_incidents`` read of a case, for a child nobody has reported:
+    the report is "tomorrow", so the signs run up to this Monday and every other day since."""
+
+    student: object
+    reported_on: datetime.date
+    causes: tuple[str, ...] = ("family",)
+    situation: str = Situation.AT_RISK
+
+    @property
+    def student_id(self) -> int:
+        return self.student.pk
 
 
 def _previous_term(year: int, number: int) -> tuple[int, int]:
@@ -166,8 +190,32 @@ def _grades(student, term: Term, teacher) -> None:
     )
 
 
-def seed_early_warning(*, district, academic_year, today: datetime.date) -> EarlyWarningResult:
-    """Run inside scopes_disabled, after the rolls, the incidents and the dropout cases."""
+def _unreported_in(classroom_id, academic_year, today, exclude) -> _Unreported | None:
+    """The first student of the classroom (by number) with no dropout case, no care plan, no
+    family account and no attendance flag, as the child nobody has reported yet."""
+    if classroom_id is None:
+        return None
+    enrolment = (
+        Enrolment.objects.filter(classroom_id=classroom_id, academic_year=academic_year)
+        .exclude(student__in=exclude)
+        .exclude(student__in=DropoutCase.objects.filter(student__isnull=False).values("student_id"))
+        .exclude(student__in=CarePlan.objects.values("student_id"))
+        .exclude(student__in=GuardianLink.objects.values("student_id"))
+        .exclude(student__in=StudentAccount.objects.values("student_id"))
+        .select_related("student__school")
+        .order_by("number", "pk")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    return _Unreported(enrolment.student, reported_on=today + datetime.timedelta(days=1))
+
+
+def seed_early_warning(
+    *, district, academic_year, today: datetime.date, watch_classroom_id: int | None = None
+) -> EarlyWarningResult:
+    """Run inside scopes_disabled, after the rolls, the incidents, the dropout cases and the
+    care plans; ``watch_classroom_id`` is teacher1's room (one of its children slips now)."""
     result = EarlyWarningResult()
     term = (
         Term.objects.filter(academic_year=academic_year, start__lte=today)
@@ -190,6 +238,11 @@ def seed_early_warning(*, district, academic_year, today: datetime.date) -> Earl
         .select_related("student__school")
         .order_by("reported_on", "pk")
     )
+    cases = list(cases)
+    unreported = _unreported_in(watch_classroom_id, academic_year, today, exclude=flagged)
+    if unreported is not None:
+        cases.append(unreported)
+        result.unreported = unreported.student_id
     schools = []  # of the cases' students, in the order of their reports
     for case in cases:
         enrolment = (

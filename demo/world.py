@@ -459,8 +459,16 @@ def demo_build(
             seed=seed,
             today=today,
         )
-        # Issue 22: this term's dropout cases showed their signs first (demo/earlywarning.py).
-        seed_early_warning(district=district, academic_year=academic_year, today=today)
+        # Issue 22: this term's dropout cases showed their signs first, and a child of
+        # teacher1's room shows them now, unreported (demo/earlywarning.py).
+        seed_early_warning(
+            district=district,
+            academic_year=academic_year,
+            today=today,
+            watch_classroom_id=HomeroomAssignment.objects.filter(teacher__username="teacher1")
+            .values_list("classroom_id", flat=True)
+            .first(),
+        )
         # The dashboards: every school's figures for the terms of the year so far.
         school_ids = [school.pk for school in school_objs]
         for term in Term.objects.filter(academic_year=academic_year, start__lte=today):

@@ -5,16 +5,19 @@ fallen GPA, incidents), and the weekly levels of the term so far are there for e
 import datetime
 
 import pytest
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from attendance.models import Mark, Status
 from attendance.rules import longest_streak
-from demo.world import demo_build
+from care.models import CarePlan
+from demo.world import DEFAULT_PASSWORD, demo_build
 from dropouts.models import DropoutCase
 from earlywarning.compute import extract_facts_for_school
 from earlywarning.model import ABC, LEVEL_HIGH, Params, evaluate
 from earlywarning.models import WarningResult, WarningSnapshot
 from earlywarning.selectors import week_of
+from schools.models import HomeroomAssignment
 from students.models import Enrolment
 
 TODAY = datetime.date(2025, 12, 10)  # a Wednesday of term 2 of 2568 (it began on 1 November)
@@ -96,3 +99,41 @@ def test_every_student_has_a_result_and_the_cases_schools_the_weeks_of_the_term(
             "reasons", flat=True
         ):
             assert {r["group"] for r in reasons} & ABC
+
+
+@pytest.mark.django_db
+def test_teacher1_finds_a_child_nobody_reported_at_high_risk_with_the_care_plan_one_tap_away(
+    demo, client
+):
+    with scopes_disabled():
+        room = HomeroomAssignment.objects.get(teacher__username="teacher1").classroom
+        # A child at high risk whom nobody has reported or planned for: the warning says it first.
+        result = (
+            WarningResult.objects.filter(level=LEVEL_HIGH, student__enrolments__classroom=room)
+            .exclude(
+                student__in=DropoutCase.objects.filter(student__isnull=False).values("student_id")
+            )
+            .exclude(student__in=CarePlan.objects.values("student_id"))
+            .first()
+        )
+        assert result is not None
+        student = result.student
+        assert {"absent", "gpa_drop"} <= {r["code"] for r in result.reasons}
+        # The weeks before: the level rose (not high from the term's first Monday).
+        levels = list(
+            WarningSnapshot.objects.filter(student=student)
+            .order_by("week")
+            .values_list("level", flat=True)
+        )
+        assert levels[0] != LEVEL_HIGH and levels[-1] == LEVEL_HIGH
+    assert client.login(username="teacher1", password=DEFAULT_PASSWORD)
+    page = client.get(
+        reverse(
+            "classrooms:classroom_detail",
+            kwargs={"school_code": room.school.code, "classroom_id": room.pk},
+        )
+    ).content.decode()
+    care_plan = reverse(
+        "care:plan_create", kwargs={"school_code": room.school.code, "student_id": student.pk}
+    )
+    assert f'data-step="care_plan" href="{care_plan}?reason=early_warning"' in page
