@@ -1,7 +1,9 @@
 """The journeys that matter, in headless Chromium, through the TLS proxy against the stack as
-deployed: a teacher records a home visit with a photo on a phone; district1 starts the district
-PDF report, watches it go from queued through running to done, and downloads it; director1
-downloads the school report. The worker, not the web process, renders every PDF."""
+deployed: a teacher records a home visit with a photo on a phone; teacher1 finds the child of
+their class whom the early warning flags as high risk, reads why, and opens a care plan in one
+tap; district1 starts the district PDF report, watches it go from queued through running to
+done, and downloads it; director1 downloads the school report. The worker, not the web process,
+renders every PDF."""
 
 import io
 import re
@@ -113,6 +115,41 @@ def test_teacher_records_a_home_visit_with_a_photo_on_a_phone(
         "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
     )
     screenshot(page, "stage-visit-saved")
+
+
+def test_teacher1_opens_a_care_plan_from_the_early_warning_in_one_tap(
+    stage_url, page_factory, screenshot
+):
+    """The demo's child of teacher1's room nobody has reported (demo/earlywarning.py) is high
+    risk on the class list, with the reasons one tap under the level and the care plan as the
+    step: the reporting of the dropout risk is the coordinator's."""
+    page = page_factory()
+    log_in(page, stage_url, "teacher1")
+    page.goto(f"{stage_url}/classrooms/")
+    page.locator("main a.card").first.click()
+    page.wait_for_load_state()
+    flagged = page.locator(".warning-compact .warning-cell")
+    assert flagged.count() >= 1
+    high = page.locator(".warning-compact .warning-cell[data-level=high]").filter(
+        has=page.locator("a.warning-step[data-step=care_plan]")
+    )
+    high.first.locator("summary").click()
+    reasons = high.first.locator(".warning-reason")
+    assert re.match(r"ขาดเรียน \d+ วันใน 4 สัปดาห์", reasons.first.inner_text())
+    screenshot(page, "stage-early-warning-class-list")
+    high.first.locator("a.warning-step[data-step=care_plan]").click()  # the one tap
+    page.wait_for_load_state()
+    problem = page.locator("textarea[name=problem]").input_value()
+    assert problem.startswith("สัญญาณเตือนล่วงหน้า: เสี่ยงสูง (คะแนน ")
+    assert "ขาดเรียน" in problem
+    page.fill("textarea[name=goals]", "มาเรียนทุกวัน ส่งงานครบ")
+    page.fill("textarea[name=actions-0-action]", "โทรหาผู้ปกครองทุกวันจันทร์")
+    page.fill("input[name=actions-0-who]", "ครูประจำชั้น")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(re.compile(r"/plans/\d+/"), timeout=30000)
+    page.wait_for_load_state()
+    assert "โทรหาผู้ปกครองทุกวันจันทร์" in page.locator("main").inner_text()
+    screenshot(page, "stage-early-warning-care-plan")
 
 
 def test_district_supervisor_watches_the_report_job_and_downloads_it(
