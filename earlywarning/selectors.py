@@ -5,6 +5,7 @@
   this year, for the school's list (optionally one level, some classrooms);
 - ``student_result`` and ``student_trend``: one student's result and weekly levels;
 - ``school_counts``: watch and high per school, for network and district pages (no names);
+- ``case_record``: how the warning did against a place's own dropout cases (figures only);
 - ``annotate_warning``: the class list's column as Subquery annotations (no extra query; what
   the next step depends on is ``extensions.step_facts``, subqueries too);
 - ``week_of``: the Monday a weekly snapshot is keyed by.
@@ -13,15 +14,23 @@
 from __future__ import annotations
 
 import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django_scopes import scopes_disabled
 
+from dropouts.models import DropoutCase
 from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, Params
 from earlywarning.models import WarningResult, WarningSettings, WarningSnapshot
 from students.models import Enrolment
 
 FLAGGED = (LEVEL_WATCH, LEVEL_HIGH)
+# The case record looks back as far as the simulated cohort's horizon (docs/early-warning.md,
+# "What is counted"), over the cases reported in the last year.
+HINDSIGHT = datetime.timedelta(weeks=12)
+RECORD_PERIOD = datetime.timedelta(days=365)
 
 
 def district_settings(district) -> WarningSettings | None:
@@ -85,6 +94,73 @@ def school_counts(*, school_ids) -> dict[int, dict[str, int]]:
         for row in rows:
             counts[row["school_id"]][row["level"]] = row["n"]
     return counts
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """How the warning did against the dropout cases a place reported itself: the real check
+    that the simulated cohort stands in for until a district has its own year."""
+
+    cases: int  # about enrolled students of the place's schools, reported in the period
+    counted: int  # of which the warning had a week of the student in the 12 weeks before
+    flagged: int  # of those, watch or high on a week that ended before the report
+    high: int  # of those, high on such a week
+    lead_weeks: float | None  # the median weeks from the first such flag to the report
+    since: datetime.date
+
+    @property
+    def not_counted(self) -> int:
+        return self.cases - self.counted
+
+    @property
+    def flagged_percent(self) -> int | None:
+        return round(100 * self.flagged / self.counted) if self.counted else None
+
+
+def case_record(*, district, school_ids, today: datetime.date) -> CaseRecord:
+    """The dropout cases about students of ``school_ids`` reported in the year up to ``today``,
+    and whether the warning flagged each on a week that had ended before the report (a week's
+    snapshot holds its last night's level, so the report's own week does not count), looking
+    back 12 weeks. A case whose student has no week in that window (reported before the
+    warning ran) is left out of the figures and counted apart. Two queries, figures only."""
+    since = today - RECORD_PERIOD
+    with scopes_disabled():  # the schools were chosen by the caller through the access layer
+        cases = list(
+            DropoutCase.objects.filter(
+                district=district,
+                student__isnull=False,
+                student__school_id__in=list(school_ids),
+                reported_on__gte=since,
+                reported_on__lte=today,
+            ).values_list("student_id", "reported_on")
+        )
+        if not cases:
+            return CaseRecord(0, 0, 0, 0, None, since)
+        weeks = defaultdict(list)
+        snapshots = WarningSnapshot.objects.filter(
+            student_id__in={student for student, _day in cases},
+            week__gte=min(day for _student, day in cases) - HINDSIGHT,
+        ).values_list("student_id", "week", "level")
+        for student, week, level in snapshots:
+            weeks[student].append((week, level))
+    counted = flagged = high = 0
+    leads = []
+    for student, reported_on in cases:
+        before = [
+            (week, level)
+            for week, level in weeks[student]
+            if reported_on - HINDSIGHT <= week <= reported_on - datetime.timedelta(days=7)
+        ]
+        if not before:
+            continue
+        counted += 1
+        flags = sorted(week for week, level in before if level in FLAGGED)
+        if flags:
+            flagged += 1
+            high += any(level == LEVEL_HIGH for _week, level in before)
+            leads.append((reported_on - flags[0]).days // 7)
+    lead = statistics.median(leads) if leads else None
+    return CaseRecord(len(cases), counted, flagged, high, lead, since)
 
 
 def annotate_warning(qs: QuerySet, *, student_ref: str = "student") -> QuerySet:

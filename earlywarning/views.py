@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecore.access import Perm, district_view, network_view, school_view, visible_classroom_ids
@@ -118,10 +119,23 @@ def _counts_page(request, place, **context):
     ]
     rows.sort(key=lambda r: (-r["high"], -r["flagged"]))
     total = {key: sum(r[key] for r in rows) for key in ("watch", "high", "flagged")}
+    # The warning against the place's own reported cases (two queries when there are any).
+    record = selectors.case_record(
+        district=context.get("district") or place.district_id,
+        school_ids=[s.pk for s in schools],
+        today=timezone.localdate(),
+    )
     return render(
         request,
         "earlywarning/place_counts.html",
-        {"place": place, "rows": rows, "total": total, "version": VERSION, **context},
+        {
+            "place": place,
+            "rows": rows,
+            "total": total,
+            "record": record,
+            "version": VERSION,
+            **context,
+        },
     )
 
 

@@ -9,13 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from attendance.models import LeaveKind, Mark, Roll, SchoolHoliday, Status
 from behaviour.tests.factories import CategoryFactory, CorrectionFactory, IncidentFactory
 from carecore.imports.signals import import_applied
 from carecore.models import AuditEvent
 from conftest import make_student
+from dropouts import services as dropout_services
+from dropouts.models import ReporterKind, Situation
 from earlywarning import tasks
 from earlywarning.compute import (
     EXTRACT_QUERIES,
@@ -28,6 +30,7 @@ from earlywarning.compute import (
 from earlywarning.model import Facts, Params
 from earlywarning.models import WarningResult, WarningSettings, WarningSnapshot
 from earlywarning.selectors import (
+    case_record,
     district_params,
     school_counts,
     school_results,
@@ -427,3 +430,81 @@ def test_saving_settings_bumps_the_revision_and_recomputes_the_district(
         again = settings_save(district=world.a.district, params={}, user=user, revision=1)
     assert again.revision == 2
     assert again.params == Params().as_dict()  # back to the defaults
+
+
+# --- the case record: the warning against the place's own reported cases ----------------------
+class TestCaseRecord:
+    """``selectors.case_record``: each case about an enrolled student reported in the year,
+    looked back at over the 12 weeks before its report; a week counts only once it had ended
+    before the report (its snapshot holds the week's last night)."""
+
+    TODAY = datetime.date(2026, 11, 25)  # a Wednesday
+
+    def snapshot(self, student, week, level, score=5):
+        with scopes_disabled():
+            WarningSnapshot.objects.create(
+                student=student, school_id=student.school_id, week=week, level=level, score=score
+            )
+
+    def case(self, world, student, reported_on):
+        with scope(district=world.a.district.pk):
+            return dropout_services.case_open(
+                district=world.a.district,
+                situation=Situation.AT_RISK,
+                reported_on=reported_on,
+                reporter_kind=ReporterKind.SCHOOL,
+                description="ขาดเรียนบ่อย",
+                student=student,
+                reported_by_school=True,
+                user=world.a.users["coordinator"],
+            )
+
+    def record(self, world, schools=None):
+        return case_record(
+            district=world.a.district,
+            school_ids=[s.pk for s in (schools or [world.a.school])],
+            today=self.TODAY,
+        )
+
+    def test_flagged_weeks_before_the_report_and_the_weeks_ahead(self, world):
+        a = world.a
+        report = datetime.date(2026, 11, 19)  # a Thursday
+        for week, level in [
+            (datetime.date(2026, 10, 26), "none"),
+            (datetime.date(2026, 11, 2), "watch"),  # first flag: 17 days, 2 weeks ahead
+            (datetime.date(2026, 11, 9), "watch"),
+            (datetime.date(2026, 11, 16), "high"),  # the report's own week: not before it
+        ]:
+            self.snapshot(a.student, week, level)
+        self.case(world, a.student, report)
+        record = self.record(world)
+        assert (record.cases, record.counted, record.flagged, record.high) == (1, 1, 1, 0)
+        assert record.lead_weeks == 2
+        assert record.flagged_percent == 100
+
+    def test_a_case_the_warning_missed_and_one_it_could_not_see(self, world):
+        a = world.a
+        self.snapshot(a.student, datetime.date(2026, 11, 2), "none")
+        self.case(world, a.student, datetime.date(2026, 11, 12))
+        # Reported before the warning had any week of the child: not counted.
+        self.case(world, a.other_student, datetime.date(2026, 11, 12))
+        record = self.record(world)
+        assert (record.cases, record.counted, record.not_counted) == (2, 1, 1)
+        assert (record.flagged, record.high, record.lead_weeks) == (0, 0, None)
+        assert record.flagged_percent == 0
+
+    def test_weeks_older_than_12_and_cases_older_than_a_year_are_left_out(self, world):
+        a = world.a
+        report = datetime.date(2026, 11, 19)
+        self.snapshot(a.student, report - datetime.timedelta(weeks=13), "high")
+        self.case(world, a.student, report)
+        self.snapshot(a.other_student, datetime.date(2025, 10, 6), "high")
+        self.case(world, a.other_student, datetime.date(2025, 10, 20))
+        record = self.record(world)
+        assert (record.cases, record.counted, record.flagged) == (1, 0, 0)
+
+    def test_only_the_schools_given(self, world):
+        b = world.b
+        self.snapshot(world.a.student, datetime.date(2026, 11, 2), "high")
+        self.case(world, world.a.student, datetime.date(2026, 11, 19))
+        assert self.record(world, schools=[b.school]).cases == 0

@@ -360,6 +360,9 @@ class TestDistrictAndNetwork:
         )
         client = login(a.users["district_admin"])
         make_schools(a, 19)
+        # A case reported after weeks of the warning: the case record's two queries.
+        weeks(a.student, [("watch", 3), ("high", 7), ("high", 7)])
+        open_student_case(world, reported_ago=0)
         client.get(url)
         with CaptureQueriesContext(connection) as small:
             response = client.get(url)
@@ -370,8 +373,43 @@ class TestDistrictAndNetwork:
             response = client.get(url)
         assert len(response.context["rows"]) == 200
         # 1 session, 2 user, 3 the place, 4 memberships, 5 the place's schools (the scope),
-        # 6 the schools with their networks, 7 the counts.
-        assert len(small) == len(large) == 7
+        # 6 the schools with their networks, 7 the counts, 8 the cases, 9 their weeks.
+        assert response.context["record"].counted == 1
+        assert len(small) == len(large) == 9
+
+    def test_the_areas_own_cases_as_figures(self, world, login):
+        """The district and the network see how the warning did against the cases their schools
+        reported: counted, flagged before the report, high, weeks ahead; no name."""
+        a = world.a
+        # Reported today: flagged two weeks before (watch), high the week before; this week's
+        # level is after the report's week began and does not count.
+        weeks(a.student, [("none", 1), ("watch", 3), ("high", 7), ("high", 9)])
+        open_student_case(world, reported_ago=0)
+        # A case with no week of the warning before it: not counted, said apart.
+        open_student_case(world, student=a.other_student, reported_ago=2)
+        for user, url in (
+            (
+                a.users["district_supervisor"],
+                reverse(
+                    "earlywarning_district:district_counts",
+                    kwargs={"district_code": a.district.code},
+                ),
+            ),
+            (
+                a.users["network"],
+                reverse("earlywarning_network:network_counts", kwargs={"network_id": a.network.pk}),
+            ),
+        ):
+            response = login(user).get(url)
+            record = response.context["record"]
+            assert (record.cases, record.counted, record.not_counted) == (2, 1, 1)
+            assert (record.flagged, record.high, record.lead_weeks) == (1, 1, 2)
+            assertContains(response, 'data-figure="flagged-before">1 ')
+            assertContains(response, th("Flagged before the report"))
+            content = response.content.decode()
+            for student in (a.student, a.other_student):
+                assert student.first_name not in content
+                assert student.last_name not in content
 
 
 # --- the district's settings --------------------------------------------------------------------
