@@ -345,6 +345,11 @@ class Notification(models.Model):
             _("A parent answered a home-visit appointment"),
         )
         HELP_REQUEST = "help_request", _("A student asked for help")
+        # Homeroom teachers: the early warning (docs/early-warning.md); the class, never the child.
+        EARLY_WARNING_HIGH = (
+            "early_warning_high",
+            _("A student of your class has reached high risk on the early warning"),
+        )
         # School leaders: the district's deadlines (docs/district-work.md, "Deadlines").
         DEADLINE_SOON = "deadline_soon", _("A deadline of the district office is near")
         DEADLINE_LATE = "deadline_late", _("A deadline of the district office has passed")

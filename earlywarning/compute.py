@@ -9,7 +9,8 @@ the results and weekly snapshots written back.
   bulk, in one transaction: results (``WarningResult``, every row's ``computed_at`` touched)
   and this week's snapshots (``WarningSnapshot``); results of students no longer enrolled
   there are removed. ``recompute_school`` is one school, ``recompute_district`` every school of
-  a district in chunks of ``CHUNK`` schools (the nightly job, and after the settings change).
+  a district in chunks of ``CHUNK`` schools (the nightly job, and after the settings change);
+  both tell the homeroom teachers of students who reached high risk (EARLY_WARNING_HIGH).
 
 The record windows: attendance counts the daily roll (period 0) on teaching days only; "the
 last 4 weeks" is the 28 calendar days ending today, "the last 8 weeks" 56. Grades, care groups
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -42,13 +44,15 @@ from attendance import rules as attendance_rules
 from attendance.models import LeaveKind, Mark, SchoolHoliday, Status
 from behaviour.models import Correction, Incident, Kind
 from behaviour.selectors import conduct_score
+from carecore.models import Notification
+from carecore.notifications import notify
 from earlywarning.model import LEVEL_HIGH, LEVEL_WATCH, VERSION, Facts, Params, evaluate
 from earlywarning.models import WarningResult, WarningSnapshot
 from earlywarning.selectors import district_params, week_of
-from schools.models import AcademicYear, School, Term
+from schools.models import AcademicYear, HomeroomAssignment, School, Term
 from schools.selectors import current_academic_year, current_term
 from screening.models import CareGroup
-from students.models import FamilyRecord, Student, TermResult
+from students.models import Enrolment, FamilyRecord, Student, TermResult
 from visits.models import HomeVisit
 
 WINDOW_ABSENT = 28  # days: "in 4 weeks"
@@ -337,6 +341,7 @@ class Run:
     watch: int = 0
     high: int = 0
     written: int = 0  # results inserted or changed
+    newly_high: int = 0  # students who reached high in this run (their teachers are told)
     seconds: float = 0.0
 
     def add(self, other: Run) -> None:
@@ -345,14 +350,19 @@ class Run:
         self.watch += other.watch
         self.high += other.high
         self.written += other.written
+        self.newly_high += other.newly_high
 
 
-def recompute_schools(school_ids: list[int], period: Period, params: tuple[Params, int]) -> Run:
+def recompute_schools(
+    school_ids: list[int], period: Period, params: tuple[Params, int], *, tell: bool = False
+) -> Run:
     """Evaluate every student of ``school_ids`` with ``params`` (the district's params and
     revision) and write, in one transaction: the results that are new or changed (every
     result's ``computed_at`` set), the removal of results of students no longer enrolled, and
     this week's snapshots that are new or changed. Rows that did not change are not rewritten:
-    a night's run writes little beyond the timestamp."""
+    a night's run writes little beyond the timestamp. ``tell``: the homeroom teachers of the
+    students who reached high risk in this run are notified (the live runs; not a past Monday
+    the demo back-fills)."""
     params, revision = params
     school_ids = list(school_ids)
     facts = extract_facts(school_ids, period)
@@ -382,11 +392,13 @@ def recompute_schools(school_ids: list[int], period: Period, params: tuple[Param
                 school_id__in=school_ids, week=week
             ).values_list("student_id", "school_id", "level", "score")
         }
-        results, snapshots = [], []
+        results, snapshots, newly_high = [], [], []
         for sid, (school_id, student_facts) in facts.items():
             result = evaluate(student_facts, params)
             run.watch += result.level == LEVEL_WATCH
             run.high += result.level == LEVEL_HIGH
+            if result.level == LEVEL_HIGH and (stored.get(sid) or [None, None])[1] != LEVEL_HIGH:
+                newly_high.append(sid)
             reasons = [r.as_dict() for r in result.reasons]
             row = [school_id, result.level, result.score, reasons, VERSION, revision]
             if stored.get(sid) != row:
@@ -438,8 +450,36 @@ def recompute_schools(school_ids: list[int], period: Period, params: tuple[Param
             unique_fields=["student", "week"],
             update_fields=["school", "level", "score"],
         )
+        if newly_high and tell:
+            _tell_homeroom_teachers(newly_high, period.academic_year)
     run.written = len(results)
+    run.newly_high = len(newly_high)
     return run
+
+
+def _tell_homeroom_teachers(student_ids: list[int], academic_year: AcademicYear) -> None:
+    """One notification to each homeroom teacher of the classrooms of ``student_ids`` (students
+    who reached high risk in this run), leading to the school's list at high risk: the kind and
+    the school only, never a child (docs/notifications.md). Two queries and the notifications."""
+    rooms = defaultdict(set)  # classroom -> students reaching high
+    for student_id, classroom_id in Enrolment.objects.filter(
+        student_id__in=student_ids, academic_year=academic_year
+    ).values_list("student_id", "classroom_id"):
+        rooms[classroom_id].add(student_id)
+    teachers = defaultdict(list)  # (school code, school name) -> teachers
+    for assignment in HomeroomAssignment.objects.filter(classroom_id__in=rooms).select_related(
+        "teacher", "classroom__school"
+    ):
+        school = assignment.classroom.school
+        teachers[(school.code, school.name)].append(assignment.teacher)
+    for (code, name), users in teachers.items():
+        url = reverse("earlywarning:school_list", kwargs={"school_code": code})
+        notify(
+            users=users,
+            kind=Notification.Kind.EARLY_WARNING_HIGH,
+            url=f"{url}?level={LEVEL_HIGH}",
+            place=name,
+        )
 
 
 def recompute_school(
@@ -453,7 +493,9 @@ def recompute_school(
     started = time.perf_counter()
     period = period or Period.of(today)
     with scopes_disabled():
-        run = recompute_schools([school.pk], period, params or district_params(school.district_id))
+        run = recompute_schools(
+            [school.pk], period, params or district_params(school.district_id), tell=True
+        )
     run.seconds = time.perf_counter() - started
     return run
 
@@ -470,6 +512,6 @@ def recompute_district(district, today: datetime.date | None = None) -> Run:
             School.objects.filter(district=district).order_by("pk").values_list("pk", flat=True)
         )
         for i in range(0, len(ids), CHUNK):
-            run.add(recompute_schools(ids[i : i + CHUNK], period, params))
+            run.add(recompute_schools(ids[i : i + CHUNK], period, params, tell=True))
     run.seconds = time.perf_counter() - started
     return run

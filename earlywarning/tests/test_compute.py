@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from attendance.models import LeaveKind, Mark, Roll, SchoolHoliday, Status
 from behaviour.tests.factories import CategoryFactory, CorrectionFactory, IncidentFactory
 from carecore.imports.signals import import_applied
-from carecore.models import AuditEvent
+from carecore.models import AuditEvent, Notification
 from conftest import make_student
 from dropouts import services as dropout_services
 from dropouts.models import ReporterKind, Situation
@@ -26,6 +26,7 @@ from earlywarning.compute import (
     extract_facts_for_school,
     recompute_district,
     recompute_school,
+    recompute_schools,
 )
 from earlywarning.model import Facts, Params
 from earlywarning.models import WarningResult, WarningSettings, WarningSnapshot
@@ -322,6 +323,8 @@ def test_the_queries_do_not_grow_with_the_school(world, term1, today):
                 level="problem",
             )
             HomeVisitFactory(student=student, date=today, problems=["neglect"])
+        # The student at high risk reaches it again, as in the first run: the teacher is told.
+        WarningResult.objects.filter(student=world.a.student).delete()
     assert small_extract == EXTRACT_QUERIES
     assert _queries(lambda: extract_facts_for_school(world.a.school, period=period)) == (
         EXTRACT_QUERIES
@@ -508,3 +511,27 @@ class TestCaseRecord:
         self.snapshot(world.a.student, datetime.date(2026, 11, 2), "high")
         self.case(world, world.a.student, datetime.date(2026, 11, 19))
         assert self.record(world, schools=[b.school]).cases == 0
+
+
+def test_the_homeroom_teachers_are_told_once_when_a_student_reaches_high(world, term1, today):
+    """The homeroom teacher of a student who reaches high risk gets one notification that names
+    the school, not the child, leading to the school's list at high risk; not again while the
+    student stays high; nobody else of the school, and nothing for a past Monday back-filled."""
+    a = world.a
+    build_records(world, term1, today)
+    with scopes_disabled():
+        recompute_schools([a.school.pk], Period.of(today), district_params(a.district))
+        assert not Notification.objects.exists()  # a back-filled day tells nobody
+        WarningResult.objects.all().delete()
+    recompute_school(a.school, today)
+    with scopes_disabled():
+        told = list(Notification.objects.filter(kind=Notification.Kind.EARLY_WARNING_HIGH))
+    assert [n.user for n in told] == [a.users["homeroom"]]
+    assert told[0].place == a.school.name
+    assert told[0].url.endswith(f"/s/{a.school.code}/early-warning/?level=high")
+    text = str(Notification.Kind.EARLY_WARNING_HIGH.label)
+    assert a.student.first_name not in text and a.student.last_name not in text
+    # Still high the next night: no second notification.
+    recompute_school(a.school, today + ONE_DAY)
+    with scopes_disabled():
+        assert Notification.objects.count() == 1
