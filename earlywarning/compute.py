@@ -460,12 +460,10 @@ def recompute_schools(
 def _tell_homeroom_teachers(student_ids: list[int], academic_year: AcademicYear) -> None:
     """One notification to each homeroom teacher of the classrooms of ``student_ids`` (students
     who reached high risk in this run), leading to the school's list at high risk: the kind and
-    the school only, never a child (docs/notifications.md). Two queries and the notifications."""
-    rooms = defaultdict(set)  # classroom -> students reaching high
-    for student_id, classroom_id in Enrolment.objects.filter(
+    the school only, never a child (docs/notifications.md). One query and the notifications."""
+    rooms = Enrolment.objects.filter(
         student_id__in=student_ids, academic_year=academic_year
-    ).values_list("student_id", "classroom_id"):
-        rooms[classroom_id].add(student_id)
+    ).values("classroom_id")
     teachers = defaultdict(list)  # (school code, school name) -> teachers
     for assignment in HomeroomAssignment.objects.filter(classroom_id__in=rooms).select_related(
         "teacher", "classroom__school"
