@@ -22,6 +22,7 @@ from dashboards import figures
 from dashboards.routes import school_pages
 from dashboards.school_conduct import school_conduct
 from dashboards.school_selectors import figure_title, school_dashboard
+from earlywarning.selectors import school_counts as warning_counts
 from schools.models import Classroom, Grade
 from schools.selectors import term_code
 from screening import selectors as screening_selectors
@@ -53,6 +54,10 @@ def dashboard(request):
             "conduct": school_conduct(
                 school=request.school, term=term, dash=dash, see_sensitive=see_sensitive
             ),
+            # The early warning as it stands tonight, whatever the term chosen (one query).
+            "warning": warning_counts(school_ids=[request.school.pk])[request.school.pk]
+            if Perm.VIEW_EARLY_WARNING in request.schoolperms
+            else None,
         },
     )
 

@@ -343,8 +343,9 @@ def _grow(world, n):
 # (school_view); the current term (term_for_request) and the term chooser's list;
 # figures.compute (eleven: six for care, five for attendance and behaviour); the classrooms' names;
 # attendance and behaviour (dashboards/school_conduct.py): the school's attendance settings, its
-# days without school, the days missed per week, the incidents per category.
-DASHBOARD_QUERIES = 23
+# days without school, the days missed per week, the incidents per category; the early
+# warning's counts.
+DASHBOARD_QUERIES = 24
 # A list: the same first five, the current term, the page's count and its rows, the audit event.
 LIST_QUERIES = 9
 
@@ -369,3 +370,17 @@ def test_a_list_runs_a_fixed_number_of_queries(world, terms, login, n, django_as
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(url)
     assert response.context["page_obj"].paginator.count == n // 3
+
+
+def test_the_dashboard_shows_the_early_warning_now_with_links_to_the_lists(world, terms, login):
+    from earlywarning.tests.test_views import HIGH, SLIPPING, flag
+
+    a = world.a
+    flag(a.student, HIGH)
+    flag(a.other_student, SLIPPING)
+    response = login(a.users["director"]).get(dashboard_url(world))
+    assert response.context["warning"] == {"high": 1, "watch": 1}
+    page = response.content.decode()
+    school_list = reverse("earlywarning:school_list", kwargs={"school_code": a.school.code})
+    assert f'data-figure="warning-high" href="{school_list}?level=high"' in page
+    assert f'data-figure="warning-watch" href="{school_list}?level=watch"' in page
