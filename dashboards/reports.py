@@ -29,6 +29,7 @@ from carecore.spreadsheets import xlsx_bytes, xlsx_row, xlsx_table
 from dashboards import charts, figures, selectors
 from dashboards.figures import View
 from districts.fund import selectors as fund_selectors
+from earlywarning import selectors as warning_selectors
 from schools.models import Classroom, Grade
 from screening.aspects import ASPECT_LABELS
 from screening.labels import LEVEL_LABELS
@@ -468,6 +469,46 @@ def fund_section(*, district, term, paper: Paper) -> dict | None:
     }
 
 
+def early_warning_section(*, district, schools, today: datetime.date, paper: Paper) -> dict:
+    """The early warning as it stands on the report's day (docs/early-warning.md): the students
+    at high risk and on watch, the schools with any, the warning against the district's own
+    reported cases, and the schools with flagged students, high first. Figures only. Three
+    queries (the counts; the cases and their weeks when there are cases)."""
+    counts = warning_selectors.school_counts(school_ids=[s.pk for s in schools])
+    record = warning_selectors.case_record(district=district, school_ids=list(counts), today=today)
+    high = sum(c["high"] for c in counts.values())
+    watch = sum(c["watch"] for c in counts.values())
+    flagged = [(s, counts[s.pk]) for s in schools if counts[s.pk]["high"] + counts[s.pk]["watch"]]
+    flagged.sort(key=lambda item: (-item[1]["high"], -(item[1]["high"] + item[1]["watch"])))
+    key = [
+        (_("Students at high risk"), paper.n(high)),
+        (_("Students on watch"), paper.n(watch)),
+        (
+            _("Schools with a student at high risk"),
+            paper.n(sum(1 for _s, c in flagged if c["high"])),
+        ),
+    ]
+    if record.counted:
+        key += [
+            (_("Cases reported (in the last year, with weeks of the warning before)"),
+             paper.n(record.counted)),
+            (_("Flagged before the report"),
+             f"{paper.n(record.flagged)} ({paper.pct(100 * record.flagged / record.counted)})"),
+            (_("At high risk before the report"), paper.n(record.high)),
+            (_("Weeks ahead (median)"),
+             paper.text(f"{record.lead_weeks:g}") if record.lead_weeks is not None else "—"),
+        ]  # fmt: skip
+    return {
+        "date": paper.date(today),
+        "key": key,
+        "total": {"label": _("Whole district"), "cells": [paper.n(high), paper.n(watch)]},
+        "rows": [
+            {"label": s.name, "cells": [paper.n(c["high"]), paper.n(c["watch"])]}
+            for s, c in flagged
+        ],
+    }
+
+
 def _network_label(network) -> str:
     return network.name if network is not None else str(_("Schools outside any network"))
 
@@ -567,6 +608,12 @@ def district_report_context(*, district, term, today: datetime.date | None = Non
             per_school=True,
         ),
         "fund": fund_section(district=district, term=term, paper=paper),
+        "early_warning": early_warning_section(
+            district=district,
+            schools=[r.school for r in overview.schools],
+            today=today,
+            paper=paper,
+        ),
         "_overview": overview,
     }
 
