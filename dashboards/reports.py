@@ -834,8 +834,9 @@ FORMATS = {"share": "0.0%", "count": "#,##0", "baht": "#,##0"}
 
 
 def district_report_xlsx(*, district, term, progress: Progress = _no_progress) -> bytes:
-    """Three sheets: the summary (key figures against the targets), one row per school (every
-    count and share, with its network and size), one row per network and the district."""
+    """Four sheets: the summary (key figures against the targets), one row per school (every
+    count and share, with its network and size), one row per network and the district, and the
+    early warning per school as it stands today (students at high risk and on watch)."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -928,4 +929,36 @@ def district_report_xlsx(*, district, term, progress: Progress = _no_progress) -
     )
     networks.cell(row=networks.max_row, column=1).font = Font(bold=True)
     networks.column_dimensions["A"].width = 36
+
+    # The early warning as it stands today (not per term): every school, figures only.
+    warning = workbook.create_sheet(_("Early warning")[:31])
+    counts = warning_selectors.school_counts(school_ids=[r.school.pk for r in overview.schools])
+    rows = [
+        [
+            r.school.code,
+            r.school.name,
+            _network_label(r.network),
+            counts[r.school.pk]["high"],
+            counts[r.school.pk]["watch"],
+        ]
+        for r in overview.schools
+    ]
+    rows.append(
+        [
+            None,
+            _("Whole district"),
+            None,
+            sum(c["high"] for c in counts.values()),
+            sum(c["watch"] for c in counts.values()),
+        ]
+    )
+    _table(
+        warning,
+        [_("School code"), _("School"), _("Network"), _("High risk"), _("Watch")],
+        rows,
+        {4: FORMATS["count"], 5: FORMATS["count"]},
+    )
+    warning.cell(row=warning.max_row, column=2).font = Font(bold=True)
+    warning.column_dimensions["B"].width = 36
+    warning.column_dimensions["C"].width = 28
     return xlsx_bytes(workbook)

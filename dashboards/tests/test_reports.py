@@ -108,13 +108,16 @@ class TestDistrictReportXlsx:
     def test_sheets_hold_every_school_and_network_equal_to_the_rollups(
         self, figures_world, term, login, django_capture_on_commit_callbacks
     ):
+        from earlywarning.tests.test_views import HIGH, flag
+
         world = figures_world
+        flag(world.a.student, HIGH)
         client = login(world.a.users["district_admin"])
         url = reverse("dash_district_reports:xlsx", kwargs={"district_code": world.a.district.code})
         generated = start(client, url, term, django_capture_on_commit_callbacks)
         assert generated.filename.endswith(".xlsx")
         book = openpyxl.load_workbook(io.BytesIO(download(client, generated)))
-        summary, schools, networks = book.worksheets
+        summary, schools, networks, warning = book.worksheets
 
         with scopes_disabled():
             counts = SchoolFigures.objects.get(school=world.a.school, term=term).counts
@@ -145,6 +148,19 @@ class TestDistrictReportXlsx:
         ]
         assert [r[1] for r in network_rows] == [1, 1, 2]  # schools
         assert network_rows[-1][2] == 2  # students of the district
+
+        # The early warning per school, today: figures only.
+        assert [c.value for c in warning[1]] == [
+            "School code",
+            "School",
+            "Network",
+            "High risk",
+            "Watch",
+        ]
+        warning_rows = list(warning.iter_rows(min_row=2, values_only=True))
+        by_code = {r[0]: r[3:] for r in warning_rows[:-1]}
+        assert by_code == {world.a.school.code: (1, 0), "1040000099": (0, 0)}
+        assert warning_rows[-1][1:] == ("Whole district", None, 1, 0)
 
         key = {r[0]: r for r in summary.iter_rows(min_row=2, max_row=6, values_only=True)}
         assert key["Suitably helped"][2] == pytest.approx(0.75)  # the district's target
