@@ -20,7 +20,7 @@ from schools.models import HomeroomAssignment
 from schools.selectors import current_term
 from screening.models import FormLink, ScreeningWindow
 from students.models import Enrolment, FamilyRecord, Guardian
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,15 +10,11 @@ from django_scopes import scope
 
 from referrals import services
 from referrals.models import Agency, Referral
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AGENCY = "โรงพยาบาลจิตเวชขอนแก่นราชนครินทร์"
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_district_adds_an_agency_and_the_school_prints_a_letter_to_it(

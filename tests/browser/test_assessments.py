@@ -10,9 +10,8 @@ from django_scopes import scopes_disabled
 
 from districts.assessments.models import Evaluation, SelfAssessment
 from districts.assessments.tests.factories import make_round
+from tests.browser.helpers import log_in, no_sideways_scroll
 from tests.browser.test_accessibility import serious
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

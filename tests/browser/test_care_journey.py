@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 
 from schools.selectors import current_term
 from screening import services
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,15 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 from PIL import Image
 
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 from visits.models import VisitPhoto
 from visits.services import photo_add, visit_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def be(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
 def test_consent_recorded_withdrawn_and_who_has_seen(world, live_server, page_factory, screenshot):

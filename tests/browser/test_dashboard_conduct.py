@@ -8,7 +8,7 @@ import pytest
 from dashboards.tests import test_conduct_figures
 from schools.selectors import term_code
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 # The small world of the figures' tests (a classroom of three, rolls, incidents, flags).
 small = test_conduct_figures.small

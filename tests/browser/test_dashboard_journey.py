@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from conftest import PASSWORD
 from demo.world import demo_build
-from tests.browser.test_teacher_journey import log_in, thai
+from tests.browser.helpers import log_in, thai
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,21 +10,14 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from carecore.dates import format_date
 from districts.deadlines.models import Completion, Deadline
+from tests.browser.helpers import be, log_in, no_sideways_scroll
 from tests.browser.test_accessibility import serious
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DAY = datetime.timedelta(days=1)
 TITLE = "ส่งแบบสรุปผลการคัดกรองนักเรียนรายห้อง"
-
-
-def be(day: datetime.date) -> str:
-    """A date as a Thai user types it (and the form shows it): dd/mm/yyyy in the BE."""
-    return format_date(day, "numeric")
 
 
 def test_the_district_sets_a_deadline_the_director_sees_due_then_late(

@@ -7,7 +7,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from dropouts.models import CaseObservation, DropoutCase
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +18,6 @@ NOTES = {
     "meeting": "ประชุมกับผู้ปกครองและโรงเรียน ตกลงให้กลับเข้าเรียน ป.5",
     "refer_help": "ส่งต่อทุนเสมอภาคและชุดนักเรียน เด็กกลับเข้าเรียนแล้ว",
 }
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_district_supervisor_works_a_case_to_back_in_school(

@@ -11,8 +11,7 @@ from django_scopes import scopes_disabled
 from care.models import CarePlan
 from conftest import th
 from earlywarning.tests.test_views import FAILING, HIGH, SLIPPING, flag, weeks
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

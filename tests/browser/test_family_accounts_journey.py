@@ -11,7 +11,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from students.family_services import slip_code_display, slips_issue
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 from tests.fakes import SMS_SEND
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from carecore.access import Perm
 from carecore.models import GeneratedFile
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

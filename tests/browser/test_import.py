@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from conftest import make_national_id
 from students.models import Student
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

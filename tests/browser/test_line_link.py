@@ -13,7 +13,7 @@ import pytest
 from carecore.models import Notification
 from carecore.notifications import notify
 from carecore.tests.factories import LINE_SECRET, LineAccountFactory
-from tests.browser.test_teacher_journey import log_in, thai
+from tests.browser.helpers import log_in, thai
 from tests.fakes import LINE_PUSH, LINE_REPLY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

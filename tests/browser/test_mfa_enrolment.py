@@ -15,16 +15,12 @@ from allauth.mfa.totp.internal.auth import (
 from django.utils import timezone
 
 from conftest import PASSWORD
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_director_past_the_grace_period_is_enrolled_before_anything_else(

@@ -14,16 +14,12 @@ from portal.models import ConsentRequest, HelpRequest
 from portal.services import consent_request_ask
 from portal.tests.helpers import absence_and_notice
 from students.consent_models import GuardianConsent
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import be, log_in
 from visits.models import VisitAppointment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812, "locale": "th-TH"}
-
-
-def be(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
 def test_parent_and_student_on_a_phone(world, live_server, page_factory, screenshot):

@@ -11,8 +11,7 @@ from carecore.models import Membership, Role
 from conftest import make_user
 from districts.practices.models import Practice
 from districts.practices.tests.factories import second_school
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from conftest import make_student
-from tests.browser.test_teacher_journey import log_in, thai
+from tests.browser.helpers import log_in, thai
 
 STUDENTS = 160
 

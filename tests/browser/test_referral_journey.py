@@ -4,7 +4,7 @@ school and the network supervisor cannot open the referral (404)."""
 
 import pytest
 
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

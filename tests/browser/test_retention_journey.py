@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from districts.tests.test_retention import past  # noqa: F401 (the fixture)
 from students.models import Student
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,21 +4,13 @@ typing the hours of gaming ticks the matching indicators, and saving shows the s
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import PASSWORD
 from schools.selectors import current_term, term_code
 from screening.models import CareGroup
+from tests.browser.helpers import log_in
 
 # The browser fixtures of tests/browser (a real headless Chromium, phone-sized pages).
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_teacher_screens_aspects_on_a_phone(world, live_server, page_factory, screenshot):

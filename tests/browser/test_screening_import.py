@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from schools.models import Term
 from screening.models import CareGroup, SdqResponse
 from screening.tests.test_import import HEADER, answers_for
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 # The file holds a self-report of the world's ป.4 student: make them of its age (11-17).
 pytestmark = [

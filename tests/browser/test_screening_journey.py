@@ -11,7 +11,7 @@ from schools.selectors import current_term, term_code
 from screening import services
 from screening.links import form_links_for_classroom
 from screening.models import CareGroup, ScreeningWindow
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 
 # The student answers the self-report, offered from 11: make the world's ป.4 student of its age.
 pytestmark = [

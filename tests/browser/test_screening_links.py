@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from schools.selectors import current_term
 from screening.models import FormLink, ScreeningWindow, SdqResponse, Status
+from tests.browser.helpers import no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +19,6 @@ REVERSE = (7, 11, 14, 21, 25)
 
 def choose(page, item: int, value: int) -> None:
     page.click(f"label[for='id_q{item}_{value}']")
-
-
-def no_sideways_scrolling(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_parent_fills_the_form_on_a_phone(world, live_server, page_factory, screenshot):
@@ -44,7 +41,7 @@ def test_a_parent_fills_the_form_on_a_phone(world, live_server, page_factory, sc
     assert page.url == f"{live_server.url}/f/{link.code}/"
     assert world.a.student.first_name in page.content()
     assert world.a.student.last_name not in page.content()
-    assert no_sideways_scrolling(page)
+    assert no_sideways_scroll(page)
     screenshot(page, "link-form-phone")
 
     for item in range(1, 13):

@@ -7,16 +7,12 @@ from django.urls import reverse
 
 from carecore.models import Membership, Notification, Role, User
 from conftest import th
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SET_PASSWORD = "Som-tam-thai-2569"
 OWN_PASSWORD = "Kaeng-khiao-wan-2569"
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_district_gives_the_coordinator_role_and_resets_a_password(

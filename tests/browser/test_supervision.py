@@ -11,9 +11,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from districts.supervision.models import Round, Visit, VisitStep
+from tests.browser.helpers import be, log_in, no_sideways_scroll
 from tests.browser.test_accessibility import serious
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +21,6 @@ TITLE = "นิเทศ ติดตามระบบการดูแลช�
 FINDING = "ครูที่ปรึกษาเยี่ยมบ้านยังไม่ครบทุกคน โดยเฉพาะชั้น ป.4"
 ADVICE = "จัดสายเยี่ยมบ้านให้ครบภายในเดือนกรกฎาคม"
 ACTION = "มอบหมายครูที่ปรึกษาชั้น ป.4 เยี่ยมบ้านที่เหลือภายในวันที่ 31 กรกฎาคม"
-
-
-def be(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
 def test_the_district_records_a_visit_the_director_answers(

@@ -12,18 +12,13 @@ from django_scopes import scopes_disabled
 
 from carecore.models import Notification
 from districts.supervision.models import Round, Visit
+from tests.browser.helpers import be, log_in, no_sideways_scroll
 from tests.browser.test_accessibility import serious
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DAY = datetime.timedelta(days=1)
 TITLE = "นิเทศเครือข่าย ติดตามการเยี่ยมบ้านนักเรียน"
-
-
-def be(day: datetime.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
 def test_the_network_team_plans_and_records_a_visit(world, live_server, page_factory, screenshot):

@@ -7,9 +7,8 @@ answer page and the results."""
 import pytest
 
 from districts.surveys.models import Section, Survey
+from tests.browser.helpers import log_in, no_sideways_scroll
 from tests.browser.test_accessibility import serious
-from tests.browser.test_dropout_journey import no_sideways_scroll
-from tests.browser.test_teacher_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from conftest import PASSWORD
 from demo.world import demo_build
 from schools.models import HomeroomAssignment
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 from visits.models import HomeVisit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,27 +2,10 @@
 who opens that classroom's address gets "not found"."""
 
 import pytest
-from django.utils import translation
 
-from conftest import PASSWORD
-
-
-def thai(text):
-    with translation.override("th"):
-        translated = translation.gettext(text)
-    assert translated != text, f"No Thai translation for {text!r}"
-    return translated
-
+from tests.browser.helpers import log_in, thai
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_teacher_sees_own_classroom_and_not_another_schools(

@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 
 from conftest import give_photo_consent, make_student
-from tests.browser.test_teacher_journey import log_in
+from tests.browser.helpers import log_in
 from visits.models import HomeVisit, VisitPhoto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
