@@ -2,12 +2,11 @@
 docs/early-warning.md): students at high risk and on watch, per school with any, the warning
 against the district's own reported cases; figures only, never a name."""
 
-import subprocess
-
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from carecore.tests.test_pdf import pdf_text
 from dashboards import reports
 from dropouts.tests.helpers import open_student_case
 from earlywarning.tests.test_views import HIGH, SLIPPING, flag, weeks
@@ -34,10 +33,6 @@ def test_the_district_report_has_the_early_warnings_figures_and_no_name(world, t
     key = dict(section["key"])
     assert key[reports._("Flagged before the report")] == "1 (100.0%)"
     assert key[reports._("Weeks ahead (median)")] == "2"
-    text = " ".join(
-        subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True)
-        .stdout.decode()
-        .split()
-    )
+    text = " ".join(pdf_text(content).split())
     assert "สัญญาณเตือนการออกกลางคัน" in text and "นักเรียนกลุ่มเสี่ยงสูง" in text
     assert "ลับเฉพาะ" not in text and "ไม่ควรปรากฏ" not in text

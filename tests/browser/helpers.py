@@ -17,10 +17,10 @@ def thai(text):
     return translated
 
 
-def log_in(page, base_url, username):
+def log_in(page, base_url, username, password=PASSWORD):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
 

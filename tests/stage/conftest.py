@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import browser, screenshot  # noqa: F401  (shared fixtures)
+from tests.browser.helpers import log_in as browser_log_in
 
 DEMO_PASSWORD = "demo-2568"  # noqa: S105  (deploy/stage.sh seeds the demo with it)
 
@@ -53,11 +54,8 @@ def page_factory(browser):  # noqa: F811
 
 
 def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    """As a demo user (deploy/stage.sh seeds the demo with DEMO_PASSWORD)."""
+    browser_log_in(page, base_url, username, DEMO_PASSWORD)
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
