@@ -474,26 +474,22 @@ def early_warning_section(*, district, schools, today: datetime.date, paper: Pap
     at high risk and on watch, the schools with any, the warning against the district's own
     reported cases, and the schools with flagged students, high first. Figures only. Three
     queries (the counts; the cases and their weeks when there are cases)."""
-    counts = warning_selectors.school_counts(school_ids=[s.pk for s in schools])
-    record = warning_selectors.case_record(district=district, school_ids=list(counts), today=today)
-    high = sum(c["high"] for c in counts.values())
-    watch = sum(c["watch"] for c in counts.values())
-    flagged = [(s, counts[s.pk]) for s in schools if counts[s.pk]["high"] + counts[s.pk]["watch"]]
-    flagged.sort(key=lambda item: (-item[1]["high"], -(item[1]["high"] + item[1]["watch"])))
+    rows, total = warning_selectors.school_rows(schools)
+    record = warning_selectors.case_record(
+        district=district, school_ids=[s.pk for s in schools], today=today
+    )
+    flagged = [r for r in rows if r["flagged"]]
     key = [
-        (_("Students at high risk"), paper.n(high)),
-        (_("Students on watch"), paper.n(watch)),
-        (
-            _("Schools with a student at high risk"),
-            paper.n(sum(1 for _s, c in flagged if c["high"])),
-        ),
+        (_("Students at high risk"), paper.n(total["high"])),
+        (_("Students on watch"), paper.n(total["watch"])),
+        (_("Schools with a student at high risk"), paper.n(sum(1 for r in flagged if r["high"]))),
     ]
     if record.counted:
         key += [
             (_("Cases reported (in the last year, with weeks of the warning before)"),
              paper.n(record.counted)),
             (_("Flagged before the report"),
-             f"{paper.n(record.flagged)} ({paper.pct(100 * record.flagged / record.counted)})"),
+             f"{paper.n(record.flagged)} ({paper.pct(record.flagged_share)})"),
             (_("At high risk before the report"), paper.n(record.high)),
             (_("Weeks ahead (median)"),
              paper.text(f"{record.lead_weeks:g}") if record.lead_weeks is not None else "—"),
@@ -501,10 +497,13 @@ def early_warning_section(*, district, schools, today: datetime.date, paper: Pap
     return {
         "date": paper.date(today),
         "key": key,
-        "total": {"label": _("Whole district"), "cells": [paper.n(high), paper.n(watch)]},
+        "total": {
+            "label": _("Whole district"),
+            "cells": [paper.n(total["high"]), paper.n(total["watch"])],
+        },
         "rows": [
-            {"label": s.name, "cells": [paper.n(c["high"]), paper.n(c["watch"])]}
-            for s, c in flagged
+            {"label": r["school"].name, "cells": [paper.n(r["high"]), paper.n(r["watch"])]}
+            for r in flagged
         ],
     }
 

@@ -64,7 +64,6 @@ LATE, NO_WORK, SKIPPED = "มาสาย", "ไม่ส่งงานหร�
 class EarlyWarningResult:
     weeks: list[datetime.date] = field(default_factory=list)  # the Mondays computed, and today
     students: list[int] = field(default_factory=list)  # the case students given signals
-    unreported: int | None = None  # the student of teacher1's room slipping now, not reported
 
 
 @dataclass
@@ -242,7 +241,6 @@ def seed_early_warning(
     unreported = _unreported_in(watch_classroom_id, academic_year, today, exclude=flagged)
     if unreported is not None:
         cases.append(unreported)
-        result.unreported = unreported.student_id
     schools = []  # of the cases' students, in the order of their reports
     for case in cases:
         enrolment = (

@@ -5,6 +5,7 @@
   this year, for the school's list (optionally one level, some classrooms);
 - ``student_result`` and ``student_trend``: one student's result and weekly levels;
 - ``school_counts``: watch and high per school, for network and district pages (no names);
+  ``school_rows``: the same as rows with their totals, high risk first;
 - ``case_record``: how the warning did against a place's own dropout cases (figures only);
 - ``annotate_warning``: the class list's column as Subquery annotations (no extra query; what
   the next step depends on is ``extensions.step_facts``, subqueries too);
@@ -96,6 +97,25 @@ def school_counts(*, school_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
+def school_rows(schools) -> tuple[list[dict], dict]:
+    """Each of ``schools`` with its students on watch and at high risk and both together
+    (``flagged``), high risk first (then the most flagged; otherwise the order given), and the
+    totals: the district's and network's counts page and the district report. One query."""
+    counts = school_counts(school_ids=[s.pk for s in schools])
+    rows = [
+        {
+            "school": s,
+            "watch": counts[s.pk][LEVEL_WATCH],
+            "high": counts[s.pk][LEVEL_HIGH],
+            "flagged": counts[s.pk][LEVEL_WATCH] + counts[s.pk][LEVEL_HIGH],
+        }
+        for s in schools
+    ]
+    rows.sort(key=lambda r: (-r["high"], -r["flagged"]))
+    total = {key: sum(r[key] for r in rows) for key in ("watch", "high", "flagged")}
+    return rows, total
+
+
 @dataclass(frozen=True)
 class CaseRecord:
     """How the warning did against the dropout cases a place reported itself: the real check
@@ -113,8 +133,13 @@ class CaseRecord:
         return self.cases - self.counted
 
     @property
+    def flagged_share(self) -> float | None:
+        """Flagged before the report, in percent of the cases counted."""
+        return 100 * self.flagged / self.counted if self.counted else None
+
+    @property
     def flagged_percent(self) -> int | None:
-        return round(100 * self.flagged / self.counted) if self.counted else None
+        return round(self.flagged_share) if self.counted else None
 
 
 def case_record(*, district, school_ids, today: datetime.date) -> CaseRecord:

@@ -107,18 +107,7 @@ def _counts_page(request, place, **context):
     high risk (one query for the schools, one for the counts, whatever their number), and the
     totals. Figures only: no student is read."""
     schools = list(place.schools.select_related("network").order_by(thai_order("name")))
-    counts = selectors.school_counts(school_ids=[s.pk for s in schools])
-    rows = [
-        {
-            "school": s,
-            "watch": counts[s.pk][LEVEL_WATCH],
-            "high": counts[s.pk][LEVEL_HIGH],
-            "flagged": counts[s.pk][LEVEL_WATCH] + counts[s.pk][LEVEL_HIGH],
-        }
-        for s in schools
-    ]
-    rows.sort(key=lambda r: (-r["high"], -r["flagged"]))
-    total = {key: sum(r[key] for r in rows) for key in ("watch", "high", "flagged")}
+    rows, total = selectors.school_rows(schools)
     # The warning against the place's own reported cases (two queries when there are any).
     record = selectors.case_record(
         district=context.get("district") or place.district_id,
